@@ -1,0 +1,299 @@
+"""Reassembly: the source page with translated units in place, the regenerated language
+switch, and the four-column aligned review page."""
+
+from __future__ import annotations
+
+import html as htmlmod
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import polib
+from lxml import etree, html
+from lxml.cssselect import CSSSelector
+
+from . import catalog, inline
+from .bulletin import AttributeBlock, Block, Document
+from .config import Config
+from .errors import InputError
+from .fsutil import atomic_write_bytes
+from .languages import native_name
+from .project import bulletin_paths, catalog_path, discover, load_document, relative
+
+
+@dataclass
+class Translation:
+    text: str
+    state: str  # "translated", "fuzzy", "missing"
+    line: int
+
+
+@dataclass
+class BuildReport:
+    files: dict[Path, bytes] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # broken translations: errors per unit
+    fallbacks: list[str] = field(default_factory=list)  # untranslated units shown in the source
+    documents: int = 0
+
+
+def _catalog_map(po: polib.POFile) -> dict[tuple[str, str | None], Translation]:
+    found: dict[tuple[str, str | None], Translation] = {}
+    for entry in po:
+        if entry.obsolete:
+            continue
+        state = "translated" if catalog.is_translated(entry) else (
+            "fuzzy" if entry.msgstr and "fuzzy" in entry.flags else "missing")
+        found[(entry.msgid, entry.msgctxt)] = Translation(entry.msgstr, state, entry.linenum)
+    return found
+
+
+def label(config: Config, lang: str) -> str:
+    return config.lang_switch_labels.get(lang) or native_name(lang)
+
+
+def _unit_codes(block: Block, index: int) -> dict[int, inline.Code]:
+    return {local: inline.Code(local, block.encoded.codes[number].kind,
+                               block.encoded.codes[number].element)
+            for local, number in block.locals[index].items()}
+
+
+class _Page:
+    """One language version of one document being assembled."""
+
+    def __init__(self, config: Config, doc: Document, lang: str,
+                 translations: dict[tuple[str, str | None], Translation] | None,
+                 po_rel: str, report: BuildReport):
+        self.config, self.doc, self.lang = config, doc, lang
+        self.translations = translations
+        self.po_rel = po_rel
+        self.report = report
+
+    def lookup(self, source: str) -> Translation | None:
+        if self.translations is None:
+            return Translation(source, "translated", 0)
+        found = self.translations.get((source, None))
+        if found is None or found.state != "translated":
+            where = f"{self.po_rel}:{found.line}" if found is not None else self.po_rel
+            state = "fuzzy" if found is not None and found.state == "fuzzy" else "untranslated"
+            self.report.fallbacks.append(f"{where}: {state}: {_excerpt(source)}")
+            return None
+        return found
+
+    def assemble(self) -> bytes:
+        src = self.doc.source_language
+        for block in self.doc.blocks:
+            if isinstance(block, AttributeBlock):
+                found = self.lookup(block.text)
+                if found is not None:
+                    block.element.set(block.attribute, found.text)
+                continue
+            texts: list[str] = []
+            fallback: list[bool] = []
+            for index, source in enumerate(block.unit_sources()):
+                found = self.lookup(source)
+                text = source
+                if found is not None:
+                    expected = {l: block.encoded.codes[b].kind
+                                for l, b in block.locals[index].items()}
+                    try:
+                        inline.validate(found.text, expected)
+                        text = found.text
+                    except inline.PlaceholderError as exc:
+                        self.report.problems.append(
+                            f"{self.po_rel}:{found.line}: placeholders: {exc}")
+                        found = None
+                texts.append(text)
+                fallback.append(found is None)
+            if self.translations is not None and any(fallback):
+                texts = self._mark_fallback(block, texts, fallback, src)
+            lead, elements = block.render(texts)
+            block.replace(lead, elements)
+        root = self.doc.tree.getroot()
+        root.set("lang", self.lang)
+        self._language_switch()
+        return self.doc.serialize()
+
+    def _mark_fallback(self, block: Block, texts: list[str], fallback: list[bool],
+                       src: str) -> list[str]:
+        if all(fallback) and block.after is None and not block.parent.get("lang"):
+            block.parent.set("lang", src)
+            return texts
+        marked = []
+        for index, (text, fell) in enumerate(zip(texts, fallback)):
+            if not fell:
+                marked.append(text)
+                continue
+            number = max(block.encoded.codes, default=0) + 1
+            span = etree.Element("span", lang=src)
+            block.encoded.codes[number] = inline.Code(number, "g", span)
+            local = max(block.locals[index], default=0) + 1
+            block.locals[index][local] = number
+            marked.append(f"<g{local}>{text}</g{local}>")
+        return marked
+
+    def _language_switch(self) -> None:
+        selector = CSSSelector(self.config.extract.lang_switch_selector, translator="html")
+        articles = self.doc.articles
+        for article in articles:
+            anchor = f"#{article.get('id')}" if article.get("id") and len(articles) > 1 else ""
+            targets = [e for e in selector(article)]
+            if not targets:
+                nav = etree.SubElement(article, "nav")
+                nav.set("class", "lang-switch")
+                nav.tail = "\n"
+                targets = [nav]
+            for target in targets:
+                for child in list(target):
+                    target.remove(child)
+                target.text = "\n"
+                ul = etree.SubElement(target, "ul")
+                ul.text = "\n"
+                ul.tail = "\n"
+                for lang in self.config.languages:
+                    if lang == self.lang:
+                        continue
+                    li = etree.SubElement(ul, "li")
+                    link = etree.SubElement(li, "a", href=f"../{lang}/{self.doc.name}.html{anchor}",
+                                            hreflang=lang, lang=lang)
+                    link.text = label(self.config, lang)
+                    li.tail = "\n"
+
+
+def _excerpt(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _load_translations(config: Config, doc: Document, lang: str
+                       ) -> tuple[dict[tuple[str, str | None], Translation], str]:
+    path = catalog_path(config, doc.name, lang)
+    rel = relative(config, path)
+    if not path.exists():
+        return {}, rel
+    return _catalog_map(catalog.load(path)), rel
+
+
+def build_site(config: Config, out: Path | None = None, langs: list[str] | None = None,
+               docs: list[str] | None = None,
+               progress: Callable[[str], None] | None = None) -> BuildReport:
+    """Assemble every language version and the aligned pages in memory (see write_site)."""
+    out = out or config.site
+    report = BuildReport()
+    languages = [lang for lang in config.languages if not langs or lang in langs]
+    for lang in langs or []:
+        if lang not in config.languages:
+            raise InputError(f"language {lang!r} is not one of the project's languages")
+    known = {d.name for d in discover(config)}
+    for path in bulletin_paths(config, docs):
+        name = path.stem
+        if name not in known:
+            raise InputError("not extracted yet (run `transkit extract`)", path)
+        if progress:
+            progress(relative(config, path))
+        report.documents += 1
+        maps: dict[str, tuple[dict[tuple[str, str | None], Translation], str]] = {}
+        for lang in config.languages:
+            doc = load_document(config, path)
+            if lang == doc.source_language:
+                translations = None
+                rel = relative(config, path)
+            else:
+                translations, rel = _load_translations(config, doc, lang)
+                maps[lang] = (translations, rel)
+            if lang in languages:
+                page = _Page(config, doc, lang, translations, rel, report)
+                report.files[out / lang / f"{name}.html"] = page.assemble()
+        report.files[out / "aligned" / f"{name}.html"] = aligned_page(
+            config, load_document(config, path), maps)
+    report.files[out / "index.html"] = _index(config, sorted(
+        p.stem for p in bulletin_paths(config, docs)), languages)
+    return report
+
+
+def write_site(report: BuildReport) -> list[Path]:
+    for path, data in report.files.items():
+        atomic_write_bytes(path, data)
+    return list(report.files)
+
+
+CSS = """
+body{font-family:system-ui,sans-serif;margin:1.5rem}
+table{border-collapse:collapse;width:100%;table-layout:fixed}
+th,td{border:1px solid #ccc;padding:.4rem;vertical-align:top;text-align:left}
+td.missing{background:#fde2e2}
+td.missing::before{content:"untranslated: ";font-weight:bold;color:#a00}
+td.fuzzy{background:#fff4cc}
+td.fuzzy::before{content:"fuzzy: ";font-weight:bold;color:#850}
+td.source{background:#eef5ff}
+td.kind{width:7rem;color:#555;font-size:.85em}
+"""
+
+
+def aligned_page(config: Config, doc: Document,
+                 maps: dict[str, tuple[dict[tuple[str, str | None], Translation], str]]) -> bytes:
+    """One row per unit, one column per language; untranslated and fuzzy cells marked."""
+    page = html.fromstring(
+        "<html><head><meta charset='utf-8'><title></title><style></style></head>"
+        "<body><h1></h1><table><thead><tr></tr></thead><tbody></tbody></table></body></html>")
+    page.set("lang", "en")
+    page.find("head/title").text = f"{doc.name}: aligned review"
+    page.find("head/style").text = CSS
+    page.find("body/h1").text = f"{doc.name}: aligned review"
+    head_row = page.find("body/table/thead/tr")
+    etree.SubElement(head_row, "th").text = "unit"
+    for lang in config.languages:
+        th = etree.SubElement(head_row, "th", lang=lang)
+        th.text = f"{lang} ({native_name(lang)})"
+    body = page.find("body/table/tbody")
+    for block in doc.blocks:
+        if isinstance(block, AttributeBlock):
+            rows = [(block.kind, block.text, None)]
+        else:
+            rows = [(block.kind, source, _unit_codes(block, i))
+                    for i, source in enumerate(block.unit_sources())]
+        for kind, source, codes in rows:
+            tr = etree.SubElement(body, "tr")
+            etree.SubElement(tr, "td", {"class": "kind"}).text = kind
+            for lang in config.languages:
+                td = etree.SubElement(tr, "td", lang=lang)
+                if lang == doc.source_language:
+                    td.set("class", "source")
+                    _fill(td, source, codes)
+                    continue
+                translations, _ = maps.get(lang, ({}, ""))
+                found = translations.get((source, None))
+                if found is None or found.state == "missing":
+                    td.set("class", "missing")
+                    continue
+                if found.state == "fuzzy":
+                    td.set("class", "fuzzy")
+                _fill(td, found.text, codes)
+    return html.tostring(page, doctype="<!DOCTYPE html>", encoding="utf-8", method="html")
+
+
+def _fill(td: etree._Element, text: str, codes: dict[int, inline.Code] | None) -> None:
+    if codes is None:
+        td.text = text
+        return
+    try:
+        lead, elements = inline.decode(text, codes)
+    except inline.PlaceholderError as exc:
+        td.text = text  # shown as text, escaped: the reviewer sees what is wrong
+        td.set("class", (td.get("class", "") + " broken").strip())
+        td.set("title", str(exc))
+        return
+    td.text = lead
+    for element in elements:
+        td.append(element)
+
+
+def _index(config: Config, names: list[str], languages: list[str]) -> bytes:
+    rows = "".join(
+        "<tr><td>{0}</td>{1}<td><a href='aligned/{0}.html'>aligned</a></td></tr>".format(
+            htmlmod.escape(name),
+            "".join(f"<td><a href='{lang}/{htmlmod.escape(name)}.html' hreflang='{lang}'>{lang}"
+                    "</a></td>" for lang in languages))
+        for name in names)
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>"
+            f"{htmlmod.escape(config.name)}</title></head><body><h1>{htmlmod.escape(config.name)}"
+            f"</h1><table>{rows}</table></body></html>\n").encode("utf-8")

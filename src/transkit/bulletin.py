@@ -1,0 +1,297 @@
+"""HTML bulletin -> Document (the parsed page as skeleton + its translatable blocks) and back.
+
+The skeleton is the source page itself: blocks point into the parsed tree, and
+the build re-parses the source and swaps translated content into those places.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from lxml import etree, html
+from lxml.cssselect import CSSSelector
+from cssselect import SelectorError
+
+from . import inline, segment
+from .config import ExtractConfig
+from .errors import InputError
+from .fsutil import decode_utf8, read_bytes
+from .languages import check_language
+from .unit import Unit
+
+BLOCK_TAGS = frozenset(
+    {"title", "h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "td", "th",
+     "blockquote", "figcaption", "caption"}
+)
+SKIP_TAGS = frozenset({"script", "style", "code", "pre", "template", "noscript", "svg", "math",
+                       "textarea", "iframe", "object"})
+INLINE_TAGS = frozenset(
+    {"a", "abbr", "acronym", "b", "bdi", "bdo", "big", "br", "cite", "code", "data", "del",
+     "dfn", "em", "font", "i", "img", "ins", "kbd", "label", "mark", "q", "s", "samp", "small",
+     "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr"}
+)
+TRANSLATABLE_ATTRIBUTES = ("alt", "title")
+
+
+@dataclass
+class Block:
+    """One run of inline content in the page, split into sentence units."""
+
+    parent: etree._Element
+    after: etree._Element | None  # the preceding non-inline sibling; None: the run starts the parent
+    children: list[etree._Element]
+    kind: str
+    line: int
+    encoded: inline.Encoded
+    sentences: list[str] = field(default_factory=list)  # block-numbered placeholder text
+    locals: list[dict[int, int]] = field(default_factory=list)  # per sentence: local -> block number
+
+    def unit_sources(self) -> list[str]:
+        return [inline.renumber(s, {b: l for l, b in m.items()})
+                for s, m in zip(self.sentences, self.locals)]
+
+    def unit_notes(self, index: int) -> list[str]:
+        notes = []
+        for local, number in sorted(self.locals[index].items()):
+            code = self.encoded.codes[number]
+            notes.append(inline.Code(local, code.kind, code.element).legend())
+        return notes
+
+    def render(self, texts: list[str]) -> tuple[str, list[etree._Element]]:
+        """Leading text and elements for translated sentences (unit numbering).
+
+        Raises inline.PlaceholderError when a translation breaks its placeholders.
+        """
+        joined: list[str] = []
+        for text, mapping in zip(texts, self.locals):
+            inline.validate(text, {l: self.encoded.codes[b].kind for l, b in mapping.items()})
+            joined.append(inline.renumber(text, mapping))
+        return inline.decode(" ".join(joined), self.encoded.codes)
+
+    def replace(self, lead: str, elements: list[etree._Element]) -> None:
+        """Put new content where the run was, keeping the run's outer whitespace."""
+        old_lead = self.after.tail if self.after is not None else self.parent.text
+        old_lead = old_lead or ""
+        last_tail = (self.children[-1].tail if self.children else old_lead) or ""
+        left = old_lead[: len(old_lead) - len(old_lead.lstrip())]
+        right = last_tail[len(last_tail.rstrip()):]
+        index = 0 if self.after is None else self.parent.index(self.after) + 1
+        for child in self.children:
+            self.parent.remove(child)
+        if elements:
+            lead_text = left + lead
+            elements[-1].tail = (elements[-1].tail or "") + right
+        else:
+            lead_text = left + lead + right
+        if self.after is None:
+            self.parent.text = lead_text
+        else:
+            self.after.tail = lead_text
+        for offset, element in enumerate(elements):
+            self.parent.insert(index + offset, element)
+        self.children = elements
+
+    def mark_lang(self, lang: str, sentences_fallback: list[bool]) -> None:
+        """Mark fallback (source language) text for the reader."""
+        if all(sentences_fallback) and self.after is None and self.parent.tag in BLOCK_TAGS:
+            self.parent.set("lang", lang)
+
+
+@dataclass
+class AttributeBlock:
+    element: etree._Element
+    attribute: str
+    line: int
+    text: str
+
+    @property
+    def kind(self) -> str:
+        return f"{self.element.tag}@{self.attribute}"
+
+    def note(self) -> str:
+        tag = self.element.tag
+        ref = self.element.get("src") or self.element.get("href") or ""
+        where = f'<{tag} src="{ref}">' if ref and tag == "img" else f"<{tag}>"
+        return f"{self.attribute} attribute of {where}"
+
+
+@dataclass
+class Document:
+    name: str
+    path: Path
+    ref_path: str
+    tree: etree._ElementTree
+    source_language: str
+    blocks: list[Block | AttributeBlock]
+    source_hash: str
+    articles: list[etree._Element]
+
+    def units(self) -> list[Unit]:
+        units: list[Unit] = []
+        for block in self.blocks:
+            if isinstance(block, AttributeBlock):
+                units.append(Unit(block.text, self.name, block.line, block.kind, [block.note()]))
+                continue
+            for index, source in enumerate(block.unit_sources()):
+                units.append(Unit(source, self.name, block.line, block.kind,
+                                  block.unit_notes(index)))
+        return units
+
+    def serialize(self) -> bytes:
+        data: bytes = html.tostring(self.tree, doctype="<!DOCTYPE html>", encoding="utf-8",
+                                    method="html")
+        return data
+
+
+def _selector(expression: str, what: str) -> CSSSelector:
+    try:
+        return CSSSelector(expression, translator="html")
+    except SelectorError as exc:
+        raise InputError(f"invalid CSS selector for {what}: {expression!r} ({exc})") from None
+
+
+def _has_text(text: str) -> bool:
+    return any(ch.isalnum() for ch in inline.plain_text(text))
+
+
+def _is_inline(element: etree._Element) -> bool:
+    if not isinstance(element.tag, str):
+        return True  # comments travel with the run (and are dropped on rebuild)
+    if element.tag not in INLINE_TAGS:
+        return False
+    return all(
+        not isinstance(d.tag, str) or d.tag in INLINE_TAGS for d in element.iterdescendants()
+    )
+
+
+def parse_html(data: bytes, path: Path) -> etree._ElementTree:
+    text = decode_utf8(data, path)
+    if not text.strip():
+        raise InputError("empty file, expected an HTML bulletin", path, 1)
+    parser = html.HTMLParser(encoding="utf-8", no_network=True, remove_comments=False,
+                             remove_pis=True, huge_tree=False, recover=True)
+    try:
+        root = html.document_fromstring(text.encode("utf-8"), parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise InputError(f"cannot parse HTML: {exc}", path, 1) from None
+    return root.getroottree()
+
+
+def read_document(
+    path: Path,
+    name: str,
+    ref_path: str,
+    config: ExtractConfig,
+    default_language: str,
+    source_language: str | None = None,
+    split: Callable[[str, str], list[str]] | None = None,
+) -> Document:
+    """Parse a bulletin and find its translatable blocks, segmented into sentences."""
+    data = read_bytes(path, config.max_file_bytes)
+    tree = parse_html(data, path)
+    root = tree.getroot()
+    lang = source_language or _declared_language(root, path) or default_language
+    check_language(lang)
+    articles = _selector(config.article_selector, "articles")(root)
+    if not articles:
+        raise InputError(
+            f"not a bulletin: no post matches the selector {config.article_selector!r}", path, 1
+        )
+    skip = set(_selector(config.lang_switch_selector, "the language switch")(root))
+    blocks: list[Block | AttributeBlock] = []
+    title = root.find("head/title")
+    if title is not None:
+        _collect(title, skip, blocks)
+    for article in articles:
+        if any(article is other or article in set(other.iterancestors()) for other in articles
+               if other is not article and article in set(other.iterdescendants())):
+            continue  # nested inside another selected post: visited with it
+        _collect(article, skip, blocks)
+    splitter = split or segment.split
+    for block in blocks:
+        if isinstance(block, Block):
+            sentences = splitter(block.encoded.text, lang) if block.kind != "title" else [
+                block.encoded.text]
+            block.sentences = sentences or [block.encoded.text]
+            block.locals = []
+            for sentence in block.sentences:
+                order = inline.numbers(sentence)
+                block.locals.append({i + 1: n for i, (_, n) in enumerate(order)})
+    return Document(name, path, ref_path, tree, lang, blocks,
+                    hashlib.sha256(data).hexdigest(), list(articles))
+
+
+def _declared_language(root: etree._Element, path: Path) -> str | None:
+    value = (root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "")
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return check_language(value.split("-")[0].lower())
+    except InputError:
+        raise InputError(f"<html lang={value!r}>: unknown language code", path,
+                         root.sourceline) from None
+
+
+def _collect(element: etree._Element, skip: set[etree._Element],
+             blocks: list[Block | AttributeBlock]) -> None:
+    if element in skip or inline.is_translate_no(element):
+        return
+    if element.tag in SKIP_TAGS:
+        return
+    _attributes(element, skip, blocks)
+    run: list[etree._Element] = []
+    after: etree._Element | None = None
+    lead = element.text
+
+    def flush() -> None:
+        if not run and not (lead or "").strip():
+            return
+        encoded = inline.encode_run(lead, run)
+        if _has_text(encoded.text):
+            line = run[0].sourceline if run and not (lead or "").strip() else element.sourceline
+            kind = element.tag if isinstance(element.tag, str) else "text"
+            blocks.append(Block(element, after, list(run), kind, line or 1, encoded))
+        for child in run:
+            for sub in child.iter():
+                if isinstance(sub.tag, str) and not _inside_skipped(sub, child, skip):
+                    _attributes(sub, skip, blocks, own_only=True)
+
+    for child in element:
+        if _is_inline(child):
+            run.append(child)
+            continue
+        flush()
+        run = []
+        _collect(child, skip, blocks)
+        after = child
+        lead = child.tail
+    flush()
+
+
+def _inside_skipped(element: etree._Element, top: etree._Element,
+                    skip: set[etree._Element]) -> bool:
+    node: etree._Element | None = element
+    while node is not None:
+        if node in skip or inline.is_translate_no(node) or node.tag in SKIP_TAGS:
+            return True
+        if node is top:
+            return False
+        node = node.getparent()
+    return False
+
+
+def _attributes(element: etree._Element, skip: set[etree._Element],
+                blocks: list[Block | AttributeBlock], own_only: bool = False) -> None:
+    for attribute in TRANSLATABLE_ATTRIBUTES:
+        value = element.get(attribute)
+        if value and _has_text(value):
+            text = " ".join(value.split())
+            blocks.append(AttributeBlock(element, attribute, element.sourceline or 1, text))
+
+
+def iter_units(doc: Document) -> Iterator[Unit]:
+    yield from doc.units()

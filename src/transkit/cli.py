@@ -1,0 +1,206 @@
+"""The `transkit` command: parse options, call one library function, render, pick the exit code."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+import click
+
+from . import __version__, report, scaffold
+from .build import build_site, write_site
+from .config import Config, load_config
+from .errors import GateError, TranskitError
+from .project import extract, project_lock, relative
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handle_errors(func: F) -> F:
+    """Library errors become `file:line: reason` on stderr and exit code 2 (1 for gates)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except GateError as exc:
+            click.echo(f"transkit: {exc.message}:", err=True)
+            for problem in exc.problems:
+                click.echo(f"  {problem}", err=True)
+            sys.exit(exc.exit_code)
+        except TranskitError as exc:
+            click.echo(f"{exc}" if exc.path else f"transkit: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _progress(label: str) -> Callable[[str], None] | None:
+    if not sys.stderr.isatty():
+        return None
+
+    def show(item: str) -> None:
+        click.echo(f"\r\x1b[K{label} {item}", err=True, nl=False)
+
+    return show
+
+
+def _done_progress() -> None:
+    if sys.stderr.isatty():
+        click.echo("\r\x1b[K", err=True, nl=False)
+
+
+def _config(ctx: click.Context) -> Config:
+    return load_config(ctx.obj.get("root"))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="transkit")
+@click.option("-C", "--project", "root", type=click.Path(file_okay=False, path_type=Path),
+              help="Project folder (default: the nearest folder with transkit.toml).")
+@click.pass_context
+def main(ctx: click.Context, root: Path | None) -> None:
+    """Translate a multilingual news bulletin: segment, PO catalogues, status, release."""
+    ctx.ensure_object(dict)
+    ctx.obj["root"] = root
+
+
+@main.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Scaffold even if the folder is not empty.")
+@handle_errors
+def init(directory: Path, force: bool) -> None:
+    """Scaffold transkit.toml, bulletins/, locales/<lang>/, .gitignore and a CI workflow."""
+    written = scaffold.init_project(directory, force)
+    for path in written:
+        click.echo(f"created {path}")
+    click.echo("next: put bulletins in bulletins/<doc>.html and run `transkit extract`")
+
+
+@main.command("extract")
+@click.argument("docs", nargs=-1)
+@click.option("--source-lang", help="Source language of these documents (overrides <html lang>).")
+@click.pass_context
+@handle_errors
+def extract_cmd(ctx: click.Context, docs: tuple[str, ...], source_lang: str | None) -> None:
+    """Segment bulletins, write templates and merge them into every language's PO file."""
+    config = _config(ctx)
+    with project_lock(config):
+        result = extract(config, list(docs) or None, source_lang, _progress("extracting"))
+    _done_progress()
+    for path in result.written:
+        click.echo(f"wrote {path}")
+    fuzzy = sum(m.fuzzy for m in result.merges.values())
+    obsolete = sum(m.obsoleted for m in result.merges.values())
+    click.echo(f"{result.documents} document(s), {result.units} units; "
+               f"{len(result.written)} file(s) changed, {fuzzy} fuzzy carried over, "
+               f"{obsolete} made obsolete")
+
+
+@main.command()
+@click.option("--lang", "langs", multiple=True, help="Only this language (repeatable).")
+@click.option("--doc", "docs", multiple=True, help="Only this document (repeatable); "
+              "implies --by-doc.")
+@click.option("--by-doc", is_flag=True, help="One row per language and document.")
+@click.option("--missing", is_flag=True, help="List every untranslated or fuzzy unit.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]),
+              default="table", show_default=True)
+@click.option("--check", is_flag=True,
+              help="Exit 1 when a required language is below the release threshold.")
+@click.option("--no-cache", is_flag=True, help="Re-read every file.")
+@click.pass_context
+@handle_errors
+def status(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], by_doc: bool,
+           missing: bool, fmt: str, check: bool, no_cache: bool) -> None:
+    """What is translated, fuzzy and missing, per language (and document)."""
+    config = _config(ctx)
+    result = report.compute_status(config, list(langs) or None, list(docs) or None,
+                                   use_cache=not no_cache)
+    by_doc = by_doc or bool(docs)
+    if fmt == "json":
+        click.echo(report.to_json(result, by_doc))
+    elif fmt == "markdown":
+        click.echo(report.to_markdown(result, by_doc))
+    else:
+        click.echo(report.to_table(result, by_doc))
+    if missing:
+        for line in report.missing_lines(result):
+            click.echo(line)
+    if check:
+        problems = report.gate_problems(result, config)
+        if problems:
+            raise GateError(problems)
+
+
+@main.command()
+@click.option("--lang", required=True, help="Language of the text.")
+@click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
+@click.option("--json", "as_json", is_flag=True, help="One JSON array of segments per line.")
+@handle_errors
+def segment(lang: str, file: Any, as_json: bool) -> None:
+    """Show how text is split into sentences (one paragraph per input line)."""
+    from .segment import split
+
+    first = True
+    for line in file:
+        line = line.rstrip("\n")
+        pieces = split(line, lang) if line.strip() else []
+        if as_json:
+            click.echo(json.dumps(pieces, ensure_ascii=False))
+        else:
+            if not first:
+                click.echo("")
+            for piece in pieces:
+                click.echo(piece)
+        first = False
+
+
+def _build(config: Config, out: Path | None, langs: tuple[str, ...]) -> Any:
+    result = build_site(config, out, list(langs) or None, progress=_progress("building"))
+    _done_progress()
+    return result
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: site/).")
+@click.option("--lang", "langs", multiple=True, help="Only this language (repeatable).")
+@click.option("--allow-incomplete", is_flag=True,
+              help="Build anyway: untranslated or broken units fall back to the source text.")
+@click.pass_context
+@handle_errors
+def build(ctx: click.Context, out: Path | None, langs: tuple[str, ...],
+          allow_incomplete: bool) -> None:
+    """Reassemble translated pages and the aligned review pages, without the release gate."""
+    config = _config(ctx)
+    with project_lock(config):
+        result = _build(config, out, langs)
+        if not allow_incomplete and (result.problems or result.fallbacks):
+            raise GateError(result.problems + result.fallbacks
+                            + ["(use --allow-incomplete to build with source-text fallbacks)"])
+        for line in result.problems + result.fallbacks:
+            click.echo(f"warning: {line}", err=True)
+        written = write_site(result)
+    click.echo(f"built {len(written)} file(s) in {relative(config, out or config.site)}/")
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: site/).")
+@click.pass_context
+@handle_errors
+def release(ctx: click.Context, out: Path | None) -> None:
+    """Refuse incomplete or broken locales; if the gate passes, build the site."""
+    config = _config(ctx)
+    with project_lock(config):
+        problems = report.gate_problems(report.compute_status(config), config)
+        result = _build(config, out, ())
+        problems += result.problems
+        if problems:
+            raise GateError(problems)
+        written = write_site(result)
+    click.echo(f"release gate passed; built {len(written)} file(s) in "
+               f"{relative(config, out or config.site)}/")

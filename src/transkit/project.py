@@ -1,0 +1,168 @@
+"""Where documents and catalogues live, discovery, the project lock, and extraction."""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+import filelock
+import polib
+
+from . import catalog
+from .bulletin import Document, read_document
+from .config import Config
+from .errors import InputError, LockedError
+from .languages import check_language
+
+_DOC_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@contextmanager
+def project_lock(config: Config) -> Iterator[None]:
+    """Held by every command that writes; a second writer gets a clear error, not a race."""
+    config.state.mkdir(parents=True, exist_ok=True)
+    lock = filelock.FileLock(str(config.state / "lock"), timeout=0)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        raise LockedError(
+            "the project is locked by another transkit process (wait for it to finish)",
+            config.state / "lock",
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def doc_name(path: Path) -> str:
+    name = path.stem
+    if not _DOC_NAME.match(name):
+        raise InputError("document names may use letters, digits, '.', '_' and '-' only", path)
+    return name
+
+
+def bulletin_paths(config: Config, docs: list[str] | None = None) -> list[Path]:
+    if not config.bulletins.is_dir():
+        raise InputError("no bulletins folder", config.bulletins)
+    paths = sorted(p for p in config.bulletins.glob("*.html") if p.is_file())
+    if docs:
+        wanted: list[Path] = []
+        for doc in docs:
+            candidate = Path(doc)
+            if candidate.suffix == ".html" and candidate.exists():
+                wanted.append(candidate.resolve())
+                continue
+            path = config.bulletins / f"{candidate.stem}.html"
+            if not path.is_file():
+                raise InputError(f"no bulletin named {doc!r}", config.bulletins)
+            wanted.append(path)
+        return wanted
+    return paths
+
+
+def relative(config: Config, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(config.root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def template_path(config: Config, doc: str, source_lang: str) -> Path:
+    return config.locales / source_lang / f"{doc}.pot"
+
+
+def catalog_path(config: Config, doc: str, lang: str) -> Path:
+    return config.locales / lang / f"{doc}.po"
+
+
+@dataclass
+class DocEntry:
+    """A document as the locales folder knows it: its template and source language."""
+
+    name: str
+    source_language: str
+    template: Path
+
+
+def discover(config: Config) -> list[DocEntry]:
+    """Documents by their templates (locales/<src>/<doc>.pot)."""
+    found: dict[str, DocEntry] = {}
+    if not config.locales.is_dir():
+        return []
+    for lang_dir in sorted(p for p in config.locales.iterdir() if p.is_dir()):
+        for pot in sorted(lang_dir.glob("*.pot")):
+            if pot.stem in found:
+                raise InputError(
+                    f"two templates for document {pot.stem!r} "
+                    f"({relative(config, found[pot.stem].template)})", pot)
+            found[pot.stem] = DocEntry(pot.stem, lang_dir.name, pot)
+    return [found[k] for k in sorted(found)]
+
+
+def load_document(config: Config, path: Path, source_lang: str | None = None) -> Document:
+    if source_lang is not None:
+        check_language(source_lang)
+    doc = read_document(path, doc_name(path), relative(config, path), config.extract,
+                        config.source_language, source_lang)
+    if doc.source_language not in config.languages:
+        raise InputError(
+            f"source language {doc.source_language!r} is not one of the project's languages "
+            f"({', '.join(config.languages)})", path)
+    return doc
+
+
+@dataclass
+class ExtractReport:
+    documents: int = 0
+    units: int = 0
+    written: list[str] = field(default_factory=list)
+    merges: dict[str, catalog.MergeReport] = field(default_factory=dict)
+
+
+def extract(config: Config, docs: list[str] | None = None, source_lang: str | None = None,
+            progress: Callable[[str], None] | None = None) -> ExtractReport:
+    """Segment sources, write each template, merge it into every language's catalogue.
+
+    Everything is read and computed before the first write, so a bad input
+    leaves every file as it was.
+    """
+    report = ExtractReport()
+    known = {d.name: d for d in discover(config)}
+    plans: list[tuple[Path, polib.POFile | None, str]] = []
+    for path in bulletin_paths(config, docs):
+        if progress:
+            progress(relative(config, path))
+        document = load_document(config, path, source_lang)
+        units = document.units()
+        report.documents += 1
+        report.units += len(units)
+        src = document.source_language
+        old_entry = known.get(document.name)
+        if old_entry is not None and old_entry.source_language != src:
+            # The document changed source language: its old template goes, its catalogues stay.
+            plans.append((old_entry.template, None, "remove"))
+        pot_path = template_path(config, document.name, src)
+        previous = catalog.load(pot_path) if pot_path.exists() else None
+        pot = catalog.build_template(units, document.name, document.ref_path, config.name, src,
+                                     document.source_hash, previous)
+        plans.append((pot_path, pot, "pot"))
+        for lang in config.languages:
+            if lang == src:
+                continue
+            po_path = catalog_path(config, document.name, lang)
+            old = catalog.load(po_path) if po_path.exists() else None
+            po, merge = catalog.update(pot, old, lang, config.name, document.name)
+            report.merges[relative(config, po_path)] = merge
+            plans.append((po_path, po, "po"))
+    for path, po, kind in plans:
+        if kind == "remove":
+            path.unlink(missing_ok=True)
+            report.written.append(relative(config, path))
+        elif po is not None and catalog.save(po, path):
+            report.written.append(relative(config, path))
+    return report
+

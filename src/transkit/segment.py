@@ -1,0 +1,204 @@
+"""Sentence segmentation per language: an SRX engine (choppa) with LanguageTool's
+rules, preceded by our own per-language exception rules kept as data files."""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import regex
+from choppa import SrxDocument, SrxTextIterator
+from choppa.structures import LanguageRule, Rule
+
+from .errors import InputError
+from .inline import PLACEHOLDER
+from .languages import check_language, primary
+
+_LOCK = threading.Lock()
+_OPENING = re.compile(r"(?:<g\d+>|<x\d+/>)$")
+
+
+def _rules_dir() -> Path:
+    return Path(str(resources.files("transkit") / "data" / "segment"))
+
+
+def parse_rules(text: str, origin: str) -> list[Rule]:
+    """Read one exception-rule file.
+
+    Lines: an abbreviation ("Sr.", "p. ex.") that never ends a sentence;
+    `nobreak: BEFORE ⟶ AFTER` or `break: BEFORE ⟶ AFTER` with SRX regexes;
+    `#` starts a comment.
+    """
+    rules: list[Rule] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        kind, _, rest = line.partition(":")
+        if kind in ("nobreak", "break") and "⟶" in rest:
+            before, _, after = rest.partition("⟶")
+            before, after = before.strip(), after.strip()
+            for pattern in (before, after):
+                try:
+                    regex.compile(pattern, flags=regex.V1)
+                except regex.error as exc:
+                    raise InputError(f"bad pattern {pattern!r}: {exc}", origin, number) from None
+            rules.append(Rule(kind == "break", before, after))
+            continue
+        if not line.endswith("."):
+            raise InputError(
+                "an abbreviation must end with '.', or use 'nobreak: BEFORE ⟶ AFTER'",
+                origin, number,
+            )
+        # "p. ex." -> p\.\s*ex\. ; left edge must not follow a letter or digit.
+        pieces = [regex.escape(p) for p in line.split()]
+        body = r"\s*".join(pieces)
+        rules.append(Rule(False, rf"(?<![\p{{L}}\p{{N}}.]){body}", r"\s"))
+    return rules
+
+
+class Segmenter:
+    """Splits placeholder text into sentences for one language."""
+
+    def __init__(self, extra_rule_dirs: tuple[Path, ...] = ()):
+        self.extra_rule_dirs = extra_rule_dirs
+        lt = resources.files("choppa") / "data" / "srx" / "languagetool_segment.srx"
+        self.document = SrxDocument()
+        self._own_rules: dict[str, LanguageRule] = {}
+        self._lt_path = str(lt)
+        self._lt_loaded = False
+        self._memo: dict[tuple[str, str], list[str]] = {}
+
+    def _prepare(self, lang: str) -> str:
+        code = primary(lang)
+        with _LOCK:
+            if code not in self._own_rules:
+                rules: list[Rule] = []
+                for folder in (_rules_dir(), *self.extra_rule_dirs):
+                    for name in ("all.txt", f"{code}.txt"):
+                        path = folder / name
+                        if path.is_file():
+                            rules += parse_rules(path.read_text("utf-8"), str(path))
+                language_rule = LanguageRule(f"transkit-{code}", rules)
+                self._own_rules[code] = language_rule
+                # Our maps go first: with cascading SRX the first matching rule wins.
+                self.document.language_map_list.insert(
+                    0, _language_map(rf"{code}(_.*)?", language_rule)
+                )
+                self.document.language_rule_cache.clear()
+                self.document.rule_manager_cache.clear()
+            if not self._lt_loaded:
+                from xml.sax import make_parser
+                from choppa.srx_parser import SRXHandler
+
+                own = list(self.document.language_map_list)
+                self.document.language_map_list = []
+                parser = make_parser()
+                parser.setFeature("http://xml.org/sax/features/external-general-entities", False)
+                parser.setFeature("http://xml.org/sax/features/external-parameter-entities", False)
+                parser.setContentHandler(SRXHandler(document=self.document))
+                parser.parse(self._lt_path)
+                self.document.language_map_list = own + self.document.language_map_list
+                self.document.language_rule_cache.clear()
+                self.document.rule_manager_cache.clear()
+                self._lt_loaded = True
+        return code
+
+    def split(self, text: str, lang: str) -> list[str]:
+        """Sentences of `text` (placeholder text); never splits inside a <gN>…</gN> pair."""
+        code = self._prepare(lang)
+        text = text.strip()
+        if not text:
+            return []
+        key = (code, text)
+        cached = self._memo.get(key)
+        if cached is None:
+            cached = self._split(text, code)
+            if len(self._memo) > 50_000:
+                self._memo.clear()
+            self._memo[key] = cached
+        return list(cached)
+
+    def _split(self, text: str, code: str) -> list[str]:
+        masked, origin = _mask(text)
+        breaks: list[int] = []
+        offset = 0
+        for sentence in SrxTextIterator(self.document, code, masked):
+            offset += len(sentence)
+            if offset < len(masked):
+                breaks.append(offset)
+        cuts = _map_breaks(text, masked, origin, breaks)
+        pieces: list[str] = []
+        start = 0
+        for cut in [*cuts, len(text)]:
+            piece = text[start:cut].strip()
+            if piece:
+                pieces.append(piece)
+            start = cut
+        return pieces
+
+
+def _language_map(pattern: str, rule: LanguageRule):  # type: ignore[no-untyped-def]
+    from choppa.structures import LanguageMap
+
+    return LanguageMap(pattern, rule)
+
+
+def _mask(text: str) -> tuple[str, list[int]]:
+    """Text without placeholders (empty ones become a space) and each char's origin index."""
+    chars: list[str] = []
+    origin: list[int] = []
+    pos = 0
+    for match in PLACEHOLDER.finditer(text):
+        for i in range(pos, match.start()):
+            chars.append(text[i])
+            origin.append(i)
+        if match.group(2) == "x":
+            chars.append(" ")
+            origin.append(match.start())
+        pos = match.end()
+    for i in range(pos, len(text)):
+        chars.append(text[i])
+        origin.append(i)
+    return "".join(chars), origin
+
+
+def _map_breaks(text: str, masked: str, origin: list[int], breaks: list[int]) -> list[int]:
+    cuts: list[int] = []
+    for k in breaks:
+        # Skip the whitespace the engine left at the start of the next sentence.
+        while k < len(masked) and masked[k].isspace():
+            k += 1
+        if k >= len(masked):
+            continue
+        pos = origin[k]
+        # Opening and empty placeholders just before the next sentence belong to it.
+        while True:
+            match = _OPENING.search(text, 0, pos)
+            if not match:
+                break
+            pos = match.start()
+        if _depth(text[:pos]) == 0 and (not cuts or pos > cuts[-1]) and pos > 0:
+            cuts.append(pos)
+    return cuts
+
+
+def _depth(prefix: str) -> int:
+    depth = 0
+    for match in PLACEHOLDER.finditer(prefix):
+        if match.group(2) == "g":
+            depth += -1 if match.group(1) else 1
+    return depth
+
+
+@lru_cache(maxsize=8)
+def segmenter(extra_rule_dirs: tuple[Path, ...] = ()) -> Segmenter:
+    return Segmenter(extra_rule_dirs)
+
+
+def split(text: str, lang: str, extra_rule_dirs: tuple[Path, ...] = ()) -> list[str]:
+    check_language(lang)
+    return segmenter(extra_rule_dirs).split(text, lang)
