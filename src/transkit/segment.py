@@ -48,15 +48,28 @@ def parse_rules(text: str, origin: str) -> list[Rule]:
                     raise InputError(f"bad pattern {pattern!r}: {exc}", origin, number) from None
             rules.append(Rule(kind == "break", before, after))
             continue
-        if not line.endswith("."):
+        if "." not in line:
             raise InputError(
-                "an abbreviation must end with '.', or use 'nobreak: BEFORE ⟶ AFTER'",
+                "an abbreviation must contain '.', or use 'nobreak: BEFORE ⟶ AFTER'",
                 origin, number,
             )
-        # "p. ex." -> p\.\s*ex\. ; left edge must not follow a letter or digit.
-        pieces = [regex.escape(p) for p in line.split()]
-        body = r"\s*".join(pieces)
-        rules.append(Rule(False, rf"(?<![\p{{L}}\p{{N}}.]){body}", r"\s"))
+        rules += abbreviation_rules(line)
+    return rules
+
+
+def abbreviation_rules(abbreviation: str) -> list[Rule]:
+    """No-break rules for every break an SRX engine could find inside or just after an
+    abbreviation ("p. ex." -> after "p. " and after "p. ex. ").
+
+    The engine's break position follows the whitespace, so each rule's
+    `before` ends with it; the left edge must not follow a letter, digit or dot.
+    """
+    pieces = [regex.escape(p) for p in abbreviation.split()]
+    edge = r"(?<![\p{L}\p{N}.])"
+    rules = []
+    for k in range(1, len(pieces)):
+        rules.append(Rule(False, edge + r"\s".join(pieces[:k]) + r"\s", r"\s?".join(pieces[k:])))
+    rules.append(Rule(False, edge + r"\s".join(pieces) + r"\s", ""))
     return rules
 
 
