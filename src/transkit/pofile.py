@@ -46,7 +46,9 @@ def field(prefix: str, keyword: str, text: str, do_wrap: bool = True) -> list[st
         if not inner_newline:
             return [f'{head}"{escaped_all}"']
         return [f'{head}""'] + [f'{prefix}"{escape(p)}"' for p in _pieces(text)]
-    if not inner_newline and len(head) + len(escaped_all) + 2 <= WIDTH:
+    # gettext keeps the text on the keyword's line unless it would need breaking there
+    # (a single unbreakable word stays on that line, however long).
+    if not inner_newline and len(wrap(escaped_all, WIDTH - 2 - len(head))) == 1:
         return [f'{head}"{escaped_all}"']
     lines = [f'{head}""']
     for piece in _pieces(text):

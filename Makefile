@@ -1,0 +1,42 @@
+# transkit: one command for the demo, one for the tests (see README).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install gettext demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# gettext's msgfmt/msgmerge/msgcat: the tests prove our PO files with the real tools.
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 && command -v msgmerge >/dev/null 2>&1 || \
+	  { echo "installing gettext (Debian package)"; \
+	    $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gettext >/dev/null; }
+
+demo: install
+	$(BIN)/transkit extract
+	$(BIN)/transkit status --by-doc
+	$(BIN)/transkit release
+	@echo "site: $(CURDIR)/site/index.html  (aligned review pages: site/aligned/)"
+
+test: install gettext
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy src
+
+bench: install gettext
+	$(BIN)/python benchmarks/bench_status.py
+	$(BIN)/python benchmarks/bench_segment.py
+
+clean:
+	rm -rf $(VENV) site .transkit .pytest_cache .hypothesis

@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from transkit import catalog, pofile
+from transkit.errors import InputError
+from transkit.unit import Unit
+
+from .conftest import gettext_tool, run
+
+
+def _template(sources: list[str]) -> polib.POFile:
+    units = [Unit(s, "doc", i + 1, "p") for i, s in enumerate(sources)]
+    return catalog.build_template(units, "doc", "bulletins/doc.html", "P", "ca", "h", None)
+
+
+def _roundtrip(po: polib.POFile, path: Path) -> polib.POFile:
+    catalog.save(po, path)
+    return catalog.load(path)
+
+
+def test_update_keeps_fuzzies_and_obsoletes(tmp_path: Path) -> None:
+    old_pot = _template(["La policia va detenir 23 persones.", "Adeu.", "Paràgraf esborrat."])
+    po, _ = catalog.update(old_pot, None, "fr", "P", "doc")
+    for entry, text in zip(po, ["La police a arrêté 23 personnes.", "Au revoir.", "Supprimé."]):
+        entry.msgstr = text
+    po = _roundtrip(po, tmp_path / "fr.po")
+    new_pot = _template(["La policia va detenir 24 persones.", "Adeu.", "Una frase nova."])
+    merged, report = catalog.update(new_pot, po, "fr", "P", "doc")
+    merged = _roundtrip(merged, tmp_path / "fr.po")
+    first, second, third = [e for e in merged if not e.obsolete]
+    assert "fuzzy" in first.flags and first.msgstr == "La police a arrêté 23 personnes."
+    assert first.previous_msgid == "La policia va detenir 23 persones."
+    assert second.msgstr == "Au revoir." and "fuzzy" not in second.flags
+    assert third.msgstr == "" and third.msgid == "Una frase nova."
+    obsolete = {e.msgid: e.msgstr for e in merged.obsolete_entries()}
+    assert obsolete == {"La policia va detenir 23 persones.": "La police a arrêté 23 personnes.",
+                        "Paràgraf esborrat.": "Supprimé."}
+    assert (report.kept, report.fuzzy, report.new, report.obsoleted) == (1, 1, 1, 2)
+    text = (tmp_path / "fr.po").read_text("utf-8")
+    assert '#| msgid "La policia va detenir 23 persones."' in text
+
+
+def test_obsolete_entry_revives_when_its_source_returns(tmp_path: Path) -> None:
+    po, _ = catalog.update(_template(["Primer.", "Segon."]), None, "es", "P")
+    list(po)[1].msgstr = "Segundo."
+    po = _roundtrip(catalog.update(_template(["Primer."]), po, "es", "P")[0], tmp_path / "a.po")
+    back, report = catalog.update(_template(["Primer.", "Segon."]), po, "es", "P")
+    assert list(back)[1].msgstr == "Segundo." and report.revived == 1
+    assert not back.obsolete_entries()
+
+
+WORDS = ["policia", "frau", "Europol", "xarxa", "23", "29.000", "detinguts", "targetes", "banc"]
+sentence = st.lists(st.sampled_from(WORDS), min_size=2, max_size=6).map(
+    lambda ws: " ".join(ws).capitalize() + ".")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.lists(sentence, min_size=0, max_size=6, unique=True),
+                          st.lists(st.booleans(), min_size=6, max_size=6)),
+                min_size=1, max_size=6))
+def test_no_translation_is_ever_lost(tmp_path: Path,
+                                     steps: list[tuple[list[str], list[bool]]]) -> None:
+    """Any sequence of source edits keeps every text a translator wrote (active or obsolete)."""
+    path = tmp_path / "prop.po"
+    path.unlink(missing_ok=True)
+    po: polib.POFile | None = None
+    written: set[str] = set()
+    counter = 0
+    for sources, translate in steps:
+        po, _ = catalog.update(_template(sources), po, "en", "P")
+        for entry, do in zip(list(po), translate):
+            if do and not entry.msgstr:
+                counter += 1
+                entry.msgstr = f"T{counter} {entry.msgid}"
+                written.add(entry.msgstr)
+        po = _roundtrip(po, path)
+        present = {e.msgstr for e in po} | {e.msgstr for e in po.obsolete_entries()}
+        assert written <= present
+
+
+def test_pofile_writes_what_msgcat_writes(tmp_path: Path) -> None:
+    po = polib.POFile()
+    po.metadata = {"Project-Id-Version": "x", "Language": "fr",
+                   "Content-Type": "text/plain; charset=UTF-8",
+                   "Plural-Forms": "nplurals=3; plural=(n == 0 || n == 1) ? 0 : n != 0 && "
+                                   "n % 1000000 == 0 ? 1 : 2;"}
+    samples = [
+        "Court.",
+        "Une phrase assez longue pour être coupée par gettext, avec des <g1>balises</g1> "
+        "et encore <g2>d'autres mots</g2> pour dépasser la largeur de page.",
+        "Ligne un\nLigne deux qui continue \"entre guillemets\" et\ttabulation\n",
+        "https://www.europol.europa.eu/crime-areas-and-trends/crime-areas/forgery-of-money-"
+        "and-means-of-payment/payment-fraud est une adresse très longue",
+        "x" * 120,
+    ]
+    for i, text in enumerate(samples):
+        po.append(polib.POEntry(msgid=text, msgstr=text.upper(), occurrences=[
+            ("bulletins/un-nom-de-document-assez-long.html", str(n)) for n in range(i * 7)],
+            comment="<g1> = <a href=\"https://example.org/\">"))
+    po.append(polib.POEntry(msgid="Ancien texte qui a disparu de la source mais garde sa "
+                                  "traduction pour toujours", msgstr="Old", obsolete=True))
+    fuzzy = polib.POEntry(msgid="Nouveau texte", msgstr="New", flags=["fuzzy"],
+                          previous_msgid="Ancien texte un peu différent de celui-ci et plus "
+                                         "long que la largeur de la page")
+    po.append(fuzzy)
+    path = tmp_path / "w.po"
+    path.write_text(pofile.dumps(po), "utf-8")
+    msgcat = subprocess.run([gettext_tool("msgcat"), str(path)], capture_output=True, text=True,
+                            check=True)
+    assert msgcat.stdout == path.read_text("utf-8")
+
+
+def test_extracted_files_pass_gettext_tools(demo: Path) -> None:
+    run("extract", cwd=demo, check=True)
+    files = sorted(demo.glob("locales/*/*.po")) + sorted(demo.glob("locales/*/*.pot"))
+    assert len(files) >= 12
+    for path in files:
+        check = subprocess.run([gettext_tool("msgfmt"), "--check", "-o", "/dev/null", str(path)],
+                               capture_output=True, text=True)
+        assert check.returncode == 0 and check.stderr == "", (path, check.stderr)
+        cat = subprocess.run([gettext_tool("msgcat"), str(path)], capture_output=True,
+                             text=True, check=True)
+        assert cat.stdout == path.read_text("utf-8"), path
+    for po in sorted(demo.glob("locales/[!c]*/*.po")):
+        pot = demo / "locales" / "ca" / f"{po.stem}.pot"
+        merged = subprocess.run([gettext_tool("msgmerge"), "--previous", "-q", str(po), str(pot)],
+                                capture_output=True, text=True)
+        assert merged.returncode == 0 and merged.stderr == "", merged.stderr
+        # msgmerge agrees the catalogue is already merged: same entries, same translations.
+        theirs = polib.pofile(merged.stdout)
+        ours = polib.pofile(str(po))
+        assert [(e.msgid, e.msgstr) for e in theirs] == [(e.msgid, e.msgstr) for e in ours]
+
+
+def test_extract_twice_changes_no_byte(demo: Path) -> None:
+    run("extract", cwd=demo, check=True)
+    before = {p: p.read_bytes() for p in demo.glob("locales/*/*.po*")}
+    result = run("extract", cwd=demo, check=True)
+    assert "0 file(s) changed" in result.stdout
+    assert before == {p: p.read_bytes() for p in demo.glob("locales/*/*.po*")}
+
+
+def test_malformed_po_is_located_and_nothing_changes(demo: Path) -> None:
+    target = demo / "locales" / "fr" / "2019-01-ransomware.po"
+    lines = target.read_text("utf-8").splitlines(keepends=True)
+    lines[30] = 'msgstr "unterminated\n'
+    target.write_text("".join(lines), "utf-8")
+    snapshot = {p: p.read_bytes() for p in demo.rglob("*") if p.is_file()}
+    result = run("extract", cwd=demo)
+    assert result.returncode == 2
+    assert result.stderr.startswith("locales/fr/2019-01-ransomware.po:") or \
+        str(target) in result.stderr
+    assert ":31:" in result.stderr or ":30:" in result.stderr or ":32:" in result.stderr
+    assert snapshot == {p: p.read_bytes() for p in demo.rglob("*") if p.is_file()
+                        if ".transkit" not in p.parts}
+
+
+def test_load_error_has_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.po"
+    path.write_text('msgid ""\nmsgstr ""\n\nmsgid "a"\nmsgstr "b"\nfoo "c"\n', "utf-8")
+    with pytest.raises(InputError) as info:
+        catalog.load(path)
+    assert info.value.line == 6
+    with pytest.raises(InputError) as scan:
+        catalog.scan_stats(path)
+    assert scan.value.line == 6
