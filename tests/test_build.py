@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import polib
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree, html
+
+from transkit.build import build_site
+from transkit.config import load_config
+from transkit.project import extract
+
+from .conftest import CONFIG, run
+
+
+def _fill(root: Path, lang: str, fn=lambda e: e.msgid) -> None:  # type: ignore[no-untyped-def]
+    for path in sorted((root / "locales" / lang).glob("*.po")):
+        po = polib.pofile(str(path))
+        for entry in po:
+            if not entry.obsolete:
+                entry.msgstr = fn(entry)
+                if "fuzzy" in entry.flags:
+                    entry.flags.remove("fuzzy")
+        po.save(str(path))
+
+
+def test_demo_release_builds_every_language_and_aligned_pages(demo: Path) -> None:
+    result = run("release", cwd=demo, check=True)
+    assert "release gate passed" in result.stdout
+    page = html.parse(str(demo / "site/fr/2018-12-frau-targetes.html")).getroot()
+    assert page.get("lang") == "fr"
+    assert page.findtext(".//h1") == "Europol démantèle un réseau de fraude à la carte de paiement"
+    link = page.xpath("//a[@href='https://www.europol.europa.eu/']")[0]
+    assert link.text == "Europol"
+    assert page.xpath("//img/@alt") == ["Un agent examine un distributeur automatique manipulé"]
+    switch = page.xpath("//*[contains(@class,'lang-switch')]//a")
+    assert [(a.get("hreflang"), a.text) for a in switch] == [
+        ("ca", "Aquest apunt en català"), ("es", "Esta entrada en español"),
+        ("en", "This post in English")]
+    assert switch[0].get("href") == "../ca/2018-12-frau-targetes.html"
+    multi = html.parse(str(demo / "site/en/2019-02-butlleti.html")).getroot()
+    hrefs = multi.xpath("//*[contains(@class,'lang-switch')]//a/@href")
+    assert "../fr/2019-02-butlleti.html#mules" in hrefs
+    aligned = html.parse(str(demo / "site/aligned/2019-01-ransomware.html")).getroot()
+    headers = [th.get("lang") for th in aligned.xpath("//thead//th[@lang]")]
+    assert headers == ["ca", "es", "en", "fr"]
+    rows = aligned.xpath("//tbody/tr")
+    assert len(rows) == 13  # 12 units; the <h1> repeats the <title>
+    assert not aligned.xpath("//td[contains(@class,'missing') or contains(@class,'fuzzy')]")
+
+
+def test_translations_are_untrusted(project: Path) -> None:
+    run("extract", cwd=project, check=True)
+    for lang in ("es", "en"):
+        _fill(project, lang)
+    evil = ('<script>alert(1)</script><img src=x onerror=alert(2)> '
+            '<g1 href="javascript:alert(3)">Europol</g1> & <b>bold</b>')
+
+    def hostile(entry: polib.POEntry) -> str:
+        if "<g1>Europol</g1>" in entry.msgid:
+            return evil
+        return entry.msgid
+    _fill(project, "fr", hostile)
+    # <g1 href=...> is not a placeholder: the unit is broken, the gate blocks.
+    blocked = run("release", cwd=project)
+    assert blocked.returncode == 1 and "placeholders" in blocked.stderr
+    assert not (project / "site").exists()
+    _fill(project, "fr", lambda e: e.msgid.replace(
+        "<g1>Europol</g1>", "<script>alert(1)</script><g1>Europol</g1> <b onclick=x>b</b> &amp;"))
+    run("release", cwd=project, check=True)
+    page = (project / "site/fr/post.html").read_text("utf-8")
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b onclick" not in page and "&lt;b onclick=x&gt;" in page
+    assert "&amp;amp;" in page  # the translator's "&amp;" is text, not an entity
+    assert '<a href="https://www.europol.europa.eu/">Europol</a>' in page
+    tree = html.parse(str(project / "site/fr/post.html"))
+    tags = {e.tag for e in tree.iter() if isinstance(e.tag, str)}
+    source_tags = {e.tag for e in html.parse(str(project / "bulletins/post.html")).iter()
+                   if isinstance(e.tag, str)}
+    assert tags <= source_tags | {"ul", "li", "a"}
+
+
+def test_broken_placeholder_blocks_release_and_falls_back_when_allowed(project: Path) -> None:
+    run("extract", cwd=project, check=True)
+    for lang in ("es", "en"):
+        _fill(project, lang)
+    _fill(project, "fr", lambda e: e.msgid.replace("</g1>", ""))
+    blocked = run("release", cwd=project)
+    assert blocked.returncode == 1
+    assert re.search(r"locales/fr/post\.po:\d+: placeholders: <g1> is never closed",
+                     blocked.stderr)
+    assert not (project / "site").exists()
+    refused = run("build", cwd=project)
+    assert refused.returncode == 1 and not (project / "site").exists()
+    built = run("build", "--allow-incomplete", cwd=project, check=True)
+    assert "warning: locales/fr/post.po:" in built.stderr
+    page = html.parse(str(project / "site/fr/post.html")).getroot()
+    marked = page.xpath("//body//*[@lang='ca']")
+    assert any("Europol" in "".join(s.itertext()) for s in marked)
+    assert page.xpath("//a[@href='https://www.europol.europa.eu/']")
+
+
+def test_untranslated_units_fall_back_marked_with_lang(project: Path) -> None:
+    run("extract", cwd=project, check=True)
+    _fill(project, "es", lambda e: "" if e.msgid.startswith(("tapar", "El frau"))
+          else f"ES {e.msgid}")
+    run("build", "--allow-incomplete", "--lang", "es", cwd=project, check=True)
+    page = html.parse(str(project / "site/es/post.html")).getroot()
+    item = page.xpath("//li")[0]
+    assert item.get("lang") == "ca" and item.text == "tapar el teclat"
+    assert page.xpath("//li")[1].text == "ES revisar el compte"
+    span = page.xpath("//p/span[@lang='ca']")[0]  # one sentence of two fell back
+    assert "".join(span.itertext()) == "El frau superava els 29.000 milions d'euros."
+    assert span.getparent().text.startswith("ES L'operació")
+    aligned = html.parse(str(project / "site/aligned/post.html")).getroot()
+    assert aligned.xpath("//td[@lang='es' and contains(@class,'missing')]")
+    assert aligned.xpath("//td[@lang='en' and contains(@class,'missing')]")
+
+
+# --- round trip property -----------------------------------------------------------------
+
+WORDS = st.sampled_from(["policia", "Europol", "29.000", "euros", "Sr.", "EE. UU.", "a&b",
+                         "x < y", "«cita»", "¿què?", "¡sí!", "13,6 %", "l'informe", "dades."])
+
+
+@st.composite
+def inline_content(draw, depth: int = 0):  # type: ignore[no-untyped-def]
+    parts = []
+    for _ in range(draw(st.integers(1, 5))):
+        kind = draw(st.sampled_from(["text", "text", "a", "strong", "em", "br", "img"]
+                                    if depth < 2 else ["text"]))
+        if kind == "text":
+            parts.append(" ".join(draw(st.lists(WORDS, min_size=1, max_size=6))))
+        elif kind == "br":
+            parts.append("<br>")
+        elif kind == "img":
+            parts.append('<img src="i.png" alt="%s">' % draw(WORDS).replace('"', ""))
+        else:
+            inner = draw(inline_content(depth + 1))
+            attrs = ' href="https://e.eu/x?a=1&amp;b=2"' if kind == "a" else ""
+            parts.append(f"<{kind}{attrs}>{inner}</{kind}>")
+        if draw(st.booleans()):
+            parts.append(draw(st.sampled_from([". ", "! ", "? ", ", ", " "])))
+    return " ".join(parts).replace("&", "&amp;").replace("&amp;amp;", "&amp;").replace(
+        " < ", " &lt; ")
+
+
+@st.composite
+def bulletin(draw):  # type: ignore[no-untyped-def]
+    blocks = []
+    for _ in range(draw(st.integers(1, 5))):
+        tag = draw(st.sampled_from(["p", "h2", "li", "blockquote"]))
+        content = draw(inline_content())
+        blocks.append(f"<ul><li>{content}</li></ul>" if tag == "li" else
+                      f"<{tag}>{content}</{tag}>")
+    return ("<!DOCTYPE html><html lang='ca'><head><title>T</title></head><body>"
+            f"<article>{''.join(blocks)}</article></body></html>")
+
+
+def _canonical(path: Path) -> str:
+    root = html.parse(str(path)).getroot()
+    for element in root.xpath("//*[contains(concat(' ', @class, ' '), ' lang-switch ')]"):
+        element.getparent().remove(element)
+    root.attrib.pop("lang", None)
+    text = etree.tostring(root, encoding="unicode", method="html")
+    text = re.sub(r"\s+", " ", text)
+    return re.sub(r"\s*(<[^>]+>)\s*", r"\1", text).strip()
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(bulletin())
+def test_round_trip_identity_translation(tmp_path: Path, source: str) -> None:
+    """extract, msgstr = msgid, build: the page equals the source (modulo whitespace)."""
+    root = tmp_path / "rt"
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "bulletins").mkdir(parents=True)
+    (root / "transkit.toml").write_text(CONFIG, "utf-8")
+    (root / "bulletins" / "doc.html").write_text(source, "utf-8")
+    config = load_config(root)
+    extract(config)
+    for lang in ("es", "en", "fr"):
+        _fill(root, lang)
+    result = build_site(config)
+    assert not result.problems and not result.fallbacks
+    for path, data in result.files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    expected = _canonical(root / "bulletins" / "doc.html")
+    for lang in ("ca", "es", "en", "fr"):
+        assert _canonical(root / "site" / lang / "doc.html") == expected

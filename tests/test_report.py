@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import polib
+
+from transkit import report
+from transkit.config import load_config
+
+from .conftest import run
+
+
+def _translate_all(root: Path, lang: str, skip: int = 0) -> None:
+    for path in sorted((root / "locales" / lang).glob("*.po")):
+        po = polib.pofile(str(path))
+        for i, entry in enumerate(e for e in po if not e.obsolete):
+            entry.msgstr = "" if i < skip else f"[{lang}] {entry.msgid}"
+        po.save(str(path))
+
+
+def test_status_figures_and_missing_lines(project: Path) -> None:
+    run("extract", cwd=project, check=True)
+    _translate_all(project, "es")
+    _translate_all(project, "en", skip=2)
+    po = polib.pofile(str(project / "locales/fr/post.po"))
+    entry = next(e for e in po if e.msgid == "tapar el teclat")
+    entry.msgstr, entry.flags = "cacher le clavier", ["fuzzy"]
+    po.save(str(project / "locales/fr/post.po"))
+    status = report.compute_status(load_config(project))
+    by_lang = {lang.lang: lang for lang in status.languages}
+    assert by_lang["ca"].percent == 100 and by_lang["es"].percent == 100
+    en = by_lang["en"]
+    assert (en.units, en.translated, en.untranslated, en.fuzzy) == (8, 6, 2, 0)
+    assert en.words == 37 and en.translated_words == 37 - 8 and 0 < en.percent < 100
+    assert by_lang["fr"].fuzzy == 1
+    lines = report.missing_lines(status)
+    assert "locales/fr/post.po" in " ".join(lines)
+    fuzzy_line = next(line for line in lines if "[fuzzy]" in line)
+    path, number, _ = fuzzy_line.split(":", 2)
+    text = (project / path).read_text("utf-8").splitlines()
+    assert text[int(number) - 1] == 'msgid "tapar el teclat"'
+    result = run("status", "--missing", cwd=project, check=True)
+    assert fuzzy_line in result.stdout
+    assert "Títol de la prova" in result.stdout  # en: the first untranslated unit
+
+
+def test_status_formats_and_check_exit(project: Path) -> None:
+    run("extract", cwd=project, check=True)
+    data = json.loads(run("status", "--format", "json", "--by-doc", cwd=project,
+                          check=True).stdout)
+    assert data["languages"]["fr"]["untranslated"] == 8
+    assert data["languages"]["fr"]["documents"]["post"]["path"] == "locales/fr/post.po"
+    md = run("status", "--format", "markdown", cwd=project, check=True).stdout
+    assert md.splitlines()[0].startswith("| language |")
+    check = run("status", "--check", cwd=project)
+    assert check.returncode == 1
+    assert "locales/fr/post.po: 8 untranslated" in check.stderr
+    for lang in ("es", "en", "fr"):
+        _translate_all(project, lang)
+    assert run("status", "--check", cwd=project).returncode == 0
+    assert run("status", "--lang", "xx", cwd=project).returncode == 2
+
+
+def test_changed_template_or_source_is_out_of_date(project: Path) -> None:
+    run("extract", cwd=project, check=True)
+    for lang in ("es", "en", "fr"):
+        _translate_all(project, lang)
+    assert run("status", "--check", cwd=project).returncode == 0
+    bulletin = project / "bulletins/post.html"
+    bulletin.write_text(bulletin.read_text("utf-8").replace("tapar el teclat", "tapar el PIN"))
+    stale = run("status", "--check", cwd=project)
+    assert stale.returncode == 1 and "changed since the last extract" in stale.stderr
+    # A template regenerated without merging (e.g. by hand) leaves catalogues out of date.
+    run("extract", cwd=project, check=True)
+    pot = project / "locales/ca/post.pot"
+    po = project / "locales/fr/post.po"
+    saved = po.read_bytes()
+    po.write_bytes(saved.replace(b"X-Transkit-Template: ", b"X-Transkit-Template: 0"))
+    out = run("status", "--check", "--lang", "fr", cwd=project)
+    assert out.returncode == 1 and "out of date with its template" in out.stderr
+    assert pot.exists()
+
+
+def test_warm_status_reads_nothing(project: Path) -> None:
+    run("extract", cwd=project, check=True)
+    config = load_config(project)
+    cold = report.compute_status(config)
+    cache = project / ".transkit/cache/status.json"
+    assert cache.exists()
+    # Poison the files' content but keep size and mtime: a warm run must not re-read them.
+    po = project / "locales/es/post.po"
+    st = po.stat()
+    po.write_bytes(b"#" * st.st_size)
+    os.utime(po, ns=(st.st_atime_ns, st.st_mtime_ns))
+    warm = report.compute_status(config)
+    assert report.to_json(warm, True) == report.to_json(cold, True)
+    os.utime(po, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    reread = report.compute_status(config, langs=["es"])
+    es = reread.languages[0].docs[0]
+    assert es.units == 0 and es.problem is not None  # the changed file was read again
