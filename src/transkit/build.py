@@ -35,6 +35,12 @@ class BuildReport:
     fallbacks: list[str] = field(default_factory=list)  # untranslated units shown in the source
     documents: int = 0
 
+    def write(self) -> list[Path]:
+        """Write every file atomically (each a temporary file, then a rename)."""
+        for path, data in self.files.items():
+            atomic_write_bytes(path, data)
+        return list(self.files)
+
 
 def _catalog_map(po: polib.POFile) -> dict[tuple[str, str | None], Translation]:
     found: dict[tuple[str, str | None], Translation] = {}
@@ -176,7 +182,7 @@ def _load_translations(config: Config, doc: Document, lang: str
 def build_site(config: Config, out: Path | None = None, langs: list[str] | None = None,
                docs: list[str] | None = None,
                progress: Callable[[str], None] | None = None) -> BuildReport:
-    """Assemble every language version and the aligned pages in memory (see write_site)."""
+    """Assemble every language version and the aligned pages in memory (BuildReport.write)."""
     out = out or config.site
     report = BuildReport()
     languages = [lang for lang in config.languages if not langs or lang in langs]
@@ -208,12 +214,6 @@ def build_site(config: Config, out: Path | None = None, langs: list[str] | None 
     report.files[out / "index.html"] = _index(config, sorted(
         p.stem for p in bulletin_paths(config, docs)), languages)
     return report
-
-
-def write_site(report: BuildReport) -> list[Path]:
-    for path, data in report.files.items():
-        atomic_write_bytes(path, data)
-    return list(report.files)
 
 
 CSS = """

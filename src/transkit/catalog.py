@@ -15,21 +15,13 @@ import polib
 from . import __version__, pofile
 from .errors import InputError
 from .fsutil import atomic_write_text, read_text
-from .inline import plain_text
 from .languages import native_name, plural_forms
+from .stats import (SOURCE_HEADER, SOURCE_LANG_HEADER, TEMPLATE_HEADER, FileStats,
+                    count_words, scan_stats)
 from .unit import Unit
 
 WRAP = 78
-TEMPLATE_HEADER = "X-Transkit-Template"
-SOURCE_HEADER = "X-Transkit-Source"
-SOURCE_LANG_HEADER = "X-Transkit-Source-Language"
 FUZZY_CUTOFF = 0.6
-_WORD = re.compile(r"\S+")
-
-
-def count_words(text: str) -> int:
-    """Words of a unit: whitespace-separated tokens once placeholders are removed."""
-    return len(_WORD.findall(plain_text(text)))
 
 
 def now() -> str:
@@ -237,140 +229,5 @@ def is_translated(entry: polib.POEntry) -> bool:
     return bool(entry.msgstr)
 
 
-# --- statistics --------------------------------------------------------------------------
-
-@dataclass
-class FileStats:
-    """What `status` needs of one catalogue, from a single pass over its text."""
-
-    units: int = 0
-    words: int = 0
-    translated: int = 0
-    translated_words: int = 0
-    fuzzy: int = 0
-    fuzzy_words: int = 0
-    headers: dict[str, str] = field(default_factory=dict)
-    missing: list[tuple[int, str, bool]] = field(default_factory=list)  # line, source, fuzzy
-
-    def to_json(self) -> list[object]:
-        return [self.units, self.words, self.translated, self.translated_words, self.fuzzy,
-                self.fuzzy_words, self.headers, self.missing]
-
-    @classmethod
-    def from_json(cls, data: list[object]) -> "FileStats":
-        stats = cls(*data[:6])  # type: ignore[arg-type]
-        stats.headers = dict(data[6])  # type: ignore[call-overload]
-        stats.missing = [tuple(m) for m in data[7]]  # type: ignore[union-attr, misc]
-        return stats
-
-
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "a": "\a", "b": "\b",
-            "f": "\f", "v": "\v"}
-_ESCAPE = re.compile(r"\\(.)")
-
-
-def _unescape(text: str) -> str:
-    if "\\" not in text:
-        return text
-    return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), text)
-
-
-def scan_stats(path: Path) -> FileStats:
-    """Count units, words, translated and fuzzy entries of a PO/POT file in one pass.
-
-    A strict little state machine over lines: it reads only what statistics need
-    and reports malformed input as `file:line: reason`, like the full parser.
-    """
-    text = read_text(path)
-    stats = FileStats()
-    fuzzy = False
-    field_name = ""  # which string the continuation lines extend
-    msgid: list[str] = []
-    msgstrs: list[list[str]] = []
-    ctxt = False
-    entry_line = 0
-    in_entry = False
-
-    def finish() -> None:
-        nonlocal fuzzy, msgid, msgstrs, in_entry, ctxt
-        if in_entry:
-            source = _unescape("".join(msgid))
-            if not msgstrs:
-                raise InputError("entry has no msgstr", path, entry_line)
-            if source == "" and not ctxt:
-                for line in _unescape("".join(msgstrs[0])).split("\n"):
-                    name, sep, value = line.partition(":")
-                    if sep:
-                        stats.headers[name.strip()] = value.strip()
-            else:
-                words = count_words(source)
-                stats.units += 1
-                stats.words += words
-                done = all(msgstrs) and all("".join(s) for s in msgstrs)
-                if fuzzy and done:
-                    stats.fuzzy += 1
-                    stats.fuzzy_words += words
-                    stats.missing.append((entry_line, source, True))
-                elif done:
-                    stats.translated += 1
-                    stats.translated_words += words
-                else:
-                    stats.missing.append((entry_line, source, False))
-        fuzzy = False
-        msgid = []
-        msgstrs = []
-        ctxt = False
-        in_entry = False
-
-    for number, raw in enumerate(text.split("\n"), 1):
-        line = raw.strip()
-        if not line:
-            continue
-        first = line[0]
-        if first == '"':
-            if not field_name or len(line) < 2 or line[-1] != '"':
-                raise InputError("unexpected string continuation", path, number)
-            value = line[1:-1]
-            if field_name == "msgid":
-                msgid.append(value)
-            elif field_name == "msgstr":
-                msgstrs[-1].append(value)
-            continue
-        if first == "#":
-            if msgstrs:
-                finish()
-            field_name = "skip"
-            if line.startswith("#,") and "fuzzy" in line:
-                fuzzy = True
-            elif line.startswith("#~"):
-                field_name = ""
-            continue
-        keyword, _, rest = line.partition(" ")
-        rest = rest.strip()
-        if len(rest) < 2 or rest[0] != '"' or rest[-1] != '"':
-            raise InputError(f"expected a quoted string after {keyword!r}", path, number)
-        value = rest[1:-1]
-        if keyword == "msgctxt":
-            if msgstrs:
-                finish()
-            in_entry, ctxt, field_name = True, True, "skip"
-            entry_line = number
-        elif keyword == "msgid":
-            if msgstrs:
-                finish()
-            if not in_entry:
-                entry_line = number
-            in_entry = True
-            msgid = [value]
-            field_name = "msgid"
-        elif keyword == "msgid_plural":
-            field_name = "skip"
-        elif keyword == "msgstr" or keyword.startswith("msgstr["):
-            if not in_entry:
-                raise InputError("msgstr without msgid", path, number)
-            msgstrs.append([value])
-            field_name = "msgstr"
-        else:
-            raise InputError(f"unknown keyword {keyword!r}", path, number)
-    finish()
-    return stats
+__all__ = ["FileStats", "count_words", "scan_stats", "load", "save", "update",
+           "build_template", "is_translated", "template_hash"]

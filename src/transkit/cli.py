@@ -11,7 +11,6 @@ from typing import Any, Callable, TypeVar
 import click
 
 from . import __version__, report, scaffold
-from .build import build_site, write_site
 from .config import Config, load_config
 from .errors import GateError, TranskitError
 from .project import extract, project_lock, relative
@@ -118,7 +117,7 @@ def status(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], by
     """What is translated, fuzzy and missing, per language (and document)."""
     config = _config(ctx)
     result = report.compute_status(config, list(langs) or None, list(docs) or None,
-                                   use_cache=not no_cache)
+                                   use_cache=not no_cache, want_missing=missing)
     by_doc = by_doc or bool(docs)
     if fmt == "json":
         click.echo(report.to_json(result, by_doc))
@@ -159,6 +158,8 @@ def segment(lang: str, file: Any, as_json: bool) -> None:
 
 
 def _build(config: Config, out: Path | None, langs: tuple[str, ...]) -> Any:
+    from .build import build_site
+
     result = build_site(config, out, list(langs) or None, progress=_progress("building"))
     _done_progress()
     return result
@@ -183,7 +184,7 @@ def build(ctx: click.Context, out: Path | None, langs: tuple[str, ...],
                             + ["(use --allow-incomplete to build with source-text fallbacks)"])
         for line in result.problems + result.fallbacks:
             click.echo(f"warning: {line}", err=True)
-        written = write_site(result)
+        written = result.write()
     click.echo(f"built {len(written)} file(s) in {relative(config, out or config.site)}/")
 
 
@@ -201,6 +202,6 @@ def release(ctx: click.Context, out: Path | None) -> None:
         problems += result.problems
         if problems:
             raise GateError(problems)
-        written = write_site(result)
+        written = result.write()
     click.echo(f"release gate passed; built {len(written)} file(s) in "
                f"{relative(config, out or config.site)}/")

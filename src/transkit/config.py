@@ -174,6 +174,6 @@ def find_root(start: Path) -> Path:
 def load_config(start: Path | None = None) -> Config:
     from .fsutil import read_text
 
-    root = find_root(start or Path.cwd())
+    root = find_root(start or Path.cwd()).resolve()
     path = root / CONFIG_NAME
     return parse_config(read_text(path), root, path)

@@ -13,7 +13,11 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-PLACEHOLDER = re.compile(r"<(/?)([gx])(\d+)(/?)>")
+from .unit import PLACEHOLDER, plain_text
+
+__all__ = ["PLACEHOLDER", "plain_text", "Code", "Encoded", "PlaceholderError", "decode",
+           "encode_run", "numbers", "renumber", "tokens", "validate"]
+
 _SPACE = re.compile(r"[ \t\n\r\f\v\u200b]+")
 
 # Elements whose content is kept from the source as is (an <x/> placeholder).
@@ -216,8 +220,3 @@ def decode(text: str, codes: dict[int, Code]) -> tuple[str, list[etree._Element]
             stack.pop()
             last.pop()
     return root.text or "", list(root)
-
-
-def plain_text(text: str) -> str:
-    """The text of a unit without its placeholders."""
-    return PLACEHOLDER.sub("", text)

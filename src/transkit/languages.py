@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from babel import Locale, UnknownLocaleError
-from babel.messages.plurals import get_plural
+from typing import TYPE_CHECKING
 
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 _CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
@@ -16,6 +18,8 @@ _CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 @lru_cache(maxsize=None)
 def locale(code: str) -> Locale:
     """Babel's Locale for a language code, or an InputError naming the code."""
+    from babel import Locale, UnknownLocaleError  # Babel's data loads only when needed
+
     if not _CODE.match(code):
         raise InputError(f"unknown language code {code!r}")
     try:
@@ -31,6 +35,8 @@ def check_language(code: str) -> str:
 
 def plural_forms(code: str) -> str:
     """The PO Plural-Forms header value Babel knows for the language."""
+    from babel.messages.plurals import get_plural
+
     plural = get_plural(locale(code))
     return f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
 

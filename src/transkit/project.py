@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
-import filelock
-import polib
 
-from . import catalog
-from .bulletin import Document, read_document
 from .config import Config
+
+if TYPE_CHECKING:
+    from .bulletin import Document
+    import polib
+
+    from .catalog import MergeReport
 from .errors import InputError, LockedError
 from .languages import check_language
 
@@ -23,6 +26,8 @@ _DOC_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 @contextmanager
 def project_lock(config: Config) -> Iterator[None]:
     """Held by every command that writes; a second writer gets a clear error, not a race."""
+    import filelock
+
     config.state.mkdir(parents=True, exist_ok=True)
     lock = filelock.FileLock(str(config.state / "lock"), timeout=0)
     try:
@@ -65,6 +70,12 @@ def bulletin_paths(config: Config, docs: list[str] | None = None) -> list[Path]:
 
 
 def relative(config: Config, path: Path) -> str:
+    """A project path as the user sees it (`locales/fr/doc.po`); cheap, no filesystem calls
+    for paths built from the configuration."""
+    try:
+        return path.relative_to(config.root).as_posix()
+    except ValueError:
+        pass
     try:
         return path.resolve().relative_to(config.root.resolve()).as_posix()
     except ValueError:
@@ -85,7 +96,11 @@ class DocEntry:
 
     name: str
     source_language: str
-    template: Path
+    template_file: str  # absolute path as a string: discovery runs on every `status`
+
+    @property
+    def template(self) -> Path:
+        return Path(self.template_file)
 
 
 def discover(config: Config) -> list[DocEntry]:
@@ -93,17 +108,26 @@ def discover(config: Config) -> list[DocEntry]:
     found: dict[str, DocEntry] = {}
     if not config.locales.is_dir():
         return []
-    for lang_dir in sorted(p for p in config.locales.iterdir() if p.is_dir()):
-        for pot in sorted(lang_dir.glob("*.pot")):
-            if pot.stem in found:
-                raise InputError(
-                    f"two templates for document {pot.stem!r} "
-                    f"({relative(config, found[pot.stem].template)})", pot)
-            found[pot.stem] = DocEntry(pot.stem, lang_dir.name, pot)
+    # os.scandir, not pathlib: status walks thousands of catalogues and must stay cheap.
+    locales = str(config.locales)
+    with os.scandir(locales) as folders:
+        lang_dirs = sorted(d.name for d in folders if d.is_dir())
+    for lang in lang_dirs:
+        with os.scandir(f"{locales}/{lang}") as files:
+            names = sorted(f.name for f in files if f.name.endswith(".pot"))
+        for name in names:
+            stem = name[:-4]
+            if stem in found:
+                raise InputError(f"two templates for document {stem!r} "
+                                 f"({relative(config, found[stem].template)})",
+                                 config.locales / lang / name)
+            found[stem] = DocEntry(stem, lang, f"{locales}/{lang}/{name}")
     return [found[k] for k in sorted(found)]
 
 
 def load_document(config: Config, path: Path, source_lang: str | None = None) -> Document:
+    from .bulletin import read_document  # lxml and the segmenter: only for commands that parse
+
     if source_lang is not None:
         check_language(source_lang)
     doc = read_document(path, doc_name(path), relative(config, path), config.extract,
@@ -120,7 +144,7 @@ class ExtractReport:
     documents: int = 0
     units: int = 0
     written: list[str] = field(default_factory=list)
-    merges: dict[str, catalog.MergeReport] = field(default_factory=dict)
+    merges: dict[str, MergeReport] = field(default_factory=dict)
 
 
 def extract(config: Config, docs: list[str] | None = None, source_lang: str | None = None,
@@ -130,6 +154,8 @@ def extract(config: Config, docs: list[str] | None = None, source_lang: str | No
     Everything is read and computed before the first write, so a bad input
     leaves every file as it was.
     """
+    from . import catalog
+
     report = ExtractReport()
     known = {d.name: d for d in discover(config)}
     plans: list[tuple[Path, polib.POFile | None, str]] = []

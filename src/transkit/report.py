@@ -3,18 +3,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
-from . import catalog
+from .stats import SOURCE_HEADER, TEMPLATE_HEADER, FileStats, scan_stats
 from .config import Config
 from .errors import InputError
 from .fsutil import atomic_write_text
-from .project import DocEntry, catalog_path, discover, relative
+from .project import DocEntry, discover, relative
 
 CACHE_VERSION = 2
 PARALLEL_FROM = 200  # files to parse before a second process pays off
@@ -53,39 +53,50 @@ class DocStatus:
 
 @dataclass
 class LangStatus:
+    """One language's totals over its documents (summed once, when first asked)."""
+
     lang: str
     docs: list[DocStatus] = field(default_factory=list)
 
-    def _sum(self, name: str) -> int:
-        return sum(getattr(d, name) for d in self.docs)
+    @cached_property
+    def _totals(self) -> tuple[int, int, int, int, int, int, int]:
+        units = words = translated = translated_words = fuzzy = stale = 0
+        for d in self.docs:
+            units += d.units
+            words += d.words
+            translated += d.translated
+            translated_words += d.translated_words
+            fuzzy += d.fuzzy
+            stale += 1 if d.problem else 0
+        return units, words, translated, translated_words, fuzzy, stale, 0
 
     @property
     def units(self) -> int:
-        return self._sum("units")
+        return self._totals[0]
 
     @property
     def words(self) -> int:
-        return self._sum("words")
+        return self._totals[1]
 
     @property
     def translated(self) -> int:
-        return self._sum("translated")
+        return self._totals[2]
 
     @property
     def translated_words(self) -> int:
-        return self._sum("translated_words")
+        return self._totals[3]
 
     @property
     def fuzzy(self) -> int:
-        return self._sum("fuzzy")
+        return self._totals[4]
 
     @property
     def untranslated(self) -> int:
-        return self._sum("untranslated")
+        return self.units - self.translated - self.fuzzy
 
     @property
     def out_of_date(self) -> int:
-        return sum(1 for d in self.docs if d.problem)
+        return self._totals[5]
 
     @property
     def percent(self) -> float:
@@ -105,25 +116,81 @@ class Status:
 
 
 class _Cache:
+    """Per-file figures keyed by (mtime, size). The lists of missing units live in a second
+    file, read only when a caller asks for them, so a warm `status` stays small."""
+
     def __init__(self, config: Config, enabled: bool):
-        self.path = config.state / "cache" / "status.json"
+        folder = config.state / "cache"
+        self.path = folder / "status.json"
+        self.missing_path = folder / "status-missing.json"
+        self.summary_path = folder / "status-summary.json"
         self.enabled = enabled
-        self.files: dict[str, list[object]] = {}
-        self.sources: dict[str, list[object]] = {}
+        self._files: dict[str, list[object]] | None = None
+        self._sources: dict[str, list[object]] = {}
+        self._missing: dict[str, list[object]] | None = None
         self.dirty = False
-        if enabled:
-            try:
-                data = json.loads(self.path.read_text("utf-8"))
-                if data.get("version") == CACHE_VERSION:
-                    self.files = data["files"]
-                    self.sources = data["sources"]
-            except (OSError, ValueError, KeyError, TypeError):
-                pass
+        self.new_summary: dict[str, object] | None = None
+
+    def _load_files(self) -> None:
+        self._files = {}
+        if self.enabled:
+            data = self._read(self.path)
+            if data.get("version") == CACHE_VERSION:
+                self._files = data.get("files", {})
+                self._sources = data.get("sources", {})
+
+    @property
+    def files(self) -> dict[str, list[object]]:
+        if self._files is None:
+            self._load_files()
+        assert self._files is not None
+        return self._files
+
+    @property
+    def sources(self) -> dict[str, list[object]]:
+        if self._files is None:
+            self._load_files()
+        return self._sources
+
+    def summary(self, fingerprint: str) -> list[list[Any]] | None:
+        """Rows of the last full status if no file has changed since (the warm path)."""
+        if not self.enabled:
+            return None
+        data = self._read(self.summary_path)
+        if data.get("version") != CACHE_VERSION or data.get("fingerprint") != fingerprint:
+            return None
+        rows = data.get("rows")
+        return rows if isinstance(rows, list) else None
+
+    @staticmethod
+    def _read(path: Path) -> dict[str, Any]:
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            return data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    @property
+    def missing(self) -> dict[str, list[object]]:
+        if self._missing is None:
+            data = self._read(self.missing_path) if self.enabled else {}
+            self._missing = data.get("files", {}) if data.get("version") == CACHE_VERSION else {}
+        return self._missing
 
     def save(self) -> None:
-        if not (self.enabled and self.dirty):
+        if not self.enabled:
             return
         try:
+            if self.new_summary is not None:
+                atomic_write_text(self.summary_path, json.dumps(
+                    {"version": CACHE_VERSION, **self.new_summary}, ensure_ascii=False,
+                    separators=(",", ":")))
+            if not self.dirty:
+                return
+            if self._missing is not None:
+                atomic_write_text(self.missing_path, json.dumps(
+                    {"version": CACHE_VERSION, "files": self._missing}, ensure_ascii=False,
+                    separators=(",", ":")))
             atomic_write_text(self.path, json.dumps(
                 {"version": CACHE_VERSION, "files": self.files, "sources": self.sources},
                 ensure_ascii=False, separators=(",", ":")))
@@ -131,7 +198,7 @@ class _Cache:
             pass  # a cache we cannot write only costs time
 
 
-def _signature(path: Path) -> tuple[int, int] | None:
+def _signature(path: str) -> tuple[int, int] | None:
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -140,58 +207,77 @@ def _signature(path: Path) -> tuple[int, int] | None:
 
 
 def _scan(path: str) -> list[object]:
-    return catalog.scan_stats(Path(path)).to_json()
+    return scan_stats(Path(path)).to_json()
 
 
-def _stats_for(paths: list[Path], config: Config, cache: _Cache) -> dict[Path, catalog.FileStats]:
-    result: dict[Path, catalog.FileStats] = {}
-    todo: list[tuple[Path, str, tuple[int, int]]] = []
-    for path in paths:
-        sig = _signature(path)
+def _stats_for(keys: list[str], config: Config, cache: _Cache, want_missing: bool,
+               signatures: dict[str, tuple[int, int] | None]) -> dict[str, FileStats]:
+    """Figures per catalogue, by project-relative path (plain strings: this loop runs for
+    every file on every `status`, and pathlib would cost more than the cache saves)."""
+    result: dict[str, FileStats] = {}
+    todo: list[tuple[str, str, tuple[int, int]]] = []
+    root = str(config.root)
+    for key in keys:
+        path = f"{root}/{key}"
+        sig = signatures[key] if key in signatures else _signature(path)
         if sig is None:
             continue
-        key = relative(config, path)
         hit = cache.files.get(key)
         if hit is not None and hit[0] == sig[0] and hit[1] == sig[1]:
-            result[path] = catalog.FileStats.from_json(hit[2])  # type: ignore[arg-type]
+            stats = FileStats.from_json(hit[2])  # type: ignore[arg-type]
+            if want_missing:
+                stats.missing = [tuple(m) for m in cache.missing.get(key, [])]  # type: ignore
+            result[key] = stats
         else:
             todo.append((path, key, sig))
     if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 2, 4)) as pool:
-            scanned = list(pool.map(_scan, [str(p) for p, _, _ in todo],
+            scanned = list(pool.map(_scan, [p for p, _, _ in todo],
                                     chunksize=max(1, len(todo) // 16)))
     else:
-        scanned = [_scan(str(p)) for p, _, _ in todo]
+        scanned = [_scan(p) for p, _, _ in todo]
+    missing = cache.missing if todo else {}
     for (path, key, sig), data in zip(todo, scanned):
-        result[path] = catalog.FileStats.from_json(data)
-        cache.files[key] = [sig[0], sig[1], data]
+        stats = FileStats.from_json(data)
+        result[key] = stats
+        summary = list(data)
+        summary[7] = []
+        cache.files[key] = [sig[0], sig[1], summary]
+        missing[key] = data[7]  # type: ignore[assignment]
         cache.dirty = True
     return result
 
 
-def _source_hash(path: Path, config: Config, cache: _Cache) -> str | None:
-    sig = _signature(path)
+def _source_hash(key: str, config: Config, cache: _Cache,
+                 signatures: dict[str, tuple[int, int] | None]) -> str | None:
+    path = f"{config.root}/{key}"
+    sig = signatures[key] if key in signatures else _signature(path)
     if sig is None:
         return None
-    key = relative(config, path)
     hit = cache.sources.get(key)
     if hit is not None and hit[0] == sig[0] and hit[1] == sig[1]:
         return str(hit[2])
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    import hashlib
+
+    with open(path, "rb") as handle:
+        digest = hashlib.sha256(handle.read()).hexdigest()
     cache.sources[key] = [sig[0], sig[1], digest]
     cache.dirty = True
     return digest
 
 
 def compute_status(config: Config, langs: list[str] | None = None, docs: list[str] | None = None,
-                   use_cache: bool = True) -> Status:
+                   use_cache: bool = True, want_missing: bool = True) -> Status:
     """Figures for every (language, document); a catalogue whose template or source changed
     since it was merged is out of date, and so incomplete."""
     for lang in langs or []:
         if lang not in config.languages:
             raise InputError(f"language {lang!r} is not one of the project's languages "
                              f"({', '.join(config.languages)})")
-    entries = discover(config)
+    every = discover(config)
+    entries = every
     if docs:
         names = {d.removesuffix(".html").removesuffix(".po") for d in docs}
         unknown = names - {e.name for e in entries}
@@ -201,46 +287,87 @@ def compute_status(config: Config, langs: list[str] | None = None, docs: list[st
         entries = [e for e in entries if e.name in names]
     languages = [lang for lang in config.languages if not langs or lang in langs]
     cache = _Cache(config, use_cache)
-    paths: list[Path] = [e.template for e in entries]
-    for entry in entries:
-        paths += [catalog_path(config, entry.name, lang) for lang in languages
-                  if lang != entry.source_language]
-    stats = _stats_for(paths, config, cache)
+    locales = relative(config, config.locales)
+    bulletins = relative(config, config.bulletins)
+    # Every file the figures depend on, with its (mtime, size): if none changed since the
+    # last full run, its rows are the answer and no catalogue is opened.
+    root = str(config.root)
+    signatures: dict[str, tuple[int, int] | None] = {}
+    for entry in every:
+        for key in _files_of(entry, config.languages, locales, bulletins):
+            signatures[key] = _signature(f"{root}/{key}")
+    # Compared as the full text, not a hash: exact, and no hashing module to import.
+    fingerprint = json.dumps([list(config.languages), sorted(signatures.items())],
+                             separators=(",", ":"))
+    if not want_missing:
+        rows = cache.summary(fingerprint)
+        if rows is not None:
+            return _from_rows(rows, languages, {e.name for e in entries})
+    keys = [key for entry in entries
+            for key in _files_of(entry, languages, locales, None)]
+    stats = _stats_for(keys, config, cache, want_missing, signatures)
     status = Status([LangStatus(lang) for lang in languages])
     for entry in entries:
-        pot = stats[entry.template]
-        stale = _stale_source(entry, pot, config, cache)
+        template = f"{locales}/{entry.source_language}/{entry.name}.pot"
+        pot = stats.get(template)
+        if pot is None:
+            raise InputError("template disappeared while reading", template)
+        stale = _stale_source(f"{bulletins}/{entry.name}.html", pot, config, cache, signatures)
         for lang_status in status.languages:
-            lang_status.docs.append(_doc_status(config, entry, lang_status.lang, pot, stats, stale))
+            lang_status.docs.append(_doc_status(entry, lang_status.lang, pot, stats, stale,
+                                                template, locales))
+    if not langs and not docs:
+        cache.new_summary = {"fingerprint": fingerprint, "rows": [
+            [d.doc, d.lang, d.path, d.source, d.units, d.words, d.translated,
+             d.translated_words, d.fuzzy, d.fuzzy_words, d.problem] for d in status.docs()]}
     cache.save()
     return status
 
 
-def _stale_source(entry: DocEntry, pot: catalog.FileStats, config: Config,
-                  cache: _Cache) -> str | None:
-    bulletin = config.bulletins / f"{entry.name}.html"
-    current = _source_hash(bulletin, config, cache)
+def _files_of(entry: DocEntry, languages: list[str] | tuple[str, ...], locales: str,
+              bulletins: str | None) -> list[str]:
+    keys = [f"{locales}/{entry.source_language}/{entry.name}.pot"]
+    keys += [f"{locales}/{lang}/{entry.name}.po" for lang in languages
+             if lang != entry.source_language]
+    if bulletins is not None:
+        keys.append(f"{bulletins}/{entry.name}.html")
+    return keys
+
+
+def _from_rows(rows: list[list[Any]], languages: list[str], names: set[str]) -> Status:
+    status = Status([LangStatus(lang) for lang in languages])
+    by_lang = {lang.lang: lang for lang in status.languages}
+    for row in rows:
+        target = by_lang.get(row[1])
+        if target is not None and row[0] in names:
+            target.docs.append(DocStatus(*row))
+    return status
+
+
+def _stale_source(bulletin: str, pot: FileStats, config: Config,
+                  cache: _Cache, signatures: dict[str, tuple[int, int] | None]) -> str | None:
+    current = _source_hash(bulletin, config, cache, signatures)
     if current is None:
-        return f"{relative(config, bulletin)} no longer exists"
-    if pot.headers.get(catalog.SOURCE_HEADER) != current:
-        return f"{relative(config, bulletin)} changed since the last extract"
+        return f"{bulletin} no longer exists"
+    if pot.headers.get(SOURCE_HEADER) != current:
+        return f"{bulletin} changed since the last extract"
     return None
 
 
-def _doc_status(config: Config, entry: DocEntry, lang: str, pot: catalog.FileStats,
-                stats: dict[Path, catalog.FileStats], stale: str | None) -> DocStatus:
+def _doc_status(entry: DocEntry, lang: str, pot: FileStats,
+                stats: dict[str, FileStats], stale: str | None, template: str,
+                locales: str) -> DocStatus:
     if lang == entry.source_language:
-        return DocStatus(entry.name, lang, relative(config, entry.template), True, pot.units,
+        return DocStatus(entry.name, lang, template, True, pot.units,
                          pot.words, pot.units, pot.words, problem=stale)
-    path = catalog_path(config, entry.name, lang)
-    rel = relative(config, path)
-    found = stats.get(path)
+    rel = f"{locales}/{lang}/{entry.name}.po"
+    found = stats.get(rel)
     if found is None:
         return DocStatus(entry.name, lang, rel, False, pot.units, pot.words,
                          problem="catalogue missing (run `transkit extract`)",
                          missing=[(0, s, False) for _, s, _ in pot.missing])
     problem = stale
-    if found.headers.get(catalog.TEMPLATE_HEADER) != pot.headers.get(catalog.TEMPLATE_HEADER):
+    if found.headers.get(TEMPLATE_HEADER) != pot.headers.get(TEMPLATE_HEADER):
         problem = "out of date with its template (run `transkit extract`)"
     return DocStatus(entry.name, lang, rel, False, found.units, found.words, found.translated,
                      found.translated_words, found.fuzzy, found.fuzzy_words, problem,

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# <g1>…</g1> paired, <x2/> empty: XML-valid, so the same text suits DeepL's tag handling.
+PLACEHOLDER = re.compile(r"<(/?)([gx])(\d+)(/?)>")
+
+
+def plain_text(text: str) -> str:
+    """The text of a unit without its placeholders."""
+    return PLACEHOLDER.sub("", text)
 
 
 @dataclass

@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""Status at scale: 1,000 documents / ~200,000 units in four languages.
+
+Prints, median of N runs, side by side on the same files:
+  transkit status (cold: no cache; warm: nothing changed), msgfmt --statistics
+  over every file, Translate Toolkit's pocount, a plain polib load-and-count,
+  Babel's read_po; then extract throughput (units/s).
+
+Usage: benchmarks/bench_status.py [--docs 1000] [--units 50] [--runs 5] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polib
+
+from transkit import catalog
+from transkit.unit import Unit
+
+BIN = Path(sys.executable).parent
+LANGS = ("ca", "es", "en", "fr")
+WORDS = ("policia europol xarxa frau targetes detinguts operació milions euros investigació "
+         "agents servidors víctimes dades seguretat banc compte comissió delicte informe "
+         "cooperació internacional ciberdelinqüència unitat 29.000 1.500 13,6 % EE. UU.").split()
+
+POLIB_COUNT = """
+import sys, polib, pathlib
+t = f = u = 0
+for p in pathlib.Path(sys.argv[1]).rglob('*.po'):
+    po = polib.pofile(str(p))
+    for e in po:
+        if e.obsolete: continue
+        if 'fuzzy' in e.flags: f += 1
+        elif e.msgstr: t += 1
+        else: u += 1
+print(t, f, u)
+"""
+
+BABEL_COUNT = """
+import sys, pathlib
+from babel.messages.pofile import read_po
+t = f = u = 0
+for p in pathlib.Path(sys.argv[1]).rglob('*.po'):
+    with open(p, 'rb') as fh:
+        cat = read_po(fh)
+    for m in cat:
+        if not m.id: continue
+        if m.fuzzy: f += 1
+        elif m.string: t += 1
+        else: u += 1
+print(t, f, u)
+"""
+
+CONFIG = """[project]
+name = "Benchmark"
+source_language = "ca"
+languages = ["ca", "es", "en", "fr"]
+"""
+
+
+def sentence(rng: random.Random) -> str:
+    words = rng.choices(WORDS, k=rng.randint(6, 22))
+    if rng.random() < 0.3:
+        i = rng.randrange(len(words))
+        words[i] = f"<g1>{words[i]}</g1>"
+    return " ".join(words).capitalize() + "."
+
+
+def generate(root: Path, docs: int, units: int, seed: int = 7) -> int:
+    rng = random.Random(seed)
+    (root / "bulletins").mkdir(parents=True)
+    (root / "transkit.toml").write_text(CONFIG, "utf-8")
+    total = 0
+    for d in range(docs):
+        name = f"doc{d:05d}"
+        sources = list(dict.fromkeys(sentence(rng) for _ in range(units)))
+        html = "".join(f"<p>{s.replace('<g1>', '<b>').replace('</g1>', '</b>')}</p>\n"
+                       for s in sources)
+        bulletin = root / "bulletins" / f"{name}.html"
+        bulletin.write_text(f"<html lang='ca'><body><article>{html}</article></body></html>")
+        digest = __import__("hashlib").sha256(bulletin.read_bytes()).hexdigest()
+        unit_list = [Unit(s, name, i + 10, "p") for i, s in enumerate(sources)]
+        pot = catalog.build_template(unit_list, name, f"bulletins/{name}.html", "Benchmark", "ca",
+                                     digest, None)
+        catalog.save(pot, root / "locales" / "ca" / f"{name}.pot")
+        for lang in LANGS[1:]:
+            po, _ = catalog.update(pot, None, lang, "Benchmark", name)
+            for entry in po:
+                r = rng.random()
+                if r < 0.85:
+                    entry.msgstr = f"[{lang}] {entry.msgid}"
+                elif r < 0.92:
+                    entry.msgstr = f"[{lang}?] {entry.msgid}"
+                    entry.flags.append("fuzzy")
+            catalog.save(po, root / "locales" / lang / f"{name}.po")
+        total += len(sources) * len(LANGS)
+    return total
+
+
+def timed(command: list[str], cwd: Path, before=None) -> float:  # type: ignore[no-untyped-def]
+    if before:
+        before()
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def median_of(runs: int, command: list[str], cwd: Path, before=None) -> float:  # type: ignore[no-untyped-def]
+    return statistics.median(timed(command, cwd, before) for _ in range(runs))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=1000)
+    parser.add_argument("--units", type=int, default=50, help="units per document")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", type=Path, help="generate into (or reuse) this folder")
+    args = parser.parse_args()
+
+    root = args.keep or Path(tempfile.mkdtemp(prefix="transkit-bench-"))
+    if not (root / "transkit.toml").exists():
+        print(f"generating {args.docs} documents x {args.units} units x 4 languages in {root} …",
+              flush=True)
+        total = generate(root, args.docs, args.units)
+    else:
+        total = sum(1 for p in root.glob("locales/*/*.po*")
+                    for line in p.open(encoding="utf-8") if line.startswith("msgid ")) \
+            - len(list(root.glob("locales/*/*.po*")))
+    files = sorted(str(p.relative_to(root)) for p in root.glob("locales/*/*.po*"))
+    print(f"corpus: {len(files)} files, {total} units\n", flush=True)
+
+    transkit = [str(BIN / "transkit"), "status"]
+    cache = root / ".transkit" / "cache"
+
+    def drop_cache() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    rows: list[tuple[str, float]] = []
+    rows.append(("transkit status (cold)", median_of(args.runs, transkit, root, drop_cache)))
+    subprocess.run(transkit, cwd=root, check=True, stdout=subprocess.DEVNULL)
+    rows.append(("transkit status (warm)", median_of(args.runs, transkit, root)))
+    msgfmt = shutil.which("msgfmt")
+    listing = root / ".files"
+    listing.write_text("\n".join(files) + "\n")
+    if msgfmt:
+        rows.append(("msgfmt --statistics (each file)", median_of(args.runs, [
+            "sh", "-c", f"xargs -n1 {msgfmt} --statistics -o /dev/null < .files"], root)))
+    pocount = BIN / "pocount"
+    if pocount.exists():
+        rows.append(("pocount (Translate Toolkit)", median_of(args.runs, [str(pocount), "locales"],
+                                                              root)))
+    rows.append(("polib load-and-count", median_of(args.runs, [sys.executable, "-c", POLIB_COUNT,
+                                                               "locales"], root)))
+    rows.append(("Babel read_po", median_of(args.runs, [sys.executable, "-c", BABEL_COUNT,
+                                                        "locales"], root)))
+
+    competitors = [t for name, t in rows[2:]]
+    fastest = min(competitors)
+    cold, warm = rows[0][1], rows[1][1]
+    width = max(len(name) for name, _ in rows)
+    print(f"{'tool':<{width}}  median s  vs fastest competitor")
+    for name, seconds in rows:
+        print(f"{name:<{width}}  {seconds:8.3f}  {seconds / fastest:6.2f}x")
+    print()
+    print(f"cold status / fastest competitor = {cold / fastest:.2f} (target <= 0.50)")
+    print(f"warm status / cold status        = {warm / cold:.3f} (target < 0.10)")
+
+    # extract throughput: a fresh copy of the bulletins, no catalogues yet
+    sample = max(1, min(args.docs, 100))
+    scratch = Path(tempfile.mkdtemp(prefix="transkit-extract-"))
+    (scratch / "bulletins").mkdir()
+    shutil.copy(root / "transkit.toml", scratch)
+    for path in sorted((root / "bulletins").glob("*.html"))[:sample]:
+        shutil.copy(path, scratch / "bulletins")
+    units = sample * args.units
+    times = []
+    for _ in range(max(1, args.runs // 2)):
+        shutil.rmtree(scratch / "locales", ignore_errors=True)
+        shutil.rmtree(scratch / ".transkit", ignore_errors=True)
+        times.append(timed([str(BIN / "transkit"), "extract"], scratch))
+    seconds = statistics.median(times)
+    print(f"extract: {sample} documents, ~{units} units in {seconds:.2f} s "
+          f"= {units / seconds:,.0f} units/s (segmentation + 3 catalogues each)")
+    shutil.rmtree(scratch, ignore_errors=True)
+    if not args.keep:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+    main()
