@@ -22,8 +22,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import polib
-
 from transkit import catalog
 from transkit.unit import Unit
 

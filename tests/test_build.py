@@ -137,7 +137,8 @@ def inline_content(draw, depth: int = 0):  # type: ignore[no-untyped-def]
         elif kind == "br":
             parts.append("<br>")
         elif kind == "img":
-            parts.append('<img src="i.png" alt="%s">' % draw(WORDS).replace('"', ""))
+            alt = draw(WORDS).replace('"', "")
+            parts.append(f'<img src="i.png" alt="{alt}">')
         else:
             inner = draw(inline_content(depth + 1))
             attrs = ' href="https://e.eu/x?a=1&amp;b=2"' if kind == "a" else ""

@@ -28,7 +28,8 @@ def _roundtrip(po: polib.POFile, path: Path) -> polib.POFile:
 def test_update_keeps_fuzzies_and_obsoletes(tmp_path: Path) -> None:
     old_pot = _template(["La policia va detenir 23 persones.", "Adeu.", "Paràgraf esborrat."])
     po, _ = catalog.update(old_pot, None, "fr", "P", "doc")
-    for entry, text in zip(po, ["La police a arrêté 23 personnes.", "Au revoir.", "Supprimé."]):
+    texts = ["La police a arrêté 23 personnes.", "Au revoir.", "Supprimé."]
+    for entry, text in zip(po, texts, strict=True):
         entry.msgstr = text
     po = _roundtrip(po, tmp_path / "fr.po")
     new_pot = _template(["La policia va detenir 24 persones.", "Adeu.", "Una frase nova."])
@@ -76,7 +77,7 @@ def test_no_translation_is_ever_lost(tmp_path: Path,
     counter = 0
     for sources, translate in steps:
         po, _ = catalog.update(_template(sources), po, "en", "P")
-        for entry, do in zip(list(po), translate):
+        for entry, do in zip(list(po), translate, strict=False):
             if do and not entry.msgstr:
                 counter += 1
                 entry.msgstr = f"T{counter} {entry.msgid}"

@@ -4,9 +4,9 @@ switch, and the four-column aligned review page."""
 from __future__ import annotations
 
 import html as htmlmod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import polib
 from lxml import etree, html
@@ -99,10 +99,8 @@ class _Page:
                 found = self.lookup(source)
                 text = source
                 if found is not None:
-                    expected = {l: block.encoded.codes[b].kind
-                                for l, b in block.locals[index].items()}
                     try:
-                        inline.validate(found.text, expected)
+                        inline.validate(found.text, block.expected(index))
                         text = found.text
                     except inline.PlaceholderError as exc:
                         self.report.problems.append(
@@ -125,7 +123,7 @@ class _Page:
             block.parent.set("lang", src)
             return texts
         marked = []
-        for index, (text, fell) in enumerate(zip(texts, fallback)):
+        for index, (text, fell) in enumerate(zip(texts, fallback, strict=True)):
             if not fell:
                 marked.append(text)
                 continue
@@ -246,6 +244,7 @@ def aligned_page(config: Config, doc: Document,
         th.text = f"{lang} ({native_name(lang)})"
     body = page.find("body/table/tbody")
     for block in doc.blocks:
+        rows: list[tuple[str, str, dict[int, inline.Code] | None]]
         if isinstance(block, AttributeBlock):
             rows = [(block.kind, block.text, None)]
         else:
@@ -268,7 +267,8 @@ def aligned_page(config: Config, doc: Document,
                 if found.state == "fuzzy":
                     td.set("class", "fuzzy")
                 _fill(td, found.text, codes)
-    return html.tostring(page, doctype="<!DOCTYPE html>", encoding="utf-8", method="html")
+    data: bytes = html.tostring(page, doctype="<!DOCTYPE html>", encoding="utf-8", method="html")
+    return data
 
 
 def _fill(td: etree._Element, text: str, codes: dict[int, inline.Code] | None) -> None:
@@ -296,4 +296,4 @@ def _index(config: Config, names: list[str], languages: list[str]) -> bytes:
         for name in names)
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>"
             f"{htmlmod.escape(config.name)}</title></head><body><h1>{htmlmod.escape(config.name)}"
-            f"</h1><table>{rows}</table></body></html>\n").encode("utf-8")
+            f"</h1><table>{rows}</table></body></html>\n").encode()

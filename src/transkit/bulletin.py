@@ -7,13 +7,13 @@ the build re-parses the source and swaps translated content into those places.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
+from cssselect import SelectorError
 from lxml import etree, html
 from lxml.cssselect import CSSSelector
-from cssselect import SelectorError
 
 from . import inline, segment
 from .config import ExtractConfig
@@ -41,17 +41,22 @@ class Block:
     """One run of inline content in the page, split into sentence units."""
 
     parent: etree._Element
-    after: etree._Element | None  # the preceding non-inline sibling; None: the run starts the parent
+    after: etree._Element | None  # preceding non-inline sibling; None: the run starts the parent
     children: list[etree._Element]
     kind: str
     line: int
     encoded: inline.Encoded
     sentences: list[str] = field(default_factory=list)  # block-numbered placeholder text
-    locals: list[dict[int, int]] = field(default_factory=list)  # per sentence: local -> block number
+    locals: list[dict[int, int]] = field(default_factory=list)  # per sentence: unit -> block no.
 
     def unit_sources(self) -> list[str]:
-        return [inline.renumber(s, {b: l for l, b in m.items()})
-                for s, m in zip(self.sentences, self.locals)]
+        return [inline.renumber(s, {number: local for local, number in m.items()})
+                for s, m in zip(self.sentences, self.locals, strict=True)]
+
+    def expected(self, index: int) -> dict[int, str]:
+        """Placeholder kinds of sentence `index`, in the unit's own numbering."""
+        return {local: self.encoded.codes[number].kind
+                for local, number in self.locals[index].items()}
 
     def unit_notes(self, index: int) -> list[str]:
         notes = []
@@ -66,9 +71,9 @@ class Block:
         Raises inline.PlaceholderError when a translation breaks its placeholders.
         """
         joined: list[str] = []
-        for text, mapping in zip(texts, self.locals):
-            inline.validate(text, {l: self.encoded.codes[b].kind for l, b in mapping.items()})
-            joined.append(inline.renumber(text, mapping))
+        for index, text in enumerate(texts):
+            inline.validate(text, self.expected(index))
+            joined.append(inline.renumber(text, self.locals[index]))
         return inline.decode(" ".join(joined), self.encoded.codes)
 
     def replace(self, lead: str, elements: list[etree._Element]) -> None:

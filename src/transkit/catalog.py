@@ -7,7 +7,7 @@ import difflib
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polib
@@ -16,8 +16,14 @@ from . import __version__, pofile
 from .errors import InputError
 from .fsutil import atomic_write_text, read_text
 from .languages import native_name, plural_forms
-from .stats import (SOURCE_HEADER, SOURCE_LANG_HEADER, TEMPLATE_HEADER, FileStats,
-                    count_words, scan_stats)
+from .stats import (
+    SOURCE_HEADER,
+    SOURCE_LANG_HEADER,
+    TEMPLATE_HEADER,
+    FileStats,
+    count_words,
+    scan_stats,
+)
 from .unit import Unit
 
 WRAP = 78
@@ -25,7 +31,7 @@ FUZZY_CUTOFF = 0.6
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
 
 
 def template_hash(units: list[Unit]) -> str:

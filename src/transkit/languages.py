@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
+from functools import cache
 from typing import TYPE_CHECKING
 
 from .errors import InputError
@@ -15,7 +14,7 @@ if TYPE_CHECKING:
 _CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
 
-@lru_cache(maxsize=None)
+@cache
 def locale(code: str) -> Locale:
     """Babel's Locale for a language code, or an InputError naming the code."""
     from babel import Locale, UnknownLocaleError  # Babel's data loads only when needed

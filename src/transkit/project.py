@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
-
+from typing import TYPE_CHECKING
 
 from .config import Config
 
 if TYPE_CHECKING:
-    from .bulletin import Document
     import polib
 
+    from .bulletin import Document
     from .catalog import MergeReport
 from .errors import InputError, LockedError
 from .languages import check_language

@@ -10,11 +10,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .stats import SOURCE_HEADER, TEMPLATE_HEADER, FileStats, scan_stats
 from .config import Config
 from .errors import InputError
 from .fsutil import atomic_write_text
 from .project import DocEntry, discover, relative
+from .stats import SOURCE_HEADER, TEMPLATE_HEADER, FileStats, scan_stats
 
 CACHE_VERSION = 2
 PARALLEL_FROM = 200  # files to parse before a second process pays off
@@ -239,7 +239,7 @@ def _stats_for(keys: list[str], config: Config, cache: _Cache, want_missing: boo
     else:
         scanned = [_scan(p) for p, _, _ in todo]
     missing = cache.missing if todo else {}
-    for (path, key, sig), data in zip(todo, scanned):
+    for (_, key, sig), data in zip(todo, scanned, strict=True):
         stats = FileStats.from_json(data)
         result[key] = stats
         summary = list(data)
@@ -442,7 +442,7 @@ def to_table(status: Status, by_doc: bool) -> str:
     lines = []
     for r in [head, *rows]:
         lines.append("  ".join(c.ljust(w) if i < (2 if by_doc else 1) else c.rjust(w)
-                               for i, (c, w) in enumerate(zip(r, widths))).rstrip())
+                               for i, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip())
     return "\n".join(lines)
 
 

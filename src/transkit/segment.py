@@ -105,6 +105,7 @@ class Segmenter:
                 self.document.rule_manager_cache.clear()
             if not self._lt_loaded:
                 from xml.sax import make_parser
+
                 from choppa.srx_parser import SRXHandler
 
                 own = list(self.document.language_map_list)

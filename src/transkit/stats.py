@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError
 from .fsutil import read_text
@@ -42,15 +43,15 @@ class FileStats:
     headers: dict[str, str] = field(default_factory=dict)
     missing: list[tuple[int, str, bool]] = field(default_factory=list)  # line, source, fuzzy
 
-    def to_json(self) -> list[object]:
+    def to_json(self) -> list[Any]:
         return [self.units, self.words, self.translated, self.translated_words, self.fuzzy,
                 self.fuzzy_words, self.headers, self.missing]
 
     @classmethod
-    def from_json(cls, data: list[object]) -> "FileStats":
-        stats = cls(*data[:6])  # type: ignore[arg-type]
-        stats.headers = dict(data[6])  # type: ignore[call-overload]
-        stats.missing = [tuple(m) for m in data[7]]  # type: ignore[union-attr, misc]
+    def from_json(cls, data: list[Any]) -> FileStats:
+        stats = cls(*data[:6])
+        stats.headers = dict(data[6])
+        stats.missing = [(int(m[0]), str(m[1]), bool(m[2])) for m in data[7]]
         return stats
 
 
