@@ -121,12 +121,17 @@ class Segmenter:
                 self._lt_loaded = True
         return code
 
-    def split(self, text: str, lang: str) -> list[str]:
-        """Sentences of `text` (placeholder text); never splits inside a <gN>…</gN> pair."""
+    def split(self, text: str, lang: str, memo: bool = True) -> list[str]:
+        """Sentences of `text` (placeholder text); never splits inside a <gN>…</gN> pair.
+
+        Results are memoised per (language, text): a build segments each page once per
+        language version."""
         code = self._prepare(lang)
         text = text.strip()
         if not text:
             return []
+        if not memo:
+            return self._split(text, code)
         key = (code, text)
         cached = self._memo.get(key)
         if cached is None:
