@@ -63,6 +63,8 @@ def test_nested_blocks_and_text_runs(tmp_path: Path) -> None:
     (b"<html><body><p>No article</p></body></html>", "not a bulletin"),
     (b"<html><body><article>caf\xe9</article></body></html>", "not valid UTF-8"),
     (b"   ", "empty file"),
+    (b"<html><body><article>" + b"<div>" * 400 + b"<p>deep</p></article></body></html>",
+     "Excessive depth"),
     (b'<html lang="qq-bogus!"><body><article>x</article></body></html>', "unknown language"),
 ])
 def test_bad_html_is_a_located_error(tmp_path: Path, content: bytes, message: str) -> None:

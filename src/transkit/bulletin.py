@@ -7,7 +7,7 @@ the build re-parses the source and swaps translated content into those places.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,11 +99,6 @@ class Block:
             self.parent.insert(index + offset, element)
         self.children = elements
 
-    def mark_lang(self, lang: str, sentences_fallback: list[bool]) -> None:
-        """Mark fallback (source language) text for the reader."""
-        if all(sentences_fallback) and self.after is None and self.parent.tag in BLOCK_TAGS:
-            self.parent.set("lang", lang)
-
 
 @dataclass
 class AttributeBlock:
@@ -182,6 +177,11 @@ def parse_html(data: bytes, path: Path) -> etree._ElementTree:
         root = html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"cannot parse HTML: {exc}", path, 1) from None
+    # Ordinary tag soup is recovered, as browsers do; a fatal error (such as nesting past
+    # libxml2's depth limit) means content was dropped, so the page is refused.
+    for error in parser.error_log:
+        if error.level >= etree.ErrorLevels.FATAL:
+            raise InputError(f"cannot parse HTML: {error.message}", path, error.line)
     return root.getroottree()
 
 
@@ -210,9 +210,9 @@ def read_document(
     title = root.find("head/title")
     if title is not None:
         _collect(title, skip, blocks)
+    selected = set(articles)
     for article in articles:
-        if any(article is other or article in set(other.iterancestors()) for other in articles
-               if other is not article and article in set(other.iterdescendants())):
+        if any(ancestor in selected for ancestor in article.iterancestors()):
             continue  # nested inside another selected post: visited with it
         _collect(article, skip, blocks)
     splitter = split or segment.split
@@ -297,6 +297,3 @@ def _attributes(element: etree._Element, skip: set[etree._Element],
             text = " ".join(value.split())
             blocks.append(AttributeBlock(element, attribute, element.sourceline or 1, text))
 
-
-def iter_units(doc: Document) -> Iterator[Unit]:
-    yield from doc.units()
