@@ -51,7 +51,8 @@ def splitters() -> dict[str, Callable[[str, str], list[str]] | None]:
 
         from choppa import SrxDocument, SrxTextIterator
 
-        doc = SrxDocument(ruleset=str(resources.files("choppa") / "data/srx/languagetool_segment.srx"))
+        rules = resources.files("choppa") / "data/srx/languagetool_segment.srx"
+        doc = SrxDocument(ruleset=str(rules))
         tools["choppa + LanguageTool only"] = lambda t, lang: list(SrxTextIterator(doc, lang, t))
     except ImportError:
         tools["choppa + LanguageTool only"] = None
@@ -106,7 +107,8 @@ def main() -> None:
             try:
                 for sentences_ in data[lang]:
                     text = " ".join(sentences_)
-                    expected, found = boundaries(text, sentences_), boundaries(text, split(text, lang))
+                    expected = boundaries(text, sentences_)
+                    found = boundaries(text, split(text, lang))
                     tp, fp, fn = tp + len(expected & found), fp + len(found - expected), \
                         fn + len(expected - found)
             except LookupError:

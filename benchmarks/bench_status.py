@@ -12,7 +12,6 @@ Usage: benchmarks/bench_status.py [--docs 1000] [--units 50] [--runs 5] [--keep 
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import shutil
 import statistics
@@ -197,5 +196,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
     main()

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__, report, scaffold
+from . import __version__, report
 from .config import Config, load_config
 from .errors import GateError, TranskitError
 from .project import extract, project_lock, relative
@@ -74,7 +74,9 @@ def main(ctx: click.Context, root: Path | None) -> None:
 @handle_errors
 def init(directory: Path, force: bool) -> None:
     """Scaffold transkit.toml, bulletins/, locales/<lang>/, .gitignore and a CI workflow."""
-    written = scaffold.init_project(directory, force)
+    from .scaffold import init_project
+
+    written = init_project(directory, force)
     for path in written:
         click.echo(f"created {path}")
     click.echo("next: put bulletins in bulletins/<doc>.html and run `transkit extract`")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
 from typing import TYPE_CHECKING
@@ -27,7 +28,26 @@ def locale(code: str) -> Locale:
         raise InputError(f"unknown language code {code!r}") from None
 
 
+@cache
+def _babel_data() -> str | None:
+    import importlib.util
+
+    spec = importlib.util.find_spec("babel")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return os.path.join(list(spec.submodule_search_locations)[0], "locale-data")
+
+
 def check_language(code: str) -> str:
+    """The code, if Babel has locale data for it; an InputError naming it otherwise.
+
+    Looks for Babel's data file first, so commands that only validate a
+    configuration (like `status`) do not load Babel itself."""
+    if not _CODE.match(code):
+        raise InputError(f"unknown language code {code!r}")
+    folder = _babel_data()
+    if folder and os.path.isfile(os.path.join(folder, f"{code.replace('-', '_')}.dat")):
+        return code
     locale(code)
     return code
 
