@@ -100,3 +100,20 @@ def test_warm_status_reads_nothing(project: Path) -> None:
     reread = report.compute_status(config, langs=["es"])
     es = reread.languages[0].docs[0]
     assert es.units == 0 and es.problem is not None  # the changed file was read again
+
+
+def test_warm_summary_answers_without_reading_and_filters(project: Path) -> None:
+    run("extract", cwd=project, check=True)
+    _translate_all(project, "es")
+    config = load_config(project)
+    cold = report.compute_status(config, want_missing=False)
+    po = project / "locales/fr/post.po"
+    st = po.stat()
+    po.write_bytes(b"x" * st.st_size)  # would be a parse error if it were read
+    os.utime(po, ns=(st.st_atime_ns, st.st_mtime_ns))
+    warm = report.compute_status(config, want_missing=False)
+    assert report.to_json(warm, True) == report.to_json(cold, True)
+    assert report.to_table(warm, False) == report.to_table(cold, False)
+    only_es = report.compute_status(config, langs=["es"], docs=["post"], want_missing=False)
+    assert [lang.lang for lang in only_es.languages] == ["es"]
+    assert only_es.languages[0].percent == 100

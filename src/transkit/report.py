@@ -16,7 +16,7 @@ from .fsutil import atomic_write_text
 from .project import DocEntry, discover, relative
 from .stats import SOURCE_HEADER, TEMPLATE_HEADER, FileStats, scan_stats
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 PARALLEL_FROM = 200  # files to parse before a second process pays off
 
 
@@ -51,12 +51,26 @@ class DocStatus:
         return self.problem is None and self.translated == self.units
 
 
-@dataclass
 class LangStatus:
-    """One language's totals over its documents (summed once, when first asked)."""
+    """One language's totals over its documents (summed once, when first asked).
 
-    lang: str
-    docs: list[DocStatus] = field(default_factory=list)
+    From the warm cache, the per-document rows stay raw until someone reads
+    `docs` (the default table needs only the totals)."""
+
+    def __init__(self, lang: str, docs: list[DocStatus] | None = None,
+                 rows: list[list[Any]] | None = None,
+                 totals: tuple[int, int, int, int, int, int, int] | None = None):
+        self.lang = lang
+        self._docs = docs if docs is not None else ([] if rows is None else None)
+        self._rows = rows
+        if totals is not None:
+            self.__dict__["_totals"] = totals
+
+    @property
+    def docs(self) -> list[DocStatus]:
+        if self._docs is None:
+            self._docs = [DocStatus(*row) for row in self._rows or []]
+        return self._docs
 
     @cached_property
     def _totals(self) -> tuple[int, int, int, int, int, int, int]:
@@ -152,15 +166,15 @@ class _Cache:
             self._load_files()
         return self._sources
 
-    def summary(self, fingerprint: str) -> list[list[Any]] | None:
-        """Rows of the last full status if no file has changed since (the warm path)."""
+    def summary(self, fingerprint: str) -> dict[str, Any] | None:
+        """Figures of the last full status if no file has changed since (the warm path)."""
         if not self.enabled:
             return None
         data = self._read(self.summary_path)
         if data.get("version") != CACHE_VERSION or data.get("fingerprint") != fingerprint:
             return None
-        rows = data.get("rows")
-        return rows if isinstance(rows, list) else None
+        languages = data.get("languages")
+        return languages if isinstance(languages, dict) else None
 
     @staticmethod
     def _read(path: Path) -> dict[str, Any]:
@@ -300,9 +314,9 @@ def compute_status(config: Config, langs: list[str] | None = None, docs: list[st
     fingerprint = json.dumps([list(config.languages), sorted(signatures.items())],
                              separators=(",", ":"))
     if not want_missing:
-        rows = cache.summary(fingerprint)
-        if rows is not None:
-            return _from_rows(rows, languages, {e.name for e in entries})
+        summary = cache.summary(fingerprint)
+        if summary is not None and all(lang in summary for lang in languages):
+            return _from_summary(summary, languages, {e.name for e in entries}, len(every))
     keys = [key for entry in entries
             for key in _files_of(entry, languages, locales, None)]
     stats = _stats_for(keys, config, cache, want_missing, signatures)
@@ -317,9 +331,11 @@ def compute_status(config: Config, langs: list[str] | None = None, docs: list[st
             lang_status.docs.append(_doc_status(entry, lang_status.lang, pot, stats, stale,
                                                 template, locales))
     if not langs and not docs:
-        cache.new_summary = {"fingerprint": fingerprint, "rows": [
-            [d.doc, d.lang, d.path, d.source, d.units, d.words, d.translated,
-             d.translated_words, d.fuzzy, d.fuzzy_words, d.problem] for d in status.docs()]}
+        cache.new_summary = {"fingerprint": fingerprint, "languages": {
+            lang.lang: {"totals": list(lang._totals), "rows": [
+                [d.doc, d.lang, d.path, d.source, d.units, d.words, d.translated,
+                 d.translated_words, d.fuzzy, d.fuzzy_words, d.problem] for d in lang.docs]}
+            for lang in status.languages}}
     cache.save()
     return status
 
@@ -334,14 +350,16 @@ def _files_of(entry: DocEntry, languages: list[str] | tuple[str, ...], locales: 
     return keys
 
 
-def _from_rows(rows: list[list[Any]], languages: list[str], names: set[str]) -> Status:
-    status = Status([LangStatus(lang) for lang in languages])
-    by_lang = {lang.lang: lang for lang in status.languages}
-    for row in rows:
-        target = by_lang.get(row[1])
-        if target is not None and row[0] in names:
-            target.docs.append(DocStatus(*row))
-    return status
+def _from_summary(summary: dict[str, Any], languages: list[str], names: set[str],
+                  every: int) -> Status:
+    result = []
+    for lang in languages:
+        saved = summary[lang]
+        if len(names) == every:
+            result.append(LangStatus(lang, rows=saved["rows"], totals=tuple(saved["totals"])))
+        else:
+            result.append(LangStatus(lang, rows=[r for r in saved["rows"] if r[0] in names]))
+    return Status(result)
 
 
 def _stale_source(bulletin: str, pot: FileStats, config: Config,
