@@ -3,7 +3,6 @@ and a fast statistics scan used by `status`."""
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from .stats import (
 from .unit import Unit
 
 WRAP = 78
-FUZZY_CUTOFF = 0.6
+FUZZY_CUTOFF = 0.6  # token score (0-1) below which a changed unit starts empty
 
 
 def now() -> str:
@@ -141,11 +140,11 @@ class MergeReport:
     fuzzy_pairs: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _similarity(a: str, b: str) -> float:
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.real_quick_ratio() < FUZZY_CUTOFF or matcher.quick_ratio() < FUZZY_CUTOFF:
-        return 0.0
-    return matcher.ratio()
+def _similarity(new: str, old: str, lang: str) -> float:
+    """The TM's token score (tm/match.py), so carry-over and pre-translation agree."""
+    from .tm.match import score
+
+    return score(new, old, lang).score / 100
 
 
 def update(template: polib.POFile, old: polib.POFile | None, lang: str, project: str,
@@ -188,13 +187,14 @@ def update(template: polib.POFile, old: polib.POFile | None, lang: str, project:
         else:
             pending.append(entry)
         po.append(entry)
+    source_lang = template.metadata.get(SOURCE_LANG_HEADER, "") or lang
     candidates = [e for k, e in old_entries.items()
                   if k not in used and (e.msgstr or any(e.msgstr_plural.values()))]
     for entry in pending:
         best: polib.POEntry | None = None
         best_score = 0.0
         for candidate in candidates:
-            score = _similarity(entry.msgid, candidate.msgid)
+            score = _similarity(entry.msgid, candidate.msgid, source_lang)
             if score > best_score:
                 best, best_score = candidate, score
         if best is not None and best_score >= FUZZY_CUTOFF:

@@ -208,3 +208,183 @@ def release(ctx: click.Context, out: Path | None) -> None:
         written = result.write()
     click.echo(f"release gate passed; built {len(written)} file(s) in "
                f"{relative(config, out or config.site)}/")
+
+
+# --- translation memory ------------------------------------------------------------------
+
+def _store(config: Config) -> Any:
+    from .tm import open_store
+
+    return open_store(config)
+
+
+@main.command("pretranslate")
+@click.option("--lang", "langs", multiple=True, help="Only this language (repeatable).")
+@click.option("--doc", "docs", multiple=True, help="Only this document (repeatable).")
+@click.option("--threshold", type=click.IntRange(1, 100),
+              help="Lowest fuzzy score used (default: tm.threshold, 75).")
+@click.option("--exact-as-fuzzy/--exact-as-translated", default=None,
+              help="Mark exact matches fuzzy for review (default: tm.exact_as_fuzzy).")
+@click.option("--dry-run", is_flag=True, help="Report what would be filled; write nothing.")
+@click.pass_context
+@handle_errors
+def pretranslate_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...],
+                     threshold: int | None, exact_as_fuzzy: bool | None, dry_run: bool) -> None:
+    """Fill empty entries from the translation memory (exact, then fuzzy as fuzzy)."""
+    from .pretranslate import count_pending, pretranslate
+
+    config = _config(ctx)
+    with project_lock(config):
+        store = _store(config)
+        try:
+            total = count_pending(config, list(langs) or None, list(docs) or None)
+            if sys.stderr.isatty() and total:
+                with click.progressbar(length=total, label="pre-translating",
+                                       file=sys.stderr) as bar:
+                    result = pretranslate(config, store, list(langs) or None,
+                                          list(docs) or None, threshold, exact_as_fuzzy,
+                                          dry_run, bar.update)
+            else:
+                result = pretranslate(config, store, list(langs) or None, list(docs) or None,
+                                      threshold, exact_as_fuzzy, dry_run)
+        finally:
+            store.close()
+    for path in result.written:
+        click.echo(f"wrote {path}")
+    verb = "would fill" if dry_run else "filled"
+    click.echo(f"{verb}: {result.exact} exact ({result.exact_words} words), {result.fuzzy} fuzzy "
+               f"({result.fuzzy_words} words); no match: {result.none} "
+               f"({result.none_words} words)")
+
+
+@main.group()
+def tm() -> None:
+    """Translation memory: lookup, import, export, stats, rebuild."""
+
+
+@tm.command("lookup")
+@click.argument("text")
+@click.option("--from", "source", required=True, help="Language of TEXT.")
+@click.option("--to", "target", required=True, help="Language of the translations.")
+@click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True)
+@click.option("--threshold", type=click.IntRange(1, 100), help="Lowest score shown.")
+@click.option("--json", "as_json", is_flag=True, help="Matches as JSON.")
+@click.pass_context
+@handle_errors
+def tm_lookup(ctx: click.Context, text: str, source: str, target: str, limit: int,
+              threshold: int | None, as_json: bool) -> None:
+    """Exact and fuzzy matches for TEXT, each with its score and explanation."""
+    from .languages import check_language
+    from .tm.match import word_diff
+
+    check_language(source)
+    check_language(target)
+    config = _config(ctx)
+    store = _store(config)
+    try:
+        matches = store.lookup(text, source, target, threshold or config.tm.threshold, limit)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps([{
+            "score": m.score, "source": m.source, "target": m.target, "proposal": m.proposal,
+            "origin": m.origin, "doc": m.doc, "date": m.date, "explanation": m.explanation,
+            "penalties": [{"reason": r, "points": p} for r, p in m.penalties],
+            "notes": m.notes, "diff": word_diff(m.source, text)} for m in matches],
+            ensure_ascii=False, indent=2))
+        return
+    if not matches:
+        click.echo("no match")
+        return
+    for m in matches:
+        click.echo(f"{m.score:>3}%  {m.proposal}")
+        click.echo(f"      source: {m.source}")
+        if m.score < 100:
+            click.echo(f"      diff:   {word_diff(m.source, text)}")
+        click.echo(f"      why:    {m.reason}")
+        click.echo(f"      from:   {m.origin}, {m.doc or '-'}, {m.date or '-'}")
+
+
+@tm.command("stats")
+@click.pass_context
+@handle_errors
+def tm_stats(ctx: click.Context) -> None:
+    """Entries per language pair and provenance."""
+    config = _config(ctx)
+    store = _store(config)
+    try:
+        rows = store.stats()
+    finally:
+        store.close()
+    if not rows:
+        click.echo("the translation memory is empty (run `transkit tm rebuild`)")
+        return
+    click.echo(f"{'pair':<8} {'origin':<9} {'entries':>8}")
+    for src, tgt, origin, count in rows:
+        click.echo(f"{src}→{tgt:<5} {origin:<9} {count:>8}")
+
+
+@tm.command("rebuild")
+@click.pass_context
+@handle_errors
+def tm_rebuild(ctx: click.Context) -> None:
+    """Recreate the TM from locales/ and tm/*.tmx."""
+    from .tm.learn import rebuild
+
+    config = _config(ctx)
+    with project_lock(config):
+        store = _store(config)
+        try:
+            result = rebuild(config, store, _progress("learning"))
+        finally:
+            store.close()
+    _done_progress()
+    click.echo(f"learnt {result.variants} translations from {result.files_read} file(s)")
+
+
+@tm.command("import")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source-lang", help="Source language of PO compendia (default: the header's "
+              "X-Transkit-Source-Language, else the project's).")
+@click.pass_context
+@handle_errors
+def tm_import(ctx: click.Context, files: tuple[Path, ...], source_lang: str | None) -> None:
+    """Import TMX files and PO compendia (all or nothing); copies them into tm/ so that
+    `tm rebuild` can always restore them."""
+    from .tm.exchange import import_files
+
+    config = _config(ctx)
+    with project_lock(config):
+        store = _store(config)
+        try:
+            result = import_files(config, store, list(files), source_lang)
+        finally:
+            store.close()
+    for path in result.saved:
+        click.echo(f"kept {path}")
+    click.echo(f"imported {result.entries} entries ({result.variants} new translations) "
+               f"from {len(files)} file(s)")
+
+
+@tm.command("export")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--langs", help="Comma-separated languages (default: all).")
+@click.pass_context
+@handle_errors
+def tm_export(ctx: click.Context, out: Path, langs: str | None) -> None:
+    """Write the aligned multilingual memory as TMX 1.4b."""
+    from .languages import check_language
+    from .tm.learn import learn_project
+    from .tm.tmx import export_tmx
+
+    config = _config(ctx)
+    chosen = tuple(check_language(x.strip()) for x in langs.split(",")) if langs else None
+    store = _store(config)
+    try:
+        with project_lock(config):
+            learn_project(config, store)
+        count = export_tmx(store.entries(chosen), out, config.source_language, chosen)
+    finally:
+        store.close()
+    click.echo(f"wrote {count} translation units to {out}")

@@ -35,6 +35,12 @@ lang_switch_selector = ".lang-switch"
 required = ["ca", "es", "en", "fr"]
 threshold = 100
 
+[tm]
+# The translation memory (derived data: `transkit tm rebuild` recreates it).
+path = ".transkit/tm.sqlite"
+threshold = 75          # lowest fuzzy match score that pre-translation uses
+exact_as_fuzzy = false  # mark exact TM matches fuzzy too, for review
+
 [build.lang_switch]
 # Label of the link to each language version, in that language.
 # Left empty, Babel's name of the language in itself is used.
@@ -59,6 +65,13 @@ class ReleaseConfig:
 
 
 @dataclass(frozen=True)
+class TMConfig:
+    path: str = ".transkit/tm.sqlite"
+    threshold: int = 75
+    exact_as_fuzzy: bool = False
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     name: str
@@ -70,6 +83,7 @@ class Config:
     extract: ExtractConfig = field(default_factory=ExtractConfig)
     release: ReleaseConfig = field(default_factory=lambda: ReleaseConfig(required=()))
     lang_switch_labels: dict[str, str] = field(default_factory=dict)
+    tm: TMConfig = field(default_factory=TMConfig)
 
     @property
     def bulletins(self) -> Path:
@@ -124,6 +138,10 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
     extract = _table(data, "extract", path)
     release = _table(data, "release", path)
     build = _table(data, "build", path)
+    tm = _table(data, "tm", path)
+    tm_threshold = _typed(tm, "threshold", int, 75, path)
+    if not 0 < tm_threshold <= 100:
+        raise ConfigError("tm.threshold must be between 1 and 100", path)
     source = _typed(project, "source_language", str, "ca", path)
     languages = _languages(project.get("languages", ["ca", "es", "en", "fr"]), "languages", path)
     try:
@@ -159,6 +177,9 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
         ),
         release=ReleaseConfig(required=required, threshold=threshold),
         lang_switch_labels={k: v for k, v in labels.items() if v},
+        tm=TMConfig(path=_typed(tm, "path", str, ".transkit/tm.sqlite", path),
+                    threshold=tm_threshold,
+                    exact_as_fuzzy=_typed(tm, "exact_as_fuzzy", bool, False, path)),
     )
 
 

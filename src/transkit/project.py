@@ -148,11 +148,12 @@ class ExtractReport:
 
 
 def extract(config: Config, docs: list[str] | None = None, source_lang: str | None = None,
-            progress: Callable[[str], None] | None = None) -> ExtractReport:
+            progress: Callable[[str], None] | None = None, learn: bool = True) -> ExtractReport:
     """Segment sources, write each template, merge it into every language's catalogue.
 
     Everything is read and computed before the first write, so a bad input
-    leaves every file as it was.
+    leaves every file as it was. Afterwards the TM learns the catalogues that
+    changed (by content hash).
     """
     from . import catalog
 
@@ -190,5 +191,14 @@ def extract(config: Config, docs: list[str] | None = None, source_lang: str | No
             report.written.append(relative(config, path))
         elif po is not None and catalog.save(po, path):
             report.written.append(relative(config, path))
+    if learn:
+        from .tm import open_store
+        from .tm.learn import learn_project
+
+        store = open_store(config)
+        try:
+            learn_project(config, store)
+        finally:
+            store.close()
     return report
 

@@ -1,0 +1,113 @@
+"""Harvest the project's catalogues (and tm/*.tmx) into the TM, incrementally: a file
+whose content hash is unchanged since it was learnt is not read again."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+
+from .. import catalog
+from ..config import Config
+from ..project import discover, relative
+from .store import FUZZY, HUMAN, MACHINE, SOURCE, Entry, Store, Variant
+
+
+@dataclass
+class LearnReport:
+    files_read: int = 0
+    files_skipped: int = 0
+    variants: int = 0
+
+
+def neighbour_context(entries: list[polib.POEntry], index: int) -> str:
+    """Hash of the units around entry `index`: what makes an exact match in-context (101)."""
+    before = entries[index - 1].msgid if index > 0 else ""
+    after = entries[index + 1].msgid if index + 1 < len(entries) else ""
+    return hashlib.sha1(f"{before}\x00{after}".encode()).hexdigest()[:16]
+
+
+def origin_of(entry: polib.POEntry) -> str | None:
+    """How far a PO entry's translation can be trusted; None when there is none."""
+    if not entry.msgstr:
+        return None
+    if "fuzzy" in entry.flags:
+        return FUZZY
+    if any(line.startswith("MT ") for line in (entry.tcomment or "").splitlines()):
+        return MACHINE
+    return HUMAN
+
+
+def entries_from_po(po: polib.POFile, source_lang: str, lang: str, doc: str) -> list[Entry]:
+    active = [e for e in po if not e.obsolete]
+    revised = po.metadata.get("PO-Revision-Date", "")[:10] or None
+    found: list[Entry] = []
+    for index, entry in enumerate(active):
+        origin = origin_of(entry)
+        if origin is None or entry.msgid_plural:
+            continue
+        found.append(Entry([
+            Variant(source_lang, entry.msgid, SOURCE, doc),
+            Variant(lang, entry.msgstr, origin, doc, revised, neighbour_context(active, index)),
+        ]))
+    return found
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def learn_project(config: Config, store: Store, progress: Callable[[str], None] | None = None,
+                  force: bool = False) -> LearnReport:
+    """Learn every catalogue that changed since it was last learnt (all with `force`)."""
+    from .tmx import read_tmx
+
+    report = LearnReport()
+    for doc in discover(config):
+        for lang in config.languages:
+            if lang == doc.source_language:
+                continue
+            path = config.locales / lang / f"{doc.name}.po"
+            if not path.exists():
+                continue
+            key = relative(config, path)
+            digest = _digest(path)
+            if not force and store.file_hash(key) == digest:
+                report.files_skipped += 1
+                continue
+            if progress:
+                progress(key)
+            po = catalog.load(path)
+            with store.transaction():
+                store.forget_file(key)
+                report.variants += store.learn(
+                    entries_from_po(po, doc.source_language, lang, doc.name), key)
+                store.set_file_hash(key, digest)
+            report.files_read += 1
+    tm_dir = config.root / "tm"
+    for path in sorted(tm_dir.glob("*.tmx")) if tm_dir.is_dir() else []:
+        key = relative(config, path)
+        digest = _digest(path)
+        if not force and store.file_hash(key) == digest:
+            report.files_skipped += 1
+            continue
+        if progress:
+            progress(key)
+        entries = read_tmx(path)
+        with store.transaction():
+            store.forget_file(key)
+            report.variants += store.learn(entries, key)
+            store.set_file_hash(key, digest)
+        report.files_read += 1
+    return report
+
+
+def rebuild(config: Config, store: Store, progress: Callable[[str], None] | None = None
+            ) -> LearnReport:
+    """Recreate the TM from locales/ and tm/*.tmx; it is derived data, never the only copy."""
+    with store.transaction():
+        store.clear()
+        return learn_project(config, store, progress, force=True)

@@ -1,0 +1,294 @@
+"""The embedded translation memory: SQLite under .transkit/, with one FTS5 index of
+terms per language for candidate retrieval; scoring is match.py's."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+from ..errors import InputError
+from .match import Token, adapt, index_terms, score, tokenize
+from .store import (
+    FUZZY,
+    MACHINE,
+    MATCHABLE_SIDES,
+    SOURCE,
+    TRUSTED,
+    Entry,
+    Match,
+    Variant,
+)
+
+SCHEMA_VERSION = 1
+MAX_CANDIDATES = 400
+_LANG = re.compile(r"^[a-z]{2,3}$")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS units(id INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS variants(
+    id INTEGER PRIMARY KEY,
+    unit INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+    lang TEXT NOT NULL,
+    text TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    doc TEXT, file TEXT, date TEXT, context TEXT, note TEXT,
+    ntok INTEGER NOT NULL DEFAULT 0,
+    UNIQUE(unit, lang, text, origin)
+);
+CREATE INDEX IF NOT EXISTS variants_text ON variants(lang, text);
+CREATE INDEX IF NOT EXISTS variants_unit ON variants(unit, lang);
+CREATE INDEX IF NOT EXISTS variants_file ON variants(file);
+CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, sha256 TEXT NOT NULL);
+"""
+
+
+def _fts(lang: str) -> str:
+    if not _LANG.match(lang):
+        raise InputError(f"unknown language code {lang!r}")
+    return f"fts_{lang}"
+
+
+class SQLiteStore:
+    """TM in one SQLite file. Writes happen in transactions; readers never block writers
+    (WAL), and a crash mid-import leaves the previous state."""
+
+    def __init__(self, path: Path | str):
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.executescript(SCHEMA)
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES('schema', ?)",
+                            (str(SCHEMA_VERSION),))
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"cannot open the translation memory: {exc} "
+                             "(`transkit tm rebuild` recreates it)", self.path) from None
+        self._fts_known: set[str] = {
+            row[0][4:] for row in self.db.execute(
+                "SELECT name FROM sqlite_master WHERE name LIKE 'fts\\_%' ESCAPE '\\' "
+                "AND type='table' AND name NOT LIKE '%\\_%\\_%' ESCAPE '\\'")}
+        self._depth = 0
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction (nested calls join the outer one)."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self.db.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self.db.execute("COMMIT")
+
+    def _ensure_fts(self, lang: str) -> str:
+        name = _fts(lang)
+        if lang not in self._fts_known:
+            self.db.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING fts5(terms, content='', "
+                "tokenize=\"unicode61 remove_diacritics 0\")")
+            self.db.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {name}_vocab USING fts5vocab({name}, 'row')")
+            self._fts_known.add(lang)
+        return name
+
+    def close(self) -> None:
+        self.db.close()
+
+    def clear(self) -> None:
+        with self.transaction():
+            for lang in list(self._fts_known):
+                self.db.execute(f"DROP TABLE IF EXISTS {_fts(lang)}_vocab")
+                self.db.execute(f"DROP TABLE IF EXISTS {_fts(lang)}")
+            self._fts_known.clear()
+            self.db.execute("DELETE FROM variants")
+            self.db.execute("DELETE FROM units")
+            self.db.execute("DELETE FROM files")
+
+    # -- learning ------------------------------------------------------------------------
+
+    def file_hash(self, file: str) -> str | None:
+        row = self.db.execute("SELECT sha256 FROM files WHERE path=?", (file,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_file_hash(self, file: str, digest: str) -> None:
+        self.db.execute("INSERT INTO files VALUES(?, ?) ON CONFLICT(path) DO UPDATE SET "
+                        "sha256=excluded.sha256", (file, digest))
+
+    def forget_file(self, file: str) -> int:
+        """Drop what one file taught (its translations); shared sources stay."""
+        with self.transaction():
+            rows = self.db.execute(
+                "SELECT id, lang, origin, text FROM variants WHERE file=? AND origin != ?",
+                (file, SOURCE)).fetchall()
+            for variant_id, lang, origin, text in rows:
+                terms = index_terms(text)
+                if origin in MATCHABLE_SIDES and terms:
+                    # A contentless FTS5 index forgets a row when told the terms it indexed.
+                    name = self._ensure_fts(lang)
+                    self.db.execute(f"INSERT INTO {name}({name}, rowid, terms) "
+                                    "VALUES('delete', ?, ?)", (variant_id, " ".join(terms)))
+            self.db.execute("DELETE FROM variants WHERE file=? AND origin != ?", (file, SOURCE))
+            self.db.execute("DELETE FROM files WHERE path=?", (file,))
+        return len(rows)
+
+    def _unit_for(self, source: Variant) -> int:
+        row = self.db.execute(
+            "SELECT unit FROM variants WHERE lang=? AND text=? AND origin IN (?, ?, ?) LIMIT 1",
+            (source.lang, source.text, *MATCHABLE_SIDES)).fetchone()
+        if row:
+            return int(row[0])
+        cursor = self.db.execute("INSERT INTO units DEFAULT VALUES")
+        return int(cursor.lastrowid or 0)
+
+    def learn(self, entries: Iterable[Entry], file: str | None = None) -> int:
+        """Add entries; identical variants are merged. Returns the variants added."""
+        added = 0
+        today = date.today().isoformat()
+        with self.transaction():
+            for entry in entries:
+                if not entry.variants:
+                    continue
+                unit = self._unit_for(entry.variants[0])
+                for variant in entry.variants:
+                    terms = index_terms(variant.text)
+                    cursor = self.db.execute(
+                        "INSERT OR IGNORE INTO variants(unit, lang, text, origin, doc, file, date,"
+                        " context, note, ntok) VALUES(?,?,?,?,?,?,?,?,?,?)",
+                        (unit, variant.lang, variant.text, variant.origin, variant.doc,
+                         file if variant.origin != SOURCE else (file or None),
+                         variant.date or today, variant.context, variant.note,
+                         len(tokenize(variant.text))))
+                    if cursor.rowcount and variant.origin in MATCHABLE_SIDES and terms:
+                        self.db.execute(
+                            f"INSERT INTO {self._ensure_fts(variant.lang)}(rowid, terms) "
+                            "VALUES(?, ?)", (cursor.lastrowid, " ".join(terms)))
+                    added += cursor.rowcount
+        return added
+
+    # -- matching ------------------------------------------------------------------------
+
+    def _targets(self, unit: int, lang: str, origins: tuple[str, ...]
+                 ) -> list[tuple[str, str, str | None, str | None, str | None]]:
+        marks = ",".join("?" * len(origins))
+        rows = self.db.execute(
+            f"SELECT text, origin, doc, date, context FROM variants WHERE unit=? AND lang=? "
+            f"AND origin IN ({marks}) ORDER BY origin='human' DESC, date DESC, id DESC",
+            (unit, lang, *origins)).fetchall()
+        return [(str(r[0]), str(r[1]), r[2], r[3], r[4]) for r in rows]
+
+    def candidates(self, text: str, lang: str, threshold: int) -> list[tuple[int, int, str]]:
+        """(variant id, unit, text) of TM texts in `lang` that may score ≥ threshold.
+
+        Prefix filtering: a text within d token edits of the query shares at least
+        one of the query's d+1 rarest terms, so only those terms' postings are read.
+        """
+        if lang not in self._fts_known:
+            return []
+        terms = sorted(set(index_terms(text)))
+        if not terms:
+            return []
+        n = len(tokenize(text))
+        ratio = max(threshold, 1) / 100
+        allowed = int((1 - ratio) * n / ratio)
+        name = _fts(lang)
+        marks = ",".join("?" * len(terms))
+        df = dict(self.db.execute(
+            f"SELECT term, doc FROM {name}_vocab WHERE term IN ({marks})", terms).fetchall())
+        present = sorted((t for t in terms if t in df), key=lambda t: (df[t], t))
+        if not present:
+            return []
+        chosen = present[: allowed + 1]
+        query = " OR ".join('"' + t.replace('"', '""') + '"' for t in chosen)
+        low, high = int(n * ratio), int(n / ratio) + 1
+        rows = self.db.execute(
+            f"SELECT v.id, v.unit, v.text FROM {name} f JOIN variants v ON v.id = f.rowid "
+            f"WHERE {name} MATCH ? AND v.ntok BETWEEN ? AND ? LIMIT ?",
+            (query, low, high, MAX_CANDIDATES * 10)).fetchall()
+        return [(int(r[0]), int(r[1]), str(r[2])) for r in rows]
+
+    def lookup(self, text: str, source_lang: str, target_lang: str, threshold: int = 75,
+               limit: int = 5, context: str | None = None,
+               origins: tuple[str, ...] = TRUSTED) -> list[Match]:
+        matches: list[Match] = []
+        seen: set[tuple[str, str]] = set()
+        exact_units = [int(r[0]) for r in self.db.execute(
+            "SELECT DISTINCT unit FROM variants WHERE lang=? AND text=? AND origin IN (?,?,?)",
+            (source_lang, text, *MATCHABLE_SIDES))]
+        for unit in exact_units:
+            for target, origin, doc, when, ctx in self._targets(unit, target_lang, origins):
+                if (text, target) in seen:
+                    continue
+                seen.add((text, target))
+                exact = 101 if context is not None and ctx == context else 100
+                matches.append(Match(exact, text, target, target, origin, doc, when,
+                                     ["in context" if exact == 101 else "identical"]))
+        query_tokens: list[Token] = tokenize(text)
+        scored = []
+        for _, unit, candidate in self.candidates(text, source_lang, threshold):
+            if candidate == text or unit in exact_units:
+                continue
+            result = score(text, candidate, source_lang, query_tokens)
+            if result.score >= threshold:
+                scored.append((result.score, unit, candidate, result))
+        scored.sort(key=lambda item: (-item[0], item[2]))
+        for value, unit, candidate, result in scored:
+            if len(matches) >= limit * 3:
+                break
+            for target, origin, doc, when, _ in self._targets(unit, target_lang, origins)[:1]:
+                if (candidate, target) in seen:
+                    continue
+                seen.add((candidate, target))
+                proposal, notes = adapt(target, result, target_lang) if result.numbers else (
+                    target, [])
+                matches.append(Match(value, candidate, target, proposal, origin, doc, when,
+                                     result.explanation, result.penalties, notes))
+        matches.sort(key=lambda m: (-m.score, m.origin != "human", m.source))
+        return matches[:limit]
+
+    # -- reporting and export --------------------------------------------------------------
+
+    def stats(self) -> list[tuple[str, str, str, int]]:
+        """(source language, target language, origin, entries) for every pair."""
+        rows = self.db.execute(
+            "SELECT s.lang, t.lang, t.origin, COUNT(DISTINCT t.id) FROM variants t "
+            "JOIN variants s ON s.unit = t.unit AND s.origin IN (?, ?) AND s.lang != t.lang "
+            "WHERE t.origin != ? GROUP BY s.lang, t.lang, t.origin ORDER BY 1, 2, 3",
+            (SOURCE, "imported", SOURCE)).fetchall()
+        return [(str(a), str(b), str(c), int(d)) for a, b, c, d in rows]
+
+    def entries(self, langs: tuple[str, ...] | None = None) -> Iterator[list[Variant]]:
+        unit: int | None = None
+        group: list[Variant] = []
+        for row in self.db.execute(
+                "SELECT unit, lang, text, origin, doc, date, context, note FROM variants "
+                "WHERE origin NOT IN (?, ?) ORDER BY unit, origin != 'source', lang, id",
+                (MACHINE, FUZZY)):
+            if row[0] != unit:
+                if group:
+                    yield group
+                unit, group = row[0], []
+            if langs is None or row[1] in langs:
+                group.append(Variant(row[1], row[2], row[3], row[4], row[5], row[6], row[7]))
+        if group:
+            yield group

@@ -1,0 +1,82 @@
+"""The translation memory's model and the protocol every storage backend implements.
+
+An entry is multilingual: one unit with a variant per language (the source
+text and its translations), each with its provenance. The SQLite backend is
+the embedded default; a server backend implements the same protocol.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Protocol
+
+# Provenance of a variant. Only "human" and "imported" can be exact matches;
+# "fuzzy" (unreviewed PO entries) and "machine" (MT drafts) are kept apart.
+SOURCE, HUMAN, IMPORTED, MACHINE, FUZZY = "source", "human", "imported", "machine", "fuzzy"
+TRUSTED = (HUMAN, IMPORTED)
+MATCHABLE_SIDES = (SOURCE, HUMAN, IMPORTED)
+
+
+@dataclass
+class Variant:
+    lang: str
+    text: str
+    origin: str
+    doc: str | None = None
+    date: str | None = None
+    context: str | None = None  # hash of the neighbouring units where it was learnt
+    note: str | None = None
+
+
+@dataclass
+class Entry:
+    """One multilingual unit to learn: its variants, the first one being the source."""
+
+    variants: list[Variant]
+
+
+@dataclass
+class Match:
+    score: int
+    source: str  # the TM's text in the query language
+    target: str  # the TM's translation, as stored
+    proposal: str  # the translation adapted to the query (numbers)
+    origin: str
+    doc: str | None
+    date: str | None
+    explanation: list[str] = field(default_factory=list)
+    penalties: list[tuple[str, int]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def reason(self) -> str:
+        parts = list(self.explanation[:3])
+        parts += [f"{label} (-{points})" for label, points in self.penalties[:3]]
+        parts += self.notes
+        return "; ".join(parts) or "identical"
+
+
+class Store(Protocol):
+    def transaction(self) -> AbstractContextManager[None]: ...
+
+    def learn(self, entries: Iterable[Entry], file: str | None = None) -> int: ...
+
+    def forget_file(self, file: str) -> int: ...
+
+    def file_hash(self, file: str) -> str | None: ...
+
+    def set_file_hash(self, file: str, digest: str) -> None: ...
+
+    def lookup(self, text: str, source_lang: str, target_lang: str, threshold: int = 75,
+               limit: int = 5, context: str | None = None,
+               origins: tuple[str, ...] = TRUSTED) -> list[Match]: ...
+
+    def stats(self) -> list[tuple[str, str, str, int]]: ...
+
+    def entries(self, langs: tuple[str, ...] | None = None) -> Iterator[list[Variant]]: ...
+
+    def clear(self) -> None: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,208 @@
+"""TMX 1.4b exchange: export the aligned multilingual memory, import what CAT tools
+write (UTF-16, xml:lang variants, inline bpt/ept/ph/it/hi/ut codes, props and notes)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from lxml import etree
+
+from .. import __version__
+from ..errors import InputError
+from ..fsutil import atomic_write_bytes, read_bytes
+from ..languages import check_language, primary
+from ..unit import PLACEHOLDER
+from .store import IMPORTED, SOURCE, Entry, Variant
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+MAX_TMX_BYTES = 512 * 1024 * 1024
+
+
+def _parser() -> etree.XMLParser:
+    # No DTD loading, no entity expansion, no network: a TMX file is untrusted input.
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           dtd_validation=False, huge_tree=False, remove_comments=True)
+
+
+# --- export ------------------------------------------------------------------------------
+
+def _seg(parent: etree._Element, text: str) -> None:
+    """Placeholder text as a TMX <seg>: <g1>…</g1> -> bpt/ept, <x2/> -> ph."""
+    seg = etree.SubElement(parent, "seg")
+    last: etree._Element | None = None
+    pos = 0
+
+    def add_text(value: str) -> None:
+        if not value:
+            return
+        if last is None:
+            seg.text = (seg.text or "") + value
+        else:
+            last.tail = (last.tail or "") + value
+
+    for match in PLACEHOLDER.finditer(text):
+        add_text(text[pos:match.start()])
+        closing, kind, number, _ = match.groups()
+        if kind == "x":
+            last = etree.SubElement(seg, "ph", x=number)
+        elif closing:
+            last = etree.SubElement(seg, "ept", i=number)
+        else:
+            last = etree.SubElement(seg, "bpt", i=number, x=number)
+        last.text = match.group(0)
+        pos = match.end()
+    add_text(text[pos:])
+
+
+def export_tmx(groups: Iterable[list[Variant]], out: Path, source_lang: str,
+               langs: tuple[str, ...] | None = None) -> int:
+    """One <tu> per unit with a <tuv> for every language it has; returns the units written."""
+    root = etree.Element("tmx", version="1.4")
+    now = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    etree.SubElement(root, "header", {
+        "creationtool": "transkit", "creationtoolversion": __version__,
+        "segtype": "sentence", "o-tmf": "transkit", "adminlang": "en",
+        "srclang": source_lang, "datatype": "xml", "creationdate": now})
+    body = etree.SubElement(root, "body")
+    count = 0
+    for group in groups:
+        chosen: dict[str, Variant] = {}
+        for variant in group:
+            if langs and variant.lang not in langs:
+                continue
+            # One variant per language: the source, else a human translation, else imported.
+            rank = {SOURCE: 0, "human": 1, IMPORTED: 2}.get(variant.origin, 9)
+            best = chosen.get(variant.lang)
+            best_rank = {SOURCE: 0, "human": 1, IMPORTED: 2}.get(best.origin, 9) if best else 99
+            if rank < best_rank:
+                chosen[variant.lang] = variant
+        if len(chosen) < 2:
+            continue
+        src = next((v.lang for v in group if v.origin == SOURCE and v.lang in chosen),
+                   next(iter(chosen)))
+        tu = etree.SubElement(body, "tu", srclang=src)
+        docs = sorted({v.doc for v in chosen.values() if v.doc})
+        for doc in docs:
+            etree.SubElement(tu, "prop", type="x-transkit-doc").text = doc
+        for lang in sorted(chosen, key=lambda code: (code != src, code)):
+            variant = chosen[lang]
+            tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
+            if variant.date and re.match(r"^\d{4}-\d{2}-\d{2}$", variant.date):
+                tuv.set("changedate", variant.date.replace("-", "") + "T000000Z")
+            etree.SubElement(tuv, "prop", type="x-transkit-origin").text = variant.origin
+            if variant.note:
+                etree.SubElement(tuv, "note").text = variant.note
+            _seg(tuv, variant.text)
+        count += 1
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True,
+                          doctype='<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
+    atomic_write_bytes(out, data)
+    return count
+
+
+# --- import ------------------------------------------------------------------------------
+
+def _seg_text(seg: etree._Element) -> str:
+    """A <seg> as placeholder text: paired codes (bpt/ept, hi) -> <gN>, others -> <xN/>."""
+    parts: list[str] = [seg.text or ""]
+    counter = 0
+    pairs: dict[str, int] = {}
+
+    def walk(element: etree._Element) -> None:
+        nonlocal counter
+        for child in element:
+            tag = etree.QName(child).localname if isinstance(child.tag, str) else ""
+            if tag == "bpt":
+                counter += 1
+                pairs[child.get("i", str(counter))] = counter
+                parts.append(f"<g{counter}>")
+            elif tag == "ept":
+                number = pairs.pop(child.get("i", ""), None)
+                parts.append(f"</g{number}>" if number is not None else "")
+            elif tag == "hi":
+                counter += 1
+                number = counter
+                parts.append(f"<g{number}>")
+                parts.append(child.text or "")
+                walk(child)
+                parts.append(f"</g{number}>")
+            elif tag in ("ph", "it", "ut", "x", "bx", "ex"):
+                counter += 1
+                parts.append(f"<x{counter}/>")
+            elif tag == "sub":
+                pass
+            else:
+                parts.append(child.text or "")
+                walk(child)
+            parts.append(child.tail or "")
+
+    walk(seg)
+    text = "".join(parts)
+    # An unmatched bpt leaves an unclosed pair: make it an empty code instead.
+    for number in pairs.values():
+        text = text.replace(f"<g{number}>", f"<x{number}/>", 1)
+    return " ".join(text.split())
+
+
+def _language(value: str | None, path: Path, line: int | None) -> str | None:
+    if not value or value == "*all*":
+        return None
+    code = primary(value)
+    try:
+        return check_language(code)
+    except InputError:
+        raise InputError(f"unknown language {value!r} in xml:lang", path, line) from None
+
+
+def read_tmx(path: Path) -> list[Entry]:
+    """Every <tu> with two or more languages, as an imported entry; raises InputError with
+    the line for malformed files (and nothing is returned, so nothing is imported)."""
+    data = read_bytes(path, MAX_TMX_BYTES)
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno if exc.lineno else None
+        raise InputError(f"malformed TMX: {exc.msg}", path, line) from None
+    if etree.QName(root).localname != "tmx":
+        raise InputError("not a TMX file (root element is not <tmx>)", path, root.sourceline)
+    header = root.find("header")
+    default_src = _language(header.get("srclang") if header is not None else None, path,
+                            header.sourceline if header is not None else None)
+    body = root.find("body")
+    if body is None:
+        raise InputError("TMX has no <body>", path, root.sourceline)
+    entries: list[Entry] = []
+    for tu in body.iter("tu"):
+        tu_props = [f"{p.get('type', '')}={p.text or ''}" for p in tu.findall("prop")]
+        tu_notes = [n.text or "" for n in tu.findall("note")]
+        src = _language(tu.get("srclang"), path, tu.sourceline) or default_src
+        variants: list[Variant] = []
+        for tuv in tu.findall("tuv"):
+            lang = _language(tuv.get(XML_LANG) or tuv.get("lang"), path, tuv.sourceline)
+            if lang is None:
+                raise InputError("<tuv> without xml:lang", path, tuv.sourceline)
+            seg = tuv.find("seg")
+            if seg is None:
+                raise InputError("<tuv> without <seg>", path, tuv.sourceline)
+            text = _seg_text(seg)
+            if not text:
+                continue
+            props = tu_props + [f"{p.get('type', '')}={p.text or ''}" for p in tuv.findall("prop")]
+            notes = tu_notes + [n.text or "" for n in tuv.findall("note")]
+            doc = next((p.split("=", 1)[1] for p in props if p.startswith("x-transkit-doc=")),
+                       None)
+            provenance = "; ".join(x for x in props + notes
+                                   if x and not x.startswith("x-transkit-")) or None
+            changed = tuv.get("changedate") or tu.get("changedate")
+            when = f"{changed[:4]}-{changed[4:6]}-{changed[6:8]}" if changed and len(
+                changed) >= 8 else None
+            variants.append(Variant(lang, text, IMPORTED, doc or path.name, when, None,
+                                    provenance))
+        if len({v.lang for v in variants}) < 2:
+            continue
+        variants.sort(key=lambda v: v.lang != src)
+        entries.append(Entry(variants))
+    return entries

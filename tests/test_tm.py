@@ -1,0 +1,304 @@
+from __future__ import annotations
+
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import polib
+import pytest
+from lxml import etree
+
+from transkit.config import load_config
+from transkit.errors import InputError
+from transkit.tm import match
+from transkit.tm.learn import learn_project
+from transkit.tm.sqlite import SQLiteStore
+from transkit.tm.store import FUZZY, HUMAN, MACHINE, SOURCE, Entry, Variant
+from transkit.tm.tmx import read_tmx
+
+from .conftest import run
+
+DTD = Path(__file__).parent / "data" / "tmx14.dtd"
+
+
+# --- scoring ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, value", [
+    ("29.000", Decimal(29000)), ("29,000", Decimal(29000)), ("29\u202f000", Decimal(29000)),
+    ("13,6", Decimal("13.6")), ("13.6", Decimal("13.6")), ("1.250.000", Decimal(1250000)),
+    ("1,234.5", Decimal("1234.5")), ("1.234,5", Decimal("1234.5")), ("60 %", Decimal(60)),
+])
+def test_number_values_across_styles(text: str, value: Decimal) -> None:
+    assert match.number_value(text) == value
+
+
+def test_score_table() -> None:
+    base = "La policia va detenir 23 persones a Barcelona."
+    assert match.score(base, base, "ca").score == 100
+    one_word = match.score("La policia va detenir 23 persones a Girona.", base, "ca")
+    assert 75 <= one_word.score < 100
+    assert "'Barcelona' → 'Girona'" in one_word.explanation
+    number = match.score("La policia va detenir 24 persones a Barcelona.", base, "ca")
+    assert number.score == 99 and number.numbers == [("23", "24")]
+    assert number.only_numbers_or_placeholders
+    negated = match.score("La policia no va detenir 23 persones a Barcelona.", base, "ca")
+    assert negated.score < 75
+    assert ("negation added or removed", match.NEGATION_PENALTY) in negated.penalties
+    case = match.score("la policia va detenir 23 persones a barcelona.", base, "ca")
+    assert case.score < 100 and any(label.startswith("case") for label, _ in case.penalties)
+    placeholder = match.score("La <g1>policia</g1> va detenir 23 persones a Barcelona.", base,
+                              "ca")
+    assert placeholder.score < number.score
+    for lang, query, tm_text in [
+        ("en", "The police did not arrest the suspects.", "The police did arrest the suspects."),
+        ("fr", "La police n'a jamais arrêté les suspects.", "La police a arrêté les suspects."),
+        ("es", "La policía nunca detuvo a los sospechosos.",
+         "La policía detuvo a los sospechosos."),
+    ]:
+        assert match.score(query, tm_text, lang).score < 75, lang
+
+
+def test_adapt_numbers_in_target_style() -> None:
+    scored = match.score("Van detenir 1.400 persones.", "Van detenir 1.327 persones.", "ca")
+    fr, notes = match.adapt("La police a arrêté 1\u202f327 personnes.", scored, "fr")
+    assert fr == "La police a arrêté 1\u202f400 personnes."
+    en, _ = match.adapt("Police arrested 1,327 people.", scored, "en")
+    assert en == "Police arrested 1,400 people." and notes
+
+
+def test_word_diff() -> None:
+    assert match.word_diff("a b c", "a x c") == "a [-b-] {+x+} c"
+
+
+# --- store -----------------------------------------------------------------------------------
+
+def _store(tmp_path: Path) -> SQLiteStore:
+    store = SQLiteStore(tmp_path / "tm.sqlite")
+    store.learn([
+        Entry([Variant("ca", "Els agents van detenir 23 persones.", SOURCE, "d1"),
+               Variant("fr", "Les agents ont arrêté 23 personnes.", HUMAN, "d1", context="c1")]),
+        Entry([Variant("ca", "El frau supera els 29.000 milions.", SOURCE, "d1"),
+               Variant("fr", "La fraude dépasse 29\u202f000 millions.", FUZZY, "d1")]),
+        Entry([Variant("ca", "La xarxa operava a tot Europa.", SOURCE, "d2"),
+               Variant("fr", "Le réseau opérait dans toute l'Europe.", MACHINE, "d2")]),
+    ], "locales/fr/d1.po")
+    return store
+
+
+def test_exact_in_context_and_fuzzy(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    exact = store.lookup("Els agents van detenir 23 persones.", "ca", "fr")
+    assert [(m.score, m.target) for m in exact] == [(100, "Les agents ont arrêté 23 personnes.")]
+    in_context = store.lookup("Els agents van detenir 23 persones.", "ca", "fr", context="c1")
+    assert in_context[0].score == 101
+    fuzzy = store.lookup("Els agents van detenir 40 persones.", "ca", "fr")
+    assert fuzzy[0].score == 99
+    assert fuzzy[0].proposal == "Les agents ont arrêté 40 personnes."
+    assert "number 23 → 40 (-1)" in fuzzy[0].reason
+    assert store.lookup("Res a veure amb res.", "ca", "fr") == []
+
+
+def test_fuzzy_and_machine_never_exact(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    assert store.lookup("El frau supera els 29.000 milions.", "ca", "fr") == []
+    assert store.lookup("La xarxa operava a tot Europa.", "ca", "fr") == []
+    drafts = store.lookup("La xarxa operava a tot Europa.", "ca", "fr",
+                          origins=(MACHINE, FUZZY))
+    assert drafts and drafts[0].origin == MACHINE
+
+
+def test_transaction_rolls_back(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    before = store.stats()
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.learn([Entry([Variant("ca", "Nou.", SOURCE), Variant("fr", "Neuf.", HUMAN)])])
+            raise RuntimeError("crash mid-import")
+    assert store.stats() == before
+
+
+def test_corrupt_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "tm.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(InputError, match="tm rebuild"):
+        SQLiteStore(path)
+
+
+# --- project learning and pre-translation ----------------------------------------------------
+
+def test_learning_is_incremental(demo: Path) -> None:
+    config = load_config(demo)
+    store = SQLiteStore(demo / ".transkit/tm.sqlite")
+    first = learn_project(config, store)
+    assert first.files_read == 9 and first.variants == 38 + 3 * 38  # sources + translations
+    second = learn_project(config, store)
+    assert second.files_read == 0 and second.files_skipped == 9
+    po = demo / "locales/fr/2019-01-ransomware.po"
+    po.write_text(po.read_text("utf-8").replace("Ne payez pas la rançon.",
+                                                "Ne payez jamais la rançon."), "utf-8")
+    third = learn_project(config, store)
+    assert third.files_read == 1
+    found = store.lookup("No pagueu el rescat.", "ca", "fr")
+    assert [m.target for m in found] == ["Ne payez jamais la rançon."]
+
+
+NEW_POST = """<html lang="ca"><body><article>
+<h1>Cop policial contra un servei de programari de segrest</h1>
+<p>La policia va inspeccionar 2.400 locals en 5 dies. Una frase del tot nova sense cap
+paral·lel.</p>
+<p>No pagueu el rescat.</p>
+</article></body></html>
+"""
+
+
+def test_pretranslate_fills_exact_and_fuzzy(demo: Path) -> None:
+    (demo / "bulletins/2019-03-nou.html").write_text(NEW_POST, "utf-8")
+    run("extract", cwd=demo, check=True)
+    po_path = demo / "locales/fr/2019-03-nou.po"
+    before = po_path.read_bytes()
+    dry = run("pretranslate", "--lang", "fr", "--dry-run", cwd=demo, check=True)
+    assert "would fill: 2 exact" in dry.stdout and "1 fuzzy" in dry.stdout
+    assert po_path.read_bytes() == before
+    result = run("pretranslate", "--lang", "fr", cwd=demo, check=True)
+    assert "filled: 2 exact" in result.stdout and "no match: 1" in result.stdout
+    po = polib.pofile(str(po_path))
+    by_id = {e.msgid: e for e in po}
+    title = by_id["Cop policial contra un servei de programari de segrest"]
+    assert title.msgstr == "Coup de filet contre un service de rançongiciels"
+    assert "fuzzy" not in title.flags and title.tcomment.startswith("TM 10")
+    fuzzy = by_id["La policia va inspeccionar 2.400 locals en 5 dies."]
+    assert fuzzy.msgstr == "La police a inspecté 2\u202f400 établissements en 5 jours."
+    assert "fuzzy" in fuzzy.flags
+    assert fuzzy.previous_msgid == "La policia va inspeccionar 1.327 locals en 5 dies."
+    assert fuzzy.tcomment.startswith("TM 99% (2019-02-butlleti, ")
+    assert by_id["Una frase del tot nova sense cap paral·lel."].msgstr == ""
+    # Other languages untouched; translated entries never overwritten.
+    assert all(not e.msgstr for e in polib.pofile(str(demo / "locales/es/2019-03-nou.po")))
+    fr_existing = demo / "locales/fr/2019-01-ransomware.po"
+    snapshot = fr_existing.read_bytes()
+    run("pretranslate", cwd=demo, check=True)
+    assert fr_existing.read_bytes() == snapshot
+    check = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po_path)],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+
+
+def test_tm_lookup_stats_and_rebuild_commands(demo: Path) -> None:
+    run("tm", "rebuild", cwd=demo, check=True)
+    stats = run("tm", "stats", cwd=demo, check=True).stdout
+    assert "ca→fr" in stats and "human" in stats and "38" in stats
+    out = run("tm", "lookup", "La policia va inspeccionar 1.400 locals en 5 dies.",
+              "--from", "ca", "--to", "en", cwd=demo, check=True).stdout
+    assert "Police inspected 1,400 premises in 5 days." in out
+    assert "[-1.327-] {+1.400+}" in out
+    (demo / ".transkit/tm.sqlite").unlink()
+    for extra in ("-wal", "-shm"):
+        (demo / f".transkit/tm.sqlite{extra}").unlink(missing_ok=True)
+    run("tm", "rebuild", cwd=demo, check=True)
+    assert run("tm", "stats", cwd=demo, check=True).stdout == stats
+    bad = run("tm", "lookup", "x", "--from", "zz-nope!", "--to", "fr", cwd=demo)
+    assert bad.returncode == 2
+
+
+# --- TMX -------------------------------------------------------------------------------------
+
+def test_export_validates_against_tmx14_dtd(demo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "all.tmx"
+    run("tm", "export", str(out), cwd=demo, check=True)
+    dtd = etree.DTD(str(DTD))
+    tree = etree.parse(str(out), etree.XMLParser(load_dtd=False, no_network=True,
+                                                 resolve_entities=False))
+    assert dtd.validate(tree), dtd.error_log.filter_from_errors()
+    tus = tree.findall(".//tu")
+    assert len(tus) == 38
+    langs = {tuple(sorted(tuv.get("{http://www.w3.org/XML/1998/namespace}lang")
+                          for tuv in tu.findall("tuv"))) for tu in tus}
+    assert langs == {("ca", "en", "es", "fr")}
+    assert tree.findall(".//bpt") and tree.findall(".//ept")
+    two = tmp_path / "two.tmx"
+    run("tm", "export", str(two), "--langs", "ca,fr", cwd=demo, check=True)
+    assert dtd.validate(etree.parse(str(two)))
+
+
+TMX_UTF16 = """<?xml version="1.0" encoding="UTF-16"?>
+<tmx version="1.4"><header creationtool="X" creationtoolversion="1" segtype="sentence"
+ o-tmf="x" adminlang="EN-US" srclang="ca-ES" datatype="plaintext"/>
+<body>
+<tu><prop type="client">Europol</prop><note>checked</note>
+ <tuv xml:lang="ca-ES"><seg>Vegeu el <bpt i="1">&lt;a&gt;</bpt>portal<ept i="1">&lt;/a&gt;</ept>
+ ara.<ph>&lt;br/&gt;</ph></seg></tuv>
+ <tuv xml:lang="FR-fr"><seg>Voir le <bpt i="1">&lt;a&gt;</bpt>portail<ept i="1">&lt;/a&gt;</ept>
+ maintenant.<ph>&lt;br/&gt;</ph></seg></tuv>
+ <tuv xml:lang="EN-US"><seg>See the <hi>portal</hi> now.<it pos="begin">&lt;b&gt;</it></seg></tuv>
+</tu>
+<tu><tuv xml:lang="ca-ES"><seg>Vegeu el <bpt i="1">&lt;a&gt;</bpt>portal<ept i="1">&lt;/a&gt;</ept>
+ ara.<ph>&lt;br/&gt;</ph></seg></tuv>
+ <tuv xml:lang="fr-FR"><seg>Voir le <bpt i="1">&lt;a&gt;</bpt>portail<ept i="1">&lt;/a&gt;</ept>
+ maintenant.<ph>&lt;br/&gt;</ph></seg></tuv></tu>
+</body></tmx>
+"""
+
+
+def test_import_real_world_tmx(demo: Path, tmp_path: Path) -> None:
+    path = tmp_path / "cat-tool.tmx"
+    path.write_bytes(TMX_UTF16.encode("utf-16"))  # with BOM
+    entries = read_tmx(path)
+    assert len(entries) == 2
+    ca, *others = entries[0].variants
+    assert ca.lang == "ca" and ca.text == "Vegeu el <g1>portal</g1> ara.<x2/>"
+    langs = {v.lang: v for v in others}
+    assert langs["fr"].text == "Voir le <g1>portail</g1> maintenant.<x2/>"
+    assert langs["en"].text == "See the <g1>portal</g1> now.<x2/>"
+    assert "client=Europol" in (langs["fr"].note or "") and "checked" in (langs["fr"].note or "")
+    result = run("tm", "import", str(path), cwd=demo, check=True)
+    assert "imported 2 entries" in result.stdout
+    assert (demo / "tm/cat-tool.tmx").exists()
+    found = run("tm", "lookup", "Vegeu el <g1>portal</g1> ara.<x2/>", "--from", "ca", "--to",
+                "fr", "--json", cwd=demo, check=True).stdout
+    assert found.count('"score": 100') == 1  # the duplicate <tu> was merged
+    # tm/ is committed: a rebuild restores the import.
+    run("tm", "rebuild", cwd=demo, check=True)
+    again = run("tm", "lookup", "Vegeu el <g1>portal</g1> ara.<x2/>", "--from", "ca", "--to",
+                "fr", cwd=demo, check=True).stdout
+    assert "Voir le <g1>portail</g1> maintenant.<x2/>" in again
+
+
+def test_malformed_tmx_imports_nothing(demo: Path, tmp_path: Path) -> None:
+    run("tm", "rebuild", cwd=demo, check=True)
+    before = run("tm", "stats", cwd=demo, check=True).stdout
+    good = tmp_path / "good.tmx"
+    good.write_bytes(TMX_UTF16.encode("utf-16"))
+    bad = tmp_path / "bad.tmx"
+    bad.write_text('<?xml version="1.0"?>\n<tmx version="1.4"><header/>\n<body>\n<tu>\n'
+                   '<tuv xml:lang="ca"><seg>a</seg></tuv>\n</body></tmx>\n', "utf-8")
+    result = run("tm", "import", str(good), str(bad), cwd=demo)
+    assert result.returncode == 2
+    assert f"{bad}:6:" in result.stderr and "malformed TMX" in result.stderr
+    assert run("tm", "stats", cwd=demo, check=True).stdout == before
+    assert not (demo / "tm").exists()
+
+
+def test_tmx_entities_are_not_resolved(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET", "utf-8")
+    path = tmp_path / "xxe.tmx"
+    path.write_text(f'<?xml version="1.0"?><!DOCTYPE tmx [<!ENTITY s SYSTEM "file://{secret}">]>'
+                    '<tmx version="1.4"><header srclang="ca"/><body><tu>'
+                    '<tuv xml:lang="ca"><seg>a &s; b</seg></tuv>'
+                    '<tuv xml:lang="fr"><seg>c</seg></tuv></tu></body></tmx>', "utf-8")
+    entries = read_tmx(path)
+    assert all("TOPSECRET" not in v.text for e in entries for v in e.variants)
+
+
+def test_po_compendium_import(demo: Path, tmp_path: Path) -> None:
+    compendium = polib.POFile()
+    compendium.metadata = {"Language": "fr_FR", "Content-Type": "text/plain; charset=UTF-8"}
+    compendium.append(polib.POEntry(msgid="Bon dia.", msgstr="Bonjour."))
+    compendium.append(polib.POEntry(msgid="Fins aviat.", msgstr="À bientôt.", flags=["fuzzy"]))
+    path = tmp_path / "old.po"
+    compendium.save(str(path))
+    result = run("tm", "import", str(path), cwd=demo, check=True)
+    assert "imported 1 entries" in result.stdout
+    out = run("tm", "lookup", "Bon dia.", "--from", "ca", "--to", "fr", cwd=demo,
+              check=True).stdout
+    assert "Bonjour." in out
