@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
+from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
@@ -48,8 +49,7 @@ PLACEHOLDER_PENALTY = 1
 CASE_PENALTY = 1
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str
     kind: str  # "word", "num", "ph", "punct"
     key: str  # what the edit distance compares
@@ -107,15 +107,17 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-def index_terms(text: str) -> list[str]:
-    """Case-folded words and number/placeholder classes: what the candidate index holds."""
-    out = []
-    for token in tokenize(text):
-        if token.kind == "word":
-            out.append(token.key)
-        elif token.kind == "num":
-            out.append("nnum")
-    return out
+def index_terms(text: str) -> tuple[list[str], int]:
+    """Case-folded words and a class for numbers (what the candidate index holds), and the
+    number of tokens of the text; one pass of the tokenizer, no Token objects."""
+    terms = []
+    groups = _TOKEN.findall(text)
+    for _, num, word, _ in groups:
+        if word:
+            terms.append(word.lower())
+        elif num:
+            terms.append("nnum")
+    return terms, len(groups)
 
 
 @dataclass

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from itertools import combinations
 from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
 
 from ..errors import InputError
 from .match import Token, adapt, index_terms, score, tokenize
@@ -24,7 +28,7 @@ from .store import (
 )
 
 SCHEMA_VERSION = 1
-MAX_CANDIDATES = 400
+MAX_GROUPS = 64  # term combinations one FTS query may hold
 _LANG = re.compile(r"^[a-z]{2,3}$")
 
 SCHEMA = """
@@ -44,6 +48,10 @@ CREATE INDEX IF NOT EXISTS variants_text ON variants(lang, text);
 CREATE INDEX IF NOT EXISTS variants_unit ON variants(unit, lang);
 CREATE INDEX IF NOT EXISTS variants_file ON variants(file);
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, sha256 TEXT NOT NULL);
+-- Document frequency of each index term: picks the rarest terms of a query without
+-- walking FTS5 posting lists (fts5vocab counts them, which costs as much as a scan).
+CREATE TABLE IF NOT EXISTS terms(lang TEXT NOT NULL, term TEXT NOT NULL, df INTEGER NOT NULL,
+    PRIMARY KEY(lang, term)) WITHOUT ROWID;
 """
 
 
@@ -74,8 +82,8 @@ class SQLiteStore:
                              "(`transkit tm rebuild` recreates it)", self.path) from None
         self._fts_known: set[str] = {
             row[0][4:] for row in self.db.execute(
-                "SELECT name FROM sqlite_master WHERE name LIKE 'fts\\_%' ESCAPE '\\' "
-                "AND type='table' AND name NOT LIKE '%\\_%\\_%' ESCAPE '\\'")}
+                "SELECT name FROM sqlite_master WHERE type='table' AND sql LIKE "
+                "'CREATE VIRTUAL TABLE%fts5(%'")}
         self._depth = 0
 
     # -- plumbing ------------------------------------------------------------------------
@@ -107,8 +115,6 @@ class SQLiteStore:
             self.db.execute(
                 f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING fts5(terms, content='', "
                 "tokenize=\"unicode61 remove_diacritics 0\")")
-            self.db.execute(
-                f"CREATE VIRTUAL TABLE IF NOT EXISTS {name}_vocab USING fts5vocab({name}, 'row')")
             self._fts_known.add(lang)
         return name
 
@@ -118,12 +124,12 @@ class SQLiteStore:
     def clear(self) -> None:
         with self.transaction():
             for lang in list(self._fts_known):
-                self.db.execute(f"DROP TABLE IF EXISTS {_fts(lang)}_vocab")
                 self.db.execute(f"DROP TABLE IF EXISTS {_fts(lang)}")
             self._fts_known.clear()
             self.db.execute("DELETE FROM variants")
             self.db.execute("DELETE FROM units")
             self.db.execute("DELETE FROM files")
+            self.db.execute("DELETE FROM terms")
 
     # -- learning ------------------------------------------------------------------------
 
@@ -141,13 +147,17 @@ class SQLiteStore:
             rows = self.db.execute(
                 "SELECT id, lang, origin, text FROM variants WHERE file=? AND origin != ?",
                 (file, SOURCE)).fetchall()
+            gone: Counter[tuple[str, str]] = Counter()
             for variant_id, lang, origin, text in rows:
-                terms = index_terms(text)
+                terms = index_terms(text)[0]
                 if origin in MATCHABLE_SIDES and terms:
                     # A contentless FTS5 index forgets a row when told the terms it indexed.
                     name = self._ensure_fts(lang)
                     self.db.execute(f"INSERT INTO {name}({name}, rowid, terms) "
                                     "VALUES('delete', ?, ?)", (variant_id, " ".join(terms)))
+                    gone.update((lang, term) for term in set(terms))
+            self.db.executemany("UPDATE terms SET df = df - ? WHERE lang=? AND term=?",
+                                [(n, lang, term) for (lang, term), n in gone.items()])
             self.db.execute("DELETE FROM variants WHERE file=? AND origin != ?", (file, SOURCE))
             self.db.execute("DELETE FROM files WHERE path=?", (file,))
         return len(rows)
@@ -165,25 +175,30 @@ class SQLiteStore:
         """Add entries; identical variants are merged. Returns the variants added."""
         added = 0
         today = date.today().isoformat()
+        frequencies: Counter[tuple[str, str]] = Counter()
         with self.transaction():
             for entry in entries:
                 if not entry.variants:
                     continue
                 unit = self._unit_for(entry.variants[0])
                 for variant in entry.variants:
-                    terms = index_terms(variant.text)
+                    terms, ntok = index_terms(variant.text)
                     cursor = self.db.execute(
                         "INSERT OR IGNORE INTO variants(unit, lang, text, origin, doc, file, date,"
                         " context, note, ntok) VALUES(?,?,?,?,?,?,?,?,?,?)",
                         (unit, variant.lang, variant.text, variant.origin, variant.doc,
                          file if variant.origin != SOURCE else (file or None),
-                         variant.date or today, variant.context, variant.note,
-                         len(tokenize(variant.text))))
+                         variant.date or today, variant.context, variant.note, ntok))
                     if cursor.rowcount and variant.origin in MATCHABLE_SIDES and terms:
                         self.db.execute(
                             f"INSERT INTO {self._ensure_fts(variant.lang)}(rowid, terms) "
                             "VALUES(?, ?)", (cursor.lastrowid, " ".join(terms)))
+                        frequencies.update((variant.lang, term) for term in set(terms))
                     added += cursor.rowcount
+            self.db.executemany(
+                "INSERT INTO terms VALUES(?, ?, ?) ON CONFLICT(lang, term) "
+                "DO UPDATE SET df = df + excluded.df",
+                [(lang, term, n) for (lang, term), n in frequencies.items()])
         return added
 
     # -- matching ------------------------------------------------------------------------
@@ -197,35 +212,61 @@ class SQLiteStore:
             (unit, lang, *origins)).fetchall()
         return [(str(r[0]), str(r[1]), r[2], r[3], r[4]) for r in rows]
 
-    def candidates(self, text: str, lang: str, threshold: int) -> list[tuple[int, int, str]]:
-        """(variant id, unit, text) of TM texts in `lang` that may score ≥ threshold.
+    def candidates(self, text: str, lang: str, threshold: int
+                   ) -> list[tuple[int, int, str, int]]:
+        """(variant id, unit, text, tokens) of TM texts in `lang` that may score ≥ threshold.
 
-        Prefix filtering: a text within d token edits of the query shares at least
-        one of the query's d+1 rarest terms, so only those terms' postings are read.
+        Count filtering on the rarest terms: a text within d token edits of the
+        query lacks at most d of the query's distinct terms, so among the query's
+        d + 2 rarest terms it has at least 2 (minus the terms the TM has never
+        seen). Only those terms' posting lists are read, and only texts that
+        reach the count are fetched.
         """
         if lang not in self._fts_known:
             return []
-        terms = sorted(set(index_terms(text)))
+        all_terms, n = index_terms(text)
+        terms = sorted(set(all_terms))
         if not terms:
             return []
-        n = len(tokenize(text))
         ratio = max(threshold, 1) / 100
-        allowed = int((1 - ratio) * n / ratio)
+        allowed = int((1 - ratio) * max(n, 1) / ratio)
         name = _fts(lang)
         marks = ",".join("?" * len(terms))
         df = dict(self.db.execute(
-            f"SELECT term, doc FROM {name}_vocab WHERE term IN ({marks})", terms).fetchall())
+            f"SELECT term, df FROM terms WHERE lang=? AND term IN ({marks}) AND df > 0",
+            (lang, *terms)).fetchall())
         present = sorted((t for t in terms if t in df), key=lambda t: (df[t], t))
-        if not present:
+        unseen = len(terms) - len(present)
+        budget = allowed - unseen  # edits left for terms the TM knows
+        if budget < 0 or not present:
             return []
-        chosen = present[: allowed + 1]
-        query = " OR ".join('"' + t.replace('"', '""') + '"' for t in chosen)
+        chosen = present[: budget + 2]
+        need = max(1, len(chosen) - budget)
         low, high = int(n * ratio), int(n / ratio) + 1
-        rows = self.db.execute(
-            f"SELECT v.id, v.unit, v.text FROM {name} f JOIN variants v ON v.id = f.rowid "
-            f"WHERE {name} MATCH ? AND v.ntok BETWEEN ? AND ? LIMIT ?",
-            (query, low, high, MAX_CANDIDATES * 10)).fetchall()
-        return [(int(r[0]), int(r[1]), str(r[2])) for r in rows]
+        quoted = ['"' + t.replace('"', '""') + '"' for t in chosen]
+        groups = list(combinations(quoted, need))
+        if len(groups) <= MAX_GROUPS:
+            # "At least `need` of these terms" as an OR of ANDs: FTS5 intersects the
+            # posting lists in C and hands back only the texts that reach the count.
+            query = " OR ".join("(" + " AND ".join(group) + ")" for group in groups)
+            rows = self.db.execute(
+                f"SELECT v.id, v.unit, v.text, v.ntok FROM {name} f "
+                f"JOIN variants v ON v.id = f.rowid "
+                f"WHERE {name} MATCH ? AND v.ntok BETWEEN ? AND ?", (query, low, high))
+            return [(int(r[0]), int(r[1]), str(r[2]), int(r[3])) for r in rows]
+        counts: Counter[int] = Counter()
+        for term in quoted:
+            counts.update(row[0] for row in self.db.execute(
+                f"SELECT rowid FROM {name} WHERE {name} MATCH ?", (term,)))
+        ids = [i for i, c in counts.items() if c >= need]
+        found: list[tuple[int, int, str, int]] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            found += [(int(r[0]), int(r[1]), str(r[2]), int(r[3])) for r in self.db.execute(
+                f"SELECT id, unit, text, ntok FROM variants "
+                f"WHERE id IN ({','.join(map(str, chunk))}) AND ntok BETWEEN ? AND ?",
+                (low, high))]
+        return found
 
     def lookup(self, text: str, source_lang: str, target_lang: str, threshold: int = 75,
                limit: int = 5, context: str | None = None,
@@ -244,11 +285,29 @@ class SQLiteStore:
                 matches.append(Match(exact, text, target, target, origin, doc, when,
                                      ["in context" if exact == 101 else "identical"]))
         query_tokens: list[Token] = tokenize(text)
+        query_keys = [t.key for t in query_tokens]
+        # The raw token distance first (C speed); explanations only for what passes.
+        rough_cutoff = threshold / 100  # raw ≥ score, so this loses nothing
         scored = []
-        for _, unit, candidate in self.candidates(text, source_lang, threshold):
+        query_words = text.lower().split()
+        for _, unit, candidate, ntok in self.candidates(text, source_lang, threshold):
             if candidate == text or unit in exact_units:
                 continue
-            result = score(text, candidate, source_lang, query_tokens)
+            # Whitespace words first, in C: a token edit changes at most one word, so
+            # word distance ≤ token distance ≤ (1 − T)·max(tokens); dividing by the
+            # word count gives a bound that drops only texts that cannot pass.
+            words = candidate.lower().split()
+            slack = (1 - threshold / 100) * max(len(query_tokens), ntok)
+            loose = 1 - slack / max(len(query_words), len(words), 1)
+            if loose > 0 and Levenshtein.normalized_similarity(
+                    query_words, words, score_cutoff=loose) < loose:
+                continue
+            candidate_tokens = tokenize(candidate)
+            if Levenshtein.normalized_similarity(
+                    query_keys, [t.key for t in candidate_tokens],
+                    score_cutoff=rough_cutoff) < rough_cutoff:
+                continue
+            result = score(text, candidate, source_lang, query_tokens, candidate_tokens)
             if result.score >= threshold:
                 scored.append((result.score, unit, candidate, result))
         scored.sort(key=lambda item: (-item[0], item[2]))
