@@ -302,3 +302,28 @@ def test_po_compendium_import(demo: Path, tmp_path: Path) -> None:
     out = run("tm", "lookup", "Bon dia.", "--from", "ca", "--to", "fr", cwd=demo,
               check=True).stdout
     assert "Bonjour." in out
+
+
+def test_parallel_pretranslation_matches_serial(demo: Path, tmp_path: Path) -> None:
+    from transkit.pretranslate import pretranslate
+    from transkit.tm import open_store
+
+    (demo / "bulletins/2019-03-nou.html").write_text(NEW_POST, "utf-8")
+    run("extract", cwd=demo, check=True)
+    twin = tmp_path / "twin"
+    import shutil
+
+    shutil.copytree(demo, twin)
+    results = []
+    for root, pending in ((demo, 0), (twin, 10**6)):  # 10**6 pending: the process pool
+        config = load_config(root)
+        store = open_store(config)
+        try:
+            report = pretranslate(config, store, pending=pending)
+        finally:
+            store.close()
+        results.append((report.exact, report.fuzzy, report.none,
+                        sorted((p.relative_to(root).as_posix(), p.read_bytes())
+                               for p in root.glob("locales/*/*.po"))))
+    assert results[0] == results[1]
+    assert results[0][0] == 6 and results[0][1] == 3  # es, en, fr: 2 exact + 1 fuzzy each

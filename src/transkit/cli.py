@@ -243,10 +243,10 @@ def pretranslate_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str
                                        file=sys.stderr) as bar:
                     result = pretranslate(config, store, list(langs) or None,
                                           list(docs) or None, threshold, exact_as_fuzzy,
-                                          dry_run, bar.update)
+                                          dry_run, bar.update, total)
             else:
                 result = pretranslate(config, store, list(langs) or None, list(docs) or None,
-                                      threshold, exact_as_fuzzy, dry_run)
+                                      threshold, exact_as_fuzzy, dry_run, pending=total)
         finally:
             store.close()
     for path in result.written:

@@ -7,15 +7,15 @@ comment `TM 87% (doc, reason)`. A translated or fuzzy entry is never touched.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import polib
-
 from . import catalog
 from .config import Config
 from .errors import InputError
+from .fsutil import atomic_write_text
 from .project import discover, relative
 from .tm.learn import learn_project, neighbour_context
 from .tm.store import Store
@@ -37,10 +37,80 @@ def _comment(existing: str, line: str) -> str:
     return "\n".join([*kept, line])
 
 
+@dataclass
+class _Job:
+    path: str
+    source_lang: str
+    lang: str
+    tm: str
+    threshold: int
+    as_fuzzy: bool
+
+
+@dataclass
+class _Done:
+    path: str
+    text: str | None  # the new catalogue, None if nothing was filled
+    counts: list[int]  # exact, exact words, fuzzy, fuzzy words, none, none words
+    looked_up: int
+
+
+_WORKER_STORE: dict[str, Store] = {}
+
+
+def _fill(job: _Job, store: Store | None = None) -> _Done:
+    """Pre-translate one catalogue; returns its new text (written by the caller)."""
+    from . import pofile
+    from .tm.sqlite import SQLiteStore
+
+    if store is None:
+        store = _WORKER_STORE.get(job.tm)
+        if store is None:
+            store = _WORKER_STORE.setdefault(job.tm, SQLiteStore(job.tm))
+    po = catalog.load(Path(job.path))
+    active = [e for e in po if not e.obsolete]
+    counts = [0, 0, 0, 0, 0, 0]
+    looked_up = 0
+    for index, entry in enumerate(active):
+        if entry.msgstr or entry.msgid_plural or "fuzzy" in entry.flags:
+            continue
+        looked_up += 1
+        words = catalog.count_words(entry.msgid)
+        found = store.lookup(entry.msgid, job.source_lang, job.lang, job.threshold, 1,
+                             neighbour_context(active, index))
+        if not found:
+            counts[4] += 1
+            counts[5] += words
+            continue
+        match = found[0]
+        where = match.doc or "TM"
+        entry.msgstr = match.proposal
+        if match.score >= 100:
+            counts[0] += 1
+            counts[1] += words
+            label = "in context" if match.score == 101 else "exact"
+            entry.tcomment = _comment(entry.tcomment, f"TM {match.score}% ({where}, {label})")
+            if job.as_fuzzy:
+                entry.flags.append("fuzzy")
+        else:
+            counts[2] += 1
+            counts[3] += words
+            entry.flags.append("fuzzy")
+            entry.previous_msgid = match.source
+            entry.tcomment = _comment(entry.tcomment,
+                                      f"TM {match.score}% ({where}, {match.reason})")
+    changed = counts[0] + counts[2] > 0
+    return _Done(job.path, pofile.dumps(po) if changed else None, counts, looked_up)
+
+
+PARALLEL_FROM = 2000  # empty entries before a second process pays for itself
+
+
 def pretranslate(config: Config, store: Store, langs: list[str] | None = None,
                  docs: list[str] | None = None, threshold: int | None = None,
                  exact_as_fuzzy: bool | None = None, dry_run: bool = False,
-                 progress: Callable[[int], None] | None = None) -> PretranslateReport:
+                 progress: Callable[[int], None] | None = None,
+                 pending: int | None = None) -> PretranslateReport:
     threshold = config.tm.threshold if threshold is None else threshold
     if not 1 <= threshold <= 100:
         raise InputError("--threshold must be between 1 and 100")
@@ -56,57 +126,46 @@ def pretranslate(config: Config, store: Store, langs: list[str] | None = None,
             raise InputError(f"no extracted document named {sorted(missing)[0]!r}")
         entries = [e for e in entries if e.name in names]
     learn_project(config, store)
-    report = PretranslateReport()
-    plans: list[tuple[Path, polib.POFile]] = []
-    for doc in entries:
-        for lang in config.languages:
-            if lang == doc.source_language or (langs and lang not in langs):
-                continue
-            path = config.locales / lang / f"{doc.name}.po"
-            if not path.exists():
-                continue
-            po = catalog.load(path)
-            active = [e for e in po if not e.obsolete]
-            changed = False
-            for index, entry in enumerate(active):
-                if entry.msgstr or entry.msgid_plural or "fuzzy" in entry.flags:
-                    continue
-                words = catalog.count_words(entry.msgid)
-                found = store.lookup(entry.msgid, doc.source_language, lang, threshold, 1,
-                                     neighbour_context(active, index))
+    tm_path = str(config.root / config.tm.path)
+    jobs = [_Job(str(config.locales / lang / f"{doc.name}.po"), doc.source_language, lang,
+                 tm_path, threshold, as_fuzzy)
+            for doc in entries for lang in config.languages
+            if lang != doc.source_language and (not langs or lang in langs)
+            and (config.locales / lang / f"{doc.name}.po").exists()]
+    for job in jobs:  # a malformed catalogue stops the run before any lookup or write
+        catalog.load(Path(job.path))
+    workers = min(os.cpu_count() or 1, 4)
+    if workers > 1 and len(jobs) > 1 and (pending or 0) >= PARALLEL_FROM:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            done = []
+            for result in pool.map(_fill, jobs, chunksize=max(1, len(jobs) // (workers * 8))):
+                done.append(result)
                 if progress:
-                    progress(1)
-                if not found:
-                    report.none += 1
-                    report.none_words += words
-                    continue
-                match = found[0]
-                where = match.doc or "TM"
-                if match.score >= 100:
-                    report.exact += 1
-                    report.exact_words += words
-                    entry.msgstr = match.proposal
-                    label = "in context" if match.score == 101 else "exact"
-                    entry.tcomment = _comment(entry.tcomment, f"TM {match.score}% ({where}, "
-                                              f"{label})")
-                    if as_fuzzy:
-                        entry.flags.append("fuzzy")
-                else:
-                    report.fuzzy += 1
-                    report.fuzzy_words += words
-                    entry.msgstr = match.proposal
-                    entry.flags.append("fuzzy")
-                    entry.previous_msgid = match.source
-                    entry.tcomment = _comment(entry.tcomment,
-                                              f"TM {match.score}% ({where}, {match.reason})")
-                changed = True
-            if changed:
-                plans.append((path, po))
+                    progress(result.looked_up)
+    else:
+        done = []
+        for job in jobs:
+            result = _fill(job, store)
+            done.append(result)
+            if progress:
+                progress(result.looked_up)
+    report = PretranslateReport()
+    for result in done:
+        report.exact += result.counts[0]
+        report.exact_words += result.counts[1]
+        report.fuzzy += result.counts[2]
+        report.fuzzy_words += result.counts[3]
+        report.none += result.counts[4]
+        report.none_words += result.counts[5]
     if not dry_run:
-        for path, po in plans:
-            if catalog.save(po, path):
+        for result in done:
+            if result.text is not None:
+                path = Path(result.path)
+                atomic_write_text(path, result.text)
                 report.written.append(relative(config, path))
-        if plans:
+        if report.written:
             learn_project(config, store)
     return report
 

@@ -27,8 +27,9 @@ from .store import (
     Variant,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MAX_GROUPS = 64  # term combinations one FTS query may hold
+EXTRA_TERMS = 2  # terms read beyond the edit budget: a candidate must have this many
 _LANG = re.compile(r"^[a-z]{2,3}$")
 
 SCHEMA = """
@@ -42,6 +43,7 @@ CREATE TABLE IF NOT EXISTS variants(
     origin TEXT NOT NULL,
     doc TEXT, file TEXT, date TEXT, context TEXT, note TEXT,
     ntok INTEGER NOT NULL DEFAULT 0,
+    keys TEXT NOT NULL DEFAULT '',  -- the text's token keys, one character each (symbols)
     UNIQUE(unit, lang, text, origin)
 );
 CREATE INDEX IF NOT EXISTS variants_text ON variants(lang, text);
@@ -50,9 +52,20 @@ CREATE INDEX IF NOT EXISTS variants_file ON variants(file);
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, sha256 TEXT NOT NULL);
 -- Document frequency of each index term: picks the rarest terms of a query without
 -- walking FTS5 posting lists (fts5vocab counts them, which costs as much as a scan).
+-- Token keys as single characters: the token edit distance of two texts is then the
+-- edit distance of two short strings, computed in C without tokenizing either.
+CREATE TABLE IF NOT EXISTS symbols(key TEXT PRIMARY KEY, code INTEGER NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS terms(lang TEXT NOT NULL, term TEXT NOT NULL, df INTEGER NOT NULL,
     PRIMARY KEY(lang, term)) WITHOUT ROWID;
 """
+
+
+def _char(code: int) -> str:
+    """The character for symbol number `code` (from U+0100, skipping surrogates)."""
+    code += 0x100
+    if code >= 0xD800:
+        code += 0x800
+    return chr(code)
 
 
 def _fts(lang: str) -> str:
@@ -74,9 +87,16 @@ class SQLiteStore:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
+            # Memory-mapped reads: lookups touch rows all over a large file.
+            self.db.execute("PRAGMA mmap_size=1073741824")
+            self.db.execute("PRAGMA cache_size=-65536")
             self.db.executescript(SCHEMA)
             self.db.execute("INSERT OR IGNORE INTO meta VALUES('schema', ?)",
                             (str(SCHEMA_VERSION),))
+            version = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            if version is None or version[0] != str(SCHEMA_VERSION):
+                raise sqlite3.DatabaseError(f"schema version {version and version[0]}, "
+                                            f"expected {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
             raise InputError(f"cannot open the translation memory: {exc} "
                              "(`transkit tm rebuild` recreates it)", self.path) from None
@@ -85,6 +105,7 @@ class SQLiteStore:
                 "SELECT name FROM sqlite_master WHERE type='table' AND sql LIKE "
                 "'CREATE VIRTUAL TABLE%fts5(%'")}
         self._depth = 0
+        self._symbols: dict[str, str] | None = None
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -105,6 +126,7 @@ class SQLiteStore:
         except BaseException:
             self._depth = 0
             self.db.execute("ROLLBACK")
+            self._symbols = None  # symbols added in the transaction are gone too
             raise
         self._depth = 0
         self.db.execute("COMMIT")
@@ -121,6 +143,28 @@ class SQLiteStore:
     def close(self) -> None:
         self.db.close()
 
+    def _encode(self, keys: list[str], learn: bool) -> str:
+        """Token keys as a string of symbol characters. Unknown keys get new symbols when
+        learning; in a query they get characters that match nothing stored."""
+        if self._symbols is None:
+            self._symbols = {str(k): _char(int(c)) for k, c in
+                             self.db.execute("SELECT key, code FROM symbols")}
+        symbols = self._symbols
+        out = []
+        unknown = 0
+        for key in keys:
+            char = symbols.get(key)
+            if char is None:
+                if learn:
+                    code = len(symbols)
+                    self.db.execute("INSERT INTO symbols VALUES(?, ?)", (key, code))
+                    char = symbols[key] = _char(code)
+                else:
+                    unknown += 1
+                    char = chr(0x10FFFF - unknown)
+            out.append(char)
+        return "".join(out)
+
     def clear(self) -> None:
         with self.transaction():
             for lang in list(self._fts_known):
@@ -130,6 +174,8 @@ class SQLiteStore:
             self.db.execute("DELETE FROM units")
             self.db.execute("DELETE FROM files")
             self.db.execute("DELETE FROM terms")
+            self.db.execute("DELETE FROM symbols")
+            self._symbols = None
 
     # -- learning ------------------------------------------------------------------------
 
@@ -183,12 +229,14 @@ class SQLiteStore:
                 unit = self._unit_for(entry.variants[0])
                 for variant in entry.variants:
                     terms, ntok = index_terms(variant.text)
+                    code = self._encode([t.key for t in tokenize(variant.text)], learn=True) \
+                        if variant.origin in MATCHABLE_SIDES else ""
                     cursor = self.db.execute(
                         "INSERT OR IGNORE INTO variants(unit, lang, text, origin, doc, file, date,"
-                        " context, note, ntok) VALUES(?,?,?,?,?,?,?,?,?,?)",
+                        " context, note, ntok, keys) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
                         (unit, variant.lang, variant.text, variant.origin, variant.doc,
                          file if variant.origin != SOURCE else (file or None),
-                         variant.date or today, variant.context, variant.note, ntok))
+                         variant.date or today, variant.context, variant.note, ntok, code))
                     if cursor.rowcount and variant.origin in MATCHABLE_SIDES and terms:
                         self.db.execute(
                             f"INSERT INTO {self._ensure_fts(variant.lang)}(rowid, terms) "
@@ -213,8 +261,8 @@ class SQLiteStore:
         return [(str(r[0]), str(r[1]), r[2], r[3], r[4]) for r in rows]
 
     def candidates(self, text: str, lang: str, threshold: int
-                   ) -> list[tuple[int, int, str, int]]:
-        """(variant id, unit, text, tokens) of TM texts in `lang` that may score ≥ threshold.
+                   ) -> list[tuple[int, int, str, str]]:
+        """(variant id, unit, text, token code) of TM texts in `lang` that may score ≥ threshold.
 
         Count filtering on the rarest terms: a text within d token edits of the
         query lacks at most d of the query's distinct terms, so among the query's
@@ -240,7 +288,7 @@ class SQLiteStore:
         budget = allowed - unseen  # edits left for terms the TM knows
         if budget < 0 or not present:
             return []
-        chosen = present[: budget + 2]
+        chosen = present[: budget + EXTRA_TERMS]
         need = max(1, len(chosen) - budget)
         low, high = int(n * ratio), int(n / ratio) + 1
         quoted = ['"' + t.replace('"', '""') + '"' for t in chosen]
@@ -250,20 +298,20 @@ class SQLiteStore:
             # posting lists in C and hands back only the texts that reach the count.
             query = " OR ".join("(" + " AND ".join(group) + ")" for group in groups)
             rows = self.db.execute(
-                f"SELECT v.id, v.unit, v.text, v.ntok FROM {name} f "
+                f"SELECT v.id, v.unit, v.text, v.keys FROM {name} f "
                 f"JOIN variants v ON v.id = f.rowid "
                 f"WHERE {name} MATCH ? AND v.ntok BETWEEN ? AND ?", (query, low, high))
-            return [(int(r[0]), int(r[1]), str(r[2]), int(r[3])) for r in rows]
+            return [(int(r[0]), int(r[1]), str(r[2]), str(r[3])) for r in rows]
         counts: Counter[int] = Counter()
         for term in quoted:
             counts.update(row[0] for row in self.db.execute(
                 f"SELECT rowid FROM {name} WHERE {name} MATCH ?", (term,)))
         ids = [i for i, c in counts.items() if c >= need]
-        found: list[tuple[int, int, str, int]] = []
+        found: list[tuple[int, int, str, str]] = []
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            found += [(int(r[0]), int(r[1]), str(r[2]), int(r[3])) for r in self.db.execute(
-                f"SELECT id, unit, text, ntok FROM variants "
+            found += [(int(r[0]), int(r[1]), str(r[2]), str(r[3])) for r in self.db.execute(
+                f"SELECT id, unit, text, keys FROM variants "
                 f"WHERE id IN ({','.join(map(str, chunk))}) AND ntok BETWEEN ? AND ?",
                 (low, high))]
         return found
@@ -286,27 +334,18 @@ class SQLiteStore:
                                      ["in context" if exact == 101 else "identical"]))
         query_tokens: list[Token] = tokenize(text)
         query_keys = [t.key for t in query_tokens]
-        # The raw token distance first (C speed); explanations only for what passes.
-        rough_cutoff = threshold / 100  # raw ≥ score, so this loses nothing
+        # Integer edit budget, checked in C on the stored token codes before any
+        # tokenizing or explaining: raw ≥ T  ⇔  distance ≤ (1 − T)·longer token count.
+        share = 1 - threshold / 100
+        query_code = self._encode(query_keys, learn=False)
         scored = []
-        query_words = text.lower().split()
-        for _, unit, candidate, ntok in self.candidates(text, source_lang, threshold):
+        for _, unit, candidate, code in self.candidates(text, source_lang, threshold):
             if candidate == text or unit in exact_units:
                 continue
-            # Whitespace words first, in C: a token edit changes at most one word, so
-            # word distance ≤ token distance ≤ (1 − T)·max(tokens); dividing by the
-            # word count gives a bound that drops only texts that cannot pass.
-            words = candidate.lower().split()
-            slack = (1 - threshold / 100) * max(len(query_tokens), ntok)
-            loose = 1 - slack / max(len(query_words), len(words), 1)
-            if loose > 0 and Levenshtein.normalized_similarity(
-                    query_words, words, score_cutoff=loose) < loose:
+            budget = int(share * max(len(query_code), len(code)) + 1e-9)
+            if Levenshtein.distance(query_code, code, score_cutoff=budget) > budget:
                 continue
             candidate_tokens = tokenize(candidate)
-            if Levenshtein.normalized_similarity(
-                    query_keys, [t.key for t in candidate_tokens],
-                    score_cutoff=rough_cutoff) < rough_cutoff:
-                continue
             result = score(text, candidate, source_lang, query_tokens, candidate_tokens)
             if result.score >= threshold:
                 scored.append((result.score, unit, candidate, result))
