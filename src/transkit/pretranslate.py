@@ -18,6 +18,7 @@ from .errors import InputError
 from .fsutil import atomic_write_text
 from .project import discover, relative
 from .tm.learn import learn_project, neighbour_context
+from .tm.sqlite import SQLiteStore
 from .tm.store import Store
 
 
@@ -55,18 +56,22 @@ class _Done:
     looked_up: int
 
 
-_WORKER_STORE: dict[str, Store] = {}
+_WORKER_STORE: dict[str, SQLiteStore] = {}
+_PRELOADED: set[tuple[str, str]] = set()
 
 
 def _fill(job: _Job, store: Store | None = None) -> _Done:
     """Pre-translate one catalogue; returns its new text (written by the caller)."""
     from . import pofile
-    from .tm.sqlite import SQLiteStore
 
     if store is None:
-        store = _WORKER_STORE.get(job.tm)
-        if store is None:
-            store = _WORKER_STORE.setdefault(job.tm, SQLiteStore(job.tm))
+        worker = _WORKER_STORE.get(job.tm)
+        if worker is None:
+            worker = _WORKER_STORE.setdefault(job.tm, SQLiteStore(job.tm))
+        if (job.tm, job.source_lang) not in _PRELOADED:
+            worker.preload(job.source_lang)  # a worker serves many catalogues
+            _PRELOADED.add((job.tm, job.source_lang))
+        store = worker
     po = catalog.load(Path(job.path))
     active = [e for e in po if not e.obsolete]
     counts = [0, 0, 0, 0, 0, 0]

@@ -106,6 +106,7 @@ class SQLiteStore:
                 "'CREATE VIRTUAL TABLE%fts5(%'")}
         self._depth = 0
         self._symbols: dict[str, str] | None = None
+        self._codes: dict[str, dict[int, str]] = {}
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -260,15 +261,20 @@ class SQLiteStore:
             (unit, lang, *origins)).fetchall()
         return [(str(r[0]), str(r[1]), r[2], r[3], r[4]) for r in rows]
 
-    def candidates(self, text: str, lang: str, threshold: int
-                   ) -> list[tuple[int, int, str, str]]:
-        """(variant id, unit, text, token code) of TM texts in `lang` that may score ≥ threshold.
+    def preload(self, lang: str) -> None:
+        """Keep every `lang` text's token code in memory, for long pre-translation jobs:
+        candidates then come from the index alone, without one row read each."""
+        self._codes[lang] = {int(i): str(k) for i, k in self.db.execute(
+            "SELECT id, keys FROM variants WHERE lang=? AND keys != ''", (lang,))}
 
-        Count filtering on the rarest terms: a text within d token edits of the
-        query lacks at most d of the query's distinct terms, so among the query's
-        d + 2 rarest terms it has at least 2 (minus the terms the TM has never
-        seen). Only those terms' posting lists are read, and only texts that
-        reach the count are fetched.
+    def candidates(self, text: str, lang: str, threshold: int) -> list[tuple[int, str]]:
+        """(variant id, token code) of TM texts in `lang` that may score ≥ threshold.
+
+        Count filtering on the rarest terms: a text that can reach the threshold
+        lacks at most d = (1 − T)·n of the query's distinct terms, so among the
+        query's d + 2 rarest terms it has at least 2 (minus the terms the TM has
+        never seen). Only those terms' posting lists are read, and a length filter
+        drops texts too short or too long to reach the threshold.
         """
         if lang not in self._fts_known:
             return []
@@ -277,7 +283,11 @@ class SQLiteStore:
         if not terms:
             return []
         ratio = max(threshold, 1) / 100
-        allowed = int((1 - ratio) * max(n, 1) / ratio)
+        # Query tokens an alignment leaves unmatched (deleted or substituted) number at
+        # most (1 − T)·n: if the text is no longer than the query, all edits are bounded
+        # so; if it is longer, L − n of its edits are insertions and the rest are at most
+        # (1 − T)·L − (L − n) < (1 − T)·n.
+        allowed = int((1 - ratio) * n + 1e-9)
         name = _fts(lang)
         marks = ",".join("?" * len(terms))
         df = dict(self.db.execute(
@@ -297,22 +307,23 @@ class SQLiteStore:
             # "At least `need` of these terms" as an OR of ANDs: FTS5 intersects the
             # posting lists in C and hands back only the texts that reach the count.
             query = " OR ".join("(" + " AND ".join(group) + ")" for group in groups)
-            rows = self.db.execute(
-                f"SELECT v.id, v.unit, v.text, v.keys FROM {name} f "
-                f"JOIN variants v ON v.id = f.rowid "
-                f"WHERE {name} MATCH ? AND v.ntok BETWEEN ? AND ?", (query, low, high))
-            return [(int(r[0]), int(r[1]), str(r[2]), str(r[3])) for r in rows]
-        counts: Counter[int] = Counter()
-        for term in quoted:
-            counts.update(row[0] for row in self.db.execute(
-                f"SELECT rowid FROM {name} WHERE {name} MATCH ?", (term,)))
-        ids = [i for i, c in counts.items() if c >= need]
-        found: list[tuple[int, int, str, str]] = []
+            ids = [row[0] for row in self.db.execute(
+                f"SELECT rowid FROM {name} WHERE {name} MATCH ?", (query,))]
+        else:
+            counts: Counter[int] = Counter()
+            for term in quoted:
+                counts.update(row[0] for row in self.db.execute(
+                    f"SELECT rowid FROM {name} WHERE {name} MATCH ?", (term,)))
+            ids = [i for i, c in counts.items() if c >= need]
+        codes = self._codes.get(lang)
+        if codes is not None:
+            return [(i, code) for i in ids
+                    if (code := codes.get(i)) is not None and low <= len(code) <= high]
+        found: list[tuple[int, str]] = []
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            found += [(int(r[0]), int(r[1]), str(r[2]), str(r[3])) for r in self.db.execute(
-                f"SELECT id, unit, text, keys FROM variants "
-                f"WHERE id IN ({','.join(map(str, chunk))}) AND ntok BETWEEN ? AND ?",
+            chunk = ",".join(map(str, ids[start:start + 500]))
+            found += [(int(r[0]), str(r[1])) for r in self.db.execute(
+                f"SELECT id, keys FROM variants WHERE id IN ({chunk}) AND ntok BETWEEN ? AND ?",
                 (low, high))]
         return found
 
@@ -339,11 +350,14 @@ class SQLiteStore:
         share = 1 - threshold / 100
         query_code = self._encode(query_keys, learn=False)
         scored = []
-        for _, unit, candidate, code in self.candidates(text, source_lang, threshold):
-            if candidate == text or unit in exact_units:
-                continue
+        for variant_id, code in self.candidates(text, source_lang, threshold):
             budget = int(share * max(len(query_code), len(code)) + 1e-9)
             if Levenshtein.distance(query_code, code, score_cutoff=budget) > budget:
+                continue
+            row = self.db.execute("SELECT unit, text FROM variants WHERE id=?",
+                                  (variant_id,)).fetchone()
+            unit, candidate = int(row[0]), str(row[1])
+            if candidate == text or unit in exact_units:
                 continue
             candidate_tokens = tokenize(candidate)
             result = score(text, candidate, source_lang, query_tokens, candidate_tokens)
