@@ -18,7 +18,14 @@ from .config import Config
 from .errors import InputError
 from .fsutil import atomic_write_bytes
 from .languages import native_name
-from .project import bulletin_paths, catalog_path, discover, load_document, relative
+from .project import (
+    bulletin_paths,
+    catalog_path,
+    check_languages,
+    discover,
+    load_document,
+    relative,
+)
 
 
 @dataclass
@@ -183,10 +190,7 @@ def build_site(config: Config, out: Path | None = None, langs: list[str] | None 
     """Assemble every language version and the aligned pages in memory (BuildReport.write)."""
     out = out or config.site
     report = BuildReport()
-    languages = [lang for lang in config.languages if not langs or lang in langs]
-    for lang in langs or []:
-        if lang not in config.languages:
-            raise InputError(f"language {lang!r} is not one of the project's languages")
+    languages = check_languages(config, langs)
     known = {d.name for d in discover(config)}
     for path in bulletin_paths(config, docs):
         name = path.stem

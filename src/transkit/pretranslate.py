@@ -16,7 +16,7 @@ from . import catalog
 from .config import Config
 from .errors import InputError
 from .fsutil import atomic_write_text
-from .project import discover, relative
+from .project import check_languages, discover, relative, select_documents
 from .tm.learn import learn_project, neighbour_context
 from .tm.sqlite import SQLiteStore
 from .tm.store import Store
@@ -120,23 +120,14 @@ def pretranslate(config: Config, store: Store, langs: list[str] | None = None,
     if not 1 <= threshold <= 100:
         raise InputError("--threshold must be between 1 and 100")
     as_fuzzy = config.tm.exact_as_fuzzy if exact_as_fuzzy is None else exact_as_fuzzy
-    for lang in langs or []:
-        if lang not in config.languages:
-            raise InputError(f"language {lang!r} is not one of the project's languages")
-    entries = discover(config)
-    if docs:
-        names = {d.removesuffix(".html").removesuffix(".po") for d in docs}
-        missing = names - {e.name for e in entries}
-        if missing:
-            raise InputError(f"no extracted document named {sorted(missing)[0]!r}")
-        entries = [e for e in entries if e.name in names]
+    languages = check_languages(config, langs)
+    entries = select_documents(discover(config), docs)
     learn_project(config, store)
     tm_path = str(config.root / config.tm.path)
     jobs = [_Job(str(config.locales / lang / f"{doc.name}.po"), doc.source_language, lang,
                  tm_path, threshold, as_fuzzy)
-            for doc in entries for lang in config.languages
-            if lang != doc.source_language and (not langs or lang in langs)
-            and (config.locales / lang / f"{doc.name}.po").exists()]
+            for doc in entries for lang in languages
+            if lang != doc.source_language and (config.locales / lang / f"{doc.name}.po").exists()]
     for job in jobs:  # a malformed catalogue stops the run before any lookup or write
         catalog.load(Path(job.path))
     workers = min(os.cpu_count() or 1, 4)

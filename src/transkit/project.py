@@ -125,6 +125,27 @@ def discover(config: Config) -> list[DocEntry]:
     return [found[k] for k in sorted(found)]
 
 
+def check_languages(config: Config, langs: list[str] | None) -> list[str]:
+    """The project's languages, or those of `langs` (each must be one of them)."""
+    for lang in langs or []:
+        if lang not in config.languages:
+            raise InputError(f"language {lang!r} is not one of the project's languages "
+                             f"({', '.join(config.languages)})")
+    return [lang for lang in config.languages if not langs or lang in langs]
+
+
+def select_documents(entries: list[DocEntry], docs: list[str] | None) -> list[DocEntry]:
+    """The extracted documents named in `docs` (all if none); unknown names are errors."""
+    if not docs:
+        return entries
+    names = {d.removesuffix(".html").removesuffix(".po") for d in docs}
+    unknown = names - {e.name for e in entries}
+    if unknown:
+        raise InputError(f"no extracted document named {sorted(unknown)[0]!r} "
+                         "(run `transkit extract`)")
+    return [e for e in entries if e.name in names]
+
+
 def load_document(config: Config, path: Path, source_lang: str | None = None) -> Document:
     from .bulletin import read_document  # lxml and the segmenter: only for commands that parse
 

@@ -13,7 +13,7 @@ from typing import Any
 from .config import Config
 from .errors import InputError
 from .fsutil import atomic_write_text
-from .project import DocEntry, discover, relative
+from .project import DocEntry, check_languages, discover, relative, select_documents
 from .stats import SOURCE_HEADER, TEMPLATE_HEADER, FileStats, scan_stats
 
 CACHE_VERSION = 3
@@ -286,20 +286,9 @@ def compute_status(config: Config, langs: list[str] | None = None, docs: list[st
                    use_cache: bool = True, want_missing: bool = True) -> Status:
     """Figures for every (language, document); a catalogue whose template or source changed
     since it was merged is out of date, and so incomplete."""
-    for lang in langs or []:
-        if lang not in config.languages:
-            raise InputError(f"language {lang!r} is not one of the project's languages "
-                             f"({', '.join(config.languages)})")
+    languages = check_languages(config, langs)
     every = discover(config)
-    entries = every
-    if docs:
-        names = {d.removesuffix(".html").removesuffix(".po") for d in docs}
-        unknown = names - {e.name for e in entries}
-        if unknown:
-            raise InputError(f"no extracted document named {sorted(unknown)[0]!r} "
-                             "(run `transkit extract`)")
-        entries = [e for e in entries if e.name in names]
-    languages = [lang for lang in config.languages if not langs or lang in langs]
+    entries = select_documents(every, docs)
     cache = _Cache(config, use_cache)
     locales = relative(config, config.locales)
     bulletins = relative(config, config.bulletins)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import polib
@@ -62,47 +63,40 @@ def _digest(path: Path) -> str:
 
 def learn_project(config: Config, store: Store, progress: Callable[[str], None] | None = None,
                   force: bool = False) -> LearnReport:
-    """Learn every catalogue that changed since it was last learnt (all with `force`)."""
+    """Learn every catalogue (and tm/*.tmx) that changed since it was last learnt (all
+    with `force`); each file in its own transaction, replacing what it taught before."""
     from .tmx import read_tmx
 
     report = LearnReport()
-    for doc in discover(config):
-        for lang in config.languages:
-            if lang == doc.source_language:
-                continue
-            path = config.locales / lang / f"{doc.name}.po"
-            if not path.exists():
-                continue
-            key = relative(config, path)
-            digest = _digest(path)
-            if not force and store.file_hash(key) == digest:
-                report.files_skipped += 1
-                continue
-            if progress:
-                progress(key)
-            po = catalog.load(path)
-            with store.transaction():
-                store.forget_file(key)
-                report.variants += store.learn(
-                    entries_from_po(po, doc.source_language, lang, doc.name), key)
-                store.set_file_hash(key, digest)
-            report.files_read += 1
-    tm_dir = config.root / "tm"
-    for path in sorted(tm_dir.glob("*.tmx")) if tm_dir.is_dir() else []:
+
+    def learn_file(path: Path, read: Callable[[], list[Entry]]) -> None:
         key = relative(config, path)
         digest = _digest(path)
         if not force and store.file_hash(key) == digest:
             report.files_skipped += 1
-            continue
+            return
         if progress:
             progress(key)
-        entries = read_tmx(path)
+        entries = read()
         with store.transaction():
             store.forget_file(key)
             report.variants += store.learn(entries, key)
             store.set_file_hash(key, digest)
         report.files_read += 1
+
+    for doc in discover(config):
+        for lang in config.languages:
+            path = config.locales / lang / f"{doc.name}.po"
+            if lang != doc.source_language and path.exists():
+                learn_file(path, partial(_po_entries, path, doc.source_language, lang, doc.name))
+    tm_dir = config.root / "tm"
+    for path in sorted(tm_dir.glob("*.tmx")) if tm_dir.is_dir() else []:
+        learn_file(path, partial(read_tmx, path))
     return report
+
+
+def _po_entries(path: Path, source_lang: str, lang: str, doc: str) -> list[Entry]:
+    return entries_from_po(catalog.load(path), source_lang, lang, doc)
 
 
 def rebuild(config: Config, store: Store, progress: Callable[[str], None] | None = None
