@@ -71,6 +71,7 @@ def demo(tmp_path: Path) -> Path:
     shutil.copy(REPO / "transkit.toml", root)
     shutil.copytree(REPO / "bulletins", root / "bulletins")
     shutil.copytree(REPO / "locales", root / "locales")
+    shutil.copytree(REPO / "glossary", root / "glossary")
     return root
 
 

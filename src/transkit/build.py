@@ -51,12 +51,14 @@ class BuildReport:
 
 def _catalog_map(po: polib.POFile) -> dict[tuple[str, str | None], Translation]:
     found: dict[tuple[str, str | None], Translation] = {}
+    where = catalog.msgid_lines(po)
     for entry in po:
         if entry.obsolete:
             continue
         state = "translated" if catalog.is_translated(entry) else (
             "fuzzy" if entry.msgstr and "fuzzy" in entry.flags else "missing")
-        found[(entry.msgid, entry.msgctxt)] = Translation(entry.msgstr, state, entry.linenum)
+        found[(entry.msgid, entry.msgctxt)] = Translation(entry.msgstr, state,
+                                                          where.get(id(entry), entry.linenum))
     return found
 
 

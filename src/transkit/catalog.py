@@ -40,11 +40,12 @@ def template_hash(units: list[Unit]) -> str:
     return digest.hexdigest()[:16]
 
 
-def load(path: Path) -> polib.POFile:
-    """Read a PO/POT file; errors become `file:line: reason`."""
+def load(path: Path, allow_duplicates: bool = False) -> polib.POFile:
+    """Read a PO/POT file; errors become `file:line: reason`. Duplicate entries are an
+    error unless `allow_duplicates` (the `duplicates` check wants to see them)."""
     text = read_text(path)
     try:
-        po = polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=True)
+        po = polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=not allow_duplicates)
     except (OSError, ValueError) as exc:
         message = str(exc)
         match = re.search(r"\(line (\d+)\)", message) or re.search(r"line (\d+)", message)
@@ -53,6 +54,24 @@ def load(path: Path) -> polib.POFile:
         raise InputError(f"malformed PO file: {reason}", path, line) from None
     po.fpath = str(path)
     return po
+
+
+def msgid_lines(po: polib.POFile) -> dict[int, int]:
+    """Line of each entry's `msgid` keyword, by id(entry): where an editor should jump
+    (polib's `linenum` is the entry's first line, often a comment)."""
+    if not po.fpath:
+        return {}
+    try:
+        lines = Path(po.fpath).read_text("utf-8").split("\n")
+    except OSError:
+        return {}
+    found: dict[int, int] = {}
+    for entry in po:
+        number = max(entry.linenum - 1, 0)
+        while number < len(lines) and not lines[number].lstrip("#~ ").startswith("msgid "):
+            number += 1
+        found[id(entry)] = number + 1 if number < len(lines) else entry.linenum
+    return found
 
 
 def save(po: polib.POFile, path: Path) -> bool:

@@ -113,10 +113,12 @@ def extract_cmd(ctx: click.Context, docs: tuple[str, ...], source_lang: str | No
 @click.option("--check", is_flag=True,
               help="Exit 1 when a required language is below the release threshold.")
 @click.option("--no-cache", is_flag=True, help="Re-read every file.")
+@click.option("--checks", "with_checks", is_flag=True,
+              help="Also run the consistency checks and count findings per language.")
 @click.pass_context
 @handle_errors
 def status(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], by_doc: bool,
-           missing: bool, fmt: str, check: bool, no_cache: bool) -> None:
+           missing: bool, fmt: str, check: bool, no_cache: bool, with_checks: bool) -> None:
     """What is translated, fuzzy and missing, per language (and document)."""
     config = _config(ctx)
     result = report.compute_status(config, list(langs) or None, list(docs) or None,
@@ -131,6 +133,14 @@ def status(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], by
     if missing:
         for line in report.missing_lines(result):
             click.echo(line)
+    if with_checks:
+        from .checks import run_checks
+
+        counts = run_checks(config, list(langs) or None, list(docs) or None).by_language()
+        for lang in [x.lang for x in result.languages]:
+            c = counts.get(lang, {"error": 0, "warning": 0, "info": 0})
+            click.echo(f"{lang}: {c['error']} error(s), {c['warning']} warning(s), "
+                       f"{c['info']} note(s) from `transkit check`")
     if check:
         problems = report.gate_problems(result, config)
         if problems:
@@ -198,9 +208,12 @@ def build(ctx: click.Context, out: Path | None, langs: tuple[str, ...],
 @handle_errors
 def release(ctx: click.Context, out: Path | None) -> None:
     """Refuse incomplete or broken locales; if the gate passes, build the site."""
+    from .checks import run_checks
+
     config = _config(ctx)
     with project_lock(config):
         problems = report.gate_problems(report.compute_status(config), config)
+        problems += [f.text() for f in run_checks(config, min_severity="error").findings]
         result = _build(config, out, ())
         problems += result.problems
         if problems:
@@ -388,3 +401,55 @@ def tm_export(ctx: click.Context, out: Path, langs: str | None) -> None:
     finally:
         store.close()
     click.echo(f"wrote {count} translation units to {out}")
+
+
+# --- checks ------------------------------------------------------------------------------
+
+@main.command("check")
+@click.option("--lang", "langs", multiple=True, help="Only this language (repeatable).")
+@click.option("--doc", "docs", multiple=True, help="Only this document (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
+              show_default=True)
+@click.option("--only", "only", multiple=True, help="Only this check id (repeatable).")
+@click.option("--severity", "min_severity", type=click.Choice(["error", "warning", "info"]),
+              default="info", show_default=True, help="Lowest severity reported.")
+@click.option("--list", "list_only", is_flag=True, help="List every check and exit.")
+@click.option("--fix", is_flag=True, help="Apply safe mechanical fix-ups (whitespace, French "
+              "spacing, '...' to '…') and list them.")
+@click.pass_context
+@handle_errors
+def check_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], fmt: str,
+              only: tuple[str, ...], min_severity: str, list_only: bool, fix: bool) -> None:
+    """Consistency checks of every translation against its source and the other languages.
+    Exit 1 when an error-level finding remains."""
+    from .checks import REGISTRY, run_checks
+    from .checks.output import to_json, to_sarif
+
+    if list_only:
+        width = max(len(c.id) for c in REGISTRY)
+        for c in REGISTRY:
+            click.echo(f"{c.id:<{width}}  {c.severity:<7}  {c.scope:<8}  {c.description}")
+        return
+    config = _config(ctx)
+    if fix:
+        from .checks.fix import fix_project
+
+        with project_lock(config):
+            changes = fix_project(config, list(langs) or None, list(docs) or None)
+        for change in changes:
+            click.echo(change)
+        click.echo(f"{len(changes)} fix(es) applied", err=True)
+    result = run_checks(config, list(langs) or None, list(docs) or None, list(only) or None,
+                        min_severity)
+    if fmt == "json":
+        click.echo(to_json(result))
+    elif fmt == "sarif":
+        click.echo(to_sarif(result, config))
+    else:
+        for finding in result.findings:
+            click.echo(finding.text())
+        click.echo(f"{result.units} translations in {result.files} catalogue(s): "
+                   f"{result.count('error')} error(s), {result.count('warning')} warning(s), "
+                   f"{result.count('info')} note(s)", err=True)
+    if result.count("error"):
+        sys.exit(1)

@@ -41,6 +41,14 @@ path = ".transkit/tm.sqlite"
 threshold = 75          # lowest fuzzy match score that pre-translation uses
 exact_as_fuzzy = false  # mark exact TM matches fuzzy too, for review
 
+[checks]
+# disable = ["length"]            # checks to skip (ids from `transkit check --list`)
+french_spacing = "either"         # before ; : ! ? » and after «: nbsp, narrow or either
+# [checks.severity]               # per-check severity: error, warning or info
+# glossary = "error"
+# [checks.quotes]                 # quotation marks allowed per language
+# en = "“”‘’"
+
 [build.lang_switch]
 # Label of the link to each language version, in that language.
 # Left empty, Babel's name of the language in itself is used.
@@ -72,6 +80,14 @@ class TMConfig:
 
 
 @dataclass(frozen=True)
+class ChecksConfig:
+    disable: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)
+    french_spacing: str = "either"  # "nbsp", "narrow" or "either"
+    quotes: dict[str, str] = field(default_factory=dict)  # language -> allowed marks
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     name: str
@@ -84,6 +100,7 @@ class Config:
     release: ReleaseConfig = field(default_factory=lambda: ReleaseConfig(required=()))
     lang_switch_labels: dict[str, str] = field(default_factory=dict)
     tm: TMConfig = field(default_factory=TMConfig)
+    checks: ChecksConfig = field(default_factory=ChecksConfig)
 
     @property
     def bulletins(self) -> Path:
@@ -139,6 +156,7 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
     release = _table(data, "release", path)
     build = _table(data, "build", path)
     tm = _table(data, "tm", path)
+    checks = _checks(_table(data, "checks", path), path)
     tm_threshold = _typed(tm, "threshold", int, 75, path)
     if not 0 < tm_threshold <= 100:
         raise ConfigError("tm.threshold must be between 1 and 100", path)
@@ -180,7 +198,26 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
         tm=TMConfig(path=_typed(tm, "path", str, ".transkit/tm.sqlite", path),
                     threshold=tm_threshold,
                     exact_as_fuzzy=_typed(tm, "exact_as_fuzzy", bool, False, path)),
+        checks=checks,
     )
+
+
+def _checks(table: dict[str, Any], path: Path) -> ChecksConfig:
+    from .checks.base import SEVERITIES
+
+    disable = table.get("disable", [])
+    if not isinstance(disable, list) or not all(isinstance(x, str) for x in disable):
+        raise ConfigError("checks.disable must be a list of check ids", path)
+    severity = table.get("severity", {})
+    if not isinstance(severity, dict) or not all(v in SEVERITIES for v in severity.values()):
+        raise ConfigError(f"[checks.severity] maps check ids to one of {SEVERITIES}", path)
+    spacing = _typed(table, "french_spacing", str, "either", path)
+    if spacing not in ("nbsp", "narrow", "either"):
+        raise ConfigError("checks.french_spacing must be nbsp, narrow or either", path)
+    quotes = table.get("quotes", {})
+    if not isinstance(quotes, dict) or not all(isinstance(v, str) for v in quotes.values()):
+        raise ConfigError("[checks.quotes] maps languages to their quotation marks", path)
+    return ChecksConfig(tuple(disable), dict(severity), spacing, dict(quotes))
 
 
 def find_root(start: Path) -> Path:

@@ -1,0 +1,285 @@
+"""Consistency checks: an explicit registry of small checks, each with an id, a default
+severity and a one-line description, and the engine that runs them over the project."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+
+import polib
+
+from .. import catalog
+from ..config import Config
+from ..errors import InputError
+from ..languages import plural_forms, primary
+from ..project import check_languages, discover, relative, select_documents
+from ..stats import TEMPLATE_HEADER
+from . import units
+from .base import ERROR, INFO, RANK, SEVERITIES, WARNING, Check, Finding, Pair
+from .glossary import Glossary, acronyms, glossary_check, load_glossary
+
+__all__ = ["REGISTRY", "Finding", "CheckReport", "run_checks", "ERROR", "WARNING", "INFO"]
+
+REGISTRY: tuple[Check, ...] = (
+    Check("placeholders", ERROR, "placeholders missing, extra, duplicated or mis-nested",
+          "unit", units.placeholders),
+    Check("unsafe-markup", ERROR, "markup or entities in the translation that are not "
+          "placeholders", "unit", units.unsafe_markup),
+    Check("numbers", ERROR, "every number of the source is in the translation, compared as "
+          "values in each language's format", "unit", units.numbers),
+    Check("urls", ERROR, "the same URLs as the source", "unit", units.urls_check),
+    Check("emails", ERROR, "the same e-mail addresses as the source", "unit",
+          units.emails_check),
+    Check("end-punctuation", WARNING, "final . ? ! : ; … matches the source's", "unit",
+          units.end_punctuation),
+    Check("spanish-inverted-marks", WARNING, "Spanish questions and exclamations open with "
+          "¿ and ¡", "unit", units.spanish_inverted_marks),
+    Check("french-spacing", WARNING, "no-break space before ; : ! ? » and after « in French "
+          "(policy: checks.french_spacing)", "unit", None),
+    Check("quotes", WARNING, "the language's quotation marks (checks.quotes)", "unit", None),
+    Check("catalan-middle-dot", WARNING, "Catalan l·l, not l.l, l•l or l. l", "unit",
+          units.catalan_middle_dot),
+    Check("whitespace", WARNING, "leading, trailing or doubled spaces the source does not "
+          "have", "unit", units.whitespace),
+    Check("unchanged", WARNING, "translation identical to the source (names, acronyms, "
+          "numbers and URLs excepted)", "unit", units.unchanged),
+    Check("length", WARNING, "length far outside what the language pair usually shows "
+          f"(ratio {units.LENGTH_BOUNDS[0]}–{units.LENGTH_BOUNDS[1]})", "unit", units.length),
+    Check("doubled-word", WARNING, "the same word twice in a row", "unit", units.doubled_word),
+    Check("brackets", WARNING, "unbalanced ( ) [ ] « »", "unit", units.brackets),
+    Check("glossary", WARNING, "source terms of glossary/terms.csv translated as the glossary "
+          "says; glossary/do-not-translate.txt kept as is", "unit", None),
+    Check("acronyms", WARNING, "the source's acronyms appear in the translation unless the "
+          "glossary maps them", "unit", None),
+    Check("inconsistent", WARNING, "one source translated in several ways across the project",
+          "language"),
+    Check("reused", INFO, "several sources with one translation", "language"),
+    Check("cross-numbers", ERROR, "the translations of a unit agree with each other on numbers",
+          "cross"),
+    Check("cross-urls", ERROR, "the translations of a unit agree with each other on URLs",
+          "cross"),
+    Check("aligned", ERROR, "every catalogue has exactly its template's units, up to date",
+          "document"),
+    Check("po-header", ERROR, "Language matches the folder, Plural-Forms is Babel's, charset "
+          "UTF-8", "file"),
+    Check("duplicates", ERROR, "no entry twice in a catalogue", "file"),
+)
+BY_ID = {check.id: check for check in REGISTRY}
+
+
+@dataclass
+class CheckReport:
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+    units: int = 0
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def by_language(self) -> dict[str, dict[str, int]]:
+        table: dict[str, dict[str, int]] = defaultdict(lambda: {s: 0 for s in SEVERITIES})
+        for f in self.findings:
+            table[f.lang or "-"][f.severity] += 1
+        return dict(table)
+
+
+@dataclass
+class _Options:
+    enabled: set[str]
+    severity: dict[str, str]
+    min_rank: int
+    glossary: Glossary
+    unit_checks: list[tuple[str, Callable[[Pair], list[str]]]]
+
+
+def _options(config: Config, only: list[str] | None, min_severity: str) -> _Options:
+    for check_id in only or []:
+        if check_id not in BY_ID:
+            raise InputError(f"unknown check {check_id!r} (see `transkit check --list`)")
+    if min_severity not in SEVERITIES:
+        raise InputError(f"unknown severity {min_severity!r}")
+    settings = config.checks
+    enabled = {c.id for c in REGISTRY if c.id not in settings.disable}
+    if only:
+        enabled &= set(only)
+    glossary = load_glossary(config.root)
+    unit_checks: list[tuple[str, Callable[[Pair], list[str]]]] = []
+    for check in REGISTRY:
+        if check.scope != "unit" or check.id not in enabled:
+            continue
+        if check.unit is not None:
+            unit_checks.append((check.id, check.unit))
+        elif check.id == "french-spacing":
+            unit_checks.append((check.id, partial(units.french_spacing,
+                                                  policy=settings.french_spacing)))
+        elif check.id == "quotes":
+            allowed = {**units.QUOTES, **settings.quotes}
+            unit_checks.append((check.id, partial(units.quotes, allowed_by_lang=allowed)))
+        elif check.id == "acronyms":
+            unit_checks.append((check.id, partial(acronyms, glossary=glossary)))
+    return _Options(enabled, {c.id: settings.severity.get(c.id, c.severity) for c in REGISTRY},
+                    RANK[min_severity], glossary, unit_checks)
+
+
+def _ignored(entry: polib.POEntry) -> set[str]:
+    return {flag[len("ignore-"):] for flag in entry.flags if flag.startswith("ignore-")}
+
+
+def run_checks(config: Config, langs: list[str] | None = None, docs: list[str] | None = None,
+               only: list[str] | None = None, min_severity: str = INFO) -> CheckReport:
+    """Every enabled check over the selected languages and documents."""
+    options = _options(config, only, min_severity)
+    languages = check_languages(config, langs)
+    entries = select_documents(discover(config), docs)
+    report = CheckReport()
+
+    def add(check_id: str, message: str, path: str, line: int | None, lang: str | None,
+            doc: str | None, source: str | None = None, severity: str | None = None) -> None:
+        severity = severity or options.severity[check_id]
+        if check_id in options.enabled and RANK[severity] >= options.min_rank:
+            report.findings.append(Finding(check_id, severity, message, path, line, lang, doc,
+                                           source))
+
+    # language -> source -> translations (for `inconsistent`), and the reverse
+    translations: dict[str, dict[str, list[tuple[str, str, int]]]] = defaultdict(
+        lambda: defaultdict(list))
+    for doc in entries:
+        pot = catalog.load(doc.template)
+        template_ids = [(e.msgctxt, e.msgid) for e in pot if not e.obsolete]
+        per_unit: dict[str, dict[str, tuple[str, str, int, set[str]]]] = defaultdict(dict)
+        for lang in languages:
+            if lang == doc.source_language:
+                continue
+            path = config.locales / lang / f"{doc.name}.po"
+            rel = relative(config, path)
+            if not path.exists():
+                add("aligned", "catalogue missing (run `transkit extract`)", rel, None, lang,
+                    doc.name)
+                continue
+            po = catalog.load(path, allow_duplicates=True)
+            where = catalog.msgid_lines(po)
+            report.files += 1
+            _file_checks(po, lang, rel, doc.name, add, where)
+            active = [e for e in po if not e.obsolete]
+            ids = [(e.msgctxt, e.msgid) for e in active]
+            if set(ids) != set(template_ids):
+                missing = len(set(template_ids) - set(ids))
+                extra = len(set(ids) - set(template_ids))
+                add("aligned", f"{missing} unit(s) of the template missing, {extra} extra "
+                    "(run `transkit extract`)", rel, None, lang, doc.name)
+            elif po.metadata.get(TEMPLATE_HEADER) != pot.metadata.get(TEMPLATE_HEADER):
+                add("aligned", "out of date with its template (run `transkit extract`)", rel,
+                    None, lang, doc.name)
+            for entry in active:
+                if not entry.msgstr or entry.msgid_plural:
+                    continue
+                report.units += 1
+                ignored = _ignored(entry)
+                pair = Pair(entry.msgid, entry.msgstr, doc.source_language, lang,
+                            tuple(entry.flags))
+                for check_id, check in options.unit_checks:
+                    if check_id in ignored:
+                        continue
+                    for message in check(pair):
+                        add(check_id, message, rel, where[id(entry)], lang, doc.name,
+                            entry.msgid)
+                if "glossary" in options.enabled and "glossary" not in ignored:
+                    for severity, message in glossary_check(pair, options.glossary):
+                        add("glossary", message, rel, where[id(entry)], lang, doc.name,
+                            entry.msgid, options.severity["glossary"]
+                            if severity == WARNING else severity)
+                if "fuzzy" in entry.flags:
+                    continue
+                per_unit[entry.msgid][lang] = (entry.msgstr, rel, where[id(entry)], ignored)
+                translations[lang][entry.msgid].append((entry.msgstr, rel, where[id(entry)]))
+        _cross_checks(per_unit, doc.source_language, doc.name, add)
+    _language_checks(translations, add)
+    order = {c.id: i for i, c in enumerate(REGISTRY)}
+    report.findings.sort(key=lambda f: (f.path, f.line or 0, order[f.check], f.message))
+    return report
+
+
+Add = Callable[..., None]
+
+
+def _file_checks(po: polib.POFile, lang: str, rel: str, doc: str, add: Add,
+                 where: dict[int, int]) -> None:
+    declared = po.metadata.get("Language", "").strip()
+    if primary(declared.replace("_", "-") or "?") != primary(lang):
+        add("po-header", f"Language is {declared!r}, the folder says {lang!r}", rel, 1, lang,
+            doc)
+    expected = plural_forms(lang)
+    if " ".join(po.metadata.get("Plural-Forms", "").split()) != " ".join(expected.split()):
+        add("po-header", f"Plural-Forms should be Babel's: {expected}", rel, 1, lang, doc)
+    content = po.metadata.get("Content-Type", "").lower().replace(" ", "")
+    if "charset=utf-8" not in content:
+        add("po-header", "charset must be UTF-8", rel, 1, lang, doc)
+    seen: dict[tuple[str | None, str], int] = {}
+    for entry in po:
+        if entry.obsolete:
+            continue
+        key = (entry.msgctxt, entry.msgid)
+        if key in seen:
+            add("duplicates", f"entry also at line {seen[key]}", rel, where[id(entry)], lang,
+                doc, entry.msgid)
+        else:
+            seen[key] = where[id(entry)]
+
+
+def _cross_checks(per_unit: dict[str, dict[str, tuple[str, str, int, set[str]]]],
+                  source_lang: str, doc: str, add: Add) -> None:
+    for source, by_lang in per_unit.items():
+        if not by_lang:
+            continue
+        # The source takes part in the vote, but only translations are reported.
+        texts = {source_lang: source,
+                 **{lang: text for lang, (text, _, _, _) in by_lang.items()}}
+        numbers = {lang: sorted(units.numbers_in(text, lang)) for lang, text in texts.items()}
+        links = {lang: sorted(units.urls(text)) for lang, text in texts.items()}
+        for check_id, values in (("cross-numbers", numbers), ("cross-urls", links)):
+            groups: dict[str, list[str]] = defaultdict(list)
+            for lang, value in values.items():
+                groups[repr(value)].append(lang)
+            if len(groups) < 2:
+                continue
+            majority = max(groups.values(), key=lambda langs: (len(langs), source_lang in langs))
+            for lang in values:
+                if lang in majority or lang == source_lang:
+                    continue
+                _, rel, line, ignored = by_lang[lang]
+                if check_id in ignored:
+                    continue
+                what = "numbers" if check_id == "cross-numbers" else "URLs"
+                add(check_id, f"{what} differ from the {', '.join(sorted(majority))} "
+                    f"translation(s)", rel, line, lang, doc, source)
+
+
+def _language_checks(translations: dict[str, dict[str, list[tuple[str, str, int]]]],
+                     add: Add) -> None:
+    for lang, by_source in translations.items():
+        reverse: dict[str, set[str]] = defaultdict(set)
+        for source, found in by_source.items():
+            variants = sorted({text for text, _, _ in found})
+            for text, _, _ in found:
+                reverse[text].add(source)
+            if len(variants) > 1:
+                for text, rel, line in found:
+                    others = [v for v in variants if v != text]
+                    add("inconsistent", f"also translated as {others[0]!r}"
+                        + (f" and {len(others) - 1} more" if len(others) > 1 else ""),
+                        rel, line, lang, None, source)
+        for text, sources in reverse.items():
+            if len(sources) > 1:
+                for source in sorted(sources):
+                    for target, rel, line in by_source[source]:
+                        if target == text:
+                            add("reused", f"same translation as {len(sources) - 1} other "
+                                "source(s)", rel, line, lang, None, source)
+
+
+def list_checks() -> list[Check]:
+    return list(REGISTRY)
+
+

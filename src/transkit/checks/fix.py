@@ -1,0 +1,86 @@
+"""`transkit check --fix`: safe, mechanical fix-ups only (spaces, French no-break spaces,
+"..." to "…" where the source has "…"); placeholders, numbers and words are never touched."""
+
+from __future__ import annotations
+
+import re
+
+from .. import catalog
+from ..config import Config
+from ..languages import primary
+from ..project import check_languages, discover, relative, select_documents
+from ..unit import PLACEHOLDER
+from .units import EMAIL, NBSP, NNBSP, URL
+
+_PROTECTED = re.compile(f"{PLACEHOLDER.pattern}|{URL.pattern}|{EMAIL.pattern}|\\d:\\d",
+                        re.IGNORECASE)
+# For French spacing, placeholders count as text ("<g1>Note</g1> : x"); addresses and
+# times (12:30) are left alone.
+_ADDRESSES = re.compile(f"{URL.pattern}|{EMAIL.pattern}|\\d:\\d", re.IGNORECASE)
+
+
+def _outside_protected(text: str, edit: re.Pattern[str], replace: str) -> str:
+    """Apply `edit` only to the stretches between placeholders, URLs, e-mails and times."""
+    out, pos = [], 0
+    for match in _PROTECTED.finditer(text):
+        out.append(edit.sub(replace, text[pos:match.start()]))
+        out.append(match.group(0))
+        pos = match.end()
+    out.append(edit.sub(replace, text[pos:]))
+    return "".join(out)
+
+
+def fix_text(source: str, target: str, lang: str, policy: str) -> str:
+    fixed = target
+    if not source[:1].isspace():
+        fixed = fixed.lstrip()
+    if not source[-1:].isspace():
+        fixed = fixed.rstrip()
+    if "  " not in source:
+        fixed = _outside_protected(fixed, re.compile(r"(?<=\S) {2,}(?=\S)"), " ")
+    if "…" in source and "..." in fixed and "..." not in source:
+        fixed = _outside_protected(fixed, re.compile(r"\.\.\."), "…")
+    if primary(lang) == "fr":
+        space = NNBSP if policy == "narrow" else NBSP
+        keep = {NBSP, NNBSP} if policy == "either" else {space}
+        before = re.compile(rf"(?<=[^\s;:!?{NBSP}{NNBSP}])[ {NBSP}{NNBSP}]?(?=[;:!?»])")
+        after = re.compile(rf"(?<=«)[ {NBSP}{NNBSP}]?(?=\S)")
+
+        def spaced(match: re.Match[str]) -> str:
+            found = match.group(0)
+            return found if found in keep else space
+
+        out, pos = [], 0
+        for protected in _ADDRESSES.finditer(fixed):
+            chunk = fixed[pos:protected.start()]
+            out.append(after.sub(spaced, before.sub(spaced, chunk)))
+            out.append(protected.group(0))
+            pos = protected.end()
+        out.append(after.sub(spaced, before.sub(spaced, fixed[pos:])))
+        fixed = "".join(out)
+    return fixed
+
+
+def fix_project(config: Config, langs: list[str] | None, docs: list[str] | None) -> list[str]:
+    """Fix every selected catalogue in place (atomically); one line per change."""
+    changes: list[str] = []
+    for doc in select_documents(discover(config), docs):
+        for lang in check_languages(config, langs):
+            path = config.locales / lang / f"{doc.name}.po"
+            if lang == doc.source_language or not path.exists():
+                continue
+            po = catalog.load(path)
+            where = catalog.msgid_lines(po)
+            changed = False
+            for entry in po:
+                if entry.obsolete or not entry.msgstr or entry.msgid_plural:
+                    continue
+                fixed = fix_text(entry.msgid, entry.msgstr, lang, config.checks.french_spacing)
+                if fixed != entry.msgstr:
+                    changes.append(f"{relative(config, path)}:{where[id(entry)]}: "
+                                   f"{entry.msgstr!r} -> {fixed!r}")
+                    entry.msgstr = fixed
+                    changed = True
+            if changed:
+                catalog.save(po, path)
+    return changes
