@@ -48,7 +48,7 @@ def test_demo_release_builds_every_language_and_aligned_pages(demo: Path) -> Non
     headers = [th.get("lang") for th in aligned.xpath("//thead//th[@lang]")]
     assert headers == ["ca", "es", "en", "fr"]
     rows = aligned.xpath("//tbody/tr")
-    assert len(rows) == 13  # 12 units; the <h1> repeats the <title>
+    assert len(rows) == 14  # 13 units; the <h1> repeats the <title>
     assert not aligned.xpath("//td[contains(@class,'missing') or contains(@class,'fuzzy')]")
 
 

@@ -130,8 +130,8 @@ def test_extracted_files_pass_gettext_tools(demo: Path) -> None:
         cat = subprocess.run([gettext_tool("msgcat"), str(path)], capture_output=True,
                              text=True, check=True)
         assert cat.stdout == path.read_text("utf-8"), path
-    for po in sorted(demo.glob("locales/[!c]*/*.po")):
-        pot = demo / "locales" / "ca" / f"{po.stem}.pot"
+    for po in sorted(demo.glob("locales/*/*.po")):
+        pot = next(demo.glob(f"locales/*/{po.stem}.pot"))
         merged = subprocess.run([gettext_tool("msgmerge"), "--previous", "-q", str(po), str(pot)],
                                 capture_output=True, text=True)
         assert merged.returncode == 0 and merged.stderr == "", merged.stderr

@@ -142,8 +142,8 @@ def run_checks(config: Config, langs: list[str] | None = None, docs: list[str] |
             report.findings.append(Finding(check_id, severity, message, path, line, lang, doc,
                                            source))
 
-    # language -> source -> translations (for `inconsistent`), and the reverse
-    translations: dict[str, dict[str, list[tuple[str, str, int]]]] = defaultdict(
+    # language -> (source language, source) -> translations (for `inconsistent`/`reused`)
+    translations: dict[str, dict[tuple[str, str], list[tuple[str, str, int]]]] = defaultdict(
         lambda: defaultdict(list))
     for doc in entries:
         pot = catalog.load(doc.template)
@@ -193,7 +193,8 @@ def run_checks(config: Config, langs: list[str] | None = None, docs: list[str] |
                 if "fuzzy" in entry.flags:
                     continue
                 per_unit[entry.msgid][lang] = (entry.msgstr, rel, where[id(entry)], ignored)
-                translations[lang][entry.msgid].append((entry.msgstr, rel, where[id(entry)]))
+                translations[lang][(doc.source_language, entry.msgid)].append(
+                    (entry.msgstr, rel, where[id(entry)]))
         _cross_checks(per_unit, doc.source_language, doc.name, add)
     _language_checks(translations, add)
     order = {c.id: i for i, c in enumerate(REGISTRY)}
@@ -256,27 +257,29 @@ def _cross_checks(per_unit: dict[str, dict[str, tuple[str, str, int, set[str]]]]
                     f"translation(s)", rel, line, lang, doc, source)
 
 
-def _language_checks(translations: dict[str, dict[str, list[tuple[str, str, int]]]],
-                     add: Add) -> None:
+def _language_checks(
+        translations: dict[str, dict[tuple[str, str], list[tuple[str, str, int]]]],
+        add: Add) -> None:
     for lang, by_source in translations.items():
-        reverse: dict[str, set[str]] = defaultdict(set)
-        for source, found in by_source.items():
+        # Sources in different languages may well share a translation: compare within one.
+        reverse: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+        for key, found in by_source.items():
             variants = sorted({text for text, _, _ in found})
             for text, _, _ in found:
-                reverse[text].add(source)
+                reverse[(key[0], text)].add(key)
             if len(variants) > 1:
                 for text, rel, line in found:
                     others = [v for v in variants if v != text]
                     add("inconsistent", f"also translated as {others[0]!r}"
                         + (f" and {len(others) - 1} more" if len(others) > 1 else ""),
-                        rel, line, lang, None, source)
-        for text, sources in reverse.items():
-            if len(sources) > 1:
-                for source in sorted(sources):
-                    for target, rel, line in by_source[source]:
+                        rel, line, lang, None, key[1])
+        for (_, text), keys in reverse.items():
+            if len(keys) > 1:
+                for key in sorted(keys):
+                    for target, rel, line in by_source[key]:
                         if target == text:
-                            add("reused", f"same translation as {len(sources) - 1} other "
-                                "source(s)", rel, line, lang, None, source)
+                            add("reused", f"same translation as {len(keys) - 1} other "
+                                "source(s)", rel, line, lang, None, key[1])
 
 
 def list_checks() -> list[Check]:

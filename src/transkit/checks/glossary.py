@@ -13,6 +13,7 @@ from ..errors import InputError
 from ..fsutil import read_text
 from ..languages import primary
 from .base import SEVERITIES, WARNING, Pair
+from .units import masked
 
 
 @dataclass
@@ -82,12 +83,15 @@ def glossary_check(pair: Pair, glossary: Glossary) -> list[tuple[str, str]]:
         source_form, target_form = term.forms.get(src), term.forms.get(tgt)
         if not source_form or not target_form:
             continue
-        if _inflected(source_form).search(pair.source) and not _inflected(
-                target_form).search(pair.target):
+        if _inflected(source_form).search(masked(pair.source)) and not _inflected(
+                target_form).search(masked(pair.target)):
             problems.append((term.severity, f"'{source_form}' should be '{target_form}' "
                                             f"(glossary/terms.csv:{term.line})"))
+    source_text, target_text = masked(pair.source), masked(pair.target)
     for word in glossary.keep:
-        if _pattern(word).search(pair.source) and word not in pair.target:
+        # Exact case, outside addresses: "europol" in a URL is not the name.
+        if re.search(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", source_text) and (
+                word not in target_text):
             problems.append((WARNING,
                              f"'{word}' is not to be translated (glossary/do-not-translate.txt)"))
     return problems

@@ -31,7 +31,7 @@ def emails(text: str) -> list[str]:
     return EMAIL.findall(PLACEHOLDER.sub(" ", URL.sub(" ", text)))
 
 
-def _masked(text: str) -> str:
+def masked(text: str) -> str:
     """Text with placeholders, URLs and e-mail addresses blanked out (same length)."""
     def blank(match: re.Match[str]) -> str:
         return " " * len(match.group(0))
@@ -86,7 +86,7 @@ def _word_values(lang: str) -> dict[str, int]:
 def numbers_in(text: str, lang: str) -> list[Decimal]:
     pattern = _NUMBER["fr"] if primary(lang) == "fr" else _NUMBER["*"]
     values = []
-    for token in pattern.findall(_masked(text)):
+    for token in pattern.findall(masked(text)):
         value = number_value(token)
         if value is not None:
             values.append(value.normalize())
@@ -155,7 +155,7 @@ def end_punctuation(pair: Pair) -> list[str]:
 def spanish_inverted_marks(pair: Pair) -> list[str]:
     if primary(pair.target_lang) != "es":
         return []
-    text = _masked(pair.target)
+    text = masked(pair.target)
     problems = []
     if text.count("?") > text.count("¿"):
         problems.append("question without opening '¿'")
@@ -171,7 +171,7 @@ def french_spacing(pair: Pair, policy: str = "either") -> list[str]:
     if primary(pair.target_lang) != "fr":
         return []
     allowed = {"nbsp": {NBSP}, "narrow": {NNBSP}}.get(policy, {NBSP, NNBSP})
-    text = _masked(pair.target)
+    text = masked(pair.target)
     problems = []
     for i, ch in enumerate(text):
         if ch in ";:!?»":
@@ -198,7 +198,7 @@ def quotes(pair: Pair, allowed_by_lang: dict[str, str] | None = None) -> list[st
     allowed = (allowed_by_lang or QUOTES).get(primary(pair.target_lang))
     if allowed is None:
         return []
-    found = {ch for ch in _masked(pair.target) if ch in _ALL_QUOTES}
+    found = {ch for ch in masked(pair.target) if ch in _ALL_QUOTES}
     wrong = sorted(found - set(allowed))
     if not wrong:
         return []
@@ -212,7 +212,7 @@ _MIDDLE_DOT = re.compile(r"(?<=[^\W\d_])l(?:[.•∙]| ?\. ?)l(?=[^\W\d_])", re.
 def catalan_middle_dot(pair: Pair) -> list[str]:
     if primary(pair.target_lang) != "ca":
         return []
-    found = _MIDDLE_DOT.findall(_masked(pair.target))
+    found = _MIDDLE_DOT.findall(masked(pair.target))
     return [f"write l·l, not {', '.join(sorted(set(found)))}"] if found else []
 
 
@@ -234,8 +234,8 @@ DOUBLED_OK = {"fr": {"nous", "vous"}, "en": {"that", "had"}, "es": set(), "ca": 
 
 def doubled_word(pair: Pair) -> list[str]:
     ok = DOUBLED_OK.get(primary(pair.target_lang), set())
-    in_source = {w.lower() for w in _DOUBLED.findall(_masked(pair.source))}
-    found = sorted({w for w in _DOUBLED.findall(_masked(pair.target))
+    in_source = {w.lower() for w in _DOUBLED.findall(masked(pair.source))}
+    found = sorted({w for w in _DOUBLED.findall(masked(pair.target))
                     if w.lower() not in ok and w.lower() not in in_source})
     return [f"doubled word '{w} {w}'" for w in found]
 
@@ -245,7 +245,7 @@ _PAIRS = (("(", ")"), ("[", "]"), ("«", "»"))
 
 def brackets(pair: Pair) -> list[str]:
     problems = []
-    src, tgt = _masked(pair.source), _masked(pair.target)
+    src, tgt = masked(pair.source), masked(pair.target)
     for opening, closing in _PAIRS:
         if tgt.count(opening) != tgt.count(closing) and (
                 src.count(opening) == src.count(closing)):
@@ -261,7 +261,7 @@ _NAMEISH = re.compile(r"^(?:[\d\W_]|[A-Z][\w'’.-]*)+$")
 def unchanged(pair: Pair) -> list[str]:
     if pair.source != pair.target:
         return []
-    plain = _masked(pair.source)
+    plain = masked(pair.source)
     words = re.findall(r"[^\W\d_]+", plain)
     if not words or all(w[:1].isupper() for w in words):
         return []  # names, acronyms, numbers, URLs only
