@@ -10,6 +10,7 @@ from transkit.checks import REGISTRY, units
 from transkit.checks.base import Pair
 from transkit.checks.fix import fix_text
 from transkit.checks.glossary import Glossary, Term, acronyms, glossary_check
+from transkit.config import load_config
 
 from .conftest import run
 
@@ -249,3 +250,15 @@ def test_fix_command(demo: Path) -> None:
     po = polib.pofile(str(demo / "locales/fr/2019-01-ransomware.po"))
     entry = next(e for e in po if e.msgid == "Què cal fer si us segresten les dades?")
     assert entry.msgstr == f"Que faire si vos données sont prises en otage{NB}?"
+
+
+def test_planted_errors_are_caught_and_the_demo_is_clean(demo: Path) -> None:
+    from transkit.checks.mutate import false_positives, unit_recall
+
+    config = load_config(demo)
+    scores = unit_recall(config, seed=11)
+    assert sum(s.planted for s in scores.values()) > 300
+    for check, score in scores.items():
+        assert score.planted > 0, check
+        assert score.recall >= 0.95, (check, score)
+    assert false_positives(config) == {}

@@ -66,5 +66,6 @@ def native_name(code: str) -> str:
     return name
 
 
+@cache
 def primary(code: str) -> str:
     return re.split(r"[-_]", code, maxsplit=1)[0].lower()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from decimal import Decimal
+from functools import lru_cache
 
 from .. import inline
 from ..languages import primary
@@ -24,18 +25,34 @@ def _strip_trailing_punct(url: str) -> str:
 
 
 def urls(text: str) -> list[str]:
+    if "://" not in text and "www." not in text.lower():
+        return []
     return [_strip_trailing_punct(u) for u in URL.findall(PLACEHOLDER.sub(" ", text))]
 
 
 def emails(text: str) -> list[str]:
+    if "@" not in text:
+        return []
     return EMAIL.findall(PLACEHOLDER.sub(" ", URL.sub(" ", text)))
 
 
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
+
+
+@lru_cache(maxsize=8192)
 def masked(text: str) -> str:
-    """Text with placeholders, URLs and e-mail addresses blanked out (same length)."""
-    def blank(match: re.Match[str]) -> str:
-        return " " * len(match.group(0))
-    return EMAIL.sub(blank, URL.sub(blank, PLACEHOLDER.sub(blank, text)))
+    """Text with placeholders, URLs and e-mail addresses blanked out (same length).
+
+    Cached: several checks look at the same texts; most texts have none of these,
+    and a substring test is cheaper than a regular expression."""
+    if "<" in text:
+        text = PLACEHOLDER.sub(_blank, text)
+    if "://" in text or "www." in text.lower():
+        text = URL.sub(_blank, text)
+    if "@" in text:
+        text = EMAIL.sub(_blank, text)
+    return text
 
 
 # --- markup ------------------------------------------------------------------------------
@@ -50,6 +67,8 @@ def placeholders(pair: Pair) -> list[str]:
 
 
 def unsafe_markup(pair: Pair) -> list[str]:
+    if "<" not in pair.target and "&" not in pair.target:
+        return []
     allowed = set(MARKUP.findall(PLACEHOLDER.sub("", pair.source)))
     found = [m for m in MARKUP.findall(PLACEHOLDER.sub("", pair.target)) if m not in allowed]
     return [f"markup that is not a placeholder: {', '.join(sorted(set(found)))}"] if found else []
