@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import InputError
 from .fsutil import read_text
@@ -71,7 +71,7 @@ STATUS_HEADERS = frozenset({"Language", TEMPLATE_HEADER, SOURCE_HEADER, SOURCE_L
 
 _ENTRY = re.compile(
     r'(?P<comments>(?:#[^\n]*\n|\n)*)'
-    r'(?:msgctxt "[^\n]*"\n(?:"[^\n]*"\n)*)?'
+    r'(?:msgctxt (?P<ctx>"[^\n]*"\n(?:"[^\n]*"\n)*))?'
     r'msgid (?P<id>"[^\n]*"\n(?:"[^\n]*"\n)*)'
     r'(?:msgid_plural "[^\n]*"\n(?:"[^\n]*"\n)*)?'
     r'(?P<strs>(?:msgstr(?:\[\d+\])? "[^\n]*"\n(?:"[^\n]*"\n)*)+)'
@@ -109,8 +109,7 @@ def scan_stats(path: Path | str) -> FileStats:
         raw_id = match.group("id")
         source = _joined(raw_id)
         strs = match.group("strs")
-        if source == "" and "msgctxt" not in text[match.start("comments") + len(comments):
-                                                   match.start("id")]:
+        if source == "" and match.group("ctx") is None:
             for header in _joined(strs[strs.index('"'):]).split("\n"):
                 name, sep, value = header.partition(":")
                 if sep and name.strip() in STATUS_HEADERS:
@@ -141,6 +140,60 @@ def scan_stats(path: Path | str) -> FileStats:
     if not _TAIL.match(text, pos):
         return _scan_strict(Path(path), text)
     return stats
+
+
+class Record(NamedTuple):
+    """One active entry, as the checks need it."""
+
+    msgctxt: str | None
+    msgid: str
+    msgstr: str
+    flags: tuple[str, ...]
+    line: int  # of the msgid keyword
+    plural: bool
+
+
+def read_records(path: Path | str) -> tuple[dict[str, str], list[Record]] | None:
+    """Header fields and active entries of a PO file in one regex pass, or None when the
+    file is laid out in a way the fast path does not follow (use the full parser then)."""
+    text = read_text(Path(path))
+    if not text.endswith("\n"):
+        text += "\n"
+    headers: dict[str, str] = {}
+    records: list[Record] = []
+    pos = 0
+    line = 1
+    line_pos = 0
+    for match in _ENTRY.finditer(text):
+        if match.start() != pos:
+            return None
+        pos = match.end()
+        comments = match.group("comments")
+        source = _joined(match.group("id"))
+        strs = match.group("strs")
+        raw_ctx = match.group("ctx")
+        if source == "" and raw_ctx is None:
+            for header in _joined(strs[strs.index('"'):]).split("\n"):
+                name, sep, value = header.partition(":")
+                if sep:
+                    headers[name.strip()] = value.strip()
+            continue
+        if "#~" in comments:
+            comments = comments.rsplit("#~", 1)[-1].split("\n", 1)[-1]
+        flags: tuple[str, ...] = ()
+        if "#," in comments:
+            flags = tuple(f.strip() for ln in comments.split("\n") if ln.startswith("#,")
+                          for f in ln[2:].split(",") if f.strip())
+        id_pos = match.start("id")
+        line += text.count("\n", line_pos, id_pos)
+        line_pos = id_pos
+        plural = "msgstr[" in strs
+        target = "" if plural else _joined(strs[strs.index('"'):])
+        records.append(Record(_joined(raw_ctx) if raw_ctx is not None else None, source,
+                              target, flags, line, plural))
+    if not _TAIL.match(text, pos):
+        return None
+    return headers, records
 
 
 def _scan_strict(path: Path, text: str) -> FileStats:

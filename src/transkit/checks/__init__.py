@@ -3,19 +3,19 @@ severity and a one-line description, and the engine that runs them over the proj
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-
-import polib
+from pathlib import Path
 
 from .. import catalog
 from ..config import Config
 from ..errors import InputError
 from ..languages import plural_forms, primary
 from ..project import check_languages, discover, relative, select_documents
-from ..stats import TEMPLATE_HEADER
+from ..stats import TEMPLATE_HEADER, Record, read_records
 from . import units
 from .base import ERROR, INFO, RANK, SEVERITIES, WARNING, Check, Finding, Pair
 from .glossary import Glossary, acronyms, glossary_check, load_glossary
@@ -123,17 +123,120 @@ def _options(config: Config, only: list[str] | None, min_severity: str) -> _Opti
                     RANK[min_severity], glossary, unit_checks)
 
 
-def _ignored(entry: polib.POEntry) -> set[str]:
-    return {flag[len("ignore-"):] for flag in entry.flags if flag.startswith("ignore-")}
+@dataclass
+class _DocJob:
+    name: str
+    source_lang: str
+    template: str
+    catalogues: list[tuple[str, str, str]]  # lang, path, path as shown
+
+
+@dataclass
+class _DocResult:
+    findings: list[Finding]
+    files: int
+    units: int
+    translations: list[tuple[str, str, str, str, str, int]]  # lang, src lang, msgid, msgstr...
+
+
+def _read(path: str) -> tuple[dict[str, str], list[Record]]:
+    """Header and active entries: the one-pass reader, or polib for unusual layouts (which
+    also reports malformed files with their line)."""
+    fast = read_records(path)
+    if fast is not None:
+        return fast
+    po = catalog.load(Path(path), allow_duplicates=True)
+    where = catalog.msgid_lines(po)
+    return dict(po.metadata), [
+        Record(e.msgctxt, e.msgid, e.msgstr, tuple(e.flags), where.get(id(e), e.linenum),
+               bool(e.msgid_plural)) for e in po if not e.obsolete]
+
+
+def _check_document(job: _DocJob, options: _Options) -> _DocResult:
+    findings: list[Finding] = []
+
+    def add(check_id: str, message: str, path: str, line: int | None, lang: str | None,
+            doc: str | None, source: str | None = None, severity: str | None = None) -> None:
+        severity = severity or options.severity[check_id]
+        if check_id in options.enabled and RANK[severity] >= options.min_rank:
+            findings.append(Finding(check_id, severity, message, path, line, lang, doc, source))
+
+    result = _DocResult(findings, 0, 0, [])
+    pot_headers, pot_records = _read(job.template)
+    template_ids = {(r.msgctxt, r.msgid) for r in pot_records}
+    per_unit: dict[str, dict[str, tuple[str, str, int, set[str]]]] = defaultdict(dict)
+    for lang, path, rel in job.catalogues:
+        if not Path(path).exists():
+            add("aligned", "catalogue missing (run `transkit extract`)", rel, None, lang,
+                job.name)
+            continue
+        headers, records = _read(path)
+        result.files += 1
+        _file_checks(headers, records, lang, rel, job.name, add)
+        ids = {(r.msgctxt, r.msgid) for r in records}
+        if ids != template_ids:
+            missing, extra = len(template_ids - ids), len(ids - template_ids)
+            add("aligned", f"{missing} unit(s) of the template missing, {extra} extra "
+                "(run `transkit extract`)", rel, None, lang, job.name)
+        elif headers.get(TEMPLATE_HEADER) != pot_headers.get(TEMPLATE_HEADER):
+            add("aligned", "out of date with its template (run `transkit extract`)", rel,
+                None, lang, job.name)
+        for record in records:
+            if not record.msgstr or record.plural:
+                continue
+            result.units += 1
+            ignored = {f[len("ignore-"):] for f in record.flags if f.startswith("ignore-")}
+            pair = Pair(record.msgid, record.msgstr, job.source_lang, lang, record.flags)
+            for check_id, check in options.unit_checks:
+                if check_id in ignored:
+                    continue
+                for message in check(pair):
+                    add(check_id, message, rel, record.line, lang, job.name, record.msgid)
+            if "glossary" in options.enabled and "glossary" not in ignored:
+                for severity, message in glossary_check(pair, options.glossary):
+                    add("glossary", message, rel, record.line, lang, job.name, record.msgid,
+                        options.severity["glossary"] if severity == WARNING else severity)
+            if "fuzzy" in record.flags:
+                continue
+            per_unit[record.msgid][lang] = (record.msgstr, rel, record.line, ignored)
+            result.translations.append((lang, job.source_lang, record.msgid, record.msgstr,
+                                        rel, record.line))
+    _cross_checks(per_unit, job.source_lang, job.name, add)
+    return result
+
+
+PARALLEL_FROM = 100  # documents before a second process pays for itself
 
 
 def run_checks(config: Config, langs: list[str] | None = None, docs: list[str] | None = None,
                only: list[str] | None = None, min_severity: str = INFO) -> CheckReport:
-    """Every enabled check over the selected languages and documents."""
+    """Every enabled check over the selected languages and documents (documents are
+    checked in parallel when there are many; the per-language checks see them all)."""
     options = _options(config, only, min_severity)
     languages = check_languages(config, langs)
-    entries = select_documents(discover(config), docs)
+    jobs = [_DocJob(doc.name, doc.source_language, doc.template_file, [
+        (lang, str(config.locales / lang / f"{doc.name}.po"),
+         relative(config, config.locales / lang / f"{doc.name}.po"))
+        for lang in languages if lang != doc.source_language])
+        for doc in select_documents(discover(config), docs)]
+    workers = min(os.cpu_count() or 1, 4)
+    if workers > 1 and len(jobs) >= PARALLEL_FROM:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(partial(_check_document, options=options), jobs,
+                                    chunksize=max(1, len(jobs) // (workers * 8))))
+    else:
+        results = [_check_document(job, options) for job in jobs]
     report = CheckReport()
+    translations: dict[str, dict[tuple[str, str], list[tuple[str, str, int]]]] = defaultdict(
+        lambda: defaultdict(list))
+    for result in results:
+        report.findings += result.findings
+        report.files += result.files
+        report.units += result.units
+        for lang, source_lang, msgid, msgstr, rel, line in result.translations:
+            translations[lang][(source_lang, msgid)].append((msgstr, rel, line))
 
     def add(check_id: str, message: str, path: str, line: int | None, lang: str | None,
             doc: str | None, source: str | None = None, severity: str | None = None) -> None:
@@ -142,60 +245,6 @@ def run_checks(config: Config, langs: list[str] | None = None, docs: list[str] |
             report.findings.append(Finding(check_id, severity, message, path, line, lang, doc,
                                            source))
 
-    # language -> (source language, source) -> translations (for `inconsistent`/`reused`)
-    translations: dict[str, dict[tuple[str, str], list[tuple[str, str, int]]]] = defaultdict(
-        lambda: defaultdict(list))
-    for doc in entries:
-        pot = catalog.load(doc.template)
-        template_ids = [(e.msgctxt, e.msgid) for e in pot if not e.obsolete]
-        per_unit: dict[str, dict[str, tuple[str, str, int, set[str]]]] = defaultdict(dict)
-        for lang in languages:
-            if lang == doc.source_language:
-                continue
-            path = config.locales / lang / f"{doc.name}.po"
-            rel = relative(config, path)
-            if not path.exists():
-                add("aligned", "catalogue missing (run `transkit extract`)", rel, None, lang,
-                    doc.name)
-                continue
-            po = catalog.load(path, allow_duplicates=True)
-            where = catalog.msgid_lines(po)
-            report.files += 1
-            _file_checks(po, lang, rel, doc.name, add, where)
-            active = [e for e in po if not e.obsolete]
-            ids = [(e.msgctxt, e.msgid) for e in active]
-            if set(ids) != set(template_ids):
-                missing = len(set(template_ids) - set(ids))
-                extra = len(set(ids) - set(template_ids))
-                add("aligned", f"{missing} unit(s) of the template missing, {extra} extra "
-                    "(run `transkit extract`)", rel, None, lang, doc.name)
-            elif po.metadata.get(TEMPLATE_HEADER) != pot.metadata.get(TEMPLATE_HEADER):
-                add("aligned", "out of date with its template (run `transkit extract`)", rel,
-                    None, lang, doc.name)
-            for entry in active:
-                if not entry.msgstr or entry.msgid_plural:
-                    continue
-                report.units += 1
-                ignored = _ignored(entry)
-                pair = Pair(entry.msgid, entry.msgstr, doc.source_language, lang,
-                            tuple(entry.flags))
-                for check_id, check in options.unit_checks:
-                    if check_id in ignored:
-                        continue
-                    for message in check(pair):
-                        add(check_id, message, rel, where[id(entry)], lang, doc.name,
-                            entry.msgid)
-                if "glossary" in options.enabled and "glossary" not in ignored:
-                    for severity, message in glossary_check(pair, options.glossary):
-                        add("glossary", message, rel, where[id(entry)], lang, doc.name,
-                            entry.msgid, options.severity["glossary"]
-                            if severity == WARNING else severity)
-                if "fuzzy" in entry.flags:
-                    continue
-                per_unit[entry.msgid][lang] = (entry.msgstr, rel, where[id(entry)], ignored)
-                translations[lang][(doc.source_language, entry.msgid)].append(
-                    (entry.msgstr, rel, where[id(entry)]))
-        _cross_checks(per_unit, doc.source_language, doc.name, add)
     _language_checks(translations, add)
     order = {c.id: i for i, c in enumerate(REGISTRY)}
     report.findings.sort(key=lambda f: (f.path, f.line or 0, order[f.check], f.message))
@@ -205,28 +254,26 @@ def run_checks(config: Config, langs: list[str] | None = None, docs: list[str] |
 Add = Callable[..., None]
 
 
-def _file_checks(po: polib.POFile, lang: str, rel: str, doc: str, add: Add,
-                 where: dict[int, int]) -> None:
-    declared = po.metadata.get("Language", "").strip()
+def _file_checks(headers: dict[str, str], records: list[Record], lang: str, rel: str,
+                 doc: str, add: Add) -> None:
+    declared = headers.get("Language", "").strip()
     if primary(declared.replace("_", "-") or "?") != primary(lang):
         add("po-header", f"Language is {declared!r}, the folder says {lang!r}", rel, 1, lang,
             doc)
     expected = plural_forms(lang)
-    if " ".join(po.metadata.get("Plural-Forms", "").split()) != " ".join(expected.split()):
+    if " ".join(headers.get("Plural-Forms", "").split()) != " ".join(expected.split()):
         add("po-header", f"Plural-Forms should be Babel's: {expected}", rel, 1, lang, doc)
-    content = po.metadata.get("Content-Type", "").lower().replace(" ", "")
+    content = headers.get("Content-Type", "").lower().replace(" ", "")
     if "charset=utf-8" not in content:
         add("po-header", "charset must be UTF-8", rel, 1, lang, doc)
     seen: dict[tuple[str | None, str], int] = {}
-    for entry in po:
-        if entry.obsolete:
-            continue
-        key = (entry.msgctxt, entry.msgid)
+    for record in records:
+        key = (record.msgctxt, record.msgid)
         if key in seen:
-            add("duplicates", f"entry also at line {seen[key]}", rel, where[id(entry)], lang,
-                doc, entry.msgid)
+            add("duplicates", f"entry also at line {seen[key]}", rel, record.line, lang, doc,
+                record.msgid)
         else:
-            seen[key] = where[id(entry)]
+            seen[key] = record.line
 
 
 def _cross_checks(per_unit: dict[str, dict[str, tuple[str, str, int, set[str]]]],
@@ -237,7 +284,7 @@ def _cross_checks(per_unit: dict[str, dict[str, tuple[str, str, int, set[str]]]]
         # The source takes part in the vote, but only translations are reported.
         texts = {source_lang: source,
                  **{lang: text for lang, (text, _, _, _) in by_lang.items()}}
-        numbers = {lang: sorted(units.numbers_in(text, lang)) for lang, text in texts.items()}
+        numbers = {lang: units.numbers_in(text, lang) for lang, text in texts.items()}
         links = {lang: sorted(units.urls(text)) for lang, text in texts.items()}
         for check_id, values in (("cross-numbers", numbers), ("cross-urls", links)):
             groups: dict[str, list[str]] = defaultdict(list)

@@ -102,21 +102,29 @@ def _word_values(lang: str) -> dict[str, int]:
             for word in forms.split("|")}
 
 
-def numbers_in(text: str, lang: str) -> list[Decimal]:
+_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=16384)
+def numbers_in(text: str, lang: str) -> tuple[Decimal, ...]:
+    """The values of the numbers written in `text` (outside placeholders and addresses)."""
+    if not _DIGIT.search(text):
+        return ()
     pattern = _NUMBER["fr"] if primary(lang) == "fr" else _NUMBER["*"]
     values = []
     for token in pattern.findall(masked(text)):
         value = number_value(token)
         if value is not None:
             values.append(value.normalize())
-    return values
+    return tuple(sorted(values))
 
 
 def numbers(pair: Pair) -> list[str]:
-    src = Counter(numbers_in(pair.source, pair.source_lang))
-    tgt = Counter(numbers_in(pair.target, pair.target_lang))
-    if src == tgt:
+    src_values = numbers_in(pair.source, pair.source_lang)
+    tgt_values = numbers_in(pair.target, pair.target_lang)
+    if src_values == tgt_values:
         return []
+    src, tgt = Counter(src_values), Counter(tgt_values)
     words = _word_values(pair.target_lang)
     spelled = Counter(Decimal(words[w]) for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*",
                                                               pair.target.lower())
@@ -136,14 +144,20 @@ def _fmt(value: Decimal) -> str:
 
 
 def urls_check(pair: Pair) -> list[str]:
-    src, tgt = Counter(urls(pair.source)), Counter(urls(pair.target))
+    src_list, tgt_list = urls(pair.source), urls(pair.target)
+    if src_list == tgt_list:
+        return []
+    src, tgt = Counter(src_list), Counter(tgt_list)
     if src == tgt:
         return []
     return [f"URLs differ: missing {sorted(src - tgt) or '-'}, extra {sorted(tgt - src) or '-'}"]
 
 
 def emails_check(pair: Pair) -> list[str]:
-    src, tgt = Counter(emails(pair.source)), Counter(emails(pair.target))
+    src_list, tgt_list = emails(pair.source), emails(pair.target)
+    if src_list == tgt_list:
+        return []
+    src, tgt = Counter(src_list), Counter(tgt_list)
     if src == tgt:
         return []
     return [f"e-mail addresses differ: missing {sorted(src - tgt) or '-'}, "
@@ -252,10 +266,12 @@ DOUBLED_OK = {"fr": {"nous", "vous"}, "en": {"that", "had"}, "es": set(), "ca": 
 
 
 def doubled_word(pair: Pair) -> list[str]:
+    doubled = _DOUBLED.findall(masked(pair.target))
+    if not doubled:
+        return []
     ok = DOUBLED_OK.get(primary(pair.target_lang), set())
     in_source = {w.lower() for w in _DOUBLED.findall(masked(pair.source))}
-    found = sorted({w for w in _DOUBLED.findall(masked(pair.target))
-                    if w.lower() not in ok and w.lower() not in in_source})
+    found = sorted({w for w in doubled if w.lower() not in ok and w.lower() not in in_source})
     return [f"doubled word '{w} {w}'" for w in found]
 
 
