@@ -37,6 +37,8 @@ lint: install
 bench: install gettext
 	$(BIN)/python benchmarks/bench_status.py
 	$(BIN)/python benchmarks/bench_segment.py
+	$(BIN)/python benchmarks/bench_checks.py
+	$(BIN)/python benchmarks/bench_tm.py
 
 clean:
 	rm -rf $(VENV) site .transkit .pytest_cache .hypothesis
