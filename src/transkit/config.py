@@ -11,6 +11,7 @@ from .errors import ConfigError, InputError
 from .languages import check_language
 
 CONFIG_NAME = "transkit.toml"
+SEVERITIES = ("error", "warning", "info")  # of check findings, highest first
 
 DEFAULT_CONFIG = """\
 # transkit project configuration
@@ -203,8 +204,6 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
 
 
 def _checks(table: dict[str, Any], path: Path) -> ChecksConfig:
-    from .checks.base import SEVERITIES
-
     disable = table.get("disable", [])
     if not isinstance(disable, list) or not all(isinstance(x, str) for x in disable):
         raise ConfigError("checks.disable must be a list of check ids", path)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-ERROR, WARNING, INFO = "error", "warning", "info"
-SEVERITIES = (ERROR, WARNING, INFO)
+from ..config import SEVERITIES as SEVERITIES
+
+ERROR, WARNING, INFO = SEVERITIES
 RANK = {ERROR: 3, WARNING: 2, INFO: 1}
 
 
