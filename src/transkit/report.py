@@ -300,8 +300,8 @@ def compute_status(config: Config, langs: list[str] | None = None, docs: list[st
         for key in _files_of(entry, config.languages, locales, bulletins):
             signatures[key] = _signature(f"{root}/{key}")
     # Compared as the full text, not a hash: exact, and no hashing module to import.
-    fingerprint = json.dumps([list(config.languages), sorted(signatures.items())],
-                             separators=(",", ":"))
+    fingerprint = " ".join(config.languages) + "\n" + "\n".join(
+        f"{key} {sig[0]} {sig[1]}" if sig else f"{key} -" for key, sig in signatures.items())
     if not want_missing:
         summary = cache.summary(fingerprint)
         if summary is not None and all(lang in summary for lang in languages):
