@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install gettext demo test lint bench clean
+.PHONY: install gettext demo pseudo-demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,15 @@ demo: install
 	$(BIN)/transkit status --by-doc
 	$(BIN)/transkit release
 	@echo "site: $(CURDIR)/site/index.html  (aligned review pages: site/aligned/)"
+
+# Pseudo-translation on a scratch copy: every unit drafted, layout and pipeline exercised.
+pseudo-demo: install
+	rm -rf .transkit/pseudo-demo && mkdir -p .transkit/pseudo-demo
+	cp -r transkit.toml bulletins glossary .transkit/pseudo-demo/
+	cd .transkit/pseudo-demo && ../../$(BIN)/transkit extract >/dev/null && \
+	  ../../$(BIN)/transkit pretranslate --mt pseudo && \
+	  ../../$(BIN)/transkit build --allow-incomplete 2>/dev/null
+	@echo "pseudo-translated site: $(CURDIR)/.transkit/pseudo-demo/site/index.html"
 
 test: install gettext
 	$(BIN)/python -m pytest

@@ -239,15 +239,25 @@ def _store(config: Config) -> Any:
 @click.option("--exact-as-fuzzy/--exact-as-translated", default=None,
               help="Mark exact matches fuzzy for review (default: tm.exact_as_fuzzy).")
 @click.option("--dry-run", is_flag=True, help="Report what would be filled; write nothing.")
+@click.option("--mt", "mt", type=click.Choice(["deepl", "pseudo"]),
+              help="Then draft what is left with machine translation (as fuzzy).")
+@click.option("--force", is_flag=True, help="Start an MT job larger than the remaining quota.")
 @click.pass_context
 @handle_errors
 def pretranslate_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...],
-                     threshold: int | None, exact_as_fuzzy: bool | None, dry_run: bool) -> None:
-    """Fill empty entries from the translation memory (exact, then fuzzy as fuzzy)."""
+                     threshold: int | None, exact_as_fuzzy: bool | None, dry_run: bool,
+                     mt: str | None, force: bool) -> None:
+    """Fill empty entries from the translation memory (exact, then fuzzy as fuzzy), then
+    optionally from machine translation (fuzzy drafts for review)."""
     from .pretranslate import count_pending, pretranslate
 
     config = _config(ctx)
     with project_lock(config):
+        provider = None
+        if mt:
+            from .pretranslate import open_provider
+
+            provider = open_provider(config, mt)
         store = _store(config)
         try:
             total = count_pending(config, list(langs) or None, list(docs) or None)
@@ -260,14 +270,64 @@ def pretranslate_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str
             else:
                 result = pretranslate(config, store, list(langs) or None, list(docs) or None,
                                       threshold, exact_as_fuzzy, dry_run, pending=total)
+            for path in result.written:
+                click.echo(f"wrote {path}")
+            verb = "would fill" if dry_run else "filled"
+            click.echo(f"TM {verb}: {result.exact} exact ({result.exact_words} words), "
+                       f"{result.fuzzy} fuzzy ({result.fuzzy_words} words); no match: "
+                       f"{result.none} ({result.none_words} words)")
+            if provider is not None:
+                _machine(config, store, provider, langs, docs, dry_run, force)
         finally:
             store.close()
+
+
+def _machine(config: Config, store: Any, provider: Any, langs: tuple[str, ...],
+             docs: tuple[str, ...], dry_run: bool, force: bool) -> None:
+    from .pretranslate import machine_translate
+
+    if sys.stderr.isatty():
+        with click.progressbar(length=1, label=f"MT ({provider.name})", file=sys.stderr) as bar:
+            def step(n: int) -> None:
+                bar.length = max(bar.length or 1, bar.pos + n)
+                bar.update(n)
+            result = machine_translate(config, store, provider, list(langs) or None,
+                                       list(docs) or None, dry_run, force, step)
+    else:
+        result = machine_translate(config, store, provider, list(langs) or None,
+                                   list(docs) or None, dry_run, force)
+    if dry_run:
+        for lang, chars in sorted(result.chars.items()):
+            click.echo(f"MT would bill {chars} characters for {lang}")
+        click.echo(f"MT: {result.cached} unit(s) served from earlier identical requests")
+        return
     for path in result.written:
         click.echo(f"wrote {path}")
-    verb = "would fill" if dry_run else "filled"
-    click.echo(f"{verb}: {result.exact} exact ({result.exact_words} words), {result.fuzzy} fuzzy "
-               f"({result.fuzzy_words} words); no match: {result.none} "
-               f"({result.none_words} words)")
+    for failure in result.failures:
+        click.echo(f"warning: {failure}", err=True)
+    click.echo(f"MT ({provider.name}): {result.units} unit(s) drafted as fuzzy, "
+               f"{result.cached} from earlier identical requests, {result.billed} characters "
+               f"billed, {len(result.failures)} failure(s)")
+
+
+@main.group("mt")
+def mt_group() -> None:
+    """Machine translation service: usage."""
+
+
+@mt_group.command("usage")
+@click.option("--provider", type=click.Choice(["deepl"]), default="deepl", show_default=True)
+@click.pass_context
+@handle_errors
+def mt_usage(ctx: click.Context, provider: str) -> None:
+    """Characters used and the account's limit."""
+    from .pretranslate import open_provider
+
+    used, limit = open_provider(_config(ctx), provider).usage()
+    if limit is None:
+        click.echo(f"{used} characters used (no limit reported)")
+    else:
+        click.echo(f"{used} of {limit} characters used ({limit - used} left)")
 
 
 @main.group()

@@ -42,6 +42,18 @@ path = ".transkit/tm.sqlite"
 threshold = 75          # lowest fuzzy match score that pre-translation uses
 exact_as_fuzzy = false  # mark exact TM matches fuzzy too, for review
 
+[mt]
+# Machine translation drafts (`transkit pretranslate --mt deepl`); the key comes from
+# the environment variable named here and is never printed or stored.
+key_env = "DEEPL_AUTH_KEY"
+languages = ["es", "en", "fr"]   # target languages that may use MT
+# server_url = ""                # or DEEPL_SERVER_URL (proxies, tests)
+[mt.formality]
+es = "prefer_more"
+fr = "prefer_more"
+[mt.variants]
+en = "EN-GB"                     # DeepL needs EN-GB or EN-US as a target
+
 [checks]
 # disable = ["length"]            # checks to skip (ids from `transkit check --list`)
 french_spacing = "either"         # before ; : ! ? » and after «: nbsp, narrow or either
@@ -89,6 +101,17 @@ class ChecksConfig:
 
 
 @dataclass(frozen=True)
+class MTConfig:
+    languages: tuple[str, ...] = ()  # target languages that may use MT (default: all)
+    key_env: str = "DEEPL_AUTH_KEY"
+    server_url: str = ""  # DEEPL_SERVER_URL overrides it
+    formality: dict[str, str] = field(default_factory=dict)  # es/fr: more, less, prefer_…
+    variants: dict[str, str] = field(default_factory=lambda: {"en": "EN-GB"})
+    timeout: float = 10.0
+    retries: int = 5
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     name: str
@@ -102,6 +125,7 @@ class Config:
     lang_switch_labels: dict[str, str] = field(default_factory=dict)
     tm: TMConfig = field(default_factory=TMConfig)
     checks: ChecksConfig = field(default_factory=ChecksConfig)
+    mt: MTConfig = field(default_factory=MTConfig)
 
     @property
     def bulletins(self) -> Path:
@@ -158,6 +182,7 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
     build = _table(data, "build", path)
     tm = _table(data, "tm", path)
     checks = _checks(_table(data, "checks", path), path)
+    mt = _table(data, "mt", path)
     tm_threshold = _typed(tm, "threshold", int, 75, path)
     if not 0 < tm_threshold <= 100:
         raise ConfigError("tm.threshold must be between 1 and 100", path)
@@ -200,7 +225,29 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
                     threshold=tm_threshold,
                     exact_as_fuzzy=_typed(tm, "exact_as_fuzzy", bool, False, path)),
         checks=checks,
+        mt=_mt(mt, languages, source, path),
     )
+
+
+def _mt(table: dict[str, Any], languages: tuple[str, ...], source: str, path: Path) -> MTConfig:
+    allowed = _languages(table.get("languages", [x for x in languages if x != source]),
+                         "mt.languages", path)
+    for key in ("formality", "variants"):
+        value = table.get(key, {})
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise ConfigError(f"[mt.{key}] maps languages to strings", path)
+    formality = dict(table.get("formality", {}))
+    for lang, value in formality.items():
+        if value not in ("default", "more", "less", "prefer_more", "prefer_less"):
+            raise ConfigError(f"mt.formality.{lang}: unknown formality {value!r}", path)
+    variants = {"en": "EN-GB", **table.get("variants", {})}
+    retries = _typed(table, "retries", int, 5, path)
+    timeout = _typed(table, "timeout", float, 10.0, path)
+    if retries < 0 or timeout <= 0:
+        raise ConfigError("mt.retries must be ≥ 0 and mt.timeout > 0", path)
+    return MTConfig(allowed, _typed(table, "key_env", str, "DEEPL_AUTH_KEY", path),
+                    _typed(table, "server_url", str, "", path), formality, variants,
+                    timeout, retries)
 
 
 def _checks(table: dict[str, Any], path: Path) -> ChecksConfig:

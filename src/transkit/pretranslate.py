@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import catalog
 from .config import Config
@@ -172,3 +173,145 @@ def count_pending(config: Config, langs: list[str] | None, docs: list[str] | Non
 
     status = compute_status(config, langs, docs, want_missing=False)
     return sum(d.untranslated for d in status.docs() if not d.source)
+
+
+# --- machine translation -------------------------------------------------------------------
+
+@dataclass
+class MTReport:
+    units: int = 0  # filled from the service
+    cached: int = 0  # filled from earlier identical requests (not sent)
+    billed: int = 0
+    failures: list[str] = field(default_factory=list)
+    remaining: int = 0  # units left when the job stopped
+    chars: dict[str, int] = field(default_factory=dict)  # per language (dry run: to bill)
+    written: list[str] = field(default_factory=list)
+
+
+def _contexts(active: list[Any]) -> dict[int, str | None]:
+    """For each entry, the other sentences of its paragraph (same reference)."""
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for entry in active:
+        for occurrence in entry.occurrences[:1]:
+            groups.setdefault(tuple(occurrence), []).append(entry)
+    contexts: dict[int, str | None] = {}
+    for members in groups.values():
+        for entry in members:
+            others = [m.msgid for m in members if m is not entry]
+            contexts[id(entry)] = " ".join(others) if others else None
+    return contexts
+
+
+def machine_translate(config: Config, store: Store, provider: Any, langs: list[str] | None,
+                      docs: list[str] | None, dry_run: bool = False, force: bool = False,
+                      progress: Callable[[int], None] | None = None) -> MTReport:
+    """Draft every still-empty entry with MT: fuzzy, `MT <provider> <date>` comment,
+    learnt by the TM as machine provenance. Each file is saved after each batch, so an
+    interrupted job keeps what it received and a re-run continues from there."""
+    from datetime import date
+
+    from . import inline
+    from .mt import MTError, QuotaError, Request
+    from .tm.store import MACHINE, SOURCE, Entry, Variant
+
+    today = date.today().isoformat()
+    report = MTReport()
+    plans: list[tuple[Path, Any, str, str, list[tuple[Any, Request]]]] = []
+    for doc in select_documents(discover(config), docs):
+        for lang in check_languages(config, langs):
+            path = config.locales / lang / f"{doc.name}.po"
+            if lang == doc.source_language or not path.exists() or not provider.allowed(lang):
+                continue
+            po = catalog.load(path)
+            active = [e for e in po if not e.obsolete]
+            contexts = _contexts(active)
+            settings = provider.settings(lang)
+            pending: list[tuple[Any, Request]] = []
+            changed = False
+            for entry in active:
+                if entry.msgstr or entry.msgid_plural or "fuzzy" in entry.flags:
+                    continue
+                cached = store.machine(entry.msgid, doc.source_language, lang, settings)
+                if cached is not None:
+                    if not dry_run:
+                        entry.msgstr = cached
+                        entry.flags.append("fuzzy")
+                        entry.tcomment = _comment(entry.tcomment, f"MT {provider.name} {today}")
+                        changed = True
+                    report.cached += 1
+                    continue
+                pending.append((entry, Request(entry.msgid, contexts.get(id(entry)))))
+                report.chars[lang] = report.chars.get(lang, 0) + len(entry.msgid)
+            if changed:
+                catalog.save(po, path)
+                report.written.append(relative(config, path))
+            if pending:
+                plans.append((path, po, doc.source_language, lang, pending))
+    if dry_run or not plans:
+        return report
+    needed = sum(report.chars.values())
+    used, limit = provider.usage()
+    if limit is not None and needed > limit - used and not force:
+        raise QuotaError(f"the job needs {needed} characters and {max(limit - used, 0)} remain "
+                         f"of the quota ({used}/{limit}); use --force to start anyway")
+    total = sum(len(p[4]) for p in plans)
+    done = 0
+    for path, po, source_lang, lang, pending in plans:
+        by_request = {id(request): entry for entry, request in pending}
+        settings = provider.settings(lang)
+        for batch in provider.batches([request for _, request in pending]):
+            try:
+                results = provider.translate(batch, source_lang, lang)
+            except QuotaError as exc:
+                report.remaining = total - done
+                raise QuotaError(f"{exc}: stopped with {report.remaining} unit(s) left; what "
+                                 "was received is saved, run again to continue") from None
+            except MTError:
+                report.remaining = total - done
+                raise
+            learnt: list[Entry] = []
+            for request, result in zip(batch, results, strict=True):
+                entry = by_request[id(request)]
+                expected = {n: kind for kind, n in inline.numbers(entry.msgid)}
+                try:
+                    inline.validate(result.text, expected)
+                except inline.PlaceholderError as exc:
+                    report.failures.append(f"{relative(config, path)}: {_excerpt(entry.msgid)}:"
+                                           f" placeholders broken by MT ({exc})")
+                    continue
+                entry.msgstr = result.text
+                entry.flags.append("fuzzy")
+                entry.tcomment = _comment(entry.tcomment, f"MT {provider.name} {today}")
+                report.units += 1
+                report.billed += result.billed
+                learnt.append(Entry([Variant(source_lang, entry.msgid, SOURCE),
+                                     Variant(lang, result.text, MACHINE, note=settings)]))
+            done += len(batch)
+            if progress:
+                progress(len(batch))
+            catalog.save(po, path)  # after every batch: a stop loses nothing received
+            store.learn(learnt)
+        rel = relative(config, path)
+        if rel not in report.written:
+            report.written.append(rel)
+    return report
+
+
+def _excerpt(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def open_provider(config: Config, name: str) -> Any:
+    from .errors import InputError
+
+    if name == "pseudo":
+        from .mt.pseudo import PseudoProvider
+
+        return PseudoProvider()
+    if name == "deepl":
+        from .mt.deepl import DeepLProvider, glossary_from_project
+
+        terms, keep = glossary_from_project(config.root)
+        return DeepLProvider(config, terms, keep)
+    raise InputError(f"unknown MT provider {name!r} (deepl, pseudo)")

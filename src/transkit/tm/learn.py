@@ -35,10 +35,10 @@ def origin_of(entry: polib.POEntry) -> str | None:
     """How far a PO entry's translation can be trusted; None when there is none."""
     if not entry.msgstr:
         return None
+    machine = any(line.startswith("MT ") for line in (entry.tcomment or "").splitlines())
     if "fuzzy" in entry.flags:
-        return FUZZY
-    if any(line.startswith("MT ") for line in (entry.tcomment or "").splitlines()):
-        return MACHINE
+        return MACHINE if machine else FUZZY
+    # A reviewer who clears the fuzzy flag of an MT draft makes it a human translation.
     return HUMAN
 
 

@@ -378,6 +378,16 @@ class SQLiteStore:
         matches.sort(key=lambda m: (-m.score, m.origin != "human", m.source))
         return matches[:limit]
 
+    def machine(self, text: str, source_lang: str, target_lang: str,
+                settings: str) -> str | None:
+        """A machine translation of `text` made with the same settings, if one is kept."""
+        row = self.db.execute(
+            "SELECT t.text FROM variants s JOIN variants t ON t.unit = s.unit AND t.lang = ? "
+            "AND t.origin = ? AND t.note = ? WHERE s.lang = ? AND s.text = ? "
+            "ORDER BY t.id DESC LIMIT 1",
+            (target_lang, MACHINE, settings, source_lang, text)).fetchone()
+        return str(row[0]) if row else None
+
     # -- reporting and export --------------------------------------------------------------
 
     def stats(self) -> list[tuple[str, str, str, int]]:
