@@ -33,7 +33,7 @@ pseudo-demo: install
 	cp -r transkit.toml bulletins glossary .transkit/pseudo-demo/
 	cd .transkit/pseudo-demo && ../../$(BIN)/transkit extract >/dev/null && \
 	  ../../$(BIN)/transkit pretranslate --mt pseudo && \
-	  ../../$(BIN)/transkit build --allow-incomplete 2>/dev/null
+	  ../../$(BIN)/transkit build --include-fuzzy --allow-incomplete
 	@echo "pseudo-translated site: $(CURDIR)/.transkit/pseudo-demo/site/index.html"
 
 test: install gettext

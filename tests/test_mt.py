@@ -201,3 +201,13 @@ def test_pseudo_translation() -> None:
     assert out.startswith("[") and out.endswith("]")
     assert PLACEHOLDER.findall(out) == PLACEHOLDER.findall(text)
     assert "à" in out and len(out) > len(text) * 1.2
+
+
+def test_pseudo_drafts_end_to_end(project: Path, fake: FakeDeepL) -> None:
+    result = mt(project, fake, "pretranslate", "--mt", "pseudo", "--lang", "fr")
+    assert result.returncode == 0 and "MT (pseudo): 4 unit(s)" in result.stdout
+    assert not fake.state.requests
+    mt(project, fake, "build", "--include-fuzzy", "--lang", "fr").check_returncode()
+    page = (project / "site/fr/2019-04-mules.html").read_text("utf-8")
+    assert '<a href="https://e.eu/">Éürõpõl</a>' in page
+    assert mt(project, fake, "release").returncode == 1  # drafts are not reviewed translations

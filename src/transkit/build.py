@@ -77,8 +77,9 @@ class _Page:
 
     def __init__(self, config: Config, doc: Document, lang: str,
                  translations: dict[tuple[str, str | None], Translation] | None,
-                 po_rel: str, report: BuildReport):
+                 po_rel: str, report: BuildReport, include_fuzzy: bool = False):
         self.config, self.doc, self.lang = config, doc, lang
+        self.include_fuzzy = include_fuzzy
         self.translations = translations
         self.po_rel = po_rel
         self.report = report
@@ -87,6 +88,8 @@ class _Page:
         if self.translations is None:
             return Translation(source, "translated", 0)
         found = self.translations.get((source, None))
+        if found is not None and found.state == "fuzzy" and self.include_fuzzy:
+            return found
         if found is None or found.state != "translated":
             where = f"{self.po_rel}:{found.line}" if found is not None else self.po_rel
             state = "fuzzy" if found is not None and found.state == "fuzzy" else "untranslated"
@@ -188,7 +191,8 @@ def _load_translations(config: Config, doc: Document, lang: str
 
 def build_site(config: Config, out: Path | None = None, langs: list[str] | None = None,
                docs: list[str] | None = None,
-               progress: Callable[[str], None] | None = None) -> BuildReport:
+               progress: Callable[[str], None] | None = None,
+               include_fuzzy: bool = False) -> BuildReport:
     """Assemble every language version and the aligned pages in memory (BuildReport.write)."""
     out = out or config.site
     report = BuildReport()
@@ -211,7 +215,7 @@ def build_site(config: Config, out: Path | None = None, langs: list[str] | None 
                 translations, rel = _load_translations(config, doc, lang)
                 maps[lang] = (translations, rel)
             if lang in languages:
-                page = _Page(config, doc, lang, translations, rel, report)
+                page = _Page(config, doc, lang, translations, rel, report, include_fuzzy)
                 report.files[out / lang / f"{name}.html"] = page.assemble()
         report.files[out / "aligned" / f"{name}.html"] = aligned_page(
             config, load_document(config, path), maps)

@@ -170,10 +170,12 @@ def segment(lang: str, file: Any, as_json: bool) -> None:
         first = False
 
 
-def _build(config: Config, out: Path | None, langs: tuple[str, ...]) -> Any:
+def _build(config: Config, out: Path | None, langs: tuple[str, ...],
+           include_fuzzy: bool = False) -> Any:
     from .build import build_site
 
-    result = build_site(config, out, list(langs) or None, progress=_progress("building"))
+    result = build_site(config, out, list(langs) or None, progress=_progress("building"),
+                        include_fuzzy=include_fuzzy)
     _done_progress()
     return result
 
@@ -184,14 +186,16 @@ def _build(config: Config, out: Path | None, langs: tuple[str, ...]) -> Any:
 @click.option("--lang", "langs", multiple=True, help="Only this language (repeatable).")
 @click.option("--allow-incomplete", is_flag=True,
               help="Build anyway: untranslated or broken units fall back to the source text.")
+@click.option("--include-fuzzy", is_flag=True,
+              help="Show fuzzy drafts (TM, MT, pseudo) as if reviewed: for previews only.")
 @click.pass_context
 @handle_errors
 def build(ctx: click.Context, out: Path | None, langs: tuple[str, ...],
-          allow_incomplete: bool) -> None:
+          allow_incomplete: bool, include_fuzzy: bool) -> None:
     """Reassemble translated pages and the aligned review pages, without the release gate."""
     config = _config(ctx)
     with project_lock(config):
-        result = _build(config, out, langs)
+        result = _build(config, out, langs, include_fuzzy)
         if not allow_incomplete and (result.problems or result.fallbacks):
             raise GateError(result.problems + result.fallbacks
                             + ["(use --allow-incomplete to build with source-text fallbacks)"])
