@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -229,10 +230,16 @@ def release(ctx: click.Context, out: Path | None) -> None:
 
 # --- translation memory ------------------------------------------------------------------
 
-def _store(config: Config) -> Any:
+@contextmanager
+def _store(config: Config) -> Iterator[Any]:
+    """The project's TM, closed however the command ends."""
     from .tm import open_store
 
-    return open_store(config)
+    store = open_store(config)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 @main.command("pretranslate")
@@ -262,8 +269,7 @@ def pretranslate_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str
             from .pretranslate import open_provider
 
             provider = open_provider(config, mt)
-        store = _store(config)
-        try:
+        with _store(config) as store:
             total = count_pending(config, list(langs) or None, list(docs) or None)
             if sys.stderr.isatty() and total:
                 with click.progressbar(length=total, label="pre-translating",
@@ -282,8 +288,6 @@ def pretranslate_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str
                        f"{result.none} ({result.none_words} words)")
             if provider is not None:
                 _machine(config, store, provider, langs, docs, dry_run, force)
-        finally:
-            store.close()
 
 
 def _machine(config: Config, store: Any, provider: Any, langs: tuple[str, ...],
@@ -357,11 +361,8 @@ def tm_lookup(ctx: click.Context, text: str, source: str, target: str, limit: in
     check_language(source)
     check_language(target)
     config = _config(ctx)
-    store = _store(config)
-    try:
+    with _store(config) as store:
         matches = store.lookup(text, source, target, threshold or config.tm.threshold, limit)
-    finally:
-        store.close()
     if as_json:
         click.echo(json.dumps([{
             "score": m.score, "source": m.source, "target": m.target, "proposal": m.proposal,
@@ -388,11 +389,8 @@ def tm_lookup(ctx: click.Context, text: str, source: str, target: str, limit: in
 def tm_stats(ctx: click.Context) -> None:
     """Entries per language pair and provenance."""
     config = _config(ctx)
-    store = _store(config)
-    try:
+    with _store(config) as store:
         rows = store.stats()
-    finally:
-        store.close()
     if not rows:
         click.echo("the translation memory is empty (run `transkit tm rebuild`)")
         return
@@ -410,11 +408,8 @@ def tm_rebuild(ctx: click.Context) -> None:
 
     config = _config(ctx)
     with project_lock(config):
-        store = _store(config)
-        try:
+        with _store(config) as store:
             result = rebuild(config, store, _progress("learning"))
-        finally:
-            store.close()
     _done_progress()
     click.echo(f"learnt {result.variants} translations from {result.files_read} file(s)")
 
@@ -433,11 +428,8 @@ def tm_import(ctx: click.Context, files: tuple[Path, ...], source_lang: str | No
 
     config = _config(ctx)
     with project_lock(config):
-        store = _store(config)
-        try:
+        with _store(config) as store:
             result = import_files(config, store, list(files), source_lang)
-        finally:
-            store.close()
     for path in result.saved:
         click.echo(f"kept {path}")
     click.echo(f"imported {result.entries} entries ({result.variants} new translations) "
@@ -457,13 +449,10 @@ def tm_export(ctx: click.Context, out: Path, langs: str | None) -> None:
 
     config = _config(ctx)
     chosen = tuple(check_language(x.strip()) for x in langs.split(",")) if langs else None
-    store = _store(config)
-    try:
+    with _store(config) as store:
         with project_lock(config):
             learn_project(config, store)
         count = export_tmx(store.entries(chosen), out, config.source_language, chosen)
-    finally:
-        store.close()
     click.echo(f"wrote {count} translation units to {out}")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 
@@ -143,25 +144,23 @@ def _fmt(value: Decimal) -> str:
     return format(value, "f")
 
 
-def urls_check(pair: Pair) -> list[str]:
-    src_list, tgt_list = urls(pair.source), urls(pair.target)
+def _same(found: Callable[[str], list[str]], what: str, pair: Pair) -> list[str]:
+    src_list, tgt_list = found(pair.source), found(pair.target)
     if src_list == tgt_list:
         return []
     src, tgt = Counter(src_list), Counter(tgt_list)
     if src == tgt:
         return []
-    return [f"URLs differ: missing {sorted(src - tgt) or '-'}, extra {sorted(tgt - src) or '-'}"]
+    return [f"{what} differ: missing {sorted(src - tgt) or '-'}, "
+            f"extra {sorted(tgt - src) or '-'}"]
+
+
+def urls_check(pair: Pair) -> list[str]:
+    return _same(urls, "URLs", pair)
 
 
 def emails_check(pair: Pair) -> list[str]:
-    src_list, tgt_list = emails(pair.source), emails(pair.target)
-    if src_list == tgt_list:
-        return []
-    src, tgt = Counter(src_list), Counter(tgt_list)
-    if src == tgt:
-        return []
-    return [f"e-mail addresses differ: missing {sorted(src - tgt) or '-'}, "
-            f"extra {sorted(tgt - src) or '-'}"]
+    return _same(emails, "e-mail addresses", pair)
 
 
 # --- punctuation and typography ------------------------------------------------------------
