@@ -19,7 +19,7 @@ from . import inline, segment
 from .config import ExtractConfig
 from .errors import InputError
 from .fsutil import decode_utf8, read_bytes
-from .languages import check_language
+from .languages import check_language, primary
 from .unit import Unit
 
 BLOCK_TAGS = frozenset(
@@ -235,7 +235,7 @@ def _declared_language(root: etree._Element, path: Path) -> str | None:
     if not value:
         return None
     try:
-        return check_language(value.split("-")[0].lower())
+        return check_language(primary(value))
     except InputError:
         raise InputError(f"<html lang={value!r}>: unknown language code", path,
                          root.sourceline) from None

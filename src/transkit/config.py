@@ -1,11 +1,14 @@
-"""transkit.toml read and validated into plain dataclasses."""
+"""transkit.toml read and validated into plain immutable records.
+
+NamedTuples rather than dataclasses: every command reads the configuration, and
+dataclasses cost several milliseconds to create at import (they exec generated code),
+a visible share of a warm `status`. Dict-valued defaults are shared and never mutated."""
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import ConfigError, InputError
 from .languages import check_language
@@ -72,47 +75,41 @@ fr = "Post en français"
 """
 
 
-@dataclass(frozen=True)
-class ExtractConfig:
+class ExtractConfig(NamedTuple):
     article_selector: str = "article"
     lang_switch_selector: str = ".lang-switch"
     max_file_bytes: int = 20 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class ReleaseConfig:
+class ReleaseConfig(NamedTuple):
     required: tuple[str, ...]
     threshold: float = 100.0
 
 
-@dataclass(frozen=True)
-class TMConfig:
+class TMConfig(NamedTuple):
     path: str = ".transkit/tm.sqlite"
     threshold: int = 75
     exact_as_fuzzy: bool = False
 
 
-@dataclass(frozen=True)
-class ChecksConfig:
+class ChecksConfig(NamedTuple):
     disable: tuple[str, ...] = ()
-    severity: dict[str, str] = field(default_factory=dict)
+    severity: dict[str, str] = {}
     french_spacing: str = "either"  # "nbsp", "narrow" or "either"
-    quotes: dict[str, str] = field(default_factory=dict)  # language -> allowed marks
+    quotes: dict[str, str] = {}  # language -> allowed marks
 
 
-@dataclass(frozen=True)
-class MTConfig:
+class MTConfig(NamedTuple):
     languages: tuple[str, ...] = ()  # target languages that may use MT (default: all)
     key_env: str = "DEEPL_AUTH_KEY"
     server_url: str = ""  # DEEPL_SERVER_URL overrides it
-    formality: dict[str, str] = field(default_factory=dict)  # es/fr: more, less, prefer_…
-    variants: dict[str, str] = field(default_factory=lambda: {"en": "EN-GB"})
+    formality: dict[str, str] = {}  # es/fr: more, less, prefer_…
+    variants: dict[str, str] = {"en": "EN-GB"}
     timeout: float = 10.0
     retries: int = 5
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     root: Path
     name: str
     source_language: str
@@ -120,12 +117,12 @@ class Config:
     bulletins_dir: str = "bulletins"
     locales_dir: str = "locales"
     site_dir: str = "site"
-    extract: ExtractConfig = field(default_factory=ExtractConfig)
-    release: ReleaseConfig = field(default_factory=lambda: ReleaseConfig(required=()))
-    lang_switch_labels: dict[str, str] = field(default_factory=dict)
-    tm: TMConfig = field(default_factory=TMConfig)
-    checks: ChecksConfig = field(default_factory=ChecksConfig)
-    mt: MTConfig = field(default_factory=MTConfig)
+    extract: ExtractConfig = ExtractConfig()
+    release: ReleaseConfig = ReleaseConfig(required=())
+    lang_switch_labels: dict[str, str] = {}
+    tm: TMConfig = TMConfig()
+    checks: ChecksConfig = ChecksConfig()
+    mt: MTConfig = MTConfig()
 
     @property
     def bulletins(self) -> Path:
