@@ -6,35 +6,39 @@ from __future__ import annotations
 import json
 import marshal
 import os
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import Config
 from .errors import InputError
 from .fsutil import atomic_write_bytes, atomic_write_text
 from .project import DocEntry, check_languages, discover, relative, select_documents
-from .stats import SOURCE_HEADER, TEMPLATE_HEADER, FileStats, scan_stats
+
+if TYPE_CHECKING:
+    from .stats import FileStats
 
 CACHE_VERSION = 3
 PARALLEL_FROM = 200  # files to parse before a second process pays off
 
 
-@dataclass
 class DocStatus:
-    doc: str
-    lang: str
-    path: str
-    source: bool
-    units: int = 0
-    words: int = 0
-    translated: int = 0
-    translated_words: int = 0
-    fuzzy: int = 0
-    fuzzy_words: int = 0
-    problem: str | None = None  # why the catalogue is out of date or missing
-    missing: list[tuple[int, str, bool]] = field(default_factory=list)
+    """One (language, document) row. A plain class: a dataclass costs milliseconds at
+    import, which a warm `status` would pay every time."""
+
+    __slots__ = ("doc", "lang", "path", "source", "units", "words", "translated",
+                 "translated_words", "fuzzy", "fuzzy_words", "problem", "missing")
+
+    def __init__(self, doc: str, lang: str, path: str, source: bool, units: int = 0,
+                 words: int = 0, translated: int = 0, translated_words: int = 0,
+                 fuzzy: int = 0, fuzzy_words: int = 0, problem: str | None = None,
+                 missing: list[tuple[int, str, bool]] | None = None):
+        self.doc, self.lang, self.path, self.source = doc, lang, path, source
+        self.units, self.words = units, words
+        self.translated, self.translated_words = translated, translated_words
+        self.fuzzy, self.fuzzy_words = fuzzy, fuzzy_words
+        self.problem = problem  # why the catalogue is out of date or missing
+        self.missing = missing if missing is not None else []
 
     @property
     def untranslated(self) -> int:
@@ -122,9 +126,9 @@ class LangStatus:
         return value
 
 
-@dataclass
 class Status:
-    languages: list[LangStatus]
+    def __init__(self, languages: list[LangStatus]):
+        self.languages = languages
 
     def docs(self) -> list[DocStatus]:
         return [d for lang in self.languages for d in lang.docs]
@@ -226,25 +230,14 @@ def _signature(path: str) -> tuple[int, int] | None:
 
 
 def _signatures(paths: list[str]) -> list[tuple[int, int] | None]:
-    """(mtime, size) of many files; two threads, as stat() releases the GIL."""
-    if len(paths) < 2000:
-        return [_signature(p) for p in paths]
-    import threading
-
-    half = len(paths) // 2
-    results: list[list[tuple[int, int] | None]] = [[], []]
-
-    def work(index: int, chunk: list[str]) -> None:
-        results[index] = [_signature(p) for p in chunk]
-
-    helper = threading.Thread(target=work, args=(1, paths[half:]))
-    helper.start()
-    work(0, paths[:half])
-    helper.join()
-    return results[0] + results[1]
+    """(mtime, size) of many files. Sequential on purpose: two threads measured slower
+    (stat() is short and the threads convoy on the GIL)."""
+    return [_signature(p) for p in paths]
 
 
 def _scan(path: str) -> list[object]:
+    from .stats import scan_stats
+
     return scan_stats(Path(path)).to_json()
 
 
@@ -252,6 +245,8 @@ def _stats_for(keys: list[str], config: Config, cache: _Cache, want_missing: boo
                signatures: dict[str, tuple[int, int] | None]) -> dict[str, FileStats]:
     """Figures per catalogue, by project-relative path (plain strings: this loop runs for
     every file on every `status`, and pathlib would cost more than the cache saves)."""
+    from .stats import FileStats
+
     result: dict[str, FileStats] = {}
     todo: list[tuple[str, str, tuple[int, int]]] = []
     root = str(config.root)
@@ -380,6 +375,8 @@ def _stale_source(bulletin: str, pot: FileStats, config: Config,
     current = _source_hash(bulletin, config, cache, signatures)
     if current is None:
         return f"{bulletin} no longer exists"
+    from .stats import SOURCE_HEADER
+
     if pot.headers.get(SOURCE_HEADER) != current:
         return f"{bulletin} changed since the last extract"
     return None
@@ -398,6 +395,8 @@ def _doc_status(entry: DocEntry, lang: str, pot: FileStats,
                          problem="catalogue missing (run `transkit extract`)",
                          missing=[(0, s, False) for _, s, _ in pot.missing])
     problem = stale
+    from .stats import TEMPLATE_HEADER
+
     if found.headers.get(TEMPLATE_HEADER) != pot.headers.get(TEMPLATE_HEADER):
         problem = "out of date with its template (run `transkit extract`)"
     return DocStatus(entry.name, lang, rel, False, found.units, found.words, found.translated,
