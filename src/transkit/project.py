@@ -6,9 +6,8 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .config import Config
 
@@ -90,8 +89,7 @@ def catalog_path(config: Config, doc: str, lang: str) -> Path:
     return config.locales / lang / f"{doc}.po"
 
 
-@dataclass
-class DocEntry:
+class DocEntry(NamedTuple):
     """A document as the locales folder knows it: its template and source language."""
 
     name: str
@@ -160,12 +158,14 @@ def load_document(config: Config, path: Path, source_lang: str | None = None) ->
     return doc
 
 
-@dataclass
 class ExtractReport:
-    documents: int = 0
-    units: int = 0
-    written: list[str] = field(default_factory=list)
-    merges: dict[str, MergeReport] = field(default_factory=dict)
+    """What `extract` did (a plain class: this module is imported by every command)."""
+
+    def __init__(self) -> None:
+        self.documents = 0
+        self.units = 0
+        self.written: list[str] = []
+        self.merges: dict[str, MergeReport] = {}
 
 
 def extract(config: Config, docs: list[str] | None = None, source_lang: str | None = None,
