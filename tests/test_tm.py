@@ -332,3 +332,50 @@ def test_parallel_pretranslation_matches_serial(demo: Path, tmp_path: Path) -> N
                                for p in root.glob("locales/*/*.po"))))
     assert results[0] == results[1]
     assert results[0][0] == 6 and results[0][1] == 3  # es, en, fr: 2 exact + 1 fuzzy each
+
+
+def test_killed_runs_leave_files_whole_and_the_tm_consistent(demo: Path) -> None:
+    """SIGKILL a pre-translation at random moments: every catalogue still parses (old or
+    new, never half-written), the TM passes SQLite's integrity check, and a rebuild
+    restores it."""
+    import signal
+    import sqlite3
+    import time as clock
+
+    from .conftest import TRANSKIT
+
+    (demo / "bulletins/2019-03-nou.html").write_text(NEW_POST, "utf-8")
+    run("extract", cwd=demo, check=True)
+    for delay in (0.05, 0.2, 0.4, 0.8):
+        process = subprocess.Popen([TRANSKIT, "pretranslate", "--mt", "pseudo"], cwd=demo,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        clock.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        for path in demo.glob("locales/*/*.po*"):
+            polib.pofile(str(path))  # raises on a damaged file
+        db = sqlite3.connect(demo / ".transkit/tm.sqlite")
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        db.close()
+    # The lock died with the killed process (fcntl lock): the next run is not blocked.
+    assert run("tm", "rebuild", cwd=demo).returncode == 0
+    assert run("pretranslate", cwd=demo).returncode == 0
+
+
+def test_two_pretranslations_at_once(demo: Path) -> None:
+    from .conftest import TRANSKIT
+
+    (demo / "bulletins/2019-03-nou.html").write_text(NEW_POST, "utf-8")
+    run("extract", cwd=demo, check=True)
+    runs = [subprocess.Popen([TRANSKIT, "pretranslate", "--mt", "pseudo"], cwd=demo,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)]
+    results = [(p.wait(), p.stderr.read() if p.stderr else "") for p in runs]
+    codes = sorted(code for code, _ in results)
+    assert codes in ([0, 0], [0, 2])  # the second either waits its turn or is refused
+    for code, err in results:
+        if code == 2:
+            assert "locked by another transkit process" in err
+    for path in demo.glob("locales/*/*.po"):
+        polib.pofile(str(path))
+    assert run("check", "--only", "placeholders", cwd=demo).returncode == 0
