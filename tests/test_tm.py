@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -134,8 +135,16 @@ def test_learning_is_incremental(demo: Path) -> None:
     assert first.variants >= 3 * 39  # 39 distinct Catalan sources, 3 languages each
     assert store.lookup("More information at www.europol.europa.eu.", "en", "ca")[0].target \
         == "Més informació a www.europol.europa.eu."
+    # Unchanged (same mtime and size) files are not even read: garbage of the same size
+    # with the old mtime would fail to parse if it were.
+    untouched = demo / "locales/es/2018-12-frau-targetes.po"
+    original, st = untouched.read_bytes(), untouched.stat()
+    untouched.write_bytes(b"#" * st.st_size)
+    os.utime(untouched, ns=(st.st_atime_ns, st.st_mtime_ns))
     second = learn_project(config, store)
     assert second.files_read == 0 and second.files_skipped == 12
+    untouched.write_bytes(original)  # same content, new mtime: hashed, not re-learnt
+    assert learn_project(config, store).files_read == 0
     po = demo / "locales/fr/2019-01-ransomware.po"
     po.write_text(po.read_text("utf-8").replace("Ne payez pas la rançon.",
                                                 "Ne payez jamais la rançon."), "utf-8")

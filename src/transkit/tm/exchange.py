@@ -74,5 +74,7 @@ def import_files(config: Config, store: Store, files: list[Path],
                     export_tmx((e.variants for e in entries), keep,
                                entries[0].variants[0].lang if entries else config.source_language)
                 report.saved.append(key)
-            store.set_file_hash(key, hashlib.sha256(keep.read_bytes()).hexdigest())
+            st = keep.stat()
+            store.set_file_hash(key, hashlib.sha256(keep.read_bytes()).hexdigest(),
+                                st.st_mtime_ns, st.st_size)
     return report

@@ -4,6 +4,7 @@ whose content hash is unchanged since it was learnt is not read again."""
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -71,8 +72,16 @@ def learn_project(config: Config, store: Store, progress: Callable[[str], None] 
 
     def learn_file(path: Path, read: Callable[[], list[Entry]]) -> None:
         key = relative(config, path)
+        st = os.stat(path)
+        state = store.file_state(key)
+        # Same mtime and size as when learnt: not even read. Otherwise the content hash
+        # decides (a touched but unchanged file is only re-stamped).
+        if not force and state is not None and state[1:] == (st.st_mtime_ns, st.st_size):
+            report.files_skipped += 1
+            return
         digest = _digest(path)
-        if not force and store.file_hash(key) == digest:
+        if not force and state is not None and state[0] == digest:
+            store.set_file_hash(key, digest, st.st_mtime_ns, st.st_size)
             report.files_skipped += 1
             return
         if progress:
@@ -81,7 +90,7 @@ def learn_project(config: Config, store: Store, progress: Callable[[str], None] 
         with store.transaction():
             store.forget_file(key)
             report.variants += store.learn(entries, key)
-            store.set_file_hash(key, digest)
+            store.set_file_hash(key, digest, st.st_mtime_ns, st.st_size)
         report.files_read += 1
 
     for doc in discover(config):

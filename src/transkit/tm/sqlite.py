@@ -49,7 +49,8 @@ CREATE TABLE IF NOT EXISTS variants(
 CREATE INDEX IF NOT EXISTS variants_text ON variants(lang, text);
 CREATE INDEX IF NOT EXISTS variants_unit ON variants(unit, lang);
 CREATE INDEX IF NOT EXISTS variants_file ON variants(file);
-CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, sha256 TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, sha256 TEXT NOT NULL,
+    mtime INTEGER, size INTEGER);
 -- Document frequency of each index term: picks the rarest terms of a query without
 -- walking FTS5 posting lists (fts5vocab counts them, which costs as much as a scan).
 -- Token keys as single characters: the token edit distance of two texts is then the
@@ -91,6 +92,10 @@ class SQLiteStore:
             self.db.execute("PRAGMA mmap_size=1073741824")
             self.db.execute("PRAGMA cache_size=-65536")
             self.db.executescript(SCHEMA)
+            columns = {row[1] for row in self.db.execute("PRAGMA table_info(files)")}
+            for column in ("mtime", "size"):
+                if column not in columns:  # a memory made before these columns existed
+                    self.db.execute(f"ALTER TABLE files ADD COLUMN {column} INTEGER")
             self.db.execute("INSERT OR IGNORE INTO meta VALUES('schema', ?)",
                             (str(SCHEMA_VERSION),))
             version = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
@@ -184,9 +189,16 @@ class SQLiteStore:
         row = self.db.execute("SELECT sha256 FROM files WHERE path=?", (file,)).fetchone()
         return str(row[0]) if row else None
 
-    def set_file_hash(self, file: str, digest: str) -> None:
-        self.db.execute("INSERT INTO files VALUES(?, ?) ON CONFLICT(path) DO UPDATE SET "
-                        "sha256=excluded.sha256", (file, digest))
+    def file_state(self, file: str) -> tuple[str, int | None, int | None] | None:
+        row = self.db.execute("SELECT sha256, mtime, size FROM files WHERE path=?",
+                              (file,)).fetchone()
+        return (str(row[0]), row[1], row[2]) if row else None
+
+    def set_file_hash(self, file: str, digest: str, mtime: int | None = None,
+                      size: int | None = None) -> None:
+        self.db.execute("INSERT INTO files VALUES(?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
+                        "sha256=excluded.sha256, mtime=excluded.mtime, size=excluded.size",
+                        (file, digest, mtime, size))
 
     def forget_file(self, file: str) -> int:
         """Drop what one file taught (its translations); shared sources stay."""

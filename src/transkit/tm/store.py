@@ -67,7 +67,12 @@ class Store(Protocol):
 
     def file_hash(self, file: str) -> str | None: ...
 
-    def set_file_hash(self, file: str, digest: str) -> None: ...
+    def file_state(self, file: str) -> tuple[str, int | None, int | None] | None:
+        """(sha256, mtime_ns, size) recorded when the file was last learnt."""
+        ...
+
+    def set_file_hash(self, file: str, digest: str, mtime: int | None = None,
+                      size: int | None = None) -> None: ...
 
     def lookup(self, text: str, source_lang: str, target_lang: str, threshold: int = 75,
                limit: int = 5, context: str | None = None,
