@@ -262,3 +262,17 @@ def test_planted_errors_are_caught_and_the_demo_is_clean(demo: Path) -> None:
         assert score.planted > 0, check
         assert score.recall >= 0.95, (check, score)
     assert false_positives(config) == {}
+
+
+def test_status_shows_the_last_full_check_until_files_change(demo: Path) -> None:
+    assert "errors" not in run("status", cwd=demo, check=True).stdout.splitlines()[0]
+    run("check", cwd=demo, check=True)
+    table = run("status", cwd=demo, check=True).stdout.splitlines()
+    assert table[0].split()[-2:] == ["errors", "warnings"]
+    assert table[1].split()[-2:] == ["0", "0"]
+    _set(demo, "en", "2019-01-ransomware", "No pagueu el rescat.", "Do not pay 500 euros.")
+    assert "errors" not in run("status", cwd=demo, check=True).stdout.splitlines()[0]
+    assert run("check", cwd=demo).returncode == 1
+    data = json.loads(run("status", "--format", "json", cwd=demo, check=True).stdout)
+    assert data["languages"]["en"]["findings"]["error"] >= 1
+    assert data["languages"]["fr"]["findings"]["error"] == 0

@@ -282,6 +282,10 @@ def check_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...],
         click.echo(f"{len(changes)} fix(es) applied", err=True)
     result = run_checks(config, list(langs) or None, list(docs) or None, list(only) or None,
                         min_severity)
+    if not (langs or docs or only) and min_severity == "info":
+        from .report import save_findings
+
+        save_findings(config, result.by_language())  # `status` shows them until files change
     if fmt == "json":
         click.echo(to_json(result))
     elif fmt == "sarif":

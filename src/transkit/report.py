@@ -129,6 +129,9 @@ class LangStatus:
 class Status:
     def __init__(self, languages: list[LangStatus]):
         self.languages = languages
+        # Findings per language from the last full `transkit check`, when no file it read
+        # has changed since (None otherwise): status shows them without re-checking.
+        self.findings: dict[str, dict[str, int]] | None = None
 
     def docs(self) -> list[DocStatus]:
         return [d for lang in self.languages for d in lang.docs]
@@ -324,7 +327,9 @@ def compute_status(config: Config, langs: list[str] | None = None, docs: list[st
     if not want_missing:
         summary = cache.summary(fingerprint)
         if summary is not None and all(lang in summary for lang in languages):
-            return _from_summary(summary, languages, {e.name for e in entries}, len(every))
+            result = _from_summary(summary, languages, {e.name for e in entries}, len(every))
+            result.findings = saved_findings(config, fingerprint)
+            return result
     keys = [key for entry in entries
             for key in _files_of(entry, languages, locales, None)]
     stats = _stats_for(keys, config, cache, want_missing, signatures)
@@ -345,7 +350,54 @@ def compute_status(config: Config, langs: list[str] | None = None, docs: list[st
                  d.translated_words, d.fuzzy, d.fuzzy_words, d.problem] for d in lang.docs]}
             for lang in status.languages}}
     cache.save()
+    status.findings = saved_findings(config, fingerprint)
     return status
+
+
+def _inputs_of_checks(config: Config, fingerprint: str) -> str:
+    """The status fingerprint plus transkit.toml and the glossary, which checks also read."""
+    extra = [config.root / "transkit.toml", *sorted((config.root / "glossary").glob("*"))]
+    return fingerprint + "\n" + "\n".join(
+        f"{p.name} {sig[0]} {sig[1]}" if (sig := _signature(str(p))) else f"{p.name} -"
+        for p in extra)
+
+
+def project_fingerprint(config: Config) -> str:
+    """What a full status depends on: every catalogue's and bulletin's (mtime, size)."""
+    locales = relative(config, config.locales)
+    bulletins = relative(config, config.bulletins)
+    keys = [key for entry in discover(config)
+            for key in _files_of(entry, config.languages, locales, bulletins)]
+    signatures = dict(zip(keys, _signatures([f"{config.root}/{k}" for k in keys]),
+                          strict=True))
+    return " ".join(config.languages) + "\n" + "\n".join(
+        f"{key} {sig[0]} {sig[1]}" if sig else f"{key} -" for key, sig in signatures.items())
+
+
+def save_findings(config: Config, counts: dict[str, dict[str, int]]) -> None:
+    """Remember a full check's counts for `status` (until a file it read changes)."""
+    path = config.state / "cache" / "check-summary.marshal"
+    try:
+        atomic_write_bytes(path, marshal.dumps({
+            "version": CACHE_VERSION,
+            "fingerprint": _inputs_of_checks(config, project_fingerprint(config)),
+            "counts": counts}))
+    except OSError:
+        pass
+
+
+def saved_findings(config: Config, fingerprint: str) -> dict[str, dict[str, int]] | None:
+    path = config.state / "cache" / "check-summary.marshal"
+    try:
+        data = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
+        return None
+    if data.get("fingerprint") != _inputs_of_checks(config, fingerprint):
+        return None
+    counts = data.get("counts")
+    return counts if isinstance(counts, dict) else None
 
 
 def _files_of(entry: DocEntry, languages: list[str] | tuple[str, ...], locales: str,
@@ -445,6 +497,9 @@ def to_json(status: Status, by_doc: bool) -> str:
                 d.doc: {**_row(d), "path": d.path, "source": d.source, "problem": d.problem}
                 for d in lang.docs
             }
+        if status.findings is not None:
+            entry["findings"] = status.findings.get(lang.lang, {"error": 0, "warning": 0,
+                                                                "info": 0})
         data["languages"][lang.lang] = entry  # type: ignore[index]
     return json.dumps(data, ensure_ascii=False, indent=2)
 
@@ -453,6 +508,9 @@ def _grid(status: Status, by_doc: bool) -> tuple[list[str], list[list[str]]]:
     head = ["language", "document", "units", "words", "translated", "fuzzy", "untranslated", "%"]
     if not by_doc:
         head.remove("document")
+    findings = status.findings if not by_doc else None
+    if findings is not None:
+        head += ["errors", "warnings"]
     rows: list[list[str]] = []
     for lang in status.languages:
         items: list[tuple[str, LangStatus | DocStatus]] = (
@@ -462,6 +520,9 @@ def _grid(status: Status, by_doc: bool) -> tuple[list[str], list[list[str]]]:
             cells = [lang.lang] + ([name] if by_doc else []) + [
                 str(item.units), str(item.words), str(item.translated), str(item.fuzzy),
                 str(item.untranslated), f"{item.percent:.1f}{flag}"]
+            if findings is not None:
+                counts = findings.get(lang.lang, {})
+                cells += [str(counts.get("error", 0)), str(counts.get("warning", 0))]
             rows.append(cells)
     return head, rows
 
