@@ -316,14 +316,7 @@ def compute_status(config: Config, langs: list[str] | None = None, docs: list[st
     bulletins = relative(config, config.bulletins)
     # Every file the figures depend on, with its (mtime, size): if none changed since the
     # last full run, its rows are the answer and no catalogue is opened.
-    root = str(config.root)
-    keys_all = [key for entry in every
-                for key in _files_of(entry, config.languages, locales, bulletins)]
-    signatures = dict(zip(keys_all, _signatures([f"{root}/{k}" for k in keys_all]),
-                          strict=True))
-    # Compared as the full text, not a hash: exact, and no hashing module to import.
-    fingerprint = " ".join(config.languages) + "\n" + "\n".join(
-        f"{key} {sig[0]} {sig[1]}" if sig else f"{key} -" for key, sig in signatures.items())
+    signatures, fingerprint = _fingerprint(config, every)
     if not want_missing:
         summary = cache.summary(fingerprint)
         if summary is not None and all(lang in summary for lang in languages):
@@ -362,16 +355,22 @@ def _inputs_of_checks(config: Config, fingerprint: str) -> str:
         for p in extra)
 
 
-def project_fingerprint(config: Config) -> str:
-    """What a full status depends on: every catalogue's and bulletin's (mtime, size)."""
+def _fingerprint(config: Config, every: list[DocEntry]
+                 ) -> tuple[dict[str, tuple[int, int] | None], str]:
+    """(mtime, size) of every catalogue and bulletin a full status depends on, and all of
+    them as one text: compared whole, not hashed (exact, and nothing to import)."""
     locales = relative(config, config.locales)
     bulletins = relative(config, config.bulletins)
-    keys = [key for entry in discover(config)
+    keys = [key for entry in every
             for key in _files_of(entry, config.languages, locales, bulletins)]
     signatures = dict(zip(keys, _signatures([f"{config.root}/{k}" for k in keys]),
                           strict=True))
-    return " ".join(config.languages) + "\n" + "\n".join(
+    return signatures, " ".join(config.languages) + "\n" + "\n".join(
         f"{key} {sig[0]} {sig[1]}" if sig else f"{key} -" for key, sig in signatures.items())
+
+
+def project_fingerprint(config: Config) -> str:
+    return _fingerprint(config, discover(config))[1]
 
 
 def save_findings(config: Config, counts: dict[str, dict[str, int]]) -> None:
