@@ -171,8 +171,10 @@ def test_faults_are_clear_and_damage_nothing(project: Path, fake: FakeDeepL, mod
     assert snapshot(project) == before
 
 
-def test_rate_limit_is_retried(project: Path, fake: FakeDeepL) -> None:
-    fake.state.mode, fake.state.fail_times = "429", 1
+@pytest.mark.parametrize("mode", ["429", "500"])
+def test_rate_limit_and_server_errors_are_retried(project: Path, fake: FakeDeepL,
+                                                  mode: str) -> None:
+    fake.state.mode, fake.state.fail_times = mode, 1
     result = mt(project, fake, "pretranslate", "--mt", "deepl", "--lang", "fr")
     assert result.returncode == 0, result.stderr
     assert all(e.msgstr for e in entries(project, "fr").values())
