@@ -26,6 +26,7 @@ from .project import (
     load_document,
     relative,
 )
+from .unit import excerpt
 
 
 @dataclass
@@ -93,7 +94,7 @@ class _Page:
         if found is None or found.state != "translated":
             where = f"{self.po_rel}:{found.line}" if found is not None else self.po_rel
             state = "fuzzy" if found is not None and found.state == "fuzzy" else "untranslated"
-            self.report.fallbacks.append(f"{where}: {state}: {_excerpt(source)}")
+            self.report.fallbacks.append(f"{where}: {state}: {excerpt(source)}")
             return None
         return found
 
@@ -173,11 +174,6 @@ class _Page:
                                             hreflang=lang, lang=lang)
                     link.text = label(self.config, lang)
                     li.tail = "\n"
-
-
-def _excerpt(text: str, width: int = 70) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _load_translations(config: Config, doc: Document, lang: str

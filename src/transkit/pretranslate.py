@@ -21,6 +21,7 @@ from .project import check_languages, discover, relative, select_documents
 from .tm.learn import learn_project, neighbour_context
 from .tm.sqlite import SQLiteStore
 from .tm.store import Store
+from .unit import excerpt
 
 
 @dataclass
@@ -276,7 +277,7 @@ def machine_translate(config: Config, store: Store, provider: Any, langs: list[s
                 try:
                     inline.validate(result.text, expected)
                 except inline.PlaceholderError as exc:
-                    report.failures.append(f"{relative(config, path)}: {_excerpt(entry.msgid)}:"
+                    report.failures.append(f"{relative(config, path)}: {excerpt(entry.msgid, 60)}:"
                                            f" placeholders broken by MT ({exc})")
                     continue
                 entry.msgstr = result.text
@@ -295,11 +296,6 @@ def machine_translate(config: Config, store: Store, provider: Any, langs: list[s
         if rel not in report.written:
             report.written.append(rel)
     return report
-
-
-def _excerpt(text: str, width: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def open_provider(config: Config, name: str) -> Any:

@@ -547,6 +547,8 @@ def to_markdown(status: Status, by_doc: bool) -> str:
 
 def missing_lines(status: Status, width: int = 70) -> list[str]:
     """`locales/<lang>/<doc>.po:<line>: <excerpt>` for every untranslated or fuzzy unit."""
+    from .unit import excerpt  # not at the top: the warm path imports nothing it can avoid
+
     lines: list[str] = []
     for doc in status.docs():
         if doc.source:
@@ -554,9 +556,6 @@ def missing_lines(status: Status, width: int = 70) -> list[str]:
         if doc.problem:
             lines.append(f"{doc.path}: {doc.problem}")
         for line, source, fuzzy in doc.missing:
-            excerpt = " ".join(source.split())
-            if len(excerpt) > width:
-                excerpt = excerpt[: width - 1] + "…"
             where = f"{doc.path}:{line}" if line else doc.path
-            lines.append(f"{where}: {'[fuzzy] ' if fuzzy else ''}{excerpt}")
+            lines.append(f"{where}: {'[fuzzy] ' if fuzzy else ''}{excerpt(source, width)}")
     return lines

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import regex
 from choppa import SrxDocument, SrxTextIterator
-from choppa.structures import LanguageRule, Rule
+from choppa.structures import LanguageMap, LanguageRule, Rule
 
 from .errors import InputError
 from .inline import PLACEHOLDER
@@ -99,7 +99,7 @@ class Segmenter:
                 self._own_rules[code] = language_rule
                 # Our maps go first: with cascading SRX the first matching rule wins.
                 self.document.language_map_list.insert(
-                    0, _language_map(rf"{code}(_.*)?", language_rule)
+                    0, LanguageMap(rf"{code}(_.*)?", language_rule)
                 )
                 self.document.language_rule_cache.clear()
                 self.document.rule_manager_cache.clear()
@@ -158,12 +158,6 @@ class Segmenter:
                 pieces.append(piece)
             start = cut
         return pieces
-
-
-def _language_map(pattern: str, rule: LanguageRule):  # type: ignore[no-untyped-def]
-    from choppa.structures import LanguageMap
-
-    return LanguageMap(pattern, rule)
 
 
 def _mask(text: str) -> tuple[str, list[int]]:

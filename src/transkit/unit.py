@@ -9,6 +9,12 @@ from dataclasses import dataclass, field
 PLACEHOLDER = re.compile(r"<(/?)([gx])(\d+)(/?)>")
 
 
+def excerpt(text: str, width: int = 70) -> str:
+    """A unit's text on one line, cut to `width` characters for messages."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def plain_text(text: str) -> str:
     """The text of a unit without its placeholders."""
     return PLACEHOLDER.sub("", text)

@@ -329,7 +329,4 @@ def _language_checks(
                                 "source(s)", rel, line, lang, None, key[1])
 
 
-def list_checks() -> list[Check]:
-    return list(REGISTRY)
-
 

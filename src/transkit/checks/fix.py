@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .. import catalog
 from ..config import Config
@@ -19,15 +20,20 @@ _PROTECTED = re.compile(f"{PLACEHOLDER.pattern}|{URL.pattern}|{EMAIL.pattern}|\\
 _ADDRESSES = re.compile(f"{URL.pattern}|{EMAIL.pattern}|\\d:\\d", re.IGNORECASE)
 
 
-def _outside_protected(text: str, edit: re.Pattern[str], replace: str) -> str:
-    """Apply `edit` only to the stretches between placeholders, URLs, e-mails and times."""
+def _outside(text: str, protected: re.Pattern[str], edit: Callable[[str], str]) -> str:
+    """Apply `edit` only to the stretches of `text` between `protected` matches."""
     out, pos = [], 0
-    for match in _PROTECTED.finditer(text):
-        out.append(edit.sub(replace, text[pos:match.start()]))
+    for match in protected.finditer(text):
+        out.append(edit(text[pos:match.start()]))
         out.append(match.group(0))
         pos = match.end()
-    out.append(edit.sub(replace, text[pos:]))
+    out.append(edit(text[pos:]))
     return "".join(out)
+
+
+def _outside_protected(text: str, edit: re.Pattern[str], replace: str) -> str:
+    """Apply `edit` only between placeholders, URLs, e-mails and times."""
+    return _outside(text, _PROTECTED, lambda chunk: edit.sub(replace, chunk))
 
 
 def fix_text(source: str, target: str, lang: str, policy: str) -> str:
@@ -50,14 +56,8 @@ def fix_text(source: str, target: str, lang: str, policy: str) -> str:
             found = match.group(0)
             return found if found in keep else space
 
-        out, pos = [], 0
-        for protected in _ADDRESSES.finditer(fixed):
-            chunk = fixed[pos:protected.start()]
-            out.append(after.sub(spaced, before.sub(spaced, chunk)))
-            out.append(protected.group(0))
-            pos = protected.end()
-        out.append(after.sub(spaced, before.sub(spaced, fixed[pos:])))
-        fixed = "".join(out)
+        fixed = _outside(fixed, _ADDRESSES,
+                         lambda chunk: after.sub(spaced, before.sub(spaced, chunk)))
     return fixed
 
 
