@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install gettext demo pseudo-demo test lint bench clean
+.PHONY: install gettext postgresql demo pseudo-demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,14 @@ gettext:
 	@command -v msgfmt >/dev/null 2>&1 && command -v msgmerge >/dev/null 2>&1 || \
 	  { echo "installing gettext (Debian package)"; \
 	    $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gettext >/dev/null; }
+
+# PostgreSQL server binaries: the tests start a throwaway cluster of their own (initdb in a
+# temporary folder, Unix socket + loopback port) and stop it when they end.
+postgresql:
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  { echo "installing postgresql (Debian package)"; \
+	    $(SUDO) apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 
 demo: install
 	$(BIN)/transkit extract
@@ -36,14 +44,14 @@ pseudo-demo: install
 	  ../../$(BIN)/transkit build --include-fuzzy --allow-incomplete
 	@echo "pseudo-translated site: $(CURDIR)/.transkit/pseudo-demo/site/index.html"
 
-test: install gettext
+test: install gettext postgresql
 	$(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy src
 
-bench: install gettext
+bench: install gettext postgresql
 	$(BIN)/python benchmarks/bench_status.py
 	$(BIN)/python benchmarks/bench_segment.py
 	$(BIN)/python benchmarks/bench_checks.py

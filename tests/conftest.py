@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -80,3 +83,46 @@ def gettext_tool(name: str) -> str:
     if path is None:  # CI installs gettext (make test); a missing tool is a failure, not a skip
         raise AssertionError(f"{name} not found: install the Debian package gettext")
     return path
+
+
+# --- PostgreSQL: a throwaway cluster for the whole session -------------------------------
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[object]:
+    """Started once, stopped at the end. Without PostgreSQL installed the PostgreSQL tests
+    are skipped on a developer's machine; under CI (`CI` set) that is a failure, and
+    `make test` installs the Debian package first."""
+    from .pgcluster import Cluster, find_binary
+
+    if not find_binary("initdb"):
+        message = "PostgreSQL server not installed (Debian package postgresql; make test)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    cluster = Cluster()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: object) -> str:
+    """A new empty database on the session's cluster (Unix socket URL)."""
+    return pg_cluster.create_database(f"tk{os.getpid()}_{next(_databases)}")  # type: ignore[attr-defined]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def tm_backend(request: pytest.FixtureRequest, tmp_path: Path,
+               monkeypatch: pytest.MonkeyPatch) -> str:
+    """The TM locator for both backends; for PostgreSQL, TRANSKIT_TM_URL points every
+    transkit command the test runs (and open_store) at a fresh database."""
+    if request.param == "sqlite":
+        monkeypatch.delenv("TRANSKIT_TM_URL", raising=False)
+        return str(tmp_path / "tm.sqlite")
+    url = request.getfixturevalue("pg_url")
+    monkeypatch.setenv("TRANSKIT_TM_URL", url)
+    return str(url)

@@ -34,6 +34,13 @@ def handle_errors(func: F) -> F:
         except TranskitError as exc:
             click.echo(f"{exc}" if exc.path else f"transkit: error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except Exception as exc:
+            if not type(exc).__module__.startswith("psycopg"):
+                raise
+            # The server went away or refused mid-command (the URL is not in the message).
+            reason = " ".join(str(exc).split()) or type(exc).__name__
+            click.echo(f"transkit: error: translation memory server: {reason}", err=True)
+            sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
 

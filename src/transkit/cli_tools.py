@@ -128,7 +128,7 @@ def mt_usage(ctx: click.Context, provider: str) -> None:
 
 @click.group("tm")
 def tm() -> None:
-    """Translation memory: lookup, import, export, stats, rebuild."""
+    """Translation memory: lookup, import, export, stats, rebuild, migrate."""
 
 
 @tm.command("lookup")
@@ -242,6 +242,46 @@ def tm_export(ctx: click.Context, out: Path, langs: str | None) -> None:
             learn_project(config, store)
         count = export_tmx(store.entries(chosen), out, config.source_language, chosen)
     click.echo(f"wrote {count} translation units to {out}")
+
+
+@tm.command("migrate")
+@click.option("--to", "dest", required=True, metavar="URL|PATH",
+              help="Destination: a postgresql:// URL or an SQLite file.")
+@click.option("--from", "source", metavar="URL|PATH",
+              help="Memory to copy (default: the project's, from tm.url or tm.path).")
+@click.option("--batch", type=click.IntRange(1, 100000), default=1000, show_default=True,
+              help="Units per transaction.")
+@click.pass_context
+@handle_errors
+def tm_migrate(ctx: click.Context, dest: str, source: str | None, batch: int) -> None:
+    """Copy the memory to another backend, batch by batch; an interrupted copy resumes,
+    and a later run copies only what was added since. Then set `[tm] url` (or
+    TRANSKIT_TM_URL) to use the destination."""
+    from .tm import open_locator, tm_locator
+    from .tm.migrate import migrate
+    from .tm.postgres import redact
+
+    config = _config(ctx)
+    origin = source or tm_locator(config)
+    if origin == dest:
+        raise click.UsageError("--to names the memory being copied")
+    show = _progress("copied units:")
+    with project_lock(config):
+        src = open_locator(origin)
+        try:
+            target = open_locator(dest)
+            try:
+                result = migrate(src, target, batch,
+                                 (lambda n: show(f"{n:,}")) if show else None)
+            finally:
+                target.close()
+        finally:
+            src.close()
+    _done_progress()
+    if result.resumed_after:
+        click.echo(f"resumed after unit {result.resumed_after}")
+    click.echo(f"copied {result.units} unit(s) ({result.variants} new variant(s)) and "
+               f"{result.files} file record(s) to {redact(dest)}")
 
 
 # --- checks ------------------------------------------------------------------------------

@@ -42,6 +42,8 @@ threshold = 100
 [tm]
 # The translation memory (derived data: `transkit tm rebuild` recreates it).
 path = ".transkit/tm.sqlite"
+# url = "postgresql://tm.example.org/bulletin"  # a team's shared memory (or TRANSKIT_TM_URL);
+#                                               # credentials: libpq env vars or ~/.pgpass
 threshold = 75          # lowest fuzzy match score that pre-translation uses
 exact_as_fuzzy = false  # mark exact TM matches fuzzy too, for review
 
@@ -88,6 +90,7 @@ class ReleaseConfig(NamedTuple):
 
 class TMConfig(NamedTuple):
     path: str = ".transkit/tm.sqlite"
+    url: str = ""  # postgresql://… for a shared server (TRANSKIT_TM_URL overrides it)
     threshold: int = 75
     exact_as_fuzzy: bool = False
 
@@ -219,11 +222,19 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
         release=ReleaseConfig(required=required, threshold=threshold),
         lang_switch_labels={k: v for k, v in labels.items() if v},
         tm=TMConfig(path=_typed(tm, "path", str, ".transkit/tm.sqlite", path),
+                    url=_tm_url(_typed(tm, "url", str, "", path), path),
                     threshold=tm_threshold,
                     exact_as_fuzzy=_typed(tm, "exact_as_fuzzy", bool, False, path)),
         checks=checks,
         mt=_mt(mt, languages, source, path),
     )
+
+
+def _tm_url(url: str, path: Path) -> str:
+    if url and not url.lower().startswith(("postgresql://", "postgres://")):
+        raise ConfigError("tm.url must be a postgresql:// URL (or leave it out for the "
+                          "embedded SQLite memory at tm.path)", path)
+    return url
 
 
 def _mt(table: dict[str, Any], languages: tuple[str, ...], source: str, path: Path) -> MTConfig:

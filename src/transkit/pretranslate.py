@@ -19,7 +19,6 @@ from .errors import InputError
 from .fsutil import atomic_write_text
 from .project import check_languages, discover, relative, select_documents
 from .tm.learn import learn_project, neighbour_context
-from .tm.sqlite import SQLiteStore
 from .tm.store import Store
 from .unit import excerpt
 
@@ -58,7 +57,7 @@ class _Done:
     looked_up: int
 
 
-_WORKER_STORE: dict[str, SQLiteStore] = {}
+_WORKER_STORE: dict[str, Store] = {}
 _PRELOADED: set[tuple[str, str]] = set()
 
 
@@ -69,7 +68,9 @@ def _fill(job: _Job, store: Store | None = None) -> _Done:
     if store is None:
         worker = _WORKER_STORE.get(job.tm)
         if worker is None:
-            worker = _WORKER_STORE.setdefault(job.tm, SQLiteStore(job.tm))
+            from .tm import open_locator
+
+            worker = _WORKER_STORE.setdefault(job.tm, open_locator(job.tm))
         if (job.tm, job.source_lang) not in _PRELOADED:
             worker.preload(job.source_lang)  # a worker serves many catalogues
             _PRELOADED.add((job.tm, job.source_lang))
@@ -125,7 +126,7 @@ def pretranslate(config: Config, store: Store, langs: list[str] | None = None,
     languages = check_languages(config, langs)
     entries = select_documents(discover(config), docs)
     learn_project(config, store)
-    tm_path = str(config.root / config.tm.path)
+    tm_path = store.locator
     jobs = [_Job(str(config.locales / lang / f"{doc.name}.po"), doc.source_language, lang,
                  tm_path, threshold, as_fuzzy)
             for doc in entries for lang in languages

@@ -6,30 +6,26 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from itertools import combinations
 from pathlib import Path
 
-from rapidfuzz.distance import Levenshtein
-
 from ..errors import InputError
-from .match import Token, adapt, index_terms, score, tokenize
+from .base import IndexedStore, Target
+from .match import index_terms, tokenize
 from .store import (
     FUZZY,
     MACHINE,
     MATCHABLE_SIDES,
     SOURCE,
-    TRUSTED,
     Entry,
-    Match,
     Variant,
 )
 
 SCHEMA_VERSION = 2
 MAX_GROUPS = 64  # term combinations one FTS query may hold
-EXTRA_TERMS = 2  # terms read beyond the edit budget: a candidate must have this many
 _LANG = re.compile(r"^[a-z]{2,3}$")
 
 SCHEMA = """
@@ -75,12 +71,12 @@ def _fts(lang: str) -> str:
     return f"fts_{lang}"
 
 
-class SQLiteStore:
+class SQLiteStore(IndexedStore):
     """TM in one SQLite file. Writes happen in transactions; readers never block writers
     (WAL), and a crash mid-import leaves the previous state."""
 
     def __init__(self, path: Path | str):
-        self.path = str(path)
+        self.path = self.locator = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -181,6 +177,7 @@ class SQLiteStore:
             self.db.execute("DELETE FROM files")
             self.db.execute("DELETE FROM terms")
             self.db.execute("DELETE FROM symbols")
+            self.db.execute("DELETE FROM meta WHERE key != 'schema'")
             self._symbols = None
 
     # -- learning ------------------------------------------------------------------------
@@ -248,7 +245,7 @@ class SQLiteStore:
                         "INSERT OR IGNORE INTO variants(unit, lang, text, origin, doc, file, date,"
                         " context, note, ntok, keys) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
                         (unit, variant.lang, variant.text, variant.origin, variant.doc,
-                         file if variant.origin != SOURCE else (file or None),
+                         variant.file or file,
                          variant.date or today, variant.context, variant.note, ntok, code))
                     if cursor.rowcount and variant.origin in MATCHABLE_SIDES and terms:
                         self.db.execute(
@@ -264,8 +261,7 @@ class SQLiteStore:
 
     # -- matching ------------------------------------------------------------------------
 
-    def _targets(self, unit: int, lang: str, origins: tuple[str, ...]
-                 ) -> list[tuple[str, str, str | None, str | None, str | None]]:
+    def _targets(self, unit: int, lang: str, origins: tuple[str, ...]) -> list[Target]:
         marks = ",".join("?" * len(origins))
         rows = self.db.execute(
             f"SELECT text, origin, doc, date, context FROM variants WHERE unit=? AND lang=? "
@@ -279,41 +275,19 @@ class SQLiteStore:
         self._codes[lang] = {int(i): str(k) for i, k in self.db.execute(
             "SELECT id, keys FROM variants WHERE lang=? AND keys != ''", (lang,))}
 
-    def candidates(self, text: str, lang: str, threshold: int) -> list[tuple[int, str]]:
-        """(variant id, token code) of TM texts in `lang` that may score ≥ threshold.
+    def _has_index(self, lang: str) -> bool:
+        return lang in self._fts_known
 
-        Count filtering on the rarest terms: a text that can reach the threshold
-        lacks at most d = (1 − T)·n of the query's distinct terms, so among the
-        query's d + 2 rarest terms it has at least 2 (minus the terms the TM has
-        never seen). Only those terms' posting lists are read, and a length filter
-        drops texts too short or too long to reach the threshold.
-        """
-        if lang not in self._fts_known:
-            return []
-        all_terms, n = index_terms(text)
-        terms = sorted(set(all_terms))
-        if not terms:
-            return []
-        ratio = max(threshold, 1) / 100
-        # Query tokens an alignment leaves unmatched (deleted or substituted) number at
-        # most (1 − T)·n: if the text is no longer than the query, all edits are bounded
-        # so; if it is longer, L − n of its edits are insertions and the rest are at most
-        # (1 − T)·L − (L − n) < (1 − T)·n.
-        allowed = int((1 - ratio) * n + 1e-9)
-        name = _fts(lang)
+    def _frequencies(self, lang: str, terms: list[str]) -> dict[str, int]:
         marks = ",".join("?" * len(terms))
-        df = dict(self.db.execute(
+        return dict(self.db.execute(
             f"SELECT term, df FROM terms WHERE lang=? AND term IN ({marks}) AND df > 0",
             (lang, *terms)).fetchall())
-        present = sorted((t for t in terms if t in df), key=lambda t: (df[t], t))
-        unseen = len(terms) - len(present)
-        budget = allowed - unseen  # edits left for terms the TM knows
-        if budget < 0 or not present:
-            return []
-        chosen = present[: budget + EXTRA_TERMS]
-        need = max(1, len(chosen) - budget)
-        low, high = int(n * ratio), int(n / ratio) + 1
-        quoted = ['"' + t.replace('"', '""') + '"' for t in chosen]
+
+    def _with_terms(self, lang: str, terms: list[str], need: int, low: int, high: int
+                    ) -> list[tuple[int, str]]:
+        name = _fts(lang)
+        quoted = ['"' + t.replace('"', '""') + '"' for t in terms]
         groups = list(combinations(quoted, need))
         if len(groups) <= MAX_GROUPS:
             # "At least `need` of these terms" as an OR of ANDs: FTS5 intersects the
@@ -339,56 +313,19 @@ class SQLiteStore:
                 (low, high))]
         return found
 
-    def lookup(self, text: str, source_lang: str, target_lang: str, threshold: int = 75,
-               limit: int = 5, context: str | None = None,
-               origins: tuple[str, ...] = TRUSTED) -> list[Match]:
-        matches: list[Match] = []
-        seen: set[tuple[str, str]] = set()
-        exact_units = [int(r[0]) for r in self.db.execute(
-            "SELECT DISTINCT unit FROM variants WHERE lang=? AND text=? AND origin IN (?,?,?)",
-            (source_lang, text, *MATCHABLE_SIDES))]
-        for unit in exact_units:
-            for target, origin, doc, when, ctx in self._targets(unit, target_lang, origins):
-                if (text, target) in seen:
-                    continue
-                seen.add((text, target))
-                exact = 101 if context is not None and ctx == context else 100
-                matches.append(Match(exact, text, target, target, origin, doc, when,
-                                     ["in context" if exact == 101 else "identical"]))
-        query_tokens: list[Token] = tokenize(text)
-        query_keys = [t.key for t in query_tokens]
-        # Integer edit budget, checked in C on the stored token codes before any
-        # tokenizing or explaining: raw ≥ T  ⇔  distance ≤ (1 − T)·longer token count.
-        share = 1 - threshold / 100
-        query_code = self._encode(query_keys, learn=False)
-        scored = []
-        for variant_id, code in self.candidates(text, source_lang, threshold):
-            budget = int(share * max(len(query_code), len(code)) + 1e-9)
-            if Levenshtein.distance(query_code, code, score_cutoff=budget) > budget:
-                continue
-            row = self.db.execute("SELECT unit, text FROM variants WHERE id=?",
-                                  (variant_id,)).fetchone()
-            unit, candidate = int(row[0]), str(row[1])
-            if candidate == text or unit in exact_units:
-                continue
-            candidate_tokens = tokenize(candidate)
-            result = score(text, candidate, source_lang, query_tokens, candidate_tokens)
-            if result.score >= threshold:
-                scored.append((result.score, unit, candidate, result))
-        scored.sort(key=lambda item: (-item[0], item[2]))
-        for value, unit, candidate, result in scored:
-            if len(matches) >= limit * 3:
-                break
-            for target, origin, doc, when, _ in self._targets(unit, target_lang, origins)[:1]:
-                if (candidate, target) in seen:
-                    continue
-                seen.add((candidate, target))
-                proposal, notes = adapt(target, result, target_lang) if result.numbers else (
-                    target, [])
-                matches.append(Match(value, candidate, target, proposal, origin, doc, when,
-                                     result.explanation, result.penalties, notes))
-        matches.sort(key=lambda m: (-m.score, m.origin != "human", m.source))
-        return matches[:limit]
+    def _exact_units(self, lang: str, text: str) -> list[int]:
+        return [int(r[0]) for r in self.db.execute(
+            "SELECT DISTINCT unit FROM variants WHERE lang=? AND text=? AND origin IN (?,?,?) "
+            "ORDER BY unit", (lang, text, *MATCHABLE_SIDES))]
+
+    def _rows(self, ids: Sequence[int]) -> dict[int, tuple[int, str]]:
+        found: dict[int, tuple[int, str]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ",".join(map(str, ids[start:start + 500]))
+            for i, unit, text in self.db.execute(
+                    f"SELECT id, unit, text FROM variants WHERE id IN ({chunk})"):
+                found[int(i)] = (int(unit), str(text))
+        return found
 
     def machine(self, text: str, source_lang: str, target_lang: str,
                 settings: str) -> str | None:
@@ -426,3 +363,26 @@ class SQLiteStore:
                 group.append(Variant(row[1], row[2], row[3], row[4], row[5], row[6], row[7]))
         if group:
             yield group
+
+    # -- copying -------------------------------------------------------------------------
+
+    def units_after(self, after: int, limit: int) -> list[tuple[int, list[Variant]]]:
+        units: dict[int, list[Variant]] = {}
+        for row in self.db.execute(
+                "SELECT unit, lang, text, origin, doc, date, context, note, file FROM variants "
+                "WHERE unit IN (SELECT id FROM units WHERE id > ? ORDER BY id LIMIT ?) "
+                "ORDER BY unit, id", (after, limit)):
+            units.setdefault(int(row[0]), []).append(Variant(*row[1:]))
+        return list(units.items())
+
+    def file_states(self) -> list[tuple[str, str, int | None, int | None]]:
+        return [(str(p), str(h), m, z) for p, h, m, z in
+                self.db.execute("SELECT path, sha256, mtime, size FROM files ORDER BY path")]
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT INTO meta VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET "
+                        "value=excluded.value", (key, value))

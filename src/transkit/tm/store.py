@@ -28,6 +28,7 @@ class Variant:
     date: str | None = None
     context: str | None = None  # hash of the neighbouring units where it was learnt
     note: str | None = None
+    file: str | None = None  # the file that taught it (set when copying a memory)
 
 
 @dataclass
@@ -59,6 +60,8 @@ class Match:
 
 
 class Store(Protocol):
+    locator: str  # the path or URL it was opened from (for worker processes)
+
     def transaction(self) -> AbstractContextManager[None]: ...
 
     def learn(self, entries: Iterable[Entry], file: str | None = None) -> int: ...
@@ -84,6 +87,19 @@ class Store(Protocol):
     def stats(self) -> list[tuple[str, str, str, int]]: ...
 
     def entries(self, langs: tuple[str, ...] | None = None) -> Iterator[list[Variant]]: ...
+
+    def units_after(self, after: int, limit: int) -> list[tuple[int, list[Variant]]]:
+        """Whole units (every variant, every provenance, with its file) with an id
+        greater than `after`, by id: what `tm migrate` copies, batch by batch."""
+        ...
+
+    def file_states(self) -> list[tuple[str, str, int | None, int | None]]: ...
+
+    def get_meta(self, key: str) -> str | None: ...
+
+    def set_meta(self, key: str, value: str) -> None: ...
+
+    def preload(self, lang: str) -> None: ...
 
     def clear(self) -> None: ...
 
