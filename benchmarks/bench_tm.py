@@ -5,6 +5,13 @@ Toolkit's pot2po --tm (time-boxed), plus recall against a brute-force scan.
 
 Usage: benchmarks/bench_tm.py [--sizes 100000,1000000] [--queries 10000]
                               [--runs 3] [--timebox 120] [--keep DIR]
+       benchmarks/bench_tm.py --backend postgresql [--sizes 1000000] [--pg-url URL]
+
+With --backend postgresql: the same TM imported into SQLite and into PostgreSQL (import
+rate), the same queries looked up on both (lookups per second, p50/p95 latency, one
+client, then 8 concurrent client processes), and the answers compared. Without
+--pg-url a throwaway cluster is started (tests/pgcluster.py) with shared_buffers=1GB
+and durable settings (fsync on), and removed afterwards.
 
 The synthetic language has a Zipfian vocabulary of 20,000 words; half of the
 queries are TM sentences with 1–3 token edits (replace, insert, delete), half
@@ -56,10 +63,12 @@ def translate(text: str) -> str:
     return "FR " + text
 
 
-def build_tm(path: Path, size: int, seed: int = 1) -> list[str]:
+def build_tm(path: Path | str, size: int, seed: int = 1) -> list[str]:
     """A TM of `size` units ca→fr; returns a sample of its sources for near neighbours."""
+    from transkit.tm import open_locator
+
     rng = random.Random(seed)
-    store = SQLiteStore(path)
+    store = open_locator(str(path))
     sample: list[str] = []
     batch: list[Entry] = []
     start = time.perf_counter()
@@ -75,8 +84,8 @@ def build_tm(path: Path, size: int, seed: int = 1) -> list[str]:
     store.learn(batch, "bench")
     store.close()
     elapsed = time.perf_counter() - start
-    print(f"  built TM of {size:,} units in {elapsed:.1f} s ({size / elapsed:,.0f} units/s)",
-          flush=True)
+    print(f"  built TM of {size:,} units in {elapsed:.1f} s ({size / elapsed:,.0f} units/s)"
+          f" [{type(store).__name__}]", flush=True)
     return sample
 
 
@@ -222,6 +231,105 @@ def recall(tm: Path, queries: list[str], sample: int, threshold: int = 75) -> tu
     return (found / expected if expected else 1.0), expected
 
 
+LOOKUP_CLIENT = r"""
+import json, sys, time
+from transkit.tm import open_locator
+locator, path, first, step = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+queries = json.load(open(path))[first::step]
+store = open_locator(locator)
+store.preload("ca")
+lat, found = [], 0
+start = time.perf_counter()
+for q in queries:
+    t = time.perf_counter()
+    found += bool(store.lookup(q, "ca", "fr", 75, 1))
+    lat.append(time.perf_counter() - t)
+print(json.dumps({"wall": time.perf_counter() - start, "lat": lat, "found": found}))
+"""
+
+
+def lookup_clients(locator: str, queries_file: Path, clients: int) -> dict[str, float]:
+    """`clients` processes share the queries; aggregate lookups/s and latency percentiles
+    (each client's connection and preload happen before its clock starts)."""
+    import json
+
+    procs = [subprocess.Popen([sys.executable, "-c", LOOKUP_CLIENT, locator,
+                               str(queries_file), str(i), str(clients)],
+                              stdout=subprocess.PIPE, text=True) for i in range(clients)]
+    results = [json.loads(p.communicate()[0]) for p in procs]
+    lat = sorted(x for r in results for x in r["lat"])
+    wall = max(r["wall"] for r in results)
+    return {"rate": len(lat) / wall, "p50": lat[len(lat) // 2] * 1000,
+            "p95": lat[int(len(lat) * 0.95)] * 1000,
+            "found": sum(r["found"] for r in results)}
+
+
+def postgres_main(args: argparse.Namespace) -> None:
+    import json
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from transkit.tm import open_locator
+
+    cluster = None
+    if args.pg_url:
+        base_url = args.pg_url
+    else:
+        from tests.pgcluster import Cluster
+
+        cluster = Cluster(fast=False, settings=["-c shared_buffers=1GB"])
+        base_url = cluster.socket_url()
+    base = args.keep or Path(tempfile.mkdtemp(prefix="transkit-tmbench-"))
+    base.mkdir(parents=True, exist_ok=True)
+    try:
+        for size in [int(s) for s in args.sizes.split(",")]:
+            print(f"\n== PostgreSQL vs SQLite: TM of {size:,} units, {args.queries:,} queries ==",
+                  flush=True)
+            lite = base / f"pg-bench-{size}.sqlite"
+            for stale in base.glob(f"pg-bench-{size}.sqlite*"):
+                stale.unlink()
+            sample = build_tm(lite, size)
+            if cluster is not None:
+                url = cluster.create_database(f"bench{size}")
+            else:
+                url = base_url
+                store = open_locator(url)
+                store.clear()
+                store.close()
+            build_tm(url, size)
+            queries = make_queries(sample, args.queries)
+            qfile = base / "queries.json"
+            qfile.write_text(json.dumps(queries), "utf-8")
+            rows = []
+            for name, locator in (("SQLite", str(lite)), ("PostgreSQL", url)):
+                for clients in (1, 8):
+                    runs = [lookup_clients(locator, qfile, clients) for _ in range(args.runs)]
+                    rate = statistics.median(r["rate"] for r in runs)
+                    p50 = statistics.median(r["p50"] for r in runs)
+                    p95 = statistics.median(r["p95"] for r in runs)
+                    rows.append((name, clients, rate, p50, p95, runs[0]["found"]))
+                    print(f"  {name:<10} {clients} client(s): {rate:7,.0f} lookups/s  "
+                          f"p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  "
+                          f"({runs[0]['found']:,} of {len(queries):,} matched, median of "
+                          f"{args.runs})", flush=True)
+            a, b = open_locator(str(lite)), open_locator(url)
+            check = queries[:args.recall_sample]
+            same = sum(
+                [(m.score, m.source, m.target) for m in a.lookup(q, "ca", "fr", 75, 5)] ==
+                [(m.score, m.source, m.target) for m in b.lookup(q, "ca", "fr", 75, 5)]
+                for q in check)
+            a.close()
+            b.close()
+            print(f"  identical answers on both backends: {same} of {len(check)} queries")
+            for clients in (1, 8):
+                lite_rate = next(r[2] for r in rows if r[0] == "SQLite" and r[1] == clients)
+                pg_rate = next(r[2] for r in rows if r[0] == "PostgreSQL" and r[1] == clients)
+                print(f"  PostgreSQL / SQLite lookups per second, {clients} client(s): "
+                      f"{pg_rate / lite_rate:.2f}")
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -233,7 +341,15 @@ def main() -> None:
                         help="queries given to msgmerge and pot2po (they are slow)")
     parser.add_argument("--recall-sample", type=int, default=200)
     parser.add_argument("--keep", type=Path, help="reuse/keep generated TMs in this folder")
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--pg-url", help="an existing (empty, disposable) PostgreSQL database "
+                        "instead of a throwaway cluster")
     args = parser.parse_args()
+    if args.backend == "postgresql":
+        if args.sizes == "100000,1000000":
+            args.sizes = "1000000"
+        postgres_main(args)
+        return
     base = args.keep or Path(tempfile.mkdtemp(prefix="transkit-tmbench-"))
     base.mkdir(parents=True, exist_ok=True)
     results: dict[int, float] = {}

@@ -40,7 +40,7 @@ def _free_port() -> int:
 class Cluster:
     """initdb + pg_ctl start; `stop()` removes everything."""
 
-    def __init__(self, fast: bool = True):
+    def __init__(self, fast: bool = True, settings: list[str] | None = None):
         initdb, pg_ctl = find_binary("initdb"), find_binary("pg_ctl")
         if not initdb or not pg_ctl:
             raise RuntimeError("PostgreSQL server binaries (initdb, pg_ctl) not found: "
@@ -62,6 +62,7 @@ class Cluster:
         if fast:  # a throwaway cluster for tests: durability is not what is tested
             options += ["-c fsync=off", "-c synchronous_commit=off",
                         "-c full_page_writes=off"]
+        options += settings or []
         self._run([pg_ctl, "-D", str(self.data), "-l", str(self.dir / "server.log"), "-w",
                    "-t", "60", "-o", " ".join(options), "start"])
         self.running = True
