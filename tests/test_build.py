@@ -36,6 +36,9 @@ def test_demo_release_builds_every_language_and_aligned_pages(demo: Path) -> Non
     link = page.xpath("//a[@href='https://www.europol.europa.eu/']")[0]
     assert link.text == "Europol"
     assert page.xpath("//img/@alt") == ["Un agent examine un distributeur automatique manipulé"]
+    # An attribute of an inline element inside a translated sentence is translated too.
+    ransom = html.parse(str(demo / "site/fr/2019-01-ransomware.html")).getroot()
+    assert ransom.xpath("//abbr/@title") == ["Groupe d'action conjointe contre la cybercriminalité"]
     switch = page.xpath("//*[contains(@class,'lang-switch')]//a")
     assert [(a.get("hreflang"), a.text) for a in switch] == [
         ("ca", "Aquest apunt en català"), ("es", "Esta entrada en español"),

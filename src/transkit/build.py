@@ -100,11 +100,15 @@ class _Page:
 
     def assemble(self) -> bytes:
         src = self.doc.source_language
+        # Attributes first: a run's inline elements are copied when its text is rebuilt,
+        # so an attribute translated afterwards would land on the discarded original.
         for block in self.doc.blocks:
             if isinstance(block, AttributeBlock):
                 found = self.lookup(block.text)
                 if found is not None:
                     block.element.set(block.attribute, found.text)
+        for block in self.doc.blocks:
+            if isinstance(block, AttributeBlock):
                 continue
             texts: list[str] = []
             fallback: list[bool] = []
