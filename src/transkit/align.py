@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from . import inline
 from .bulletin import AttributeBlock, Block, Document
@@ -49,9 +50,9 @@ STRONG_BONUS, WEAK_BONUS, STRONG_MISMATCH = 2.0, 0.6, 1.5
 # theory, but the share varies widely between sentences, so a gentler 0.15.
 COGNATE_HIT, COGNATE_MISS = 2.17, 0.15
 KIND_MISMATCH = 3.0  # a heading paired with a list item, say
-MOVE_EVIDENCE = 6.0
+MOVE_EVIDENCE = 6.0  # −log likelihood ratio a block needs to be paired out of order
 ORPHAN = 4.0  # a part of a merged or split step with nothing in common with the rest
-EVIDENCE_BIAS = 2.0  # a pair with no evidence either way: confidence 0.88 at most  # −log likelihood ratio a block needs to be paired out of order
+EVIDENCE_BIAS = 2.0  # a pair with no evidence either way: confidence 0.88 at most
 LOW_CONFIDENCE = 0.5  # below this, a review page highlights the pair
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
@@ -556,13 +557,14 @@ def transfer(pair: Pair, source_codes: dict[int, inline.Code]) -> tuple[str, lis
             mapping[number] = local
             del free[local]
 
-        def swap(match: re.Match[str]) -> str:
-            closing, kind, number, empty = match.groups()
-            local = mapping.get(int(number), 0)
-            return f"<{closing}{kind}{local}{empty}>" if local else ""
-
-        pieces.append(PLACEHOLDER.sub(swap, segment.text))
+        pieces.append(PLACEHOLDER.sub(partial(_swap, mapping), segment.text))
     return " ".join(" ".join(pieces).split()), notes
+
+
+def _swap(mapping: dict[int, int], match: re.Match[str]) -> str:
+    closing, kind, number, empty = match.groups()
+    local = mapping.get(int(number), 0)
+    return f"<{closing}{kind}{local}{empty}>" if local else ""
 
 
 def unit_codes(doc: Document) -> list[dict[int, inline.Code]]:
