@@ -338,9 +338,9 @@ def lattice(n: int, m: int, cost: Callable[[int, int, int, int], float]
     path: list[tuple[int, int, int, int]] = []
     i, j = n, m
     while (i, j) != (0, 0):
-        move = back[i][j]
-        assert move is not None
-        di, dj = move
+        step = back[i][j]
+        assert step is not None
+        di, dj = step
         path.append((i - di, j - dj, di, dj))
         i, j = i - di, j - dj
     path.reverse()
@@ -458,8 +458,9 @@ def _moved_blocks(src: Side, tgt: Side, cost: Callable[[int, int, int, int], flo
         return []
     table = [[cost(i, j, 1, 1) for j in range(m)] for i in range(n)]
     skip = cost(0, 0, 1, 0)
-    best_j = [min(range(m), key=lambda j, i=i: table[i][j]) for i in range(n)]
-    best_i = [min(range(n), key=lambda i, j=j: table[i][j]) for j in range(m)]
+    best_j = [min(range(m), key=table[i].__getitem__) for i in range(n)]
+    columns = [[table[i][j] for i in range(n)] for j in range(m)]
+    best_i = [min(range(n), key=columns[j].__getitem__) for j in range(m)]
     mutual = [(i, best_j[i]) for i in range(n)
               if best_i[best_j[i]] == i and table[i][best_j[i]] < -MOVE_EVIDENCE]
     # Longest run increasing in both pages (patience sorting on the target index).
