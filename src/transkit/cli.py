@@ -67,7 +67,7 @@ def _config(ctx: click.Context) -> Config:
 class _Commands(click.Group):
     """The main group: the TM, MT and check commands load on demand (cli_tools)."""
 
-    LAZY = ("check", "mt", "pretranslate", "tm")
+    LAZY = ("align", "check", "mt", "pretranslate", "tm")
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.LAZY])

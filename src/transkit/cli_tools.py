@@ -14,6 +14,7 @@ import click
 
 from .cli import _config, _done_progress, _progress, handle_errors
 from .config import Config
+from .errors import InputError
 from .project import project_lock
 
 # --- translation memory ------------------------------------------------------------------
@@ -284,6 +285,95 @@ def tm_migrate(ctx: click.Context, dest: str, source: str | None, batch: int) ->
                f"{result.files} file record(s) to {redact(dest)}")
 
 
+# --- aligning published translations ------------------------------------------------------
+
+@click.command("align")
+@click.argument("pages", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--archive", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Align every translation set found in this folder (hreflang links, "
+              "else file names).")
+@click.option("--lang", help="Language of TRANSLATION (default: its <html lang>).")
+@click.option("--source-lang", help="With --archive: the language the posts were written "
+              "in (default: the project's source language).")
+@click.option("--name", help="Document name for SOURCE (default: its file name).")
+@click.option("--trust", is_flag=True, help="Pairs above align.trust (0.9) are written as "
+              "translated, not fuzzy.")
+@click.option("--force", is_flag=True, help="Align pages that look mismatched (other "
+              "language, low overall confidence).")
+@click.option("--dry-run", is_flag=True, help="Print the alignment side by side; write "
+              "nothing.")
+@click.option("--html", "html_out", type=click.Path(path_type=Path),
+              help="Write a review page (with --archive: a folder of them).")
+@click.pass_context
+@handle_errors
+def align_cmd(ctx: click.Context, pages: tuple[Path, ...], archive: Path | None,
+              lang: str | None, source_lang: str | None, name: str | None, trust: bool,
+              force: bool, dry_run: bool, html_out: Path | None) -> None:
+    """Import published translations: align SOURCE.html with TRANSLATION.html (or a whole
+    --archive folder) sentence by sentence, fill the target catalogue with the pairs
+    (fuzzy, `aligned <confidence>`) and teach them to the translation memory."""
+    from .archive import align_pair, plan_archive
+
+    config = _config(ctx)
+    if archive is None and len(pages) != 2:
+        raise click.UsageError("give SOURCE.html and TRANSLATION.html, or --archive DIR")
+    if archive is not None and pages:
+        raise click.UsageError("--archive takes no page arguments")
+    if archive is None:
+        jobs = [(pages[0], pages[1], lang)]
+        problems: list[str] = []
+    else:
+        if lang or name:
+            raise click.UsageError("--lang and --name apply to one pair, not to --archive")
+        plan = plan_archive(config, archive, source_lang)
+        jobs = [(src, page, code) for src, pairs in plan.sets for code, page in pairs]
+        problems = list(plan.problems)
+    refused = 0
+    with project_lock(config), _store(config) as store:
+        for count, (src, page, code) in enumerate(jobs, 1):
+            try:
+                report = align_pair(config, src, page, code, name, force)
+                _show_alignment(report, config, dry_run, trust, html_out, archive, store)
+            except InputError as exc:
+                if archive is None:
+                    raise
+                refused += 1
+                problems.append(str(exc))
+            if archive is not None and len(jobs) > 20 and count % 20 == 0:
+                click.echo(f"{count}/{len(jobs)} pairs", err=True)
+    for problem in problems:
+        click.echo(f"not aligned: {problem}", err=True)
+    if archive is not None:
+        click.echo(f"{len(jobs) - refused} pair(s) aligned, {len(problems)} problem(s)")
+    if refused:
+        sys.exit(1)
+
+
+def _show_alignment(report: Any, config: Config, dry_run: bool, trust: bool,
+                    html_out: Path | None, archive: Path | None, store: Any) -> None:
+    from .archive import review_page, table, write_pair
+    from .fsutil import atomic_write_bytes
+
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(report.kinds().items()))
+    head = (f"{report.source} ↔ {report.translation} ({report.lang}): "
+            f"{len(report.alignment.pairs)} pairs ({kinds}), overall confidence "
+            f"{report.alignment.overall:.2f}")
+    if html_out is not None:
+        out = html_out / f"{report.doc}.{report.lang}.html" if archive else html_out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(out, review_page(report, config.align.trust))
+    if dry_run:
+        click.echo(head)
+        for line in table(report):
+            click.echo(line)
+        return
+    write_pair(config, report, trust, store)
+    click.echo(f"{head}; filled {report.filled} ({report.trusted} trusted), kept "
+               f"{report.kept} translated")
+    for path in report.written:
+        click.echo(f"  wrote {path}")
+
+
 # --- checks ------------------------------------------------------------------------------
 
 @click.command("check")
@@ -341,4 +431,5 @@ def check_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...],
 
 
 COMMANDS: dict[str, click.Command] = {
-    "check": check_cmd, "mt": mt_group, "pretranslate": pretranslate_cmd, "tm": tm}
+    "align": align_cmd, "check": check_cmd, "mt": mt_group,
+    "pretranslate": pretranslate_cmd, "tm": tm}

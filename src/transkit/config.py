@@ -95,6 +95,11 @@ class TMConfig(NamedTuple):
     exact_as_fuzzy: bool = False
 
 
+class AlignConfig(NamedTuple):
+    trust: float = 0.9  # with --trust, aligned pairs above this confidence are not fuzzy
+    refuse_below: float = 0.3  # overall confidence under which a pair of pages is refused
+
+
 class ChecksConfig(NamedTuple):
     disable: tuple[str, ...] = ()
     severity: dict[str, str] = {}
@@ -126,6 +131,7 @@ class Config(NamedTuple):
     tm: TMConfig = TMConfig()
     checks: ChecksConfig = ChecksConfig()
     mt: MTConfig = MTConfig()
+    align: AlignConfig = AlignConfig()
 
     @property
     def bulletins(self) -> Path:
@@ -183,6 +189,12 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
     tm = _table(data, "tm", path)
     checks = _checks(_table(data, "checks", path), path)
     mt = _table(data, "mt", path)
+    aligning = _table(data, "align", path)
+    trust_bar = _typed(aligning, "trust", float, 0.9, path)
+    refuse_below = _typed(aligning, "refuse_below", float, 0.3, path)
+    if not (0 <= trust_bar <= 1 and 0 <= refuse_below <= 1):
+        raise ConfigError("align.trust and align.refuse_below are confidences from 0 to 1",
+                          path)
     tm_threshold = _typed(tm, "threshold", int, 75, path)
     if not 0 < tm_threshold <= 100:
         raise ConfigError("tm.threshold must be between 1 and 100", path)
@@ -227,6 +239,7 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
                     exact_as_fuzzy=_typed(tm, "exact_as_fuzzy", bool, False, path)),
         checks=checks,
         mt=_mt(mt, languages, source, path),
+        align=AlignConfig(trust=trust_bar, refuse_below=refuse_below),
     )
 
 

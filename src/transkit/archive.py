@@ -1,0 +1,410 @@
+"""`transkit align`: import published translations into the project.
+
+One pair (a published source post and one published translation) or a whole
+archive folder (pages paired by their hreflang language links, else by file
+names). For each pair: both pages are checked to be in the languages they claim
+(langid.py's model, restricted to the project's languages), aligned (align.py),
+refused when they do not look like translations of each other, then the source
+is extracted as a bulletin, the target catalogue is filled with the aligned
+translations (fuzzy with `aligned <confidence>` unless trusted), and the pairs
+are kept as TMX under tm/ and learnt by the translation memory (imported).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree, html
+
+from . import align, catalog, inline
+from .bulletin import Document, parse_html, read_document
+from .config import Config
+from .errors import InputError
+from .fsutil import atomic_write_bytes, read_bytes
+from .languages import check_language, native_name, primary
+from .project import catalog_path, doc_name, load_document, relative
+from .unit import Unit, plain_text
+
+COMMENT = "aligned "
+
+
+@dataclass
+class PairReport:
+    source: Path
+    translation: Path
+    source_lang: str
+    lang: str
+    doc: str
+    alignment: align.Alignment
+    units: list[Unit]
+    codes: list[dict[int, inline.Code]]  # each unit's placeholders
+    filled: int = 0
+    trusted: int = 0
+    kept: int = 0  # translated entries left as they were
+    written: list[str] = field(default_factory=list)
+
+    def kinds(self) -> Counter[str]:
+        return Counter(p.kind for p in self.alignment.pairs)
+
+
+# --- language identification ------------------------------------------------------------
+
+@cache
+def _identifier(languages: tuple[str, ...]) -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(languages))
+    return identifier
+
+
+def page_text(doc: Document) -> str:
+    return " ".join(u.source for u in doc.units())
+
+
+def check_page_language(path: Path, doc: Document, expected: str, languages: tuple[str, ...]
+                        ) -> None:
+    """Refuse a page whose text reads clearly as another of the project's languages."""
+    text = plain_text(page_text(doc))
+    if len(text) < 40:
+        return  # too little text to judge
+    candidates = tuple(sorted({primary(x) for x in languages} | {expected}))
+    found, probability = _identifier(candidates).classify(text)
+    if found != expected and probability >= 0.9:
+        raise InputError(f"the page reads as {native_name(found)} ({found}), not "
+                         f"{native_name(expected)} ({expected}); pass the right page or "
+                         "--lang (or --force to align anyway)", path, 1)
+
+
+# --- one pair -------------------------------------------------------------------------------
+
+def _declared(path: Path, max_bytes: int) -> str | None:
+    root = parse_html(read_bytes(path, max_bytes), path).getroot()
+    value = (root.get("lang") or "").strip()
+    if not value:
+        return None
+    try:
+        return check_language(primary(value))
+    except InputError:
+        raise InputError(f"<html lang={value!r}>: unknown language code", path, 1) from None
+
+
+def align_pair(config: Config, source: Path, translation: Path, lang: str | None = None,
+               name: str | None = None, force: bool = False) -> PairReport:
+    """Parse, check and align one pair; nothing is written."""
+    src_doc = load_document(config, source)
+    declared = _declared(translation, config.extract.max_file_bytes)
+    # --lang wins over the page's declaration (pages do declare the wrong language);
+    # the text itself is checked below either way.
+    lang = check_language(primary(lang)) if lang is not None else declared
+    if lang is None:
+        raise InputError("the translation declares no language: pass --lang", translation, 1)
+    if lang not in config.languages:
+        raise InputError(f"language {lang!r} is not one of the project's languages "
+                         f"({', '.join(config.languages)})", translation, 1)
+    if lang == src_doc.source_language:
+        raise InputError(f"both pages are in {lang!r}: a translation is in another language",
+                         translation, 1)
+    tgt_doc = read_document(translation, "translation", str(translation), config.extract,
+                            lang, lang)
+    if not force:
+        check_page_language(source, src_doc, src_doc.source_language, config.languages)
+        check_page_language(translation, tgt_doc, lang, config.languages)
+    alignment = align.align_sides(align.source_side(src_doc), align.target_side(tgt_doc))
+    overall = alignment.overall
+    if overall < config.align.refuse_below and not force:
+        raise InputError(f"the pages do not look like translations of each other (overall "
+                         f"confidence {overall:.2f} < align.refuse_below "
+                         f"{config.align.refuse_below:.2f}); --force aligns them anyway",
+                         translation, 1)
+    return PairReport(source, translation, src_doc.source_language, lang,
+                      name or default_name(source, src_doc.source_language), alignment,
+                      src_doc.units(), align.unit_codes(src_doc))
+
+
+def default_name(source: Path, lang: str) -> str:
+    """The source's file name without a language code in it (post.ca.html → post)."""
+    parts = re.split(r"([._-])", source.stem)
+    kept = [p for p in parts[::2] if p.lower() != lang]
+    if not kept:
+        return doc_name(source)
+    name = "-".join(kept) if len(kept) != len(parts[::2]) else source.stem
+    return doc_name(source.with_name(name + ".html"))
+
+
+def _proposals(report: PairReport, bar: float, trust: bool
+               ) -> dict[int, tuple[str, bool, list[str]]]:
+    """Unit index -> (translation, trusted, comment lines)."""
+    codes = report.codes
+    out: dict[int, tuple[str, bool, list[str]]] = {}
+    for pair in report.alignment.pairs:
+        if not pair.src or not pair.tgt:
+            continue
+        first = pair.src[0]
+        text, notes = align.transfer(pair, codes[first])
+        expected = {n: c.kind for n, c in codes[first].items()}
+        try:
+            inline.validate(text, expected)
+        except inline.PlaceholderError as exc:
+            notes.append(f"placeholders differ: {exc}")
+        ok = trust and pair.confidence > bar and len(pair.src) == 1 and not notes
+        comment = [f"{COMMENT}{pair.confidence:.2f} ({pair.kind})", *notes]
+        out[first] = (text, ok, comment)
+        for other in pair.src[1:]:
+            out.setdefault(other, ("", False, [f"{COMMENT}{pair.confidence:.2f} "
+                                              f"({pair.kind}): translated with the "
+                                              "previous unit"]))
+    return out
+
+
+def write_pair(config: Config, report: PairReport, trust: bool,
+               store: Any | None = None) -> None:
+    """Copy the source into bulletins/ if needed, extract it, fill the target catalogue,
+    keep the pairs as TMX under tm/ and teach them to the TM."""
+    from .project import extract
+    from .tm.store import IMPORTED, Entry, Variant
+    from .tm.tmx import export_tmx
+
+    dest = config.bulletins / f"{report.doc}.html"
+    data = report.source.read_bytes()
+    if report.source.resolve() != dest.resolve():
+        if dest.exists() and dest.read_bytes() != data:
+            raise InputError(f"{relative(config, dest)} exists and differs from this source "
+                             "(--name gives the document another name)", report.source)
+        if not dest.exists():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(dest, data)
+            report.written.append(relative(config, dest))
+    extract(config, [str(dest)], learn=False)
+    po_path = catalog_path(config, report.doc, report.lang)
+    po = catalog.load(po_path)
+    by_key = {(e.msgid, e.msgctxt): e for e in po if not e.obsolete}
+    proposals = _proposals(report, config.align.trust, trust)
+    done: set[int] = set()
+    for index, (text, trusted, comment) in sorted(proposals.items()):
+        unit = report.units[index]
+        entry = by_key.get((unit.source, unit.context))
+        if entry is None or id(entry) in done:
+            continue
+        done.add(id(entry))
+        if entry.msgstr and "fuzzy" not in entry.flags:
+            report.kept += 1  # a translator's text is never replaced
+            continue
+        kept = [x for x in (entry.tcomment or "").splitlines() if not x.startswith(COMMENT)
+                and not x.startswith(("markup dropped", "placeholders differ"))]
+        entry.tcomment = "\n".join([*kept, *comment])
+        if not text:
+            continue
+        entry.msgstr = text
+        report.filled += 1
+        if trusted:
+            report.trusted += 1
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+        elif "fuzzy" not in entry.flags:
+            entry.flags.append("fuzzy")
+    if catalog.save(po, po_path):
+        report.written.append(relative(config, po_path))
+    # The pairs, kept as TMX (so `tm rebuild` restores them) and learnt as imported.
+    source_lang = report.source_lang
+    groups: list[list[Any]] = []
+    for pair in report.alignment.pairs:
+        if not pair.src or not pair.tgt:
+            continue
+        note = f"aligned {pair.confidence:.2f}"
+        source_text = " ".join(report.units[i].source for i in pair.src)
+        target_text, _ = align.transfer(pair, report.codes[pair.src[0]])
+        groups.append([Variant(source_lang, source_text, IMPORTED, report.doc, note=note),
+                       Variant(report.lang, target_text, IMPORTED, report.doc, note=note)])
+    tmx = config.root / "tm" / f"aligned-{report.doc}-{report.lang}.tmx"
+    tmx.parent.mkdir(parents=True, exist_ok=True)
+    export_tmx(groups, tmx, source_lang)
+    key = relative(config, tmx)
+    report.written.append(key)
+    if store is not None:
+        with store.transaction():
+            store.forget_file(key)
+            store.learn([Entry(g) for g in groups], key)
+            st = tmx.stat()
+            store.set_file_hash(key, hashlib.sha256(tmx.read_bytes()).hexdigest(),
+                                st.st_mtime_ns, st.st_size)
+
+
+# --- review output ----------------------------------------------------------------------------
+
+def table(report: PairReport, width: int = 60) -> list[str]:
+    """The alignment side by side, one line per pair."""
+    lines = [f"{'conf':>5}  {'pair':<4}  {'source':<{width}}  translation"]
+    for pair in report.alignment.pairs:
+        left = " ".join(report.units[i].source for i in pair.src)
+        right = " ".join(s.plain for s in pair.tgt)
+        lines.append(f"{pair.confidence:5.2f}  {pair.kind:<4}  {_cut(left, width):<{width}}  "
+                     f"{_cut(right, width)}")
+    return lines
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(re.sub(r"</?[gx]\d+/?>", "", text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def review_page(report: PairReport, bar: float) -> bytes:
+    """Two columns, one row per pair; pairs below the trust bar highlighted, rows with
+    no partner marked. Source markup rendered from the source; translations escaped."""
+    from .build import CSS, _fill
+
+    page = html.fromstring(
+        "<html><head><meta charset='utf-8'><title></title><style></style></head>"
+        "<body><h1></h1><p class='legend'></p><table><thead><tr></tr></thead><tbody></tbody>"
+        "</table></body></html>")
+    page.set("lang", "en")
+    title = f"{report.doc}: alignment with {report.translation.name} ({report.lang})"
+    page.find("head/title").text = title
+    page.find("head/style").text = CSS + (
+        "tr.low td{background:#fff3cd}tr.none td{background:#f8d7da}"
+        "td.conf{width:5rem;text-align:right}")
+    page.find("body/h1").text = title
+    page.find("body/p").text = (f"overall confidence {report.alignment.overall:.2f}; "
+                                f"highlighted: below {bar:.2f} (fuzzy), red: no partner")
+    head = page.find("body/table/thead/tr")
+    for label in ("confidence", "pair", "source", report.lang):
+        etree.SubElement(head, "th").text = label
+    body = page.find("body/table/tbody")
+    codes = report.codes
+    for pair in report.alignment.pairs:
+        tr = etree.SubElement(body, "tr")
+        if not pair.src or not pair.tgt:
+            tr.set("class", "none")
+        elif pair.confidence <= bar:
+            tr.set("class", "low")
+        etree.SubElement(tr, "td", {"class": "conf"}).text = f"{pair.confidence:.2f}"
+        etree.SubElement(tr, "td").text = pair.kind
+        left = etree.SubElement(tr, "td")
+        for n, index in enumerate(pair.src):
+            span = etree.SubElement(left, "span")
+            span.tail = " " if n + 1 < len(pair.src) else None
+            _fill(span, report.units[index].source, codes[index])
+        right = etree.SubElement(tr, "td", lang=report.lang)
+        if pair.tgt and pair.src:
+            text, _ = align.transfer(pair, codes[pair.src[0]])
+            _fill(right, text, codes[pair.src[0]])
+        elif pair.tgt:
+            right.text = " ".join(s.plain for s in pair.tgt)
+    data: bytes = html.tostring(page, doctype="<!DOCTYPE html>", encoding="utf-8",
+                                method="html")
+    return data
+
+
+# --- archives -------------------------------------------------------------------------------
+
+@dataclass
+class ArchivePlan:
+    sets: list[tuple[Path, list[tuple[str, Path]]]]  # source page, [(lang, translation)]
+    problems: list[str]
+
+
+def _links(root: etree._Element) -> list[tuple[str, str]]:
+    found = []
+    for element in root.xpath("//link[@hreflang][@href] | //a[@hreflang][@href]"):
+        found.append((str(element.get("hreflang")), str(element.get("href"))))
+    return found
+
+
+def plan_archive(config: Config, folder: Path, source_lang: str | None = None) -> ArchivePlan:
+    """Group a folder's pages into translation sets: hreflang links first, then file
+    names with the language code taken out (post.ca.html, ca/post.html, post-ca.html)."""
+    pages = sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".html", ".htm")
+                   and p.is_file())
+    if not pages:
+        raise InputError("no HTML pages found", folder)
+    source_lang = check_language(primary(source_lang or config.source_language))
+    langs: dict[Path, str | None] = {}
+    edges: dict[Path, set[Path]] = {p: set() for p in pages}
+    problems: list[str] = []
+    by_suffix = {p.resolve().as_posix(): p for p in pages}
+    for page in pages:
+        try:
+            root = parse_html(read_bytes(page, config.extract.max_file_bytes), page).getroot()
+        except InputError as exc:
+            problems.append(str(exc))
+            continue
+        value = (root.get("lang") or "").strip()
+        langs[page] = primary(value) if value else None
+        for _, href in _links(root):
+            target = _resolve(page, href, by_suffix)
+            if target is not None and target != page:
+                edges[page].add(target)
+                edges[target].add(page)
+    groups: list[set[Path]] = []
+    seen: set[Path] = set()
+    for page in pages:
+        if page in seen or page not in langs or not edges[page]:
+            continue
+        stack, group = [page], set()
+        while stack:
+            node = stack.pop()
+            if node in group:
+                continue
+            group.add(node)
+            stack += [n for n in edges[node] if n in langs]
+        seen |= group
+        groups.append(group)
+    # Pages with no language links: by file name without its language code.
+    codes = {primary(x) for x in config.languages}
+    by_name: dict[str, set[Path]] = {}
+    for page in pages:
+        if page in seen or page not in langs:
+            continue
+        parts = re.split(r"[/._-]+", page.relative_to(folder).with_suffix("").as_posix())
+        key = "-".join(x for x in parts if x.lower() not in codes)
+        by_name.setdefault(key, set()).add(page)
+        if langs[page] is None:
+            langs[page] = next((x.lower() for x in parts if x.lower() in codes), None)
+    groups += list(by_name.values())
+    plan = ArchivePlan([], problems)
+    for group in groups:
+        members: dict[str, Path] = {}
+        for page in sorted(group):
+            lang = langs.get(page)
+            if lang is None:
+                problems.append(f"{page}: no language (no <html lang>, no code in the name)")
+            elif lang in members:
+                problems.append(f"{page}: a second page in {lang!r} for "
+                                f"{members[lang].name}; left out")
+            else:
+                members[lang] = page
+        if len(members) < 2:
+            for page in members.values():
+                problems.append(f"{page}: no translation found (no hreflang link, no "
+                                "page with the same name in another language)")
+            continue
+        source = members.pop(source_lang, None)
+        if source is None:
+            problems.append(f"{', '.join(str(p) for p in members.values())}: no page in the "
+                            f"source language {source_lang!r}")
+            continue
+        plan.sets.append((source, sorted(members.items())))
+    return plan
+
+
+def _resolve(page: Path, href: str, by_path: dict[str, Path]) -> Path | None:
+    parts = urlsplit(href)
+    path = unquote(parts.path)
+    if not path:
+        return None
+    if parts.scheme or parts.netloc:  # an absolute URL: the archived file that ends like it
+        matches = [p for key, p in by_path.items() if key.endswith("/" + path.lstrip("/"))]
+        return matches[0] if len(matches) == 1 else None
+    try:
+        candidate = (page.parent / path).resolve()
+    except (OSError, ValueError):
+        return None
+    return by_path.get(candidate.as_posix())
+

@@ -1,0 +1,190 @@
+"""Archive alignment: quality on the gold set, the `align` command end to end, archives,
+and the ways it refuses bad input."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+from lxml import html
+
+from transkit.config import load_config
+
+from . import align_gold
+from .conftest import REPO, run
+
+PAGES = align_gold.DATA / "pages"
+
+
+def test_gold_set_quality_targets() -> None:
+    """Every ordered language pair, clean and perturbed (merged, split, dropped, added
+    sentences; swapped paragraphs): F1 per pair type and precision above the trust bar."""
+    bar = load_config(REPO).align.trust
+    result = align_gold.evaluate(bar=bar)
+    types = result["types"]
+    assert types["1-1"]["gold"] > 1000 and types["1-2"]["gold"] >= 40
+    assert types["2-1"]["gold"] >= 40 and types["0-1"]["gold"] >= 40
+    assert types["1-1"]["f1"] >= 0.98, types["1-1"]
+    assert types["1-2"]["f1"] >= 0.90, types["1-2"]
+    assert types["2-1"]["f1"] >= 0.90, types["2-1"]
+    assert result["trusted"] > 1000
+    assert result["trusted_precision"] >= 0.995, result["trusted_precision"]
+
+
+def test_gold_pages_are_what_the_generator_makes(tmp_path: Path) -> None:
+    """The committed gold set is reproducible from the demo project."""
+    align_gold.generate(tmp_path)
+    assert (tmp_path / "gold.json").read_text("utf-8") == \
+        (align_gold.DATA / "gold.json").read_text("utf-8")
+    for page in sorted(PAGES.glob("*.html")):
+        assert (tmp_path / "pages" / page.name).read_bytes() == page.read_bytes(), page.name
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+            if p.is_file() and ".transkit" not in p.parts}
+
+
+def test_align_fills_the_catalogue_and_the_memory(project: Path, tmp_path: Path) -> None:
+    source = tmp_path / "2019-01-ransomware.html"
+    shutil.copy(PAGES / "2019-01-ransomware.ca.clean.html", source)
+    french = PAGES / "2019-01-ransomware.fr.clean.html"
+    before = _snapshot(project)
+    dry = run("align", str(source), str(french), "--dry-run", cwd=project, check=True)
+    assert "14 1-1" in dry.stdout and "Ne payez pas la rançon." in dry.stdout
+    assert _snapshot(project) == before  # a dry run writes nothing
+    result = run("align", str(source), str(french), "--html", str(tmp_path / "review.html"),
+                 cwd=project, check=True)
+    assert "filled 13 (0 trusted)" in result.stdout
+    po_path = project / "locales/fr/2019-01-ransomware.po"
+    po = polib.pofile(str(po_path))
+    entries = {e.msgid: e for e in po}
+    title = entries["Cop policial contra un servei de programari de segrest"]
+    assert title.msgstr == "Coup de filet contre un service de rançongiciels"
+    assert "fuzzy" in title.flags and title.tcomment.startswith("aligned 0.")
+    # Inline markup of the translated page maps to the source's placeholders.
+    jcat = next(e for e in po if "J-CAT" in e.msgid)
+    assert "<g1>J-CAT</g1>" in jcat.msgstr and jcat.msgid.count("<g1>") == 1
+    check = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po_path)],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    assert (project / "bulletins/2019-01-ransomware.html").read_bytes() == source.read_bytes()
+    assert (project / "tm/aligned-2019-01-ransomware-fr.tmx").exists()
+    found = run("tm", "lookup", "No pagueu el rescat.", "--from", "ca", "--to", "fr", "--json",
+                cwd=project, check=True).stdout
+    assert "Ne payez pas la rançon." in found and '"origin": "imported"' in found
+    review = html.parse(str(tmp_path / "review.html")).getroot()
+    assert len(review.xpath("//tbody/tr")) == 14
+    assert review.xpath("//tr[@class='low']")  # the short, cognate-poor pairs
+    # --trust: confident pairs become translations; a translator's text is never replaced.
+    entries["No pagueu el rescat."].msgstr = "Ne payez surtout pas."
+    entries["No pagueu el rescat."].flags = []
+    po.save(str(po_path))
+    trusted = run("align", str(source), str(french), "--trust", cwd=project, check=True)
+    assert "kept 1 translated" in trusted.stdout
+    po = polib.pofile(str(po_path))
+    entries = {e.msgid: e for e in po}
+    assert entries["No pagueu el rescat."].msgstr == "Ne payez surtout pas."
+    confident = [e for e in po if e.msgstr and "fuzzy" not in e.flags
+                 and e.msgid != "No pagueu el rescat."]
+    assert len(confident) >= 6
+    assert all(float(e.tcomment.split()[1]) > 0.9 for e in confident)
+
+
+def test_split_and_merged_sentences_fill_one_unit(project: Path, tmp_path: Path) -> None:
+    source = tmp_path / "2019-02-butlleti.html"
+    shutil.copy(PAGES / "2019-02-butlleti.ca.clean.html", source)
+    run("align", str(source), str(PAGES / "2019-02-butlleti.fr.perturbed-1.html"),
+        cwd=project, check=True)
+    po = polib.pofile(str(project / "locales/fr/2019-02-butlleti.po"))
+    merged = [e for e in po if "(2-1)" in e.tcomment]
+    assert merged and all(e.msgstr for e in merged if "translated with" not in e.tcomment)
+    assert any("translated with the previous unit" in e.tcomment and not e.msgstr
+               for e in po)
+
+
+def test_refuses_wrong_language_unrelated_pages_and_broken_html(project: Path,
+                                                                tmp_path: Path) -> None:
+    source = tmp_path / "2019-01-ransomware.html"
+    shutil.copy(PAGES / "2019-01-ransomware.ca.clean.html", source)
+    before = _snapshot(project)
+    # Spanish text that claims to be French.
+    liar = tmp_path / "liar.html"
+    liar.write_bytes((PAGES / "2019-01-ransomware.es.clean.html").read_bytes()
+                     .replace(b'lang="es"', b'lang="fr"'))
+    result = run("align", str(source), str(liar), cwd=project)
+    assert result.returncode == 2
+    assert f"{liar}:1: the page reads as español (es), not français (fr)" in result.stderr
+    # Another post altogether.
+    other = PAGES / "2018-12-frau-targetes.fr.clean.html"
+    result = run("align", str(source), str(other), cwd=project)
+    assert result.returncode == 2 and "do not look like translations" in result.stderr
+    # Broken HTML (nesting past libxml2's limit) and a missing file.
+    broken = tmp_path / "broken.html"
+    broken.write_text("<html lang='fr'><body><article>" + "<div>" * 300 + "x</article>")
+    result = run("align", str(source), str(broken), cwd=project)
+    assert result.returncode == 2 and f"{broken}:" in result.stderr
+    assert run("align", str(source), str(tmp_path / "nope.html"), cwd=project).returncode == 2
+    assert _snapshot(project) == before  # nothing written by any refusal
+    forced = run("align", str(source), str(other), "--force", "--dry-run", cwd=project)
+    assert forced.returncode == 0 and "overall confidence 0.0" in forced.stdout
+
+
+def test_translation_markup_is_untrusted(project: Path, tmp_path: Path) -> None:
+    source = tmp_path / "2019-01-ransomware.html"
+    shutil.copy(PAGES / "2019-01-ransomware.ca.clean.html", source)
+    evil = tmp_path / "evil.html"
+    evil.write_bytes((PAGES / "2019-01-ransomware.fr.clean.html").read_bytes().replace(
+        b"Ne payez pas la ran\xc3\xa7on.",
+        b"Ne payez <a href='javascript:alert(1)' onclick='x()'>pas</a> la ran\xc3\xa7on."
+        b"<script>alert(2)</script>"))
+    run("align", str(source), str(evil), cwd=project, check=True)
+    po = polib.pofile(str(project / "locales/fr/2019-01-ransomware.po"))
+    entry = next(e for e in po if e.msgid == "No pagueu el rescat.")
+    assert entry.msgstr == "Ne payez pas la rançon."
+    assert "markup dropped: <a javascript:alert(1)>" in entry.tcomment
+
+
+def test_archive_pairs_pages_by_hreflang_and_by_name(demo: Path, tmp_path: Path) -> None:
+    run("build", cwd=demo, check=True)  # a published site: pages with hreflang switches
+    archive = tmp_path / "archive"
+    shutil.copytree(demo / "site", archive, ignore=shutil.ignore_patterns("aligned", "index*"))
+    # Two pages with no links, paired by name; one page with nothing to pair with.
+    (archive / "old").mkdir()
+    shutil.copy(PAGES / "2019-01-ransomware.ca.clean.html", archive / "old/avis.ca.html")
+    shutil.copy(PAGES / "2019-01-ransomware.en.clean.html", archive / "old/avis.en.html")
+    for page in (archive / "old").glob("*.html"):  # no language switch in these
+        tree = html.parse(str(page))
+        for nav in tree.xpath("//*[contains(@class,'lang-switch')]"):
+            nav.getparent().remove(nav)
+        page.write_bytes(html.tostring(tree, encoding="utf-8"))
+    shutil.copy(PAGES / "2018-12-frau-targetes.es.clean.html", archive / "old/lonely.es.html")
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    shutil.copy(demo / "transkit.toml", fresh)
+    (fresh / "bulletins").mkdir()
+    result = run("align", "--archive", str(archive), cwd=fresh)
+    assert result.returncode == 0, result.stderr
+    # Demo: 4 posts in ca (one written in English: its ca page is a translation but still
+    # pairs) x 3 translations, plus the pair found by name.
+    assert "13 pair(s) aligned" in result.stdout
+    assert "lonely.es.html: no translation found" in result.stderr
+    names = sorted(p.stem for p in (fresh / "bulletins").glob("*.html"))
+    assert names == ["2018-12-frau-targetes", "2019-01-ransomware", "2019-02-butlleti",
+                     "2019-03-iocta", "avis"]
+    status = run("status", "--format", "json", cwd=fresh, check=True).stdout
+    assert '"fuzzy"' in status
+    po = polib.pofile(str(fresh / "locales/es/2019-02-butlleti.po"))
+    assert sum(1 for e in po if e.msgstr) == len([e for e in po if not e.obsolete])
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("post.ca.html", "post"), ("ca-post.html", "post"), ("2019-01-x.html", "2019-01-x"),
+    ("ca.html", "ca")])
+def test_default_document_names(name: str, expected: str) -> None:
+    from transkit.archive import default_name
+
+    assert default_name(Path(name), "ca") == expected
