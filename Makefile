@@ -56,6 +56,8 @@ bench: install gettext postgresql
 	$(BIN)/python benchmarks/bench_segment.py
 	$(BIN)/python benchmarks/bench_checks.py
 	$(BIN)/python benchmarks/bench_tm.py
+	$(BIN)/python benchmarks/bench_tm.py --backend postgresql
+	$(BIN)/python benchmarks/bench_align.py
 
 clean:
 	rm -rf $(VENV) site .transkit .pytest_cache .hypothesis

@@ -314,3 +314,39 @@ def test_killed_pretranslations_leave_the_server_memory_consistent(
     # The killed sessions' locks went with their connections: nothing waits.
     assert run("pretranslate", cwd=demo).returncode == 0
     assert _df_consistent(pg_url)
+
+
+def test_pretranslations_from_several_clones_share_one_server(
+        demo: Path, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Four clones of the project pre-translate at once (MT drafts learnt as they go)
+    against one server while the shared catalogues are learnt: every run succeeds and
+    each clone gets the same exact and fuzzy matches."""
+    import shutil
+
+    monkeypatch.setenv("TRANSKIT_TM_URL", pg_url)
+    (demo / "bulletins/2019-03-nou.html").write_text(
+        "<html lang='ca'><body><article><h1>Cop policial contra un servei de programari de "
+        "segrest</h1><p>La policia va inspeccionar 2.400 locals en 5 dies. Una frase del tot "
+        "nova.</p></article></body></html>", "utf-8")
+    run("extract", cwd=demo, check=True)  # learns the demo's catalogues into the server
+    clones = []
+    for n in range(4):
+        clone = tmp_path / f"clone{n}"
+        shutil.copytree(demo, clone, ignore=shutil.ignore_patterns(".transkit"))
+        clones.append(clone)
+    procs = [subprocess.Popen([TRANSKIT, "pretranslate", "--mt", "pseudo"], cwd=clone,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for clone in clones]
+    outcomes = [p.communicate(timeout=240) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 4, [err for _, err in outcomes]
+    filled = set()
+    for clone in clones:
+        po = polib.pofile(str(clone / "locales/fr/2019-03-nou.po"))
+        by_id = {e.msgid: e for e in po}
+        title = by_id["Cop policial contra un servei de programari de segrest"]
+        fuzzy = by_id["La policia va inspeccionar 2.400 locals en 5 dies."]
+        assert title.msgstr == "Coup de filet contre un service de rançongiciels"
+        assert "fuzzy" in fuzzy.flags and "2\u202f400" in fuzzy.msgstr
+        filled.add((title.msgstr, fuzzy.msgstr))
+    assert len(filled) == 1
+    assert _df_consistent(pg_url)

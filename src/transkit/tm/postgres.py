@@ -4,8 +4,8 @@ CI runner (`[tm] url = "postgresql://…"` or TRANSKIT_TM_URL).
 Same model and the same lookup as the SQLite store (tm/base.py): only the
 primitives differ. Index terms live in a `text[]` column under a GIN index
 (each term prefixed with its language): "texts holding at least k of these
-terms" reads the posting lists of the query's rarest terms from the index and
-counts on those rows.
+terms" is a UNION of array containments, one per group of k of the query's
+rarest terms, each answered by intersecting posting lists in the index.
 
 Concurrency: readers never lock. Every write transaction first takes one
 transaction-scoped advisory lock, so writers run one at a time, like SQLite's
@@ -28,6 +28,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from itertools import combinations
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -37,6 +39,7 @@ from .base import IndexedStore, Target
 from .match import index_terms, tokenize
 from .store import FUZZY, MACHINE, MATCHABLE_SIDES, SOURCE, Entry, Variant
 
+MAX_GROUPS = 64  # term groups one candidate query may union
 BATCH = 2000  # entries per COPY batch while learning
 ANALYZE_AFTER = 10_000  # variants learnt in one call that refresh the planner's statistics
 WRITE_LOCK = 0x746B_746D_7772  # "tktmwr": the one writer lock
@@ -336,17 +339,25 @@ class PostgresStore(IndexedStore):
 
     def _with_terms(self, lang: str, terms: list[str], need: int, low: int, high: int
                     ) -> list[tuple[int, str]]:
-        # The chosen terms are the query's rarest: the GIN index hands back the union of
-        # their (short) posting lists and the count is checked on those rows only. (An OR
-        # of containments per term group reads less in theory, but the planner prices
-        # dozens of ORs above a sequential scan.)
         prefixed = [f"{lang}:{t}" for t in terms]
-        count = ("" if need <= 1 else
-                 " AND (SELECT count(*) FROM unnest(terms) x WHERE x = ANY(%(t)s)) >= %(need)s")
-        rows = self.db.execute(
-            "SELECT id, keys FROM tm_variants WHERE terms && %(t)s::text[] "
-            "AND ntok BETWEEN %(low)s AND %(high)s" + count,
-            {"t": prefixed, "need": need, "low": low, "high": high})
+        groups = list(combinations(prefixed, need))
+        if len(groups) <= MAX_GROUPS:
+            # "At least `need` of these terms" as a UNION of containments, one per group
+            # of `need` terms: each arm is planned on its own and GIN intersects that
+            # group's posting lists. (ORed in one WHERE, the planner prices the arms
+            # together above a sequential scan; a plain && reads the union of the lists.)
+            arm = "SELECT id, keys FROM tm_variants WHERE terms @> %s::text[] " \
+                  "AND ntok BETWEEN %s AND %s"
+            params: list[Any] = []
+            for group in groups:
+                params += [list(group), low, high]
+            rows = self.db.execute(" UNION ".join([arm] * len(groups)), params)
+        else:
+            rows = self.db.execute(
+                "SELECT id, keys FROM tm_variants WHERE terms && %(t)s::text[] "
+                "AND ntok BETWEEN %(low)s AND %(high)s AND (SELECT count(*) FROM "
+                "unnest(terms) x WHERE x = ANY(%(t)s)) >= %(need)s",
+                {"t": prefixed, "need": need, "low": low, "high": high})
         return [(int(i), str(k)) for i, k in rows]
 
     def _exact_units(self, lang: str, text: str) -> list[int]:
