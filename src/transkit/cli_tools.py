@@ -329,7 +329,9 @@ def align_cmd(ctx: click.Context, pages: tuple[Path, ...], archive: Path | None,
         jobs = [(src, page, code) for src, pairs in plan.sets for code, page in pairs]
         problems = list(plan.problems)
     refused = 0
-    with project_lock(config), _store(config) as store:
+    from contextlib import nullcontext
+
+    with project_lock(config), (nullcontext() if dry_run else _store(config)) as store:
         for count, (src, page, code) in enumerate(jobs, 1):
             try:
                 report = align_pair(config, src, page, code, name, force)
