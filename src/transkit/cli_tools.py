@@ -288,7 +288,8 @@ def tm_migrate(ctx: click.Context, dest: str, source: str | None, batch: int) ->
 # --- aligning published translations ------------------------------------------------------
 
 @click.command("align")
-@click.argument("pages", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("pages", nargs=-1, metavar="[SOURCE.html TRANSLATION.html]",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--archive", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Align every translation set found in this folder (hreflang links, "
               "else file names).")
