@@ -188,3 +188,43 @@ def test_default_document_names(name: str, expected: str) -> None:
     from transkit.archive import default_name
 
     assert default_name(Path(name), "ca") == expected
+
+
+def test_long_pages_are_aligned_in_a_band(tmp_path: Path) -> None:
+    """A page of 400 paragraphs (and one of 400 sentences in one paragraph) aligns
+    correctly while the lattice visits a band around the diagonal, not n × m cells."""
+    import random
+
+    from transkit import align
+    from transkit.bulletin import read_document
+
+    gold = align_gold.load()
+    pairs = [(c, f) for d in gold for c, f in zip(gold[d]["units"]["ca"],
+                                                  gold[d]["units"]["fr"], strict=True)
+             if c.endswith(".") and f.endswith(".")]
+    rng = random.Random(4)
+    chosen = [rng.choice(pairs) for _ in range(400)]
+    config = load_config(REPO)
+    for wrap in ("<p>{}</p>", "{} "):
+        for lang, side in (("ca", 0), ("fr", 1)):
+            body = "".join(wrap.format(p[side]) for p in chosen)
+            if wrap == "{} ":
+                body = f"<p>{body}</p>"
+            (tmp_path / f"{lang}.html").write_text(
+                f"<html lang='{lang}'><body><article>{body}</article></body></html>", "utf-8")
+        src = read_document(tmp_path / "ca.html", "a", "a", config.extract, "ca", "ca")
+        tgt = read_document(tmp_path / "fr.html", "b", "b", config.extract, "fr", "fr")
+        result = align.align_sides(align.source_side(src), align.target_side(tgt))
+        units = src.units()
+        right = sum(1 for p in result.pairs if len(p.src) == 1 and len(p.tgt) == 1
+                    and (units[p.src[0]].source, p.tgt[0].plain) in set(chosen))
+        assert right >= 0.97 * len(chosen), right
+    calls = 0
+
+    def cost(i: int, j: int, di: int, dj: int) -> float:
+        nonlocal calls
+        calls += 1
+        return 0.0 if di == dj == 1 else 5.0
+
+    path, _ = align.lattice(400, 400, cost, band=align.BAND)
+    assert len(path) == 400 and calls < 400 * (2 * align.BAND + 3) * len(align.MOVES)

@@ -53,6 +53,8 @@ KIND_MISMATCH = 3.0  # a heading paired with a list item, say
 MOVE_EVIDENCE = 6.0  # −log likelihood ratio a block needs to be paired out of order
 ORPHAN = 4.0  # a part of a merged or split step with nothing in common with the rest
 EVIDENCE_BIAS = 2.0  # a pair with no evidence either way: confidence 0.88 at most
+LARGE_PAGES = 10_000  # block pairs (n × m) above which the block lattice is banded
+BAND = 30  # blocks either side of the diagonal on large pages
 LOW_CONFIDENCE = 0.5  # below this, a review page highlights the pair
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
@@ -271,14 +273,19 @@ def _logsumexp(values: list[float]) -> float:
     return top + math.log(sum(math.exp(v - top) for v in values))
 
 
+def _band(n: int, m: int) -> int | None:
+    return max(BAND, 2 * abs(n - m)) if n * m > LARGE_PAGES else None
+
+
 def viterbi_cost(n: int, m: int, cost: Callable[[int, int, int, int], float]) -> float:
     """The cost of the best monotonic alignment of n × m items (no path, no posteriors)."""
     inf = math.inf
     best = [[inf] * (m + 1) for _ in range(n + 1)]
     best[0][0] = 0.0
+    band = _band(n, m)
     for i in range(n + 1):
         row = best[i]
-        for j in range(m + 1):
+        for j in _span(i, n, m, band):
             if i == 0 and j == 0:
                 continue
             value = inf
@@ -290,12 +297,23 @@ def viterbi_cost(n: int, m: int, cost: Callable[[int, int, int, int], float]) ->
     return best[n][m]
 
 
-def lattice(n: int, m: int, cost: Callable[[int, int, int, int], float]
+def _span(i: int, n: int, m: int, band: int | None) -> range:
+    """The columns of row i inside a band around the diagonal (all of them without one)."""
+    if band is None or not n:
+        return range(m + 1)
+    centre = i * m / n
+    return range(max(0, int(centre) - band), min(m, int(centre) + band + 1) + 1)
+
+
+def lattice(n: int, m: int, cost: Callable[[int, int, int, int], float],
+            band: int | None = None
             ) -> tuple[list[tuple[int, int, int, int]], dict[tuple[int, int, int, int], float]]:
     """Best monotonic alignment of n × m items and the posterior of each of its steps.
 
     `cost(i, j, di, dj)` is −log of the step's likelihood (items i..i+di with j..j+dj).
-    Returns the Viterbi path as steps (i, j, di, dj) and their posteriors.
+    With `band`, only cells within that many columns of the diagonal are visited (long
+    pages: linear instead of quadratic). Returns the Viterbi path as steps
+    (i, j, di, dj) and their posteriors.
     """
     inf = math.inf
     best = [[inf] * (m + 1) for _ in range(n + 1)]
@@ -305,7 +323,7 @@ def lattice(n: int, m: int, cost: Callable[[int, int, int, int], float]
     fwd[0][0] = 0.0
     costs: dict[tuple[int, int, int, int], float] = {}
     for i in range(n + 1):
-        for j in range(m + 1):
+        for j in _span(i, n, m, band):
             if i == 0 and j == 0:
                 continue
             options, sums = [], []
@@ -324,7 +342,7 @@ def lattice(n: int, m: int, cost: Callable[[int, int, int, int], float]
     bwd = [[-inf] * (m + 1) for _ in range(n + 1)]
     bwd[n][m] = 0.0
     for i in range(n, -1, -1):
-        for j in range(m, -1, -1):
+        for j in reversed(_span(i, n, m, band)):
             if i == n and j == m:
                 continue
             sums = []
@@ -390,7 +408,12 @@ def align_sides(src: Side, tgt: Side) -> Alignment:
     tgt_len = sum(s.length for b in tgt.blocks for s in b)
     ratio = min(max(tgt_len / src_len, 0.5), 2.0) if src_len and tgt_len else 1.0
     cost = _block_cost(src, tgt, ratio)
-    moved = _moved_blocks(src, tgt, cost)
+    n, m = len(src.blocks), len(tgt.blocks)
+    large = n * m > LARGE_PAGES
+    # Long pages: a band around the diagonal, and no search for moved blocks over the
+    # whole page (the leftovers pass still pairs what the band leaves alone).
+    band = _band(n, m)
+    moved = [] if large else _moved_blocks(src, tgt, cost)
     gone_src = {i for i, _, _ in moved}
     gone_tgt = {j for _, j, _ in moved}
     keep_src = [i for i in range(len(src.blocks)) if i not in gone_src]
@@ -404,7 +427,7 @@ def align_sides(src: Side, tgt: Side) -> Alignment:
         # A skip's cost does not look at the other side's position.
         return cost(keep_src[i] if di else 0, keep_tgt[j] if dj else 0, di, dj)
 
-    path, block_post = lattice(len(keep_src), len(keep_tgt), kept_cost)
+    path, block_post = lattice(len(keep_src), len(keep_tgt), kept_cost, band)
     matched: list[tuple[list[int], list[int], float]] = [([i], [j], c) for i, j, c in moved]
     lone_src: list[int] = []
     lone_tgt: list[int] = []
@@ -434,6 +457,8 @@ def _leftovers(lone_src: list[int], lone_tgt: list[int],
     """Pair blocks the sequence left alone on both sides (moved, or next to a moved one)
     when pairing beats leaving both alone; best first. Paired blocks leave the lists."""
     options = []
+    if len(lone_src) * len(lone_tgt) > LARGE_PAGES:
+        return []  # a page pair this far apart is refused on its overall confidence
     for i in lone_src:
         for j in lone_tgt:
             gain = cost(i, j, 1, 1) - cost(i, 0, 1, 0) - cost(0, j, 0, 1)
@@ -504,7 +529,8 @@ def _align_blocks(src: Side, tgt: Side, s_blocks: list[int], t_blocks: list[int]
     def cost(i: int, j: int, di: int, dj: int) -> float:
         return pair_cost(segs[i:i + di], sentences[j:j + dj], ratio)
 
-    path, posterior = lattice(len(units), len(sentences), cost)
+    path, posterior = lattice(len(units), len(sentences), cost,
+                              _band(len(units), len(sentences)))
     pairs = []
     for step in path:
         i, j, di, dj = step
