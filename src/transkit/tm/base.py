@@ -8,20 +8,70 @@ candidates can reach a threshold, and all scoring, lives here once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
 from .match import Token, adapt, index_terms, score, tokenize
-from .store import TRUSTED, Match
+from .store import TRUSTED, Match, Variant
 
 EXTRA_TERMS = 2  # terms read beyond the edit budget: a candidate must have this many
 
 Target = tuple[str, str, str | None, str | None, str | None]  # text, origin, doc, date, ctx
 
 
+def grouped(rows: Iterable[Sequence[Any]], langs: tuple[str, ...] | None = None
+            ) -> Iterator[list[Variant]]:
+    """Rows (unit, lang, text, origin, …Variant fields), ordered by unit, as one list of
+    variants per unit (only `langs`, when given)."""
+    unit: Any = None
+    group: list[Variant] = []
+    for row in rows:
+        if row[0] != unit:
+            if group:
+                yield group
+            unit, group = row[0], []
+        if langs is None or row[1] in langs:
+            group.append(Variant(*row[1:]))
+    if group:
+        yield group
+
+
+def by_unit(rows: Iterable[Sequence[Any]]) -> list[tuple[int, list[Variant]]]:
+    """Rows (unit, …Variant fields) as (unit id, its variants), in row order."""
+    units: dict[int, list[Variant]] = {}
+    for row in rows:
+        units.setdefault(int(row[0]), []).append(Variant(*row[1:]))
+    return list(units.items())
+
+
 class IndexedStore:
     """Lookup over a term index; subclasses implement the primitives below."""
+
+    _depth = 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction (nested calls join the outer one)."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        with self._write():
+            self._depth = 1
+            try:
+                yield
+            finally:
+                self._depth = 0
+
+    def _write(self) -> AbstractContextManager[None]:
+        """The backend's outermost write transaction: commit on success, else roll back."""
+        raise NotImplementedError
 
     def preload(self, lang: str) -> None:
         """Warm whatever makes many lookups in `lang` faster (nothing by default)."""

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 from ..errors import InputError
-from .base import IndexedStore, Target
+from .base import IndexedStore, Target, by_unit, grouped
 from .match import index_terms, tokenize
 from .store import FUZZY, MACHINE, MATCHABLE_SIDES, SOURCE, Entry, Variant
 
@@ -122,7 +122,6 @@ class PostgresStore(IndexedStore):
         except psycopg.Error as exc:
             raise InputError(f"cannot connect to the translation memory at {redact(url)}: "
                              f"{self._message(exc)}") from None
-        self._depth = 0
         self._codes_cache: dict[str, str] = {}
         try:
             self._migrate()
@@ -167,25 +166,15 @@ class PostgresStore(IndexedStore):
                                     "VALUES (%s, %s)", (version, description))
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One write transaction (nested calls join the outer one); writers take turns."""
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
+    def _write(self) -> Iterator[None]:
+        """Writers take turns: one advisory lock, taken first, held to the commit."""
         try:
             with self.db.transaction():
-                self._depth = 1
                 self.db.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
                 yield
         except psycopg.Error as exc:
             raise InputError(f"translation memory at {redact(self.locator)}: "
                              f"{self._message(exc)}") from None
-        finally:
-            self._depth = 0
 
     def close(self) -> None:
         self.db.close()
@@ -397,32 +386,19 @@ class PostgresStore(IndexedStore):
         return [(str(a), str(b), str(c), int(d)) for a, b, c, d in rows]
 
     def entries(self, langs: tuple[str, ...] | None = None) -> Iterator[list[Variant]]:
-        unit: int | None = None
-        group: list[Variant] = []
         with self.db.transaction(), self.db.cursor(name="tm_entries") as cursor:
             cursor.itersize = 5000
             cursor.execute(
                 "SELECT unit, lang, text, origin, doc, date, context, note FROM tm_variants "
                 "WHERE origin NOT IN (%s, %s) ORDER BY unit, origin <> 'source', lang, id",
                 (MACHINE, FUZZY))
-            for row in cursor:
-                if row[0] != unit:
-                    if group:
-                        yield group
-                    unit, group = row[0], []
-                if langs is None or row[1] in langs:
-                    group.append(Variant(*row[1:]))
-        if group:
-            yield group
+            yield from grouped(cursor, langs)
 
     def units_after(self, after: int, limit: int) -> list[tuple[int, list[Variant]]]:
-        units: dict[int, list[Variant]] = {}
-        for row in self.db.execute(
-                "SELECT unit, lang, text, origin, doc, date, context, note, file "
-                "FROM tm_variants WHERE unit IN (SELECT DISTINCT unit FROM tm_variants "
-                "WHERE unit > %s ORDER BY unit LIMIT %s) ORDER BY unit, id", (after, limit)):
-            units.setdefault(int(row[0]), []).append(Variant(*row[1:]))
-        return list(units.items())
+        return by_unit(self.db.execute(
+            "SELECT unit, lang, text, origin, doc, date, context, note, file "
+            "FROM tm_variants WHERE unit IN (SELECT DISTINCT unit FROM tm_variants "
+            "WHERE unit > %s ORDER BY unit LIMIT %s) ORDER BY unit, id", (after, limit)))
 
     def file_states(self) -> list[tuple[str, str, int | None, int | None]]:
         return [(str(p), str(h), m, z) for p, h, m, z in self.db.execute(

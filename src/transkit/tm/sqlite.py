@@ -13,7 +13,7 @@ from itertools import combinations
 from pathlib import Path
 
 from ..errors import InputError
-from .base import IndexedStore, Target
+from .base import IndexedStore, Target, by_unit, grouped
 from .match import index_terms, tokenize
 from .store import (
     FUZZY,
@@ -105,32 +105,20 @@ class SQLiteStore(IndexedStore):
             row[0][4:] for row in self.db.execute(
                 "SELECT name FROM sqlite_master WHERE type='table' AND sql LIKE "
                 "'CREATE VIRTUAL TABLE%fts5(%'")}
-        self._depth = 0
         self._symbols: dict[str, str] | None = None
         self._codes: dict[str, dict[int, str]] = {}
 
     # -- plumbing ------------------------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One write transaction (nested calls join the outer one)."""
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
+    def _write(self) -> Iterator[None]:
         self.db.execute("BEGIN IMMEDIATE")
-        self._depth = 1
         try:
             yield
         except BaseException:
-            self._depth = 0
             self.db.execute("ROLLBACK")
             self._symbols = None  # symbols added in the transaction are gone too
             raise
-        self._depth = 0
         self.db.execute("COMMIT")
 
     def _ensure_fts(self, lang: str) -> str:
@@ -349,31 +337,18 @@ class SQLiteStore(IndexedStore):
         return [(str(a), str(b), str(c), int(d)) for a, b, c, d in rows]
 
     def entries(self, langs: tuple[str, ...] | None = None) -> Iterator[list[Variant]]:
-        unit: int | None = None
-        group: list[Variant] = []
-        for row in self.db.execute(
-                "SELECT unit, lang, text, origin, doc, date, context, note FROM variants "
-                "WHERE origin NOT IN (?, ?) ORDER BY unit, origin != 'source', lang, id",
-                (MACHINE, FUZZY)):
-            if row[0] != unit:
-                if group:
-                    yield group
-                unit, group = row[0], []
-            if langs is None or row[1] in langs:
-                group.append(Variant(row[1], row[2], row[3], row[4], row[5], row[6], row[7]))
-        if group:
-            yield group
+        yield from grouped(self.db.execute(
+            "SELECT unit, lang, text, origin, doc, date, context, note FROM variants "
+            "WHERE origin NOT IN (?, ?) ORDER BY unit, origin != 'source', lang, id",
+            (MACHINE, FUZZY)), langs)
 
     # -- copying -------------------------------------------------------------------------
 
     def units_after(self, after: int, limit: int) -> list[tuple[int, list[Variant]]]:
-        units: dict[int, list[Variant]] = {}
-        for row in self.db.execute(
-                "SELECT unit, lang, text, origin, doc, date, context, note, file FROM variants "
-                "WHERE unit IN (SELECT id FROM units WHERE id > ? ORDER BY id LIMIT ?) "
-                "ORDER BY unit, id", (after, limit)):
-            units.setdefault(int(row[0]), []).append(Variant(*row[1:]))
-        return list(units.items())
+        return by_unit(self.db.execute(
+            "SELECT unit, lang, text, origin, doc, date, context, note, file FROM variants "
+            "WHERE unit IN (SELECT id FROM units WHERE id > ? ORDER BY id LIMIT ?) "
+            "ORDER BY unit, id", (after, limit)))
 
     def file_states(self) -> list[tuple[str, str, int | None, int | None]]:
         return [(str(p), str(h), m, z) for p, h, m, z in
