@@ -12,7 +12,6 @@ are kept as TMX under tm/ and learnt by the translation memory (imported).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from .errors import InputError
 from .fsutil import atomic_write_bytes, read_bytes
 from .languages import check_language, native_name, primary
 from .project import catalog_path, doc_name, load_document, relative
-from .unit import Unit, plain_text
+from .unit import Unit, excerpt, plain_text
 
 COMMENT = "aligned "
 
@@ -164,12 +163,12 @@ def _proposals(report: PairReport, bar: float, trust: bool
     return out
 
 
-def write_pair(config: Config, report: PairReport, trust: bool,
-               store: Any | None = None) -> None:
-    """Copy the source into bulletins/ if needed, extract it, fill the target catalogue,
-    keep the pairs as TMX under tm/ and teach them to the TM."""
+def write_pair(config: Config, report: PairReport, trust: bool) -> None:
+    """Copy the source into bulletins/ if needed, extract it, fill the target catalogue
+    and keep the pairs as tm/aligned-<doc>-<lang>.tmx, which the TM learns (as imported)
+    with the project's other files (`learn_project`)."""
     from .project import extract
-    from .tm.store import IMPORTED, Entry, Variant
+    from .tm.store import IMPORTED, Variant
     from .tm.tmx import export_tmx
 
     dest = config.bulletins / f"{report.doc}.html"
@@ -226,15 +225,7 @@ def write_pair(config: Config, report: PairReport, trust: bool,
     tmx = config.root / "tm" / f"aligned-{report.doc}-{report.lang}.tmx"
     tmx.parent.mkdir(parents=True, exist_ok=True)
     export_tmx(groups, tmx, source_lang)
-    key = relative(config, tmx)
-    report.written.append(key)
-    if store is not None:
-        with store.transaction():
-            store.forget_file(key)
-            store.learn([Entry(g) for g in groups], key)
-            st = tmx.stat()
-            store.set_file_hash(key, hashlib.sha256(tmx.read_bytes()).hexdigest(),
-                                st.st_mtime_ns, st.st_size)
+    report.written.append(relative(config, tmx))
 
 
 # --- review output ----------------------------------------------------------------------------
@@ -245,14 +236,10 @@ def table(report: PairReport, width: int = 60) -> list[str]:
     for pair in report.alignment.pairs:
         left = " ".join(report.units[i].source for i in pair.src)
         right = " ".join(s.plain for s in pair.tgt)
-        lines.append(f"{pair.confidence:5.2f}  {pair.kind:<4}  {_cut(left, width):<{width}}  "
-                     f"{_cut(right, width)}")
+        lines.append(f"{pair.confidence:5.2f}  {pair.kind:<4}  "
+                     f"{excerpt(plain_text(left), width):<{width}}  "
+                     f"{excerpt(right, width)}")
     return lines
-
-
-def _cut(text: str, width: int) -> str:
-    text = " ".join(re.sub(r"</?[gx]\d+/?>", "", text).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def review_page(report: PairReport, bar: float) -> bytes:

@@ -336,7 +336,7 @@ def align_cmd(ctx: click.Context, pages: tuple[Path, ...], archive: Path | None,
         for count, (src, page, code) in enumerate(jobs, 1):
             try:
                 report = align_pair(config, src, page, code, name, force)
-                _show_alignment(report, config, dry_run, trust, html_out, archive, store)
+                _show_alignment(report, config, dry_run, trust, html_out, archive)
             except InputError as exc:
                 if archive is None:
                     raise
@@ -344,6 +344,10 @@ def align_cmd(ctx: click.Context, pages: tuple[Path, ...], archive: Path | None,
                 problems.append(str(exc))
             if archive is not None and len(jobs) > 20 and count % 20 == 0:
                 click.echo(f"{count}/{len(jobs)} pairs", err=True)
+        if store is not None:  # the filled catalogues and tm/aligned-*.tmx, once
+            from .tm.learn import learn_project
+
+            learn_project(config, store)
     for problem in problems:
         click.echo(f"not aligned: {problem}", err=True)
     if archive is not None:
@@ -353,7 +357,7 @@ def align_cmd(ctx: click.Context, pages: tuple[Path, ...], archive: Path | None,
 
 
 def _show_alignment(report: Any, config: Config, dry_run: bool, trust: bool,
-                    html_out: Path | None, archive: Path | None, store: Any) -> None:
+                    html_out: Path | None, archive: Path | None) -> None:
     from .archive import review_page, table, write_pair
     from .fsutil import atomic_write_bytes
 
@@ -370,7 +374,7 @@ def _show_alignment(report: Any, config: Config, dry_run: bool, trust: bool,
         for line in table(report):
             click.echo(line)
         return
-    write_pair(config, report, trust, store)
+    write_pair(config, report, trust)
     click.echo(f"{head}; filled {report.filled} ({report.trusted} trusted), kept "
                f"{report.kept} translated")
     for path in report.written:
