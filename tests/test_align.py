@@ -228,3 +228,26 @@ def test_long_pages_are_aligned_in_a_band(tmp_path: Path) -> None:
 
     path, _ = align.lattice(400, 400, cost, band=align.BAND)
     assert len(path) == 400 and calls < 400 * (2 * align.BAND + 3) * len(align.MOVES)
+
+
+def test_archive_follows_absolute_hreflang_urls(tmp_path: Path) -> None:
+    """Published pages link their siblings by absolute URL: the archived file whose path
+    ends like the URL is the sibling; a link to a page not archived is ignored."""
+    from transkit.archive import plan_archive
+
+    site = tmp_path / "blog"
+    names = {"ca": "avis", "es": "aviso", "fr": "note", "en": "notice"}  # no name in common
+    for lang in ("ca", "es", "fr"):
+        page = site / "2019" / lang / f"{names[lang]}.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        links = "".join(f'<link rel="alternate" hreflang="{x}" '
+                        f'href="https://blog.example.org/2019/{x}/{names[x]}.html">'
+                        for x in ("ca", "es", "fr", "en"))
+        page.write_text(f"<html lang='{lang}'><head>{links}</head><body><article><p>"
+                        f"Text {lang}.</p></article></body></html>", "utf-8")
+    plan = plan_archive(load_config(REPO), site)
+    assert plan.problems == []
+    assert [(src.relative_to(site).as_posix(), [(lang, p.relative_to(site).as_posix())
+                                                for lang, p in pairs])
+            for src, pairs in plan.sets] == [
+        ("2019/ca/avis.html", [("es", "2019/es/aviso.html"), ("fr", "2019/fr/note.html")])]
