@@ -59,6 +59,11 @@ fr = "prefer_more"
 [mt.variants]
 en = "EN-GB"                     # DeepL needs EN-GB or EN-US as a target
 
+[align]
+# Importing published translations (`transkit align`).
+trust = 0.9          # with --trust, pairs above this confidence are written as translated
+refuse_below = 0.3   # pages whose overall confidence is lower are not translations
+
 [checks]
 # disable = ["length"]            # checks to skip (ids from `transkit check --list`)
 french_spacing = "either"         # before ; : ! ? » and after «: nbsp, narrow or either
