@@ -47,9 +47,9 @@ BIN = Path(sys.executable).parent
 
 
 def block_pairing(a_page: Path, b_page: Path, a: str, b: str) -> list[tuple[str, str, str, float]]:
-    config = load_config(REPO)
-    src = align.source_side(read_document(a_page, "a", "a", config.extract, a, a))
-    tgt = align.target_side(read_document(b_page, "b", "b", config.extract, b, b))
+    extract = align_gold.config().extract
+    src = align.source_side(read_document(a_page, "a", "a", extract, a, a))
+    tgt = align.target_side(read_document(b_page, "b", "b", extract, b, b))
     out = []
     for s_block, t_block in zip(src.blocks, tgt.blocks, strict=False):
         s = align_gold.norm(" ".join(x.text for x in s_block))

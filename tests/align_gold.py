@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,12 @@ from transkit.unit import PLACEHOLDER
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data" / "align"
 VARIANTS = ("clean", "perturbed-1", "perturbed-2")
+
+
+@cache
+def config() -> Any:
+    """The demo project's settings, read once."""
+    return load_config(REPO)
 
 
 def norm(text: str) -> str:
@@ -209,9 +216,9 @@ def predicted(a_page: Path, b_page: Path, a: str, b: str) -> list[tuple[str, str
     from transkit import align
     from transkit.bulletin import read_document
 
-    config = load_config(REPO)
-    src = read_document(a_page, "a", "a", config.extract, a, a)
-    tgt = read_document(b_page, "b", "b", config.extract, b, b)
+    extract = config().extract
+    src = read_document(a_page, "a", "a", extract, a, a)
+    tgt = read_document(b_page, "b", "b", extract, b, b)
     result = align.align_sides(align.source_side(src), align.target_side(tgt))
     units = src.units()
     out = []

@@ -55,7 +55,6 @@ ORPHAN = 3.0  # a part of a merged or split step with nothing in common with the
 EVIDENCE_BIAS = 2.0  # a pair with no evidence either way: confidence 0.88 at most
 LARGE_PAGES = 10_000  # block pairs (n × m) above which the block lattice is banded
 BAND = 30  # blocks either side of the diagonal on large pages
-LOW_CONFIDENCE = 0.5  # below this, a review page highlights the pair
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 _WORD = re.compile(r"[^\W\d_]{4,}")
@@ -96,7 +95,6 @@ class Pair:
     src: list[int]  # source unit indices (doc.units() order)
     tgt: list[Segment]
     confidence: float
-    block: int  # source block index (-1: a target sentence with no source block)
 
     @property
     def kind(self) -> str:
@@ -444,9 +442,9 @@ def align_sides(src: Side, tgt: Side) -> Alignment:
     for s_blocks, t_blocks, confidence in matched:
         pairs += _align_blocks(src, tgt, s_blocks, t_blocks, confidence, ratio)
     for i in lone_src:
-        pairs += [Pair([src.first[i] + k], [], 1.0, i) for k in range(len(src.blocks[i]))]
+        pairs += [Pair([src.first[i] + k], [], 1.0) for k in range(len(src.blocks[i]))]
     for j in lone_tgt:
-        pairs += [Pair([], [seg], 1.0, -1) for seg in tgt.blocks[j]]
+        pairs += [Pair([], [seg], 1.0) for seg in tgt.blocks[j]]
     pairs.sort(key=lambda p: (p.src[0] if p.src else math.inf))
     return Alignment(pairs, units, ratio)
 
@@ -538,7 +536,7 @@ def _align_blocks(src: Side, tgt: Side, s_blocks: list[int], t_blocks: list[int]
         confidence = posterior[step] * block_confidence
         if di and dj:
             confidence *= evidence_confidence(s_part, t_part, ratio)
-        pairs.append(Pair([u for u, _ in units[i:i + di]], t_part, confidence, s_blocks[0]))
+        pairs.append(Pair([u for u, _ in units[i:i + di]], t_part, confidence))
     return pairs
 
 

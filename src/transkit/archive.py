@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree, html
 
 from . import align, catalog, inline
-from .bulletin import Document, parse_html, read_document
+from .bulletin import declared_language, parse_html, read_document
 from .config import Config
 from .errors import InputError
 from .fsutil import atomic_write_bytes, read_bytes
@@ -44,6 +44,7 @@ class PairReport:
     alignment: align.Alignment
     units: list[Unit]
     codes: list[dict[int, inline.Code]]  # each unit's placeholders
+    transfers: list[tuple[str, list[str]]]  # per pair: translation text, notes
     filled: int = 0
     trusted: int = 0
     kept: int = 0  # translated entries left as they were
@@ -64,14 +65,10 @@ def _identifier(languages: tuple[str, ...]) -> Any:
     return identifier
 
 
-def page_text(doc: Document) -> str:
-    return " ".join(u.source for u in doc.units())
-
-
-def check_page_language(path: Path, doc: Document, expected: str, languages: tuple[str, ...]
-                        ) -> None:
+def check_page_language(path: Path, units: list[Unit], expected: str,
+                        languages: tuple[str, ...]) -> None:
     """Refuse a page whose text reads clearly as another of the project's languages."""
-    text = plain_text(page_text(doc))
+    text = plain_text(" ".join(u.source for u in units))
     if len(text) < 40:
         return  # too little text to judge
     candidates = tuple(sorted({primary(x) for x in languages} | {expected}))
@@ -84,25 +81,16 @@ def check_page_language(path: Path, doc: Document, expected: str, languages: tup
 
 # --- one pair -------------------------------------------------------------------------------
 
-def _declared(path: Path, max_bytes: int) -> str | None:
-    root = parse_html(read_bytes(path, max_bytes), path).getroot()
-    value = (root.get("lang") or "").strip()
-    if not value:
-        return None
-    try:
-        return check_language(primary(value))
-    except InputError:
-        raise InputError(f"<html lang={value!r}>: unknown language code", path, 1) from None
-
-
 def align_pair(config: Config, source: Path, translation: Path, lang: str | None = None,
                name: str | None = None, force: bool = False) -> PairReport:
     """Parse, check and align one pair; nothing is written."""
     src_doc = load_document(config, source)
-    declared = _declared(translation, config.extract.max_file_bytes)
     # --lang wins over the page's declaration (pages do declare the wrong language);
     # the text itself is checked below either way.
-    lang = check_language(primary(lang)) if lang is not None else declared
+    chosen = check_language(primary(lang)) if lang is not None else None
+    tgt_doc = read_document(translation, "translation", str(translation), config.extract,
+                            config.source_language, chosen)
+    lang = chosen or declared_language(tgt_doc.tree.getroot(), translation)
     if lang is None:
         raise InputError("the translation declares no language: pass --lang", translation, 1)
     if lang not in config.languages:
@@ -111,11 +99,10 @@ def align_pair(config: Config, source: Path, translation: Path, lang: str | None
     if lang == src_doc.source_language:
         raise InputError(f"both pages are in {lang!r}: a translation is in another language",
                          translation, 1)
-    tgt_doc = read_document(translation, "translation", str(translation), config.extract,
-                            lang, lang)
+    units = src_doc.units()
     if not force:
-        check_page_language(source, src_doc, src_doc.source_language, config.languages)
-        check_page_language(translation, tgt_doc, lang, config.languages)
+        check_page_language(source, units, src_doc.source_language, config.languages)
+        check_page_language(translation, tgt_doc.units(), lang, config.languages)
     alignment = align.align_sides(align.source_side(src_doc), align.target_side(tgt_doc))
     overall = alignment.overall
     if overall < config.align.refuse_below and not force:
@@ -123,9 +110,14 @@ def align_pair(config: Config, source: Path, translation: Path, lang: str | None
                          f"confidence {overall:.2f} < align.refuse_below "
                          f"{config.align.refuse_below:.2f}); --force aligns them anyway",
                          translation, 1)
+    codes = align.unit_codes(src_doc)
+    # Each pair's translation in the source's placeholders, made once for the catalogue,
+    # the TMX and the review page.
+    transfers = [align.transfer(p, codes[p.src[0]]) if p.src and p.tgt else ("", [])
+                 for p in alignment.pairs]
     return PairReport(source, translation, src_doc.source_language, lang,
                       name or default_name(source, src_doc.source_language), alignment,
-                      src_doc.units(), align.unit_codes(src_doc))
+                      units, codes, transfers)
 
 
 def default_name(source: Path, lang: str) -> str:
@@ -143,11 +135,12 @@ def _proposals(report: PairReport, bar: float, trust: bool
     """Unit index -> (translation, trusted, comment lines)."""
     codes = report.codes
     out: dict[int, tuple[str, bool, list[str]]] = {}
-    for pair in report.alignment.pairs:
+    for pair, (text, transfer_notes) in zip(report.alignment.pairs, report.transfers,
+                                            strict=True):
         if not pair.src or not pair.tgt:
             continue
         first = pair.src[0]
-        text, notes = align.transfer(pair, codes[first])
+        notes = list(transfer_notes)
         expected = {n: c.kind for n, c in codes[first].items()}
         try:
             inline.validate(text, expected)
@@ -214,12 +207,11 @@ def write_pair(config: Config, report: PairReport, trust: bool) -> None:
     # The pairs, kept as TMX (so `tm rebuild` restores them) and learnt as imported.
     source_lang = report.source_lang
     groups: list[list[Any]] = []
-    for pair in report.alignment.pairs:
+    for pair, (target_text, _) in zip(report.alignment.pairs, report.transfers, strict=True):
         if not pair.src or not pair.tgt:
             continue
         note = f"aligned {pair.confidence:.2f}"
         source_text = " ".join(report.units[i].source for i in pair.src)
-        target_text, _ = align.transfer(pair, report.codes[pair.src[0]])
         groups.append([Variant(source_lang, source_text, IMPORTED, report.doc, note=note),
                        Variant(report.lang, target_text, IMPORTED, report.doc, note=note)])
     tmx = config.root / "tm" / f"aligned-{report.doc}-{report.lang}.tmx"
@@ -265,7 +257,7 @@ def review_page(report: PairReport, bar: float) -> bytes:
         etree.SubElement(head, "th").text = label
     body = page.find("body/table/tbody")
     codes = report.codes
-    for pair in report.alignment.pairs:
+    for pair, (text, _) in zip(report.alignment.pairs, report.transfers, strict=True):
         tr = etree.SubElement(body, "tr")
         if not pair.src or not pair.tgt:
             tr.set("class", "none")
@@ -280,7 +272,6 @@ def review_page(report: PairReport, bar: float) -> bytes:
             _fill(span, report.units[index].source, codes[index])
         right = etree.SubElement(tr, "td", lang=report.lang)
         if pair.tgt and pair.src:
-            text, _ = align.transfer(pair, codes[pair.src[0]])
             _fill(right, text, codes[pair.src[0]])
         elif pair.tgt:
             right.text = " ".join(s.plain for s in pair.tgt)

@@ -198,7 +198,7 @@ def read_document(
     data = read_bytes(path, config.max_file_bytes)
     tree = parse_html(data, path)
     root = tree.getroot()
-    lang = source_language or _declared_language(root, path) or default_language
+    lang = source_language or declared_language(root, path) or default_language
     check_language(lang)
     articles = _selector(config.article_selector, "articles")(root)
     if not articles:
@@ -229,7 +229,7 @@ def read_document(
                     hashlib.sha256(data).hexdigest(), list(articles))
 
 
-def _declared_language(root: etree._Element, path: Path) -> str | None:
+def declared_language(root: etree._Element, path: Path) -> str | None:
     value = (root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "")
     value = value.strip()
     if not value:

@@ -22,7 +22,6 @@ scorer, never hide a match.
 from __future__ import annotations
 
 import hashlib
-import re
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -78,13 +77,6 @@ CREATE TABLE tm_meta(key text PRIMARY KEY, value text NOT NULL);
 """),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
-
-_URL = re.compile(r"^postgres(?:ql)?://", re.IGNORECASE)
-
-
-def is_url(locator: str) -> bool:
-    return bool(_URL.match(locator))
-
 
 def redact(url: str) -> str:
     """The URL without its password (for messages: a password is never printed)."""
