@@ -86,7 +86,7 @@ def generate(root: Path, docs: int, units: int, seed: int = 7) -> int:
         bulletin = root / "bulletins" / f"{name}.html"
         bulletin.write_text(f"<html lang='ca'><body><article>{html}</article></body></html>")
         digest = __import__("hashlib").sha256(bulletin.read_bytes()).hexdigest()
-        unit_list = [Unit(s, name, i + 10, "p") for i, s in enumerate(sources)]
+        unit_list = [Unit(s, line=i + 10, kind="p") for i, s in enumerate(sources)]
         pot = catalog.build_template(unit_list, name, f"bulletins/{name}.html", "Benchmark", "ca",
                                      digest, None)
         catalog.save(pot, root / "locales" / "ca" / f"{name}.pot")
@@ -98,7 +98,7 @@ def generate(root: Path, docs: int, units: int, seed: int = 7) -> int:
                     entry.msgstr = f"[{lang}] {entry.msgid}"
                 elif r < 0.92:
                     entry.msgstr = f"[{lang}?] {entry.msgid}"
-                    entry.flags.append("fuzzy")
+                    entry.set_fuzzy()
             catalog.save(po, root / "locales" / lang / f"{name}.po")
         total += len(sources) * len(LANGS)
     return total

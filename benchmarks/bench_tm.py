@@ -37,7 +37,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from transkit import catalog
-from transkit.tm.match import score, tokenize
+from transkit.text import score, tokenize
 from transkit.tm.sqlite import SQLiteStore
 from transkit.tm.store import HUMAN, SOURCE, Entry, Variant
 from transkit.unit import Unit

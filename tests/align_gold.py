@@ -157,11 +157,11 @@ def generate(out: Path = DATA, seed: int = 7) -> None:
         per_lang: dict[str, list[str]] = {}
         for lang in config.languages:
             if lang == doc.source_language:
-                per_lang[lang] = [u.source for u in units]
+                per_lang[lang] = [u.msgid for u in units]
                 continue
             po = catalog.load(catalog_path(config, doc.name, lang))
             found = {(e.msgid, e.msgctxt): e.msgstr for e in po if not e.obsolete}
-            per_lang[lang] = [found[(u.source, u.context)] for u in units]
+            per_lang[lang] = [found[u.key] for u in units]
         texts_by[doc.name] = per_lang
     for entry in entries:
         name = entry.name
@@ -223,7 +223,7 @@ def predicted(a_page: Path, b_page: Path, a: str, b: str) -> list[tuple[str, str
     units = src.units()
     out = []
     for pair in result.pairs:
-        source = norm(" ".join(units[i].source for i in pair.src))
+        source = norm(" ".join(units[i].msgid for i in pair.src))
         target = norm(" ".join(s.text for s in pair.tgt))
         out.append((source, target, f"{min(len(pair.src), 2)}-{min(len(pair.tgt), 2)}",
                     pair.confidence))

@@ -11,7 +11,7 @@ from lxml import etree, html
 
 from transkit.build import build_site
 from transkit.config import load_config
-from transkit.project import extract
+from transkit.extract import extract
 
 from .conftest import CONFIG, run
 

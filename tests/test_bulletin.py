@@ -21,7 +21,7 @@ def _doc(tmp_path: Path, text: str | bytes, **kw: object):  # type: ignore[no-un
 
 def test_units_blocks_attributes_and_skips(tmp_path: Path) -> None:
     doc = _doc(tmp_path, POST)
-    sources = [u.source for u in doc.units()]
+    sources = [u.msgid for u in doc.units()]
     assert sources == [
         "Títol de la prova",
         "Europol detén 23 persones",
@@ -40,9 +40,9 @@ def test_units_blocks_attributes_and_skips(tmp_path: Path) -> None:
 def test_legend_and_reference_lines(tmp_path: Path) -> None:
     units = _doc(tmp_path, POST).units()
     link = units[2]
-    assert link.notes == ['<g1> = <a href="https://www.europol.europa.eu/">']
+    assert link.extracted_comments == ['<g1> = <a href="https://www.europol.europa.eu/">']
     assert link.line == 6
-    assert units[5].kind == "img@alt" and "x.jpg" in units[5].notes[0]
+    assert units[5].kind == "img@alt" and "x.jpg" in units[5].extracted_comments[0]
 
 
 def test_html_lang_sets_source_language(tmp_path: Path) -> None:
@@ -55,7 +55,7 @@ def test_nested_blocks_and_text_runs(tmp_path: Path) -> None:
     html = ("<html><body><article><ul><li>Primer punt<ul><li>Subpunt</li></ul> i cua</li></ul>"
             "<blockquote><p>Cita.</p></blockquote><div>Text solt <b>aquí</b>.</div>"
             "</article></body></html>")
-    sources = [u.source for u in _doc(tmp_path, html).units()]
+    sources = [u.msgid for u in _doc(tmp_path, html).units()]
     assert sources == ["Primer punt", "Subpunt", "i cua", "Cita.", "Text solt <g1>aquí</g1>."]
 
 
@@ -78,7 +78,7 @@ def test_entities_are_not_resolved_and_size_is_bounded(tmp_path: Path) -> None:
     secret.write_text("TOPSECRET", "utf-8")
     html = (f'<!DOCTYPE html [<!ENTITY x SYSTEM "file://{secret}">]>'
             "<html><body><article><p>a &x; b</p></article></body></html>")
-    text = " ".join(u.source for u in _doc(tmp_path, html).units())
+    text = " ".join(u.msgid for u in _doc(tmp_path, html).units())
     assert "TOPSECRET" not in text
     path = tmp_path / "big.html"
     path.write_bytes(b"<html><body><article><p>" + b"x" * 2000 + b"</p></article></body></html>")

@@ -8,19 +8,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from transkit import catalog, pofile
+from transkit import catalog
+from transkit.catalog import Catalogue
 from transkit.errors import InputError
 from transkit.unit import Unit
 
 from .conftest import gettext_tool, run
 
 
-def _template(sources: list[str]) -> polib.POFile:
-    units = [Unit(s, "doc", i + 1, "p") for i, s in enumerate(sources)]
+def _template(sources: list[str]) -> Catalogue:
+    units = [Unit(s, line=i + 1, kind="p") for i, s in enumerate(sources)]
     return catalog.build_template(units, "doc", "bulletins/doc.html", "P", "ca", "h", None)
 
 
-def _roundtrip(po: polib.POFile, path: Path) -> polib.POFile:
+def _roundtrip(po: Catalogue, path: Path) -> Catalogue:
     catalog.save(po, path)
     return catalog.load(path)
 
@@ -40,7 +41,7 @@ def test_update_keeps_fuzzies_and_obsoletes(tmp_path: Path) -> None:
     assert first.previous_msgid == "La policia va detenir 23 persones."
     assert second.msgstr == "Au revoir." and "fuzzy" not in second.flags
     assert third.msgstr == "" and third.msgid == "Una frase nova."
-    obsolete = {e.msgid: e.msgstr for e in merged.obsolete_entries()}
+    obsolete = {e.msgid: e.msgstr for e in merged.obsolete()}
     assert obsolete == {"La policia va detenir 23 persones.": "La police a arrêté 23 personnes.",
                         "Paràgraf esborrat.": "Supprimé."}
     assert (report.kept, report.fuzzy, report.new, report.obsoleted) == (1, 1, 1, 2)
@@ -54,7 +55,7 @@ def test_obsolete_entry_revives_when_its_source_returns(tmp_path: Path) -> None:
     po = _roundtrip(catalog.update(_template(["Primer."]), po, "es", "P")[0], tmp_path / "a.po")
     back, report = catalog.update(_template(["Primer.", "Segon."]), po, "es", "P")
     assert list(back)[1].msgstr == "Segundo." and report.revived == 1
-    assert not back.obsolete_entries()
+    assert not back.obsolete()
 
 
 WORDS = ["policia", "frau", "Europol", "xarxa", "23", "29.000", "detinguts", "targetes", "banc"]
@@ -72,7 +73,7 @@ def test_no_translation_is_ever_lost(tmp_path: Path,
     """Any sequence of source edits keeps every text a translator wrote (active or obsolete)."""
     path = tmp_path / "prop.po"
     path.unlink(missing_ok=True)
-    po: polib.POFile | None = None
+    po: Catalogue | None = None
     written: set[str] = set()
     counter = 0
     for sources, translate in steps:
@@ -83,16 +84,15 @@ def test_no_translation_is_ever_lost(tmp_path: Path,
                 entry.msgstr = f"T{counter} {entry.msgid}"
                 written.add(entry.msgstr)
         po = _roundtrip(po, path)
-        present = {e.msgstr for e in po} | {e.msgstr for e in po.obsolete_entries()}
+        present = {e.msgstr for e in po} | {e.msgstr for e in po.obsolete()}
         assert written <= present
 
 
-def test_pofile_writes_what_msgcat_writes(tmp_path: Path) -> None:
-    po = polib.POFile()
-    po.metadata = {"Project-Id-Version": "x", "Language": "fr",
-                   "Content-Type": "text/plain; charset=UTF-8",
-                   "Plural-Forms": "nplurals=3; plural=(n == 0 || n == 1) ? 0 : n != 0 && "
-                                   "n % 1000000 == 0 ? 1 : 2;"}
+def test_writer_writes_what_msgcat_writes(tmp_path: Path) -> None:
+    po = Catalogue(metadata={
+        "Project-Id-Version": "x", "Language": "fr", "Content-Type": "text/plain; charset=UTF-8",
+        "Plural-Forms": "nplurals=3; plural=(n == 0 || n == 1) ? 0 : n != 0 && "
+                        "n % 1000000 == 0 ? 1 : 2;"})
     samples = [
         "Court.",
         "Une phrase assez longue pour être coupée par gettext, avec des <g1>balises</g1> "
@@ -103,20 +103,24 @@ def test_pofile_writes_what_msgcat_writes(tmp_path: Path) -> None:
         "x" * 120,
     ]
     for i, text in enumerate(samples):
-        po.append(polib.POEntry(msgid=text, msgstr=text.upper(), occurrences=[
-            ("bulletins/un-nom-de-document-assez-long.html", str(n)) for n in range(i * 7)],
-            comment="<g1> = <a href=\"https://example.org/\">"))
-    po.append(polib.POEntry(msgid="Ancien texte qui a disparu de la source mais garde sa "
-                                  "traduction pour toujours", msgstr="Old", obsolete=True))
-    fuzzy = polib.POEntry(msgid="Nouveau texte", msgstr="New", flags=["fuzzy"],
-                          previous_msgid="Ancien texte un peu différent de celui-ci et plus "
-                                         "long que la largeur de la page")
-    po.append(fuzzy)
+        po.append(Unit(text, text.upper(), references=[
+            f"bulletins/un-nom-de-document-assez-long.html:{n}" for n in range(i * 7)],
+            extracted_comments=["<g1> = <a href=\"https://example.org/\">"]))
+    po.append(Unit("Ancien texte qui a disparu de la source mais garde sa traduction pour "
+                   "toujours", "Old", obsolete=True))
+    po.append(Unit("Nouveau texte", "New", flags=["fuzzy"],
+                   previous_msgid="Ancien texte un peu différent de celui-ci et plus long que "
+                                  "la largeur de la page"))
+    po.append(Unit("Deux", msgctxt="nombre", msgid_plural="Deux (pluriel)",
+                   msgstr_plural={0: "Two", 1: "Twos", 2: "Twoes"},
+                   translator_comments=["a translator's note", ""]))
     path = tmp_path / "w.po"
-    path.write_text(pofile.dumps(po), "utf-8")
+    path.write_text(catalog.dumps(po), "utf-8")
     msgcat = subprocess.run([gettext_tool("msgcat"), str(path)], capture_output=True, text=True,
                             check=True)
     assert msgcat.stdout == path.read_text("utf-8")
+    again = catalog.load(path)
+    assert catalog.dumps(again) == path.read_text("utf-8")
 
 
 def test_extracted_files_pass_gettext_tools(demo: Path) -> None:
@@ -170,6 +174,4 @@ def test_load_error_has_line(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         catalog.load(path)
     assert info.value.line == 6
-    with pytest.raises(InputError) as scan:
-        catalog.scan_stats(path)
-    assert scan.value.line == 6
+    assert "keyword 'foo' unknown" in info.value.message

@@ -9,9 +9,10 @@ import polib
 import pytest
 from lxml import etree
 
+from transkit import text as match
 from transkit.config import load_config
 from transkit.errors import InputError
-from transkit.tm import Store, match, open_locator, open_store
+from transkit.tm import Store, open_locator, open_store
 from transkit.tm.learn import learn_project
 from transkit.tm.sqlite import SQLiteStore
 from transkit.tm.store import FUZZY, HUMAN, MACHINE, SOURCE, Entry, Variant

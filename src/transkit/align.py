@@ -33,7 +33,7 @@ from functools import partial
 
 from . import inline
 from .bulletin import AttributeBlock, Block, Document
-from .tm.match import number_value, tokenize
+from .text import number_value, tokenize
 from .unit import PLACEHOLDER
 
 # Prior probabilities of the pair types (Gale & Church's, from hand-aligned text).

@@ -68,7 +68,7 @@ def _identifier(languages: tuple[str, ...]) -> Any:
 def check_page_language(path: Path, units: list[Unit], expected: str,
                         languages: tuple[str, ...]) -> None:
     """Refuse a page whose text reads clearly as another of the project's languages."""
-    text = plain_text(" ".join(u.source for u in units))
+    text = plain_text(" ".join(u.msgid for u in units))
     if len(text) < 40:
         return  # too little text to judge
     candidates = tuple(sorted({primary(x) for x in languages} | {expected}))
@@ -160,7 +160,7 @@ def write_pair(config: Config, report: PairReport, trust: bool) -> None:
     """Copy the source into bulletins/ if needed, extract it, fill the target catalogue
     and keep the pairs as tm/aligned-<doc>-<lang>.tmx, which the TM learns (as imported)
     with the project's other files (`learn_project`)."""
-    from .project import extract
+    from .extract import extract
     from .tm.store import IMPORTED, Variant
     from .tm.tmx import export_tmx
 
@@ -177,31 +177,32 @@ def write_pair(config: Config, report: PairReport, trust: bool) -> None:
     extract(config, [str(dest)], learn=False)
     po_path = catalog_path(config, report.doc, report.lang)
     po = catalog.load(po_path)
-    by_key = {(e.msgid, e.msgctxt): e for e in po if not e.obsolete}
+    by_key = po.by_key()
     proposals = _proposals(report, config.align.trust, trust)
     done: set[int] = set()
     for index, (text, trusted, comment) in sorted(proposals.items()):
-        unit = report.units[index]
-        entry = by_key.get((unit.source, unit.context))
+        entry = by_key.get(report.units[index].key)
         if entry is None or id(entry) in done:
             continue
         done.add(id(entry))
-        if entry.msgstr and "fuzzy" not in entry.flags:
-            report.kept += 1  # a translator's text is never replaced
+        own_draft = entry.fuzzy and (entry.provenance or ("",))[0] == "aligned"
+        if entry.has_target and not own_draft:
+            # A translator's text, or a draft from anyone but align itself (a TM or MT
+            # draft someone may be revising), is never replaced; the aligned pair still
+            # reaches the TM (tm/aligned-*.tmx).
+            report.kept += 1
             continue
-        kept = [x for x in (entry.tcomment or "").splitlines() if not x.startswith(COMMENT)
-                and not x.startswith(("markup dropped", "placeholders differ"))]
-        entry.tcomment = "\n".join([*kept, *comment])
+        notes = [x for x in entry.translator_comments
+                 if not x.startswith(("markup dropped", "placeholders differ"))]
+        entry.translator_comments = notes + comment[1:]
+        entry.set_provenance("aligned", comment[0].removeprefix(COMMENT))
         if not text:
             continue
         entry.msgstr = text
         report.filled += 1
         if trusted:
             report.trusted += 1
-            if "fuzzy" in entry.flags:
-                entry.flags.remove("fuzzy")
-        elif "fuzzy" not in entry.flags:
-            entry.flags.append("fuzzy")
+        entry.set_fuzzy(not trusted)
     if catalog.save(po, po_path):
         report.written.append(relative(config, po_path))
     # The pairs, kept as TMX (so `tm rebuild` restores them) and learnt as imported.
@@ -211,7 +212,7 @@ def write_pair(config: Config, report: PairReport, trust: bool) -> None:
         if not pair.src or not pair.tgt:
             continue
         note = f"aligned {pair.confidence:.2f}"
-        source_text = " ".join(report.units[i].source for i in pair.src)
+        source_text = " ".join(report.units[i].msgid for i in pair.src)
         groups.append([Variant(source_lang, source_text, IMPORTED, report.doc, note=note),
                        Variant(report.lang, target_text, IMPORTED, report.doc, note=note)])
     tmx = config.root / "tm" / f"aligned-{report.doc}-{report.lang}.tmx"
@@ -226,7 +227,7 @@ def table(report: PairReport, width: int = 60) -> list[str]:
     """The alignment side by side, one line per pair."""
     lines = [f"{'conf':>5}  {'pair':<4}  {'source':<{width}}  translation"]
     for pair in report.alignment.pairs:
-        left = " ".join(report.units[i].source for i in pair.src)
+        left = " ".join(report.units[i].msgid for i in pair.src)
         right = " ".join(s.plain for s in pair.tgt)
         lines.append(f"{pair.confidence:5.2f}  {pair.kind:<4}  "
                      f"{excerpt(plain_text(left), width):<{width}}  "
@@ -269,7 +270,7 @@ def review_page(report: PairReport, bar: float) -> bytes:
         for n, index in enumerate(pair.src):
             span = etree.SubElement(left, "span")
             span.tail = " " if n + 1 < len(pair.src) else None
-            _fill(span, report.units[index].source, codes[index])
+            _fill(span, report.units[index].msgid, codes[index])
         right = etree.SubElement(tr, "td", lang=report.lang)
         if pair.tgt and pair.src:
             _fill(right, text, codes[pair.src[0]])

@@ -4,11 +4,11 @@ switch, and the four-column aligned review page."""
 from __future__ import annotations
 
 import html as htmlmod
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import polib
 from lxml import etree, html
 from lxml.cssselect import CSSSelector
 
@@ -26,14 +26,10 @@ from .project import (
     load_document,
     relative,
 )
-from .unit import excerpt
+from .unit import FUZZY, TRANSLATED, UNTRANSLATED, Unit, excerpt
 
-
-@dataclass
-class Translation:
-    text: str
-    state: str  # "translated", "fuzzy", "missing"
-    line: int
+# Characters an HTML (and XML) document cannot hold: a translation carrying one is refused.
+NOT_IN_HTML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
 
 @dataclass
@@ -50,19 +46,6 @@ class BuildReport:
         return list(self.files)
 
 
-def _catalog_map(po: polib.POFile) -> dict[tuple[str, str | None], Translation]:
-    found: dict[tuple[str, str | None], Translation] = {}
-    where = catalog.msgid_lines(po)
-    for entry in po:
-        if entry.obsolete:
-            continue
-        state = "translated" if catalog.is_translated(entry) else (
-            "fuzzy" if entry.msgstr and "fuzzy" in entry.flags else "missing")
-        found[(entry.msgid, entry.msgctxt)] = Translation(entry.msgstr, state,
-                                                          where.get(id(entry), entry.linenum))
-    return found
-
-
 def label(config: Config, lang: str) -> str:
     return config.lang_switch_labels.get(lang) or native_name(lang)
 
@@ -77,7 +60,7 @@ class _Page:
     """One language version of one document being assembled."""
 
     def __init__(self, config: Config, doc: Document, lang: str,
-                 translations: dict[tuple[str, str | None], Translation] | None,
+                 translations: dict[tuple[str, str | None], Unit] | None,
                  po_rel: str, report: BuildReport, include_fuzzy: bool = False):
         self.config, self.doc, self.lang = config, doc, lang
         self.include_fuzzy = include_fuzzy
@@ -85,18 +68,25 @@ class _Page:
         self.po_rel = po_rel
         self.report = report
 
-    def lookup(self, source: str) -> Translation | None:
+    def lookup(self, source: str) -> Unit | None:
+        """The unit that translates `source`, or None (noted as a fallback) when the page
+        must show the source text: untranslated, fuzzy (unless previewing), or plural."""
         if self.translations is None:
-            return Translation(source, "translated", 0)
+            return Unit(source, source)
         found = self.translations.get((source, None))
-        if found is not None and found.state == "fuzzy" and self.include_fuzzy:
-            return found
-        if found is None or found.state != "translated":
-            where = f"{self.po_rel}:{found.line}" if found is not None else self.po_rel
-            state = "fuzzy" if found is not None and found.state == "fuzzy" else "untranslated"
-            self.report.fallbacks.append(f"{where}: {state}: {excerpt(source)}")
+        state = found.state if found is not None else UNTRANSLATED
+        if found is not None and found.msgid_plural is None and (
+                state == TRANSLATED or (state == FUZZY and self.include_fuzzy)):
+            bad = NOT_IN_HTML.search(found.msgstr)
+            if bad is None:
+                return found
+            self.report.problems.append(
+                f"{self.po_rel}:{found.line}: control character U+{ord(bad.group()):04X} in "
+                "the translation (not allowed in HTML)")
             return None
-        return found
+        where = f"{self.po_rel}:{found.line}" if found is not None else self.po_rel
+        self.report.fallbacks.append(f"{where}: {state}: {excerpt(source)}")
+        return None
 
     def assemble(self) -> bytes:
         src = self.doc.source_language
@@ -106,7 +96,7 @@ class _Page:
             if isinstance(block, AttributeBlock):
                 found = self.lookup(block.text)
                 if found is not None:
-                    block.element.set(block.attribute, found.text)
+                    block.element.set(block.attribute, found.msgstr)
         for block in self.doc.blocks:
             if isinstance(block, AttributeBlock):
                 continue
@@ -117,8 +107,8 @@ class _Page:
                 text = source
                 if found is not None:
                     try:
-                        inline.validate(found.text, block.expected(index))
-                        text = found.text
+                        inline.validate(found.msgstr, block.expected(index))
+                        text = found.msgstr
                     except inline.PlaceholderError as exc:
                         self.report.problems.append(
                             f"{self.po_rel}:{found.line}: placeholders: {exc}")
@@ -181,12 +171,12 @@ class _Page:
 
 
 def _load_translations(config: Config, doc: Document, lang: str
-                       ) -> tuple[dict[tuple[str, str | None], Translation], str]:
+                       ) -> tuple[dict[tuple[str, str | None], Unit], str]:
     path = catalog_path(config, doc.name, lang)
     rel = relative(config, path)
     if not path.exists():
         return {}, rel
-    return _catalog_map(catalog.load(path)), rel
+    return catalog.load(path).by_key(), rel
 
 
 def build_site(config: Config, out: Path | None = None, langs: list[str] | None = None,
@@ -205,7 +195,7 @@ def build_site(config: Config, out: Path | None = None, langs: list[str] | None 
         if progress:
             progress(relative(config, path))
         report.documents += 1
-        maps: dict[str, tuple[dict[tuple[str, str | None], Translation], str]] = {}
+        maps: dict[str, tuple[dict[tuple[str, str | None], Unit], str]] = {}
         for lang in config.languages:
             doc = load_document(config, path)
             if lang == doc.source_language:
@@ -238,7 +228,7 @@ td.kind{width:7rem;color:#555;font-size:.85em}
 
 
 def aligned_page(config: Config, doc: Document,
-                 maps: dict[str, tuple[dict[tuple[str, str | None], Translation], str]]) -> bytes:
+                 maps: dict[str, tuple[dict[tuple[str, str | None], Unit], str]]) -> bytes:
     """One row per unit, one column per language; untranslated and fuzzy cells marked."""
     page = html.fromstring(
         "<html><head><meta charset='utf-8'><title></title><style></style></head>"
@@ -271,17 +261,20 @@ def aligned_page(config: Config, doc: Document,
                     continue
                 translations, _ = maps.get(lang, ({}, ""))
                 found = translations.get((source, None))
-                if found is None or found.state == "missing":
+                if found is None or found.state == UNTRANSLATED or found.msgid_plural is not None:
                     td.set("class", "missing")
                     continue
-                if found.state == "fuzzy":
+                if found.state == FUZZY:
                     td.set("class", "fuzzy")
-                _fill(td, found.text, codes)
+                _fill(td, found.msgstr, codes)
     data: bytes = html.tostring(page, doctype="<!DOCTYPE html>", encoding="utf-8", method="html")
     return data
 
 
 def _fill(td: etree._Element, text: str, codes: dict[int, inline.Code] | None) -> None:
+    if NOT_IN_HTML.search(text):
+        text = NOT_IN_HTML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+        td.set("class", (td.get("class", "") + " broken").strip())
     if codes is None:
         td.text = text
         return

@@ -133,11 +133,12 @@ class Document:
         units: list[Unit] = []
         for block in self.blocks:
             if isinstance(block, AttributeBlock):
-                units.append(Unit(block.text, self.name, block.line, block.kind, [block.note()]))
+                units.append(Unit(block.text, line=block.line, kind=block.kind,
+                                  extracted_comments=[block.note()]))
                 continue
             for index, source in enumerate(block.unit_sources()):
-                units.append(Unit(source, self.name, block.line, block.kind,
-                                  block.unit_notes(index)))
+                units.append(Unit(source, line=block.line, kind=block.kind,
+                                  extracted_comments=block.unit_notes(index)))
         return units
 
     def serialize(self) -> bytes:

@@ -14,7 +14,7 @@ import click
 from . import __version__, report
 from .config import Config, load_config
 from .errors import GateError, TranskitError
-from .project import extract, project_lock, relative
+from .project import project_lock, relative
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -112,6 +112,8 @@ def init(directory: Path, force: bool) -> None:
 @handle_errors
 def extract_cmd(ctx: click.Context, docs: tuple[str, ...], source_lang: str | None) -> None:
     """Segment bulletins, write templates and merge them into every language's PO file."""
+    from .extract import extract
+
     config = _config(ctx)
     with project_lock(config):
         result = extract(config, list(docs) or None, source_lang, _progress("extracting"))

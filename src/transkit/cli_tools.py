@@ -145,7 +145,7 @@ def tm_lookup(ctx: click.Context, text: str, source: str, target: str, limit: in
               threshold: int | None, as_json: bool) -> None:
     """Exact and fuzzy matches for TEXT, each with its score and explanation."""
     from .languages import check_language
-    from .tm.match import word_diff
+    from .text import word_diff
 
     check_language(source)
     check_language(target)

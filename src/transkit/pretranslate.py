@@ -17,10 +17,10 @@ from . import catalog
 from .config import Config
 from .errors import InputError
 from .fsutil import atomic_write_text
-from .project import check_languages, discover, relative, select_documents
+from .project import catalogues, relative
 from .tm.learn import learn_project, neighbour_context
 from .tm.store import Store
-from .unit import excerpt
+from .unit import UNTRANSLATED, excerpt
 
 
 @dataclass
@@ -32,11 +32,6 @@ class PretranslateReport:
     fuzzy_words: int = 0
     none_words: int = 0
     written: list[str] = field(default_factory=list)
-
-
-def _comment(existing: str, line: str) -> str:
-    kept = [x for x in (existing or "").splitlines() if not x.startswith(("TM ", "MT "))]
-    return "\n".join([*kept, line])
 
 
 @dataclass
@@ -63,8 +58,6 @@ _PRELOADED: set[tuple[str, str]] = set()
 
 def _fill(job: _Job, store: Store | None = None) -> _Done:
     """Pre-translate one catalogue; returns its new text (written by the caller)."""
-    from . import pofile
-
     if store is None:
         worker = _WORKER_STORE.get(job.tm)
         if worker is None:
@@ -76,14 +69,14 @@ def _fill(job: _Job, store: Store | None = None) -> _Done:
             _PRELOADED.add((job.tm, job.source_lang))
         store = worker
     po = catalog.load(Path(job.path))
-    active = [e for e in po if not e.obsolete]
+    active = po.active()
     counts = [0, 0, 0, 0, 0, 0]
     looked_up = 0
     for index, entry in enumerate(active):
-        if entry.msgstr or entry.msgid_plural or "fuzzy" in entry.flags:
+        if entry.state != UNTRANSLATED or entry.msgid_plural is not None:
             continue
         looked_up += 1
-        words = catalog.count_words(entry.msgid)
+        words = entry.words
         found = store.lookup(entry.msgid, job.source_lang, job.lang, job.threshold, 1,
                              neighbour_context(active, index))
         if not found:
@@ -97,18 +90,16 @@ def _fill(job: _Job, store: Store | None = None) -> _Done:
             counts[0] += 1
             counts[1] += words
             label = "in context" if match.score == 101 else "exact"
-            entry.tcomment = _comment(entry.tcomment, f"TM {match.score}% ({where}, {label})")
-            if job.as_fuzzy:
-                entry.flags.append("fuzzy")
+            entry.set_provenance("tm", f"{match.score}% ({where}, {label})")
+            entry.set_fuzzy(job.as_fuzzy)
         else:
             counts[2] += 1
             counts[3] += words
-            entry.flags.append("fuzzy")
+            entry.set_fuzzy()
             entry.previous_msgid = match.source
-            entry.tcomment = _comment(entry.tcomment,
-                                      f"TM {match.score}% ({where}, {match.reason})")
+            entry.set_provenance("tm", f"{match.score}% ({where}, {match.reason})")
     changed = counts[0] + counts[2] > 0
-    return _Done(job.path, pofile.dumps(po) if changed else None, counts, looked_up)
+    return _Done(job.path, catalog.dumps(po) if changed else None, counts, looked_up)
 
 
 PARALLEL_FROM = 2000  # empty entries before a second process pays for itself
@@ -123,16 +114,13 @@ def pretranslate(config: Config, store: Store, langs: list[str] | None = None,
     if not 1 <= threshold <= 100:
         raise InputError("--threshold must be between 1 and 100")
     as_fuzzy = config.tm.exact_as_fuzzy if exact_as_fuzzy is None else exact_as_fuzzy
-    languages = check_languages(config, langs)
-    entries = select_documents(discover(config), docs)
+    refs = catalogues(config, langs, docs)
+    for ref in refs:  # a malformed catalogue stops the run before anything is written
+        catalog.load(ref.path)
     learn_project(config, store)
     tm_path = store.locator
-    jobs = [_Job(str(config.locales / lang / f"{doc.name}.po"), doc.source_language, lang,
-                 tm_path, threshold, as_fuzzy)
-            for doc in entries for lang in languages
-            if lang != doc.source_language and (config.locales / lang / f"{doc.name}.po").exists()]
-    for job in jobs:  # a malformed catalogue stops the run before any lookup or write
-        catalog.load(Path(job.path))
+    jobs = [_Job(str(ref.path), ref.source_language, ref.lang, tm_path, threshold, as_fuzzy)
+            for ref in refs]
     workers = min(os.cpu_count() or 1, 4)
     if workers > 1 and len(jobs) > 1 and (pending or 0) >= PARALLEL_FROM:
         from concurrent.futures import ProcessPoolExecutor
@@ -192,10 +180,10 @@ class MTReport:
 
 def _contexts(active: list[Any]) -> dict[int, str | None]:
     """For each entry, the other sentences of its paragraph (same reference)."""
-    groups: dict[tuple[str, str], list[Any]] = {}
+    groups: dict[str, list[Any]] = {}
     for entry in active:
-        for occurrence in entry.occurrences[:1]:
-            groups.setdefault(tuple(occurrence), []).append(entry)
+        for reference in entry.references[:1]:
+            groups.setdefault(reference, []).append(entry)
     contexts: dict[int, str | None] = {}
     for members in groups.values():
         for entry in members:
@@ -219,36 +207,34 @@ def machine_translate(config: Config, store: Store, provider: Any, langs: list[s
     today = date.today().isoformat()
     report = MTReport()
     plans: list[tuple[Path, Any, str, str, list[tuple[Any, Request]]]] = []
-    for doc in select_documents(discover(config), docs):
-        for lang in check_languages(config, langs):
-            path = config.locales / lang / f"{doc.name}.po"
-            if lang == doc.source_language or not path.exists() or not provider.allowed(lang):
+    selected = [ref for ref in catalogues(config, langs, docs) if provider.allowed(ref.lang)]
+    loaded = [(ref, catalog.load(ref.path)) for ref in selected]  # all read before any write
+    for ref, po in loaded:
+        path, lang = ref.path, ref.lang
+        active = po.active()
+        contexts = _contexts(active)
+        settings = provider.settings(lang)
+        pending: list[tuple[Any, Request]] = []
+        changed = False
+        for entry in active:
+            if entry.state != UNTRANSLATED or entry.msgid_plural is not None:
                 continue
-            po = catalog.load(path)
-            active = [e for e in po if not e.obsolete]
-            contexts = _contexts(active)
-            settings = provider.settings(lang)
-            pending: list[tuple[Any, Request]] = []
-            changed = False
-            for entry in active:
-                if entry.msgstr or entry.msgid_plural or "fuzzy" in entry.flags:
-                    continue
-                cached = store.machine(entry.msgid, doc.source_language, lang, settings)
-                if cached is not None:
-                    if not dry_run:
-                        entry.msgstr = cached
-                        entry.flags.append("fuzzy")
-                        entry.tcomment = _comment(entry.tcomment, f"MT {provider.name} {today}")
-                        changed = True
-                    report.cached += 1
-                    continue
-                pending.append((entry, Request(entry.msgid, contexts.get(id(entry)))))
-                report.chars[lang] = report.chars.get(lang, 0) + len(entry.msgid)
-            if changed:
-                catalog.save(po, path)
-                report.written.append(relative(config, path))
-            if pending:
-                plans.append((path, po, doc.source_language, lang, pending))
+            cached = store.machine(entry.msgid, ref.source_language, lang, settings)
+            if cached is not None:
+                if not dry_run:
+                    entry.msgstr = cached
+                    entry.set_fuzzy()
+                    entry.set_provenance("mt", f"{provider.name} {today}")
+                    changed = True
+                report.cached += 1
+                continue
+            pending.append((entry, Request(entry.msgid, contexts.get(id(entry)))))
+            report.chars[lang] = report.chars.get(lang, 0) + len(entry.msgid)
+        if changed:
+            catalog.save(po, path)
+            report.written.append(relative(config, path))
+        if pending:
+            plans.append((path, po, ref.source_language, lang, pending))
     if dry_run or not plans:
         return report
     needed = sum(report.chars.values())
@@ -282,8 +268,8 @@ def machine_translate(config: Config, store: Store, provider: Any, langs: list[s
                                            f" placeholders broken by MT ({exc})")
                     continue
                 entry.msgstr = result.text
-                entry.flags.append("fuzzy")
-                entry.tcomment = _comment(entry.tcomment, f"MT {provider.name} {today}")
+                entry.set_fuzzy()
+                entry.set_provenance("mt", f"{provider.name} {today}")
                 report.units += 1
                 report.billed += result.billed
                 learnt.append(Entry([Variant(source_lang, entry.msgid, SOURCE),

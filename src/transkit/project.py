@@ -1,10 +1,11 @@
-"""Where documents and catalogues live, discovery, the project lock, and extraction."""
+"""Where documents and catalogues live: discovery, selections (`catalogues`), document
+names, and the project lock."""
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -12,10 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from .config import Config
 
 if TYPE_CHECKING:
-    import polib
-
     from .bulletin import Document
-    from .catalog import MergeReport
 from .errors import InputError, LockedError
 from .languages import check_language
 
@@ -144,6 +142,39 @@ def select_documents(entries: list[DocEntry], docs: list[str] | None) -> list[Do
     return [e for e in entries if e.name in names]
 
 
+class CatalogueRef(NamedTuple):
+    """One target-language catalogue of an extracted document (the file may not exist)."""
+
+    doc: DocEntry
+    lang: str
+    path: Path
+
+    @property
+    def name(self) -> str:
+        return self.doc.name
+
+    @property
+    def source_language(self) -> str:
+        return self.doc.source_language
+
+
+def catalogues(config: Config, langs: list[str] | None = None, docs: list[str] | None = None,
+               missing: bool = False) -> list[CatalogueRef]:
+    """Every (document, target language) catalogue of the selection, in document then
+    language order; the source language is skipped, and so are files that do not exist
+    unless `missing`. Unknown languages or documents are errors."""
+    languages = check_languages(config, langs)
+    found: list[CatalogueRef] = []
+    for doc in select_documents(discover(config), docs):
+        for lang in languages:
+            if lang == doc.source_language:
+                continue
+            path = catalog_path(config, doc.name, lang)
+            if missing or path.exists():
+                found.append(CatalogueRef(doc, lang, path))
+    return found
+
+
 def load_document(config: Config, path: Path, source_lang: str | None = None) -> Document:
     from .bulletin import read_document  # lxml and the segmenter: only for commands that parse
 
@@ -156,70 +187,3 @@ def load_document(config: Config, path: Path, source_lang: str | None = None) ->
             f"source language {doc.source_language!r} is not one of the project's languages "
             f"({', '.join(config.languages)})", path)
     return doc
-
-
-class ExtractReport:
-    """What `extract` did (a plain class: this module is imported by every command)."""
-
-    def __init__(self) -> None:
-        self.documents = 0
-        self.units = 0
-        self.written: list[str] = []
-        self.merges: dict[str, MergeReport] = {}
-
-
-def extract(config: Config, docs: list[str] | None = None, source_lang: str | None = None,
-            progress: Callable[[str], None] | None = None, learn: bool = True) -> ExtractReport:
-    """Segment sources, write each template, merge it into every language's catalogue.
-
-    Everything is read and computed before the first write, so a bad input
-    leaves every file as it was. Afterwards the TM learns the catalogues that
-    changed (by content hash).
-    """
-    from . import catalog
-
-    report = ExtractReport()
-    known = {d.name: d for d in discover(config)}
-    plans: list[tuple[Path, polib.POFile | None, str]] = []
-    for path in bulletin_paths(config, docs):
-        if progress:
-            progress(relative(config, path))
-        document = load_document(config, path, source_lang)
-        units = document.units()
-        report.documents += 1
-        report.units += len(units)
-        src = document.source_language
-        old_entry = known.get(document.name)
-        if old_entry is not None and old_entry.source_language != src:
-            # The document changed source language: its old template goes, its catalogues stay.
-            plans.append((old_entry.template, None, "remove"))
-        pot_path = template_path(config, document.name, src)
-        previous = catalog.load(pot_path) if pot_path.exists() else None
-        pot = catalog.build_template(units, document.name, document.ref_path, config.name, src,
-                                     document.source_hash, previous)
-        plans.append((pot_path, pot, "pot"))
-        for lang in config.languages:
-            if lang == src:
-                continue
-            po_path = catalog_path(config, document.name, lang)
-            old = catalog.load(po_path) if po_path.exists() else None
-            po, merge = catalog.update(pot, old, lang, config.name, document.name)
-            report.merges[relative(config, po_path)] = merge
-            plans.append((po_path, po, "po"))
-    for path, po, kind in plans:
-        if kind == "remove":
-            path.unlink(missing_ok=True)
-            report.written.append(relative(config, path))
-        elif po is not None and catalog.save(po, path):
-            report.written.append(relative(config, path))
-    if learn:
-        from .tm import open_store
-        from .tm.learn import learn_project
-
-        store = open_store(config)
-        try:
-            learn_project(config, store)
-        finally:
-            store.close()
-    return report
-

@@ -16,7 +16,7 @@ from .fsutil import atomic_write_bytes, atomic_write_text
 from .project import DocEntry, check_languages, discover, relative, select_documents
 
 if TYPE_CHECKING:
-    from .stats import FileStats
+    from .catalog.scan import FileStats
 
 CACHE_VERSION = 3
 PARALLEL_FROM = 200  # files to parse before a second process pays off
@@ -239,16 +239,16 @@ def _signatures(paths: list[str]) -> list[tuple[int, int] | None]:
 
 
 def _scan(path: str) -> list[object]:
-    from .stats import scan_stats
+    from .catalog.scan import scan
 
-    return scan_stats(Path(path)).to_json()
+    return scan(path).to_json()
 
 
 def _stats_for(keys: list[str], config: Config, cache: _Cache, want_missing: bool,
                signatures: dict[str, tuple[int, int] | None]) -> dict[str, FileStats]:
     """Figures per catalogue, by project-relative path (plain strings: this loop runs for
     every file on every `status`, and pathlib would cost more than the cache saves)."""
-    from .stats import FileStats
+    from .catalog.scan import FileStats
 
     result: dict[str, FileStats] = {}
     todo: list[tuple[str, str, tuple[int, int]]] = []
@@ -426,7 +426,7 @@ def _stale_source(bulletin: str, pot: FileStats, config: Config,
     current = _source_hash(bulletin, config, cache, signatures)
     if current is None:
         return f"{bulletin} no longer exists"
-    from .stats import SOURCE_HEADER
+    from .catalog.model import SOURCE_HEADER
 
     if pot.headers.get(SOURCE_HEADER) != current:
         return f"{bulletin} changed since the last extract"
@@ -446,7 +446,7 @@ def _doc_status(entry: DocEntry, lang: str, pot: FileStats,
                          problem="catalogue missing (run `transkit extract`)",
                          missing=[(0, s, False) for _, s, _ in pot.missing])
     problem = stale
-    from .stats import TEMPLATE_HEADER
+    from .catalog.model import TEMPLATE_HEADER
 
     if found.headers.get(TEMPLATE_HEADER) != pot.headers.get(TEMPLATE_HEADER):
         problem = "out of date with its template (run `transkit extract`)"

@@ -11,11 +11,12 @@ from functools import partial
 from pathlib import Path
 
 from .. import catalog
+from ..catalog import TEMPLATE_HEADER
 from ..config import Config
 from ..errors import InputError
 from ..languages import plural_forms, primary
-from ..project import check_languages, discover, relative, select_documents
-from ..stats import TEMPLATE_HEADER, Record, read_records
+from ..project import catalogues, relative
+from ..unit import TRANSLATED, Unit
 from . import units
 from .base import ERROR, INFO, RANK, SEVERITIES, WARNING, Check, Finding, Pair
 from .glossary import Glossary, acronyms, glossary_check, load_glossary
@@ -64,7 +65,8 @@ REGISTRY: tuple[Check, ...] = (
           "document"),
     Check("po-header", ERROR, "Language matches the folder, Plural-Forms is Babel's, charset "
           "UTF-8", "file"),
-    Check("duplicates", ERROR, "no entry twice in a catalogue", "file"),
+    Check("plural-forms", ERROR, "every form of a translated plural entry is filled (msgfmt "
+          "counts it translated once the first one is)", "file"),
 )
 BY_ID = {check.id: check for check in REGISTRY}
 
@@ -139,17 +141,10 @@ class _DocResult:
     translations: list[tuple[str, str, str, str, str, int]]  # lang, src lang, msgid, msgstr...
 
 
-def _read(path: str) -> tuple[dict[str, str], list[Record]]:
-    """Header and active entries: the one-pass reader, or polib for unusual layouts (which
-    also reports malformed files with their line)."""
-    fast = read_records(path)
-    if fast is not None:
-        return fast
-    po = catalog.load(Path(path), allow_duplicates=True)
-    where = catalog.msgid_lines(po)
-    return dict(po.metadata), [
-        Record(e.msgctxt, e.msgid, e.msgstr, tuple(e.flags), where.get(id(e), e.linenum),
-               bool(e.msgid_plural)) for e in po if not e.obsolete]
+def _read(path: str) -> tuple[dict[str, str], list[Unit]]:
+    """Header and active units, from the one reader."""
+    catalogue = catalog.load(Path(path))
+    return catalogue.metadata, catalogue.active()
 
 
 def _check_document(job: _DocJob, options: _Options) -> _DocResult:
@@ -182,11 +177,11 @@ def _check_document(job: _DocJob, options: _Options) -> _DocResult:
             add("aligned", "out of date with its template (run `transkit extract`)", rel,
                 None, lang, job.name)
         for record in records:
-            if not record.msgstr or record.plural:
+            if not record.msgstr or record.msgid_plural is not None:
                 continue
             result.units += 1
             ignored = {f[len("ignore-"):] for f in record.flags if f.startswith("ignore-")}
-            pair = Pair(record.msgid, record.msgstr, job.source_lang, lang, record.flags)
+            pair = Pair(record.msgid, record.msgstr, job.source_lang, lang, tuple(record.flags))
             for check_id, check in options.unit_checks:
                 if check_id in ignored:
                     continue
@@ -196,7 +191,7 @@ def _check_document(job: _DocJob, options: _Options) -> _DocResult:
                 for severity, message in glossary_check(pair, options.glossary):
                     add("glossary", message, rel, record.line, lang, job.name, record.msgid,
                         options.severity["glossary"] if severity == WARNING else severity)
-            if "fuzzy" in record.flags:
+            if record.state != TRANSLATED:
                 continue
             per_unit[record.msgid][lang] = (record.msgstr, rel, record.line, ignored)
             result.translations.append((lang, job.source_lang, record.msgid, record.msgstr,
@@ -213,12 +208,14 @@ def run_checks(config: Config, langs: list[str] | None = None, docs: list[str] |
     """Every enabled check over the selected languages and documents (documents are
     checked in parallel when there are many; the per-language checks see them all)."""
     options = _options(config, only, min_severity)
-    languages = check_languages(config, langs)
-    jobs = [_DocJob(doc.name, doc.source_language, doc.template_file, [
-        (lang, str(config.locales / lang / f"{doc.name}.po"),
-         relative(config, config.locales / lang / f"{doc.name}.po"))
-        for lang in languages if lang != doc.source_language])
-        for doc in select_documents(discover(config), docs)]
+    by_doc: dict[str, _DocJob] = {}
+    for ref in catalogues(config, langs, docs, missing=True):
+        job = by_doc.get(ref.name)
+        if job is None:
+            job = by_doc[ref.name] = _DocJob(ref.name, ref.source_language,
+                                             ref.doc.template_file, [])
+        job.catalogues.append((ref.lang, str(ref.path), relative(config, ref.path)))
+    jobs = list(by_doc.values())
     workers = min(os.cpu_count() or 1, 4)
     if workers > 1 and len(jobs) >= PARALLEL_FROM:
         from concurrent.futures import ProcessPoolExecutor
@@ -254,7 +251,7 @@ def run_checks(config: Config, langs: list[str] | None = None, docs: list[str] |
 Add = Callable[..., None]
 
 
-def _file_checks(headers: dict[str, str], records: list[Record], lang: str, rel: str,
+def _file_checks(headers: dict[str, str], records: list[Unit], lang: str, rel: str,
                  doc: str, add: Add) -> None:
     declared = headers.get("Language", "").strip()
     if primary(declared.replace("_", "-") or "?") != primary(lang):
@@ -266,14 +263,12 @@ def _file_checks(headers: dict[str, str], records: list[Record], lang: str, rel:
     content = headers.get("Content-Type", "").lower().replace(" ", "")
     if "charset=utf-8" not in content:
         add("po-header", "charset must be UTF-8", rel, 1, lang, doc)
-    seen: dict[tuple[str | None, str], int] = {}
     for record in records:
-        key = (record.msgctxt, record.msgid)
-        if key in seen:
-            add("duplicates", f"entry also at line {seen[key]}", rel, record.line, lang, doc,
-                record.msgid)
-        else:
-            seen[key] = record.line
+        if record.msgid_plural is not None and record.translated and not all(
+                record.msgstr_plural.values()):
+            empty = [str(n) for n, text in sorted(record.msgstr_plural.items()) if not text]
+            add("plural-forms", f"plural form(s) {', '.join(empty)} empty", rel, record.line,
+                lang, doc, record.msgid)
 
 
 def _cross_checks(per_unit: dict[str, dict[str, tuple[str, str, int, set[str]]]],

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from .. import catalog
 from ..config import Config
 from ..languages import primary
-from ..project import check_languages, discover, relative, select_documents
+from ..project import catalogues, relative
 from ..unit import PLACEHOLDER
 from .units import EMAIL, NBSP, NNBSP, URL
 
@@ -64,23 +64,18 @@ def fix_text(source: str, target: str, lang: str, policy: str) -> str:
 def fix_project(config: Config, langs: list[str] | None, docs: list[str] | None) -> list[str]:
     """Fix every selected catalogue in place (atomically); one line per change."""
     changes: list[str] = []
-    for doc in select_documents(discover(config), docs):
-        for lang in check_languages(config, langs):
-            path = config.locales / lang / f"{doc.name}.po"
-            if lang == doc.source_language or not path.exists():
+    loaded = [(ref, catalog.load(ref.path)) for ref in catalogues(config, langs, docs)]
+    for ref, po in loaded:  # every file read (and accepted) before the first write
+        changed = False
+        for entry in po:
+            if not entry.msgstr or entry.msgid_plural is not None:
                 continue
-            po = catalog.load(path)
-            where = catalog.msgid_lines(po)
-            changed = False
-            for entry in po:
-                if entry.obsolete or not entry.msgstr or entry.msgid_plural:
-                    continue
-                fixed = fix_text(entry.msgid, entry.msgstr, lang, config.checks.french_spacing)
-                if fixed != entry.msgstr:
-                    changes.append(f"{relative(config, path)}:{where[id(entry)]}: "
-                                   f"{entry.msgstr!r} -> {fixed!r}")
-                    entry.msgstr = fixed
-                    changed = True
-            if changed:
-                catalog.save(po, path)
+            fixed = fix_text(entry.msgid, entry.msgstr, ref.lang, config.checks.french_spacing)
+            if fixed != entry.msgstr:
+                changes.append(f"{relative(config, ref.path)}:{entry.line}: "
+                               f"{entry.msgstr!r} -> {fixed!r}")
+                entry.msgstr = fixed
+                changed = True
+        if changed:
+            catalog.save(po, ref.path)
     return changes

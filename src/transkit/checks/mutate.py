@@ -206,17 +206,13 @@ class Score:
 def demo_pairs(config: Config) -> list[Pair]:
     """Every translated unit of the project as a Pair."""
     from .. import catalog
-    from ..project import discover
+    from ..project import catalogues
 
     pairs: list[Pair] = []
-    for doc in discover(config):
-        for lang in config.languages:
-            path = config.locales / lang / f"{doc.name}.po"
-            if lang == doc.source_language or not path.exists():
-                continue
-            for entry in catalog.load(path):
-                if catalog.is_translated(entry):
-                    pairs.append(Pair(entry.msgid, entry.msgstr, doc.source_language, lang))
+    for ref in catalogues(config):
+        for entry in catalog.load(ref.path):
+            if entry.translated and entry.msgid_plural is None:
+                pairs.append(Pair(entry.msgid, entry.msgstr, ref.source_language, ref.lang))
     return pairs
 
 

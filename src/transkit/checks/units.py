@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from .. import inline
 from ..languages import primary
-from ..tm.match import number_value
+from ..text import number_value
 from ..unit import PLACEHOLDER
 from .base import Pair
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from .match import Token, adapt, index_terms, score, tokenize
+from ..text import Token, adapt, index_terms, score, tokenize
 from .store import TRUSTED, Match, Variant
 
 EXTRA_TERMS = 2  # terms read beyond the edit budget: a candidate must have this many

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import catalog
+from ..catalog import SOURCE_LANG_HEADER
 from ..config import Config
 from ..errors import InputError
 from ..languages import check_language, primary
 from ..project import relative
-from ..stats import SOURCE_LANG_HEADER
 from .store import IMPORTED, Entry, Store, Variant
 from .tmx import export_tmx, read_tmx
 
@@ -35,7 +35,7 @@ def read_compendium(path: Path, source_lang: str | None, default_source: str) ->
                             or default_source)
     entries: list[Entry] = []
     for entry in po:
-        if entry.obsolete or not catalog.is_translated(entry) or entry.msgid_plural:
+        if not entry.translated or entry.msgid_plural is not None:
             continue
         entries.append(Entry([Variant(source, entry.msgid, IMPORTED, path.name),
                               Variant(target, entry.msgstr, IMPORTED, path.name)]))

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-import polib
-
 from .. import catalog
+from ..catalog import Catalogue
 from ..config import Config
-from ..project import discover, relative
+from ..project import catalogues, relative
+from ..unit import Unit
 from .store import FUZZY, HUMAN, MACHINE, SOURCE, Entry, Store, Variant
 
 
@@ -25,26 +25,26 @@ class LearnReport:
     variants: int = 0
 
 
-def neighbour_context(entries: list[polib.POEntry], index: int) -> str:
+def neighbour_context(entries: list[Unit], index: int) -> str:
     """Hash of the units around entry `index`: what makes an exact match in-context (101)."""
     before = entries[index - 1].msgid if index > 0 else ""
     after = entries[index + 1].msgid if index + 1 < len(entries) else ""
     return hashlib.sha1(f"{before}\x00{after}".encode()).hexdigest()[:16]
 
 
-def origin_of(entry: polib.POEntry) -> str | None:
-    """How far a PO entry's translation can be trusted; None when there is none."""
-    if not entry.msgstr:
+def origin_of(entry: Unit) -> str | None:
+    """How far a unit's translation can be trusted; None when there is none."""
+    if not entry.has_target:
         return None
-    machine = any(line.startswith("MT ") for line in (entry.tcomment or "").splitlines())
-    if "fuzzy" in entry.flags:
-        return MACHINE if machine else FUZZY
+    if entry.fuzzy:
+        provenance = entry.provenance
+        return MACHINE if provenance is not None and provenance[0] == "mt" else FUZZY
     # A reviewer who clears the fuzzy flag of an MT draft makes it a human translation.
     return HUMAN
 
 
-def entries_from_po(po: polib.POFile, source_lang: str, lang: str, doc: str) -> list[Entry]:
-    active = [e for e in po if not e.obsolete]
+def entries_from_po(po: Catalogue, source_lang: str, lang: str, doc: str) -> list[Entry]:
+    active = po.active()
     revised = po.metadata.get("PO-Revision-Date", "")[:10] or None
     found: list[Entry] = []
     for index, entry in enumerate(active):
@@ -93,11 +93,9 @@ def learn_project(config: Config, store: Store, progress: Callable[[str], None] 
             store.set_file_hash(key, digest, st.st_mtime_ns, st.st_size)
         report.files_read += 1
 
-    for doc in discover(config):
-        for lang in config.languages:
-            path = config.locales / lang / f"{doc.name}.po"
-            if lang != doc.source_language and path.exists():
-                learn_file(path, partial(_po_entries, path, doc.source_language, lang, doc.name))
+    for ref in catalogues(config):
+        learn_file(ref.path, partial(_po_entries, ref.path, ref.source_language, ref.lang,
+                                     ref.name))
     tm_dir = config.root / "tm"
     for path in sorted(tm_dir.glob("*.tmx")) if tm_dir.is_dir() else []:
         learn_file(path, partial(read_tmx, path))

@@ -34,8 +34,8 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 from ..errors import InputError
+from ..text import index_terms, tokenize
 from .base import IndexedStore, Target, by_unit, grouped
-from .match import index_terms, tokenize
 from .store import FUZZY, MACHINE, MATCHABLE_SIDES, SOURCE, Entry, Variant
 
 MAX_GROUPS = 64  # term groups one candidate query may union

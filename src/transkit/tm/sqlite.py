@@ -13,8 +13,8 @@ from itertools import combinations
 from pathlib import Path
 
 from ..errors import InputError
+from ..text import index_terms, tokenize
 from .base import IndexedStore, Target, by_unit, grouped
-from .match import index_terms, tokenize
 from .store import (
     FUZZY,
     MACHINE,

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
-from ..languages import primary
+from .languages import primary
 
 _TOKEN = re.compile(
     r"(?P<ph></?[gx]\d+/?>)"
@@ -231,7 +231,7 @@ def format_number(value: Decimal, like: str, lang: str) -> str:
     """`value` written in `lang`'s style (Babel), keeping a percent sign if `like` had one."""
     from babel.numbers import format_decimal
 
-    from ..languages import locale
+    from .languages import locale
 
     text = format_decimal(value, locale=locale(lang), group_separator=True)
     if like.rstrip().endswith("%"):

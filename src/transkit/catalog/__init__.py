@@ -1,0 +1,148 @@
+"""Catalogues: the one way transkit reads, counts, merges and writes PO and POT files.
+
+`load` is the strict reader (`po.parse`) every command uses; `save` writes gettext's
+layout atomically; `build_template` and `update` are extraction's two steps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .. import __version__
+from ..fsutil import atomic_write_text
+from ..languages import native_name, plural_forms
+from ..unit import Unit
+from .model import (
+    SOURCE_HEADER,
+    SOURCE_LANG_HEADER,
+    TEMPLATE_HEADER,
+    Catalogue,
+    Figures,
+    MergeReport,
+)
+from .po import dumps, parse
+
+__all__ = ["Catalogue", "Figures", "MergeReport", "SOURCE_HEADER", "SOURCE_LANG_HEADER",
+           "TEMPLATE_HEADER", "build_template", "dumps", "load", "parse", "save",
+           "template_hash", "update"]
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
+
+
+def load(path: Path) -> Catalogue:
+    """Read a PO/POT file strictly: what msgfmt refuses is `InputError(path, line)`."""
+    from .po import read
+
+    return read(path)
+
+
+def save(catalogue: Catalogue, path: Path) -> bool:
+    """Write atomically; returns False (and writes nothing) when the bytes would not change."""
+    text = dumps(catalogue)
+    try:
+        if path.read_text("utf-8") == text:
+            return False
+    except (FileNotFoundError, IsADirectoryError, UnicodeDecodeError):
+        pass
+    atomic_write_text(path, text)
+    return True
+
+
+def template_hash(units: list[Unit]) -> str:
+    digest = hashlib.sha256()
+    for unit in units:
+        digest.update((unit.msgctxt or "").encode() + b"\x04" + unit.msgid.encode() + b"\x00")
+    return digest.hexdigest()[:16]
+
+
+def _template_units(units: list[Unit], ref_path: str) -> list[Unit]:
+    """Extracted units as template entries: one per (source, context), references and
+    notes of repeated sources gathered on the first."""
+    entries: dict[tuple[str, str | None], Unit] = {}
+    for unit in units:
+        reference = f"{ref_path}:{unit.line}" if unit.line else ref_path
+        entry = entries.get(unit.key)
+        if entry is None:
+            entries[unit.key] = unit.clone(references=[reference], msgstr="", line=0)
+            continue
+        if reference not in entry.references:
+            entry.references.append(reference)
+        for note in unit.extracted_comments:
+            if note not in entry.extracted_comments:
+                entry.extracted_comments.append(note)
+    return list(entries.values())
+
+
+def _header(catalogue: Catalogue, project: str, lang: str, source_lang: str, thash: str,
+            created: str, revised: str | None, source_hash: str | None,
+            last_translator: str = "", team: str = "") -> None:
+    meta = {
+        "Project-Id-Version": project,
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": created,
+    }
+    if revised is not None:
+        meta["PO-Revision-Date"] = revised
+        meta["Last-Translator"] = last_translator
+        meta["Language-Team"] = team or native_name(lang)
+    meta.update({
+        "Language": lang,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": plural_forms(lang),
+        "X-Generator": f"transkit {__version__}",
+        SOURCE_LANG_HEADER: source_lang,
+        TEMPLATE_HEADER: thash,
+    })
+    if source_hash is not None:
+        meta[SOURCE_HEADER] = source_hash
+    catalogue.metadata = meta
+    catalogue.has_header = True
+
+
+def build_template(units: list[Unit], doc: str, ref_path: str, project: str, source_lang: str,
+                   source_hash: str, previous: Catalogue | None) -> Catalogue:
+    """The .pot of a document; keeps the old creation date when nothing changed."""
+    pot = Catalogue(_template_units(units, ref_path))
+    pot.comments = [f"{doc}: source texts ({native_name(source_lang)}) for {project}."]
+    thash = template_hash(units)
+    created = now()
+    if previous is not None and previous.metadata.get(TEMPLATE_HEADER) == thash:
+        created = previous.metadata.get("POT-Creation-Date", created)
+    _header(pot, project, source_lang, source_lang, thash, created, created, source_hash)
+    return pot
+
+
+def update(template: Catalogue, old: Catalogue | None, lang: str, project: str,
+           doc: str = "") -> tuple[Catalogue, MergeReport]:
+    """A language's catalogue brought up to `template` (`Catalogue.update`), with the
+    header transkit writes; a missing catalogue starts empty."""
+    from ..text import score
+
+    source_lang = template.metadata.get(SOURCE_LANG_HEADER, "") or lang
+    base = old if old is not None else Catalogue()
+    merged, report = base.update(template,
+                                 lambda new, was: score(new, was, source_lang).score / 100)
+    if old is None or not old.comments:
+        merged.comments = [f"{doc}: {native_name(lang)} translation for {project}."]
+    meta = template.metadata
+    old_meta = old.metadata if old is not None else {}
+    extra = {k: v for k, v in old_meta.items() if k not in _OWN_HEADERS}
+    _header(merged, project, lang, meta.get(SOURCE_LANG_HEADER, ""), meta.get(TEMPLATE_HEADER, ""),
+            meta.get("POT-Creation-Date", now()),
+            old_meta.get("PO-Revision-Date") or meta.get("POT-Creation-Date", now()), None,
+            old_meta.get("Last-Translator", ""), old_meta.get("Language-Team", ""))
+    merged.metadata.update(extra)  # headers another tool added (X-Poedit-…) stay
+    return merged, report
+
+
+_OWN_HEADERS = frozenset({
+    "Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date", "PO-Revision-Date",
+    "Last-Translator", "Language-Team", "Language", "MIME-Version", "Content-Type",
+    "Content-Transfer-Encoding", "Plural-Forms", "X-Generator", SOURCE_LANG_HEADER,
+    TEMPLATE_HEADER, SOURCE_HEADER})
