@@ -6,8 +6,9 @@ from pathlib import Path
 
 import polib
 
-from transkit import report
+from transkit import status as report_status
 from transkit.config import load_config
+from transkit.render import status as render
 
 from .conftest import run
 
@@ -28,14 +29,14 @@ def test_status_figures_and_missing_lines(project: Path) -> None:
     entry = next(e for e in po if e.msgid == "tapar el teclat")
     entry.msgstr, entry.flags = "cacher le clavier", ["fuzzy"]
     po.save(str(project / "locales/fr/post.po"))
-    status = report.compute_status(load_config(project))
+    status = report_status.compute_status(load_config(project))
     by_lang = {lang.lang: lang for lang in status.languages}
     assert by_lang["ca"].percent == 100 and by_lang["es"].percent == 100
     en = by_lang["en"]
     assert (en.units, en.translated, en.untranslated, en.fuzzy) == (8, 6, 2, 0)
     assert en.words == 37 and en.translated_words == 37 - 8 and 0 < en.percent < 100
     assert by_lang["fr"].fuzzy == 1
-    lines = report.missing_lines(status)
+    lines = render.missing_lines(status)
     assert "locales/fr/post.po" in " ".join(lines)
     fuzzy_line = next(line for line in lines if "[fuzzy]" in line)
     path, number, _ = fuzzy_line.split(":", 2)
@@ -86,7 +87,7 @@ def test_changed_template_or_source_is_out_of_date(project: Path) -> None:
 def test_warm_status_reads_nothing(project: Path) -> None:
     run("extract", cwd=project, check=True)
     config = load_config(project)
-    cold = report.compute_status(config)
+    cold = report_status.compute_status(config)
     cache = project / ".transkit/cache/status.json"
     assert cache.exists()
     # Poison the files' content but keep size and mtime: a warm run must not re-read them.
@@ -94,10 +95,10 @@ def test_warm_status_reads_nothing(project: Path) -> None:
     st = po.stat()
     po.write_bytes(b"#" * st.st_size)
     os.utime(po, ns=(st.st_atime_ns, st.st_mtime_ns))
-    warm = report.compute_status(config)
-    assert report.to_json(warm, True) == report.to_json(cold, True)
+    warm = report_status.compute_status(config)
+    assert render.to_json(warm, True) == render.to_json(cold, True)
     os.utime(po, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
-    reread = report.compute_status(config, langs=["es"])
+    reread = report_status.compute_status(config, langs=["es"])
     es = reread.languages[0].docs[0]
     assert es.units == 0 and es.problem is not None  # the changed file was read again
 
@@ -106,14 +107,14 @@ def test_warm_summary_answers_without_reading_and_filters(project: Path) -> None
     run("extract", cwd=project, check=True)
     _translate_all(project, "es")
     config = load_config(project)
-    cold = report.compute_status(config, want_missing=False)
+    cold = report_status.compute_status(config, want_missing=False)
     po = project / "locales/fr/post.po"
     st = po.stat()
     po.write_bytes(b"x" * st.st_size)  # would be a parse error if it were read
     os.utime(po, ns=(st.st_atime_ns, st.st_mtime_ns))
-    warm = report.compute_status(config, want_missing=False)
-    assert report.to_json(warm, True) == report.to_json(cold, True)
-    assert report.to_table(warm, False) == report.to_table(cold, False)
-    only_es = report.compute_status(config, langs=["es"], docs=["post"], want_missing=False)
+    warm = report_status.compute_status(config, want_missing=False)
+    assert render.to_json(warm, True) == render.to_json(cold, True)
+    assert render.to_table(warm, False) == render.to_table(cold, False)
+    only_es = report_status.compute_status(config, langs=["es"], docs=["post"], want_missing=False)
     assert [lang.lang for lang in only_es.languages] == ["es"]
     assert only_es.languages[0].percent == 100

@@ -37,6 +37,7 @@ class BuildReport:
     files: dict[Path, bytes] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # broken translations: errors per unit
     fallbacks: list[str] = field(default_factory=list)  # untranslated units shown in the source
+    fallback_langs: set[str] = field(default_factory=set)  # languages with any fallback
     documents: int = 0
 
     def write(self) -> list[Path]:
@@ -86,6 +87,7 @@ class _Page:
             return None
         where = f"{self.po_rel}:{found.line}" if found is not None else self.po_rel
         self.report.fallbacks.append(f"{where}: {state}: {excerpt(source)}")
+        self.report.fallback_langs.add(self.lang)
         return None
 
     def assemble(self) -> bytes:

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__, report
+from . import __version__
 from .config import Config, load_config
 from .errors import GateError, TranskitError
 from .project import project_lock, relative
@@ -146,17 +146,20 @@ def status(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], by
            missing: bool, fmt: str, check: bool, no_cache: bool, with_checks: bool) -> None:
     """What is translated, fuzzy and missing, per language (and document)."""
     config = _config(ctx)
-    result = report.compute_status(config, list(langs) or None, list(docs) or None,
-                                   use_cache=not no_cache, want_missing=missing)
+    from .render import status as render
+    from .status import completeness_problems, compute_status
+
+    result = compute_status(config, list(langs) or None, list(docs) or None,
+                            use_cache=not no_cache, want_missing=missing)
     by_doc = by_doc or bool(docs)
     if fmt == "json":
-        click.echo(report.to_json(result, by_doc))
+        click.echo(render.to_json(result, by_doc))
     elif fmt == "markdown":
-        click.echo(report.to_markdown(result, by_doc))
+        click.echo(render.to_markdown(result, by_doc))
     else:
-        click.echo(report.to_table(result, by_doc))
+        click.echo(render.to_table(result, by_doc))
     if missing:
-        for line in report.missing_lines(result):
+        for line in render.missing_lines(result):
             click.echo(line)
     if with_checks:
         from .checks import run_checks
@@ -167,7 +170,7 @@ def status(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], by
             click.echo(f"{lang}: {c['error']} error(s), {c['warning']} warning(s), "
                        f"{c['info']} note(s) from `transkit check`")
     if check:
-        problems = report.gate_problems(result, config)
+        problems = completeness_problems(result, config)
         if problems:
             raise GateError(problems)
 
@@ -237,16 +240,14 @@ def build(ctx: click.Context, out: Path | None, langs: tuple[str, ...],
 @handle_errors
 def release(ctx: click.Context, out: Path | None) -> None:
     """Refuse incomplete or broken locales; if the gate passes, build the site."""
-    from .checks import run_checks
+    from .status import release_gate
 
     config = _config(ctx)
     with project_lock(config):
-        problems = report.gate_problems(report.compute_status(config), config)
-        problems += [f.text() for f in run_checks(config, min_severity="error").findings]
-        result = _build(config, out, ())
-        problems += result.problems
-        if problems:
-            raise GateError(problems)
-        written = result.write()
+        gate = release_gate(config, out, _progress("building"))
+        _done_progress()
+        if not gate.passed:
+            raise GateError(gate.problems)
+        written = gate.site.write()
     click.echo(f"release gate passed; built {len(written)} file(s) in "
                f"{relative(config, out or config.site)}/")

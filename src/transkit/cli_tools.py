@@ -420,7 +420,7 @@ def check_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...],
     result = run_checks(config, list(langs) or None, list(docs) or None, list(only) or None,
                         min_severity)
     if not (langs or docs or only) and min_severity == "info":
-        from .report import save_findings
+        from .status_cache import save_findings
 
         save_findings(config, result.by_language())  # `status` shows them until files change
     if fmt == "json":

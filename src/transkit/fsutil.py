@@ -10,13 +10,29 @@ from .errors import InputError
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only way to read it: set, then restore at once
+    os.umask(mask)
+    return mask
+
+
+def file_mode() -> int:
+    """The permissions a new ordinary file gets under the user's umask (0644 under 022)."""
+    return 0o666 & ~_umask()
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, fsync, then rename over `path`."""
+    """Write to a temporary file in the same folder, fsync, then rename over `path`.
+
+    The file gets the permissions the umask gives any new file (mkstemp's 0600 would
+    hide the catalogues and the site from the team and the web server); the temporary
+    file is removed on any failure."""
     import tempfile
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, file_mode())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

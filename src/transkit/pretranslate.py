@@ -159,7 +159,7 @@ def pretranslate(config: Config, store: Store, langs: list[str] | None = None,
 
 def count_pending(config: Config, langs: list[str] | None, docs: list[str] | None) -> int:
     """Empty entries pre-translation would look at (for a progress bar)."""
-    from .report import compute_status
+    from .status import compute_status
 
     status = compute_status(config, langs, docs, want_missing=False)
     return sum(d.untranslated for d in status.docs() if not d.source)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import __version__
-from ..fsutil import atomic_write_text
+from ..fsutil import atomic_write_bytes
 from ..languages import native_name, plural_forms
 from ..unit import Unit
 from .model import (
@@ -42,13 +42,15 @@ def load(path: Path) -> Catalogue:
 
 def save(catalogue: Catalogue, path: Path) -> bool:
     """Write atomically; returns False (and writes nothing) when the bytes would not change."""
-    text = dumps(catalogue)
+    # Bytes that were not UTF-8 where msgfmt does not check them (comments) go back as
+    # they came.
+    data = dumps(catalogue).encode("utf-8", "surrogateescape")
     try:
-        if path.read_text("utf-8") == text:
+        if path.read_bytes() == data:
             return False
-    except (FileNotFoundError, IsADirectoryError, UnicodeDecodeError):
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         pass
-    atomic_write_text(path, text)
+    atomic_write_bytes(path, data)
     return True
 
 

@@ -76,7 +76,14 @@ class Catalogue:
     def header_unit(self) -> Unit | None:
         if not self.has_header and not self.metadata:
             return None
-        text = "".join(f"{k}: {v}\n" for k, v in self.metadata.items())
+        metadata = dict(self.metadata)
+        content = metadata.get("Content-Type")
+        if content is not None and "charset=" in content:
+            # transkit writes UTF-8 whatever the file was read in.
+            head, _, charset = content.partition("charset=")
+            if charset.strip().upper() not in ("UTF-8", "CHARSET"):
+                metadata["Content-Type"] = f"{head}charset=UTF-8"
+        text = "".join(f"{k}: {v}\n" for k, v in metadata.items())
         text += "".join(f"{line}\n" for line in self.header_extra)
         return self.header.clone(msgstr=text, obsolete=False)
 

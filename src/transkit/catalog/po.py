@@ -21,13 +21,15 @@ from .model import Catalogue
 # Reading
 # ---------------------------------------------------------------------------------------
 
-# A quoted string: escapes are checked when the value is decoded.
-_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+# A quoted string (escapes are checked when the value is decoded) and a keyword.
+_STRING = re.compile(r'"((?:[^"\\]|\\[^\n])*)"')
+_WORD = re.compile(r"[A-Za-z_]+")
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f",
                    "v": "\v", "\\": "\\", '"': '"'}
 _ESCAPE = re.compile(r"\\(?:([ntrabfv\\\"])|([0-7]{1,3})|x([0-9A-Fa-f]+)|(.))")
-_KEYWORDS = frozenset({"msgctxt", "msgid", "msgid_plural", "msgstr"})
+_KEYWORDS = frozenset({"msgctxt", "msgid", "msgid_plural", "msgstr", "domain"})
 _WHITESPACE = " \t\f\v\r"
+_CHARSET = re.compile(r'charset=([^\s\\"]+)')
 
 
 class _Fault(Exception):
@@ -38,6 +40,9 @@ class _Fault(Exception):
 
 
 def _unescape(raw: str, line: int) -> str:
+    """A string's value. Octal and hex escapes stand for bytes of the file's encoding
+    (UTF-8): as msgfmt, three octal digits at most, hex digits as many as follow, the
+    value taken modulo 256."""
     if "\\" not in raw:
         return raw
     as_bytes = False
@@ -49,158 +54,214 @@ def _unescape(raw: str, line: int) -> str:
             return _SIMPLE_ESCAPES[simple]
         if bad is not None:
             raise _Fault(f"invalid control sequence '\\{bad}'", line)
-        value = int(octal, 8) if octal is not None else int(hexa, 16)
-        if value > 0xFF:
-            raise _Fault("escape sequence out of range", line)
+        value = (int(octal, 8) if octal is not None else int(hexa, 16)) % 256
         if value < 0x80:
             return chr(value)
         as_bytes = True
-        return chr(0xDC00 + value)  # a byte, as surrogateescape spells it
+        return chr(0xDC00 + value)  # a raw byte, as surrogateescape spells it
 
     text = _ESCAPE.sub(one, raw)
     if as_bytes:
-        # Octal and hex escapes stand for bytes of the file's encoding (UTF-8).
         try:
             text = text.encode("utf-8", "surrogateescape").decode("utf-8")
         except UnicodeError:
-            raise _Fault("escape sequences do not form valid UTF-8", line) from None
+            # msgfmt does not check escaped bytes: keep them as bytes.
+            text = text.encode("utf-8", "surrogateescape").decode("utf-8", "surrogateescape")
     return text
 
 
 class _Entry:
-    """The pieces of one entry as its lines arrive."""
+    """The pieces of one entry as its tokens arrive."""
 
-    __slots__ = ("unit", "field", "seen", "plural_index", "obsolete", "waiting")
+    __slots__ = ("unit", "field", "seen", "plural_index", "obsolete", "waiting", "previous",
+                 "previous_line")
 
     def __init__(self) -> None:
         self.unit = Unit("")
-        self.field: str | None = None  # where continuation strings go
+        self.field: str | None = None  # where the next strings go
         self.seen: list[str] = []  # keywords of the entry, in order
         self.plural_index = -1
         self.obsolete: bool | None = None  # whether its keyword lines were `#~`
         self.waiting = 0  # line of a keyword still waiting for its first string
+        self.previous: list[str] = []  # `#|` keywords, in order
+        self.previous_line = 0
 
     @property
     def complete(self) -> bool:
-        return bool(self.seen) and self.seen[-1].startswith("msgstr")
+        return bool(self.seen) and self.seen[-1].startswith("msgstr") and not self.waiting
+
+
+def _charset(text: str) -> str | None:
+    """The charset a PO file's header declares (msgfmt reads it from the header entry)."""
+    found = _CHARSET.search(text[:8192])
+    return found.group(1) if found else None
 
 
 def _decode(data: bytes, path: Path | str) -> str:
-    text: str | None = None
+    """The file's text: UTF-8 unless its header declares another charset. Undecodable
+    bytes are kept (surrogateescape) and refused only where msgfmt refuses them: in a
+    string, when the header declares UTF-8."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        charset = _declared_charset(data)
-        if charset is None or charset.replace("-", "").lower() in ("utf8", "charset"):
-            line = data.count(b"\n", 0, exc.start) + 1
-            raise InputError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", path,
-                             line) from None
-        try:
-            text = data.decode(charset)
-        except (LookupError, UnicodeDecodeError):
-            raise InputError(f"cannot decode as its declared charset {charset!r}",
-                             path, 1) from None
+    text = data.decode("utf-8", "surrogateescape")
+    charset = _charset(text)
+    if charset is not None:
+        name = charset.lower().replace("_", "-")
+        if name not in ("utf-8", "utf8", "charset", "ascii", "us-ascii"):
+            codec = _text_codec(charset)
+            if codec is None:
+                return text  # msgfmt only warns about a charset it does not know
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as exc:
+                line = data.count(b"\n", 0, exc.start) + 1
+                raise InputError(f"not valid {charset} (byte 0x{data[exc.start]:02x})", path,
+                                 line) from None
     return text
 
 
-_CHARSET = re.compile(rb"charset=([A-Za-z0-9_.:-]+)")
+_NOT_CHARSETS = frozenset({"unicode_escape", "raw_unicode_escape", "punycode", "idna",
+                           "utf_7", "utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le",
+                           "utf_32_be", "utf_8_sig"})
 
 
-def _declared_charset(data: bytes) -> str | None:
-    found = _CHARSET.search(data[:4096])
-    return found.group(1).decode("ascii") if found else None
+def _text_codec(charset: str) -> str | None:
+    """Python's codec for a declared charset, if it is an ASCII-compatible text encoding
+    (as every PO file's must be); None for names gettext would not know either."""
+    import codecs
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,40}", charset):
+        return None
+    try:
+        info = codecs.lookup(charset)
+    except LookupError:
+        return None
+    if info.name.replace("-", "_") in _NOT_CHARSETS or not getattr(info, "_is_text_encoding",
+                                                                    True):
+        return None
+    try:
+        if "msgid \"\"\n".encode(info.name) != b'msgid ""\n':
+            return None
+    except (UnicodeError, LookupError):
+        return None
+    return info.name
 
 
 def parse(data: bytes | str, path: Path | str = "<string>") -> Catalogue:
     """A catalogue from the bytes of a PO or POT file; `InputError(path, line)` otherwise."""
     text = _decode(data, path) if isinstance(data, bytes) else data.removeprefix("\ufeff")
+    if "\r" in text and "\n" not in text and "#" in text:
+        raise InputError("line ends are CR only (classic Mac OS): convert them to LF",
+                         path, 1)
     try:
-        return _parse(text, path)
+        return _parse(text)
     except _Fault as fault:
         raise InputError(fault.reason, path, fault.line) from None
 
 
-def _parse(text: str, path: Path | str) -> Catalogue:
+def _check_raw(raw: str, line: int, utf8: bool, ascii: bool) -> None:
+    """Bytes written raw in a string must be valid in the declared charset."""
+    if ascii and not raw.isascii():
+        raise _Fault("non-ASCII character in a file whose charset is ASCII", line)
+    if utf8 and not raw.isascii() and any("\udc80" <= ch <= "\udcff" for ch in raw):
+        raise _Fault("invalid multibyte sequence (not UTF-8)", line)
+
+
+def _newlines_agree(unit: Unit) -> str | None:
+    """msgfmt's one content check without -c: a translated entry's msgid and every
+    msgstr begin (and end) with a newline alike."""
+    forms = list(unit.msgstr_plural.values()) if unit.msgid_plural is not None else [unit.msgstr]
+    sources = [unit.msgid] + ([unit.msgid_plural] if unit.msgid_plural is not None else [])
+    first = unit.msgid
+    for text in sources[1:] + forms:
+        if text.startswith("\n") != first.startswith("\n"):
+            return "'msgid' and 'msgstr' entries do not both begin with '\\n'"
+        if text.endswith("\n") != first.endswith("\n"):
+            return "'msgid' and 'msgstr' entries do not both end with '\\n'"
+    return None
+
+
+def _parse(text: str) -> Catalogue:
     catalogue = Catalogue()
     units: list[Unit] = []
-    keys: dict[tuple[bool, str, str | None], int] = {}
+    keys: dict[tuple[str, str | None], int] = {}
     header: list[Unit] = []
     entry = _Entry()
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
+    rows = list(enumerate(text.split("\n"), 1))
+    if "\\\n" in text:
+        # A backslash before a line feed joins the two lines (msgfmt reads C-style);
+        # line numbers stay those of the file.
+        joined: list[tuple[int, str]] = []
+        for number, raw in rows:
+            if joined and joined[-1][1].endswith("\\"):
+                joined[-1] = (joined[-1][0], joined[-1][1][:-1] + raw)
+            else:
+                joined.append((number, raw))
+        rows = joined
+    # The charset the header declares decides, from the header on, which strings must
+    # be valid (msgfmt checks strings only, and only bytes written raw).
+    strict = [False, False]  # UTF-8, ASCII
+
 
     def finish() -> None:
         nonlocal entry
         unit = entry.unit
         unit.obsolete = bool(entry.obsolete)
-        if unit.is_header and not header and not units and not unit.obsolete:
+        if not unit.obsolete and not unit.fuzzy and not unit.is_header and unit.has_target:
+            problem = _newlines_agree(unit)
+            if problem is not None:
+                raise _Fault(problem, unit.line)
+        key = unit.key
+        first = keys.get(key)
+        if first is not None:
+            raise _Fault(f"duplicate message definition (first defined at line {first})",
+                         unit.line)
+        keys[key] = unit.line
+        if unit.is_header and not header and not unit.obsolete:
+            charset = (_charset(unit.msgstr) or "").lower().replace("_", "-")
+            strict[0] = charset in ("utf-8", "utf8")
+            strict[1] = charset in ("ascii", "us-ascii")
+        if unit.is_header and not header and not unit.obsolete and unit.msgstr:
             header.append(unit)
         else:
-            key = (unit.obsolete, unit.msgid, unit.msgctxt)
-            first = keys.get(key) or (header[0].line if unit.is_header and header and
-                                      not unit.obsolete else None)
-            if first is not None:
-                raise _Fault(f"duplicate message definition (first defined at line {first})",
-                             unit.line)
-            keys[key] = unit.line
             units.append(unit)
         entry = _Entry()
 
-    def strings(rest: str, number: int) -> list[str]:
-        """The quoted strings of a line's remainder (none if it is empty)."""
-        found: list[str] = []
-        pos = 0
-        size = len(rest)
-        while True:
-            while pos < size and rest[pos] in _WHITESPACE:
-                pos += 1
-            if pos >= size:
-                return found
-            if rest[pos] != '"':
-                raise _Fault("syntax error", number)
-            match = _STRING.match(rest, pos)
-            if match is None:
-                raise _Fault("end-of-line within string", number)
-            found.append(_unescape(match.group(1), number))
-            pos = match.end()
-
-    def append(field: str, values: list[str]) -> None:
-        if not values:
+    def string(raw: str, number: int, obsolete: bool) -> None:
+        field = entry.field
+        if field is None:
+            raise _Fault("syntax error: a string with no keyword before it", number)
+        if strict[0] or strict[1]:
+            _check_raw(raw, number, strict[0], strict[1])
+        value = _unescape(raw, number)
+        if "\x04" in value:
+            raise _Fault("context separator <EOT> within string", number)
+        if "\x00" in value:  # each string ends at a NUL, as msgfmt appends C strings
+            value = value[:value.index("\x00")]
+        if field[:9] != "previous_" and entry.obsolete is not None and \
+                entry.obsolete != obsolete:
+            raise _Fault("inconsistent use of #~", number)
+        entry.waiting = 0
+        if not value:
             return
-        value = "".join(values)
         unit = entry.unit
-        if field.startswith("msgstr["):
+        if field[:7] == "msgstr[":
             index = int(field[7:-1])
             unit.msgstr_plural[index] += value
         else:
             setattr(unit, field, getattr(unit, field) + value)
 
-    def continuation(body: str, number: int, obsolete: bool) -> None:
-        field = entry.field
-        if field is None or (entry.obsolete is not None and field[:9] != "previous_"
-                             and entry.obsolete != obsolete):
-            raise _Fault("syntax error: a string with no keyword before it"
-                         if field is None else "inconsistent use of #~", number)
-        append(field, strings(body, number))
-        entry.waiting = 0
-
-    def keyword(body: str, number: int, obsolete: bool) -> None:
-        word, rest = _split_word(body)
-        index = -1
-        if word.startswith("msgstr["):
-            digits = word[7:-1]
-            if not word.endswith("]") or not digits.isdigit():
-                raise _Fault(f"keyword {word!r} unknown", number)
-            index = int(digits)
-            word = "msgstr[]"
-        elif word not in _KEYWORDS:
-            if word == "domain":
-                raise _Fault("'domain' directives are not supported (one domain per file)",
-                             number)
-            raise _Fault(f"keyword {word!r} unknown" if word else "syntax error", number)
+    def keyword(word: str, index: int, number: int, obsolete: bool) -> None:
+        if entry.waiting:
+            raise _Fault("syntax error: keyword without a string", entry.waiting)
+        if word == "domain":
+            if entry.complete:
+                finish()
+            if entry.seen or entry.previous:
+                raise _Fault("syntax error: 'domain' inside an entry", number)
+            entry.field = "domain"
+            entry.waiting = number
+            return
         if word in ("msgctxt", "msgid") and entry.complete:
             finish()
         seen = entry.seen
@@ -211,12 +272,11 @@ def _parse(text: str, path: Path | str) -> Catalogue:
             if "msgid" in seen:
                 raise _Fault("syntax error: 'msgid' twice before 'msgstr'", number)
         elif "msgid" not in seen:
-            raise _Fault(f"syntax error: '{word.replace('[]', '[N]')}' without 'msgid'",
-                         number)
+            raise _Fault(f"syntax error: '{word}' without 'msgid'", number)
         elif word == "msgid_plural":
             if seen[-1] != "msgid":
                 raise _Fault("syntax error: 'msgid_plural' must follow 'msgid'", number)
-        elif word == "msgstr":
+        elif index < 0:  # msgstr
             if "msgid_plural" in seen:
                 raise _Fault("syntax error: 'msgstr[0]' expected after 'msgid_plural'", number)
             if seen[-1] != "msgid":
@@ -228,6 +288,8 @@ def _parse(text: str, path: Path | str) -> Catalogue:
                 raise _Fault("first plural form has nonzero index" if entry.plural_index < 0
                              else "plural form has wrong index", number)
             entry.plural_index = index
+        if word in ("msgctxt", "msgid") and entry.previous and entry.previous[-1] == "msgctxt":
+            raise _Fault("syntax error: '#| msgctxt' without '#| msgid'", entry.previous_line)
         if entry.obsolete is None:
             entry.obsolete = obsolete
         elif entry.obsolete != obsolete:
@@ -237,108 +299,158 @@ def _parse(text: str, path: Path | str) -> Catalogue:
             unit.line = number
         elif word == "msgctxt":
             unit.msgctxt = ""
+            unit.line = number
         elif word == "msgid_plural":
             unit.msgid_plural = ""
-        elif word == "msgstr[]":
+        elif index >= 0:
             unit.msgstr_plural[index] = ""
-        field = f"msgstr[{index}]" if index >= 0 else word
         seen.append(word)
-        entry.field = field
-        values = strings(rest, number)
-        append(field, values)
-        entry.waiting = 0 if values else number
+        entry.field = f"msgstr[{index}]" if index >= 0 else word
+        entry.waiting = number
 
-    def previous(body: str, number: int) -> None:
-        """`#| msgctxt/msgid/msgid_plural` lines of a fuzzy entry (`#~|` if obsolete)."""
+    def previous_keyword(word: str, number: int) -> None:
+        if entry.waiting:
+            raise _Fault("syntax error: keyword without a string", entry.waiting)
         if entry.complete:
             finish()
         elif entry.seen:
             raise _Fault("syntax error: a '#|' line inside an entry", number)
-        body = body.lstrip(_WHITESPACE)
-        if body.startswith('"'):
-            if entry.field is None or entry.field[:9] != "previous_":
-                raise _Fault("syntax error: a string with no keyword before it", number)
-            append(entry.field, strings(body, number))
-            entry.waiting = 0
-            return
-        word, rest = _split_word(body)
         if word not in ("msgctxt", "msgid", "msgid_plural"):
-            raise _Fault(f"keyword {word!r} unknown in a '#|' line", number)
-        field = f"previous_{word}"
-        if getattr(entry.unit, field) is not None:
-            raise _Fault(f"syntax error: '#| {word}' twice", number)
-        setattr(entry.unit, field, "")
-        entry.field = field
-        values = strings(rest, number)
-        append(field, values)
-        entry.waiting = 0 if values else number
+            raise _Fault(f"syntax error: '#| {word}'", number)
+        order = ("msgctxt", "msgid", "msgid_plural")
+        if entry.previous and order.index(word) <= order.index(entry.previous[-1]):
+            raise _Fault(f"syntax error: '#| {word}' out of order", number)
+        if word == "msgid_plural" and entry.previous[-1:] != ["msgid"]:
+            raise _Fault("syntax error: '#| msgid_plural' without '#| msgid'", number)
+        entry.previous.append(word)
+        entry.previous_line = entry.previous_line or number
+        setattr(entry.unit, f"previous_{word}", "")
+        entry.field = f"previous_{word}"
+        entry.waiting = number
 
-    for number, raw in enumerate(lines, 1):
-        line = raw.strip(_WHITESPACE) if raw[-1:] in _WHITESPACE or raw[:1] in _WHITESPACE \
-            else raw
-        if not line:
-            continue
-        first = line[0]
-        if first == '"':
-            continuation(line, number, False)
-            continue
-        if first == "#" and line[1:2] == "~":
-            body = line[2:]
-            if body[:1] == "|":
-                if entry.waiting:
-                    raise _Fault("syntax error: keyword without a string", entry.waiting)
-                previous(body[1:], number)
+    def tokens(body: str, number: int, obsolete: bool, previous: bool) -> None:
+        pos = 0
+        size = len(body)
+        while pos < size:
+            ch = body[pos]
+            if ch in _WHITESPACE:
+                pos += 1
                 continue
-            body = body.lstrip(_WHITESPACE)
-            if not body:
+            if ch == '"':
+                match = _STRING.match(body, pos)
+                if match is None:
+                    raise _Fault("end-of-line within string", number)
+                if previous and (entry.field is None or entry.field[:9] != "previous_"):
+                    raise _Fault("syntax error: a string with no keyword before it", number)
+                if not previous and entry.field is not None and entry.field[:9] == "previous_":
+                    raise _Fault("syntax error: a string with no keyword before it", number)
+                if entry.field == "domain":
+                    entry.field = None
+                    entry.waiting = 0
+                else:
+                    string(match.group(1), number, obsolete)
+                pos = match.end()
                 continue
-            if body[0] == '"':
-                continuation(body, number, True)
-                continue
-            if entry.waiting:
-                raise _Fault("syntax error: keyword without a string", entry.waiting)
-            keyword(body, number, True)
-            continue
+            match = _WORD.match(body, pos)
+            if match is None:
+                mark = body[pos + 1:pos + 2]
+                if ch == "#" and mark in ("|", "~"):
+                    # `#|` and `#~` switch the rest of the line, wherever they stand.
+                    rest = body[pos + 2:]
+                    if mark == "~" and rest[:1] == "|":
+                        tokens(rest[1:], number, True, True)
+                    else:
+                        tokens(rest, number, obsolete or mark == "~", previous or mark == "|")
+                    return
+                if ch == "#" and not previous:  # a comment after the strings: ends the entry
+                    comment(body[pos:].rstrip(_WHITESPACE), number)
+                    return
+                raise _Fault(f"syntax error: unexpected character U+{ord(ch):04X}", number)
+            word = match.group()
+            pos = match.end()
+            index = -1
+            if word == "msgstr" and not previous:
+                look = pos
+                while look < size and body[look] in _WHITESPACE:
+                    look += 1
+                if look < size and body[look] == "[":
+                    close = body.find("]", look)
+                    digits = body[look + 1:close].strip(_WHITESPACE) if close > 0 else ""
+                    if not digits.isdigit() or not digits.isascii():
+                        raise _Fault("syntax error: bad plural form index", number)
+                    index = int(digits)
+                    pos = close + 1
+            if previous:
+                previous_keyword(word, number)
+            elif word not in _KEYWORDS:
+                raise _Fault(f"keyword {word!r} unknown", number)
+            else:
+                keyword(word, index, number, obsolete)
+
+    def comment(line: str, number: int) -> None:
         if entry.waiting:
             raise _Fault("syntax error: keyword without a string", entry.waiting)
-        if first != "#":
-            keyword(line, number, False)
-            continue
         if entry.complete:
             finish()
         elif entry.seen:
             raise _Fault("syntax error: a comment inside an entry", number)
-        second = line[1:2]
+        elif entry.previous:
+            raise _Fault("syntax error: '#|' lines must come right before the entry",
+                         entry.previous_line)
         unit = entry.unit
+        second = line[1:2]
         if second == ",":
-            for flag in line[2:].split(","):
-                flag = flag.strip(_WHITESPACE)
+            for flag in re.split(r"[,\s]+", line[2:]):
                 if flag and flag not in unit.flags:
                     unit.flags.append(flag)
         elif second == ".":
             unit.extracted_comments.append(line[3:] if line[2:3] == " " else line[2:])
         elif second == ":":
             unit.references.extend(line[2:].split())
-        elif second == "|":
-            previous(line[2:], number)
         else:
             unit.translator_comments.append(line[2:] if second == " " else line[1:])
+
+    for number, raw in rows:
+        line = raw.lstrip(_WHITESPACE) if raw[:1] in _WHITESPACE else raw
+        if not line:
+            continue
+        first = line[0]
+        if first == "#":
+            second = line[1:2]
+            if second == "~":
+                body = line[2:]
+                if body[:1] == "|":
+                    tokens(body[1:], number, True, True)
+                    continue
+                inner = body.lstrip(_WHITESPACE)
+                if inner[:1] == "#":  # a comment of an obsolete entry (`#~ #, fuzzy`)
+                    comment(inner.rstrip(_WHITESPACE), number)
+                else:
+                    tokens(body, number, True, False)
+                continue
+            if second == "|":
+                tokens(line[2:], number, False, True)
+                continue
+            comment(line.rstrip(_WHITESPACE), number)
+            continue
+        if first == '"' and entry.field is not None and entry.field[:9] != "previous_" \
+                and entry.field != "domain":
+            match = _STRING.fullmatch(line.rstrip(_WHITESPACE))
+            if match is not None:  # the common continuation line
+                string(match.group(1), number, False)
+                continue
+        tokens(line, number, False, False)
     if entry.waiting:
         raise _Fault("end of file after a keyword without a string", entry.waiting)
+    if entry.previous and not entry.seen:
+        raise _Fault("end of file after '#|' lines", entry.previous_line)
     if entry.seen:
         if not entry.complete:
-            raise _Fault("end of file: missing 'msgstr' section", entry.unit.line or len(lines))
+            raise _Fault("end of file: missing 'msgstr' section", entry.unit.line)
         finish()
     catalogue.set_header(header[0] if header else None)
     catalogue.units = units
     return catalogue
-
-
-def _split_word(line: str) -> tuple[str, str]:
-    for index, ch in enumerate(line):
-        if ch in _WHITESPACE or ch == '"':
-            return line[:index], line[index:]
-    return line, ""
 
 
 def read(path: Path) -> Catalogue:
@@ -359,7 +471,7 @@ _GETTEXT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\
                     "\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v"}
 # Everything else a line splitter could break on, or a terminal could act on, goes out as
 # the octal escapes of its UTF-8 bytes (which msgfmt reads back as the same character).
-_NEEDS_ESCAPE = re.compile("[\\\\\"\x00-\x1f\x7f\x85\u2028\u2029]")
+_NEEDS_ESCAPE = re.compile("[\\\\\"\x00-\x1f\x7f\x85\u2028\u2029\udc80-\udcff]")
 
 
 def _escape_char(match: re.Match[str]) -> str:
@@ -367,6 +479,8 @@ def _escape_char(match: re.Match[str]) -> str:
     simple = _GETTEXT_ESCAPES.get(ch)
     if simple is not None:
         return simple
+    if "\udc80" <= ch <= "\udcff":  # a byte that is not UTF-8, kept as it was read
+        return f"\\{ord(ch) - 0xDC00:03o}"
     return "".join(f"\\{byte:03o}" for byte in ch.encode("utf-8"))
 
 

@@ -4,7 +4,6 @@ kept under tm/ as TMX so that `tm rebuild` restores what was imported."""
 from __future__ import annotations
 
 import hashlib
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from .. import catalog
 from ..catalog import SOURCE_LANG_HEADER
 from ..config import Config
 from ..errors import InputError
+from ..fsutil import atomic_write_bytes, read_bytes
 from ..languages import check_language, primary
 from ..project import relative
 from .store import IMPORTED, Entry, Store, Variant
@@ -67,9 +67,7 @@ def import_files(config: Config, store: Store, files: list[Path],
             if keep.resolve() != path.resolve():
                 keep.parent.mkdir(parents=True, exist_ok=True)
                 if path.suffix.lower() == ".tmx":
-                    tmp = keep.with_suffix(".tmx.tmp")
-                    shutil.copyfile(path, tmp)
-                    tmp.replace(keep)
+                    atomic_write_bytes(keep, read_bytes(path))
                 else:
                     export_tmx((e.variants for e in entries), keep,
                                entries[0].variants[0].lang if entries else config.source_language)

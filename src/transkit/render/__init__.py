@@ -1,0 +1,1 @@
+"""Renderings: status as text, JSON and Markdown (the library computes, these only show)."""

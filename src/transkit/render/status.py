@@ -1,0 +1,90 @@
+"""Status as text: the table, JSON and Markdown renderings, and the list of missing units."""
+
+from __future__ import annotations
+
+import json
+
+from ..status import DocStatus, LangStatus, Status
+
+COLUMNS = ("units", "words", "translated", "fuzzy", "untranslated")
+
+
+def _row(item: LangStatus | DocStatus) -> dict[str, object]:
+    row: dict[str, object] = {name: getattr(item, name) for name in COLUMNS}
+    row["percent"] = round(item.percent, 2)
+    return row
+
+
+def to_json(status: Status, by_doc: bool) -> str:
+    data: dict[str, object] = {"languages": {}}
+    for lang in status.languages:
+        entry = _row(lang)
+        entry["out_of_date"] = lang.out_of_date
+        if by_doc:
+            entry["documents"] = {
+                d.doc: {**_row(d), "path": d.path, "source": d.source, "problem": d.problem}
+                for d in lang.docs
+            }
+        if status.findings is not None:
+            entry["findings"] = status.findings.get(lang.lang, {"error": 0, "warning": 0,
+                                                                "info": 0})
+        data["languages"][lang.lang] = entry  # type: ignore[index]
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _grid(status: Status, by_doc: bool) -> tuple[list[str], list[list[str]]]:
+    head = ["language", "document", "units", "words", "translated", "fuzzy", "untranslated", "%"]
+    if not by_doc:
+        head.remove("document")
+    findings = status.findings if not by_doc else None
+    if findings is not None:
+        head += ["errors", "warnings"]
+    rows: list[list[str]] = []
+    for lang in status.languages:
+        items: list[tuple[str, LangStatus | DocStatus]] = (
+            [(d.doc, d) for d in lang.docs] if by_doc else [("", lang)])
+        for name, item in items:
+            flag = " (out of date)" if isinstance(item, DocStatus) and item.problem else ""
+            cells = [lang.lang] + ([name] if by_doc else []) + [
+                str(item.units), str(item.words), str(item.translated), str(item.fuzzy),
+                str(item.untranslated), f"{item.percent:.1f}{flag}"]
+            if findings is not None:
+                counts = findings.get(lang.lang, {})
+                cells += [str(counts.get("error", 0)), str(counts.get("warning", 0))]
+            rows.append(cells)
+    return head, rows
+
+
+def to_table(status: Status, by_doc: bool) -> str:
+    head, rows = _grid(status, by_doc)
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    lines = []
+    for r in [head, *rows]:
+        lines.append("  ".join(c.ljust(w) if i < (2 if by_doc else 1) else c.rjust(w)
+                               for i, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip())
+    return "\n".join(lines)
+
+
+def to_markdown(status: Status, by_doc: bool) -> str:
+    head, rows = _grid(status, by_doc)
+    lines = ["| " + " | ".join(head) + " |",
+             "|" + "|".join("---" if i < (2 if by_doc else 1) else "---:"
+                            for i in range(len(head))) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def missing_lines(status: Status, width: int = 70) -> list[str]:
+    """`locales/<lang>/<doc>.po:<line>: <excerpt>` for every untranslated or fuzzy unit."""
+    from ..unit import excerpt  # not at the top: the warm path imports nothing it can avoid
+
+    lines: list[str] = []
+    for doc in status.docs():
+        if doc.source:
+            continue
+        if doc.problem:
+            lines.append(f"{doc.path}: {doc.problem}")
+        for line, source, fuzzy in doc.missing:
+            where = f"{doc.path}:{line}" if line else doc.path
+            lines.append(f"{where}: {'[fuzzy] ' if fuzzy else ''}{excerpt(source, width)}")
+    return lines

@@ -1,0 +1,348 @@
+"""Status: figures per language and document from the one catalogue reader (cached by
+file), what is out of date, and the release gate every command that releases asks."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .config import Config
+from .errors import InputError
+from .project import DocEntry, check_languages, discover, relative, select_documents
+from .status_cache import (
+    Cache,
+    files_of,
+    fingerprint_of,
+    saved_findings,
+    signature,
+    source_hash,
+)
+
+if TYPE_CHECKING:
+    from .build import BuildReport
+    from .catalog.scan import FileStats
+
+PARALLEL_FROM = 200  # files to parse before a second process pays off
+
+class DocStatus:
+    """One (language, document) row. A plain class: a dataclass costs milliseconds at
+    import, which a warm `status` would pay every time."""
+
+    __slots__ = ("doc", "lang", "path", "source", "units", "words", "translated",
+                 "translated_words", "fuzzy", "fuzzy_words", "problem", "missing")
+
+    def __init__(self, doc: str, lang: str, path: str, source: bool, units: int = 0,
+                 words: int = 0, translated: int = 0, translated_words: int = 0,
+                 fuzzy: int = 0, fuzzy_words: int = 0, problem: str | None = None,
+                 missing: list[tuple[int, str, bool]] | None = None):
+        self.doc, self.lang, self.path, self.source = doc, lang, path, source
+        self.units, self.words = units, words
+        self.translated, self.translated_words = translated, translated_words
+        self.fuzzy, self.fuzzy_words = fuzzy, fuzzy_words
+        self.problem = problem  # why the catalogue is out of date or missing
+        self.missing = missing if missing is not None else []
+
+    @property
+    def untranslated(self) -> int:
+        return self.units - self.translated - self.fuzzy
+
+    @property
+    def percent(self) -> float:
+        if self.problem:
+            return 0.0 if not self.words else min(
+                100.0 * self.translated_words / self.words, 99.99)
+        return 100.0 if not self.words else 100.0 * self.translated_words / self.words
+
+    @property
+    def complete(self) -> bool:
+        return self.problem is None and self.translated == self.units
+
+
+class LangStatus:
+    """One language's totals over its documents (summed once, when first asked).
+
+    From the warm cache, the per-document rows stay raw until someone reads
+    `docs` (the default table needs only the totals)."""
+
+    def __init__(self, lang: str, docs: list[DocStatus] | None = None,
+                 rows: list[list[Any]] | None = None,
+                 totals: tuple[int, int, int, int, int, int, int] | None = None):
+        self.lang = lang
+        self._docs = docs if docs is not None else ([] if rows is None else None)
+        self._rows = rows
+        if totals is not None:
+            self.__dict__["_totals"] = totals
+
+    @property
+    def docs(self) -> list[DocStatus]:
+        if self._docs is None:
+            self._docs = [DocStatus(*row) for row in self._rows or []]
+        return self._docs
+
+    @cached_property
+    def _totals(self) -> tuple[int, int, int, int, int, int, int]:
+        units = words = translated = translated_words = fuzzy = stale = 0
+        for d in self.docs:
+            units += d.units
+            words += d.words
+            translated += d.translated
+            translated_words += d.translated_words
+            fuzzy += d.fuzzy
+            stale += 1 if d.problem else 0
+        return units, words, translated, translated_words, fuzzy, stale, 0
+
+    @property
+    def units(self) -> int:
+        return self._totals[0]
+
+    @property
+    def words(self) -> int:
+        return self._totals[1]
+
+    @property
+    def translated(self) -> int:
+        return self._totals[2]
+
+    @property
+    def translated_words(self) -> int:
+        return self._totals[3]
+
+    @property
+    def fuzzy(self) -> int:
+        return self._totals[4]
+
+    @property
+    def untranslated(self) -> int:
+        return self.units - self.translated - self.fuzzy
+
+    @property
+    def out_of_date(self) -> int:
+        return self._totals[5]
+
+    @property
+    def percent(self) -> float:
+        words = self.words
+        value = 100.0 if not words else 100.0 * self.translated_words / words
+        if self.out_of_date and value >= 100.0:
+            return 99.99
+        return value
+
+
+class Status:
+    def __init__(self, languages: list[LangStatus]):
+        self.languages = languages
+        # Findings per language from the last full `transkit check`, when no file it read
+        # has changed since (None otherwise): status shows them without re-checking.
+        self.findings: dict[str, dict[str, int]] | None = None
+
+    def docs(self) -> list[DocStatus]:
+        return [d for lang in self.languages for d in lang.docs]
+
+
+
+def _scan(path: str) -> list[object]:
+    from .catalog.scan import scan
+
+    return scan(path).to_json()
+
+
+def _stats_for(keys: list[str], config: Config, cache: Cache, want_missing: bool,
+               signatures: dict[str, tuple[int, int] | None]) -> dict[str, FileStats]:
+    """Figures per catalogue, by project-relative path (plain strings: this loop runs for
+    every file on every `status`, and pathlib would cost more than the cache saves)."""
+    from .catalog.scan import FileStats
+
+    result: dict[str, FileStats] = {}
+    todo: list[tuple[str, str, tuple[int, int]]] = []
+    root = str(config.root)
+    for key in keys:
+        path = f"{root}/{key}"
+        sig = signatures[key] if key in signatures else signature(path)
+        if sig is None:
+            continue
+        hit = cache.files.get(key)
+        if hit is not None and hit[0] == sig[0] and hit[1] == sig[1]:
+            stats = FileStats.from_json(hit[2])  # type: ignore[arg-type]
+            if want_missing:
+                stats.missing = [tuple(m) for m in cache.missing.get(key, [])]  # type: ignore
+            result[key] = stats
+        else:
+            todo.append((path, key, sig))
+    if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 2, 4)) as pool:
+            scanned = list(pool.map(_scan, [p for p, _, _ in todo],
+                                    chunksize=max(1, len(todo) // 16)))
+    else:
+        scanned = [_scan(p) for p, _, _ in todo]
+    missing = cache.missing if todo else {}
+    for (_, key, sig), data in zip(todo, scanned, strict=True):
+        stats = FileStats.from_json(data)
+        result[key] = stats
+        summary = list(data)
+        summary[7] = []
+        cache.files[key] = [sig[0], sig[1], summary]
+        missing[key] = data[7]  # type: ignore[assignment]
+        cache.dirty = True
+    return result
+
+
+
+def compute_status(config: Config, langs: list[str] | None = None, docs: list[str] | None = None,
+                   use_cache: bool = True, want_missing: bool = True) -> Status:
+    """Figures for every (language, document); a catalogue whose template or source changed
+    since it was merged is out of date, and so incomplete."""
+    languages = check_languages(config, langs)
+    every = discover(config)
+    entries = select_documents(every, docs)
+    cache = Cache(config, use_cache)
+    locales = relative(config, config.locales)
+    bulletins = relative(config, config.bulletins)
+    # Every file the figures depend on, with its (mtime, size): if none changed since the
+    # last full run, its rows are the answer and no catalogue is opened.
+    signatures, fingerprint = fingerprint_of(config, every)
+    if not want_missing:
+        summary = cache.summary(fingerprint)
+        if summary is not None and all(lang in summary for lang in languages):
+            result = _from_summary(summary, languages, {e.name for e in entries}, len(every))
+            result.findings = saved_findings(config, fingerprint)
+            return result
+    keys = [key for entry in entries
+            for key in files_of(entry, languages, locales, None)]
+    stats = _stats_for(keys, config, cache, want_missing, signatures)
+    status = Status([LangStatus(lang) for lang in languages])
+    for entry in entries:
+        template = f"{locales}/{entry.source_language}/{entry.name}.pot"
+        pot = stats.get(template)
+        if pot is None:
+            raise InputError("template disappeared while reading", template)
+        stale = _stale_source(f"{bulletins}/{entry.name}.html", pot, config, cache, signatures)
+        for lang_status in status.languages:
+            lang_status.docs.append(_doc_status(entry, lang_status.lang, pot, stats, stale,
+                                                template, locales))
+    if not langs and not docs:
+        cache.new_summary = {"fingerprint": fingerprint, "languages": {
+            lang.lang: {"totals": list(lang._totals), "rows": [
+                [d.doc, d.lang, d.path, d.source, d.units, d.words, d.translated,
+                 d.translated_words, d.fuzzy, d.fuzzy_words, d.problem] for d in lang.docs]}
+            for lang in status.languages}}
+    cache.save()
+    status.findings = saved_findings(config, fingerprint)
+    return status
+
+
+
+def _from_summary(summary: dict[str, Any], languages: list[str], names: set[str],
+                  every: int) -> Status:
+    result = []
+    for lang in languages:
+        saved = summary[lang]
+        if len(names) == every:
+            result.append(LangStatus(lang, rows=saved["rows"], totals=tuple(saved["totals"])))
+        else:
+            result.append(LangStatus(lang, rows=[r for r in saved["rows"] if r[0] in names]))
+    return Status(result)
+
+
+def _stale_source(bulletin: str, pot: FileStats, config: Config,
+                  cache: Cache, signatures: dict[str, tuple[int, int] | None]) -> str | None:
+    current = source_hash(bulletin, config, cache, signatures)
+    if current is None:
+        return f"{bulletin} no longer exists"
+    from .catalog.model import SOURCE_HEADER
+
+    if pot.headers.get(SOURCE_HEADER) != current:
+        return f"{bulletin} changed since the last extract"
+    return None
+
+
+def _doc_status(entry: DocEntry, lang: str, pot: FileStats,
+                stats: dict[str, FileStats], stale: str | None, template: str,
+                locales: str) -> DocStatus:
+    if lang == entry.source_language:
+        return DocStatus(entry.name, lang, template, True, pot.units,
+                         pot.words, pot.units, pot.words, problem=stale)
+    rel = f"{locales}/{lang}/{entry.name}.po"
+    found = stats.get(rel)
+    if found is None:
+        return DocStatus(entry.name, lang, rel, False, pot.units, pot.words,
+                         problem="catalogue missing (run `transkit extract`)",
+                         missing=[(0, s, False) for _, s, _ in pot.missing])
+    problem = stale
+    from .catalog.model import TEMPLATE_HEADER
+
+    if found.headers.get(TEMPLATE_HEADER) != pot.headers.get(TEMPLATE_HEADER):
+        problem = "out of date with its template (run `transkit extract`)"
+    return DocStatus(entry.name, lang, rel, False, found.units, found.words, found.translated,
+                     found.translated_words, found.fuzzy, found.fuzzy_words, problem,
+                     found.missing)
+
+
+def completeness_problems(status: Status, config: Config) -> list[str]:
+    """What keeps the required languages from passing the completeness gate."""
+    problems: list[str] = []
+    for lang in status.languages:
+        if lang.lang not in config.release.required:
+            continue
+        bad = [d for d in lang.docs if d.problem or d.percent < config.release.threshold]
+        if not bad and lang.percent >= config.release.threshold:
+            continue
+        problems.append(f"{lang.lang}: {lang.percent:.1f}% of source words translated "
+                        f"(release needs {config.release.threshold:g}%)")
+        for doc in bad:
+            if doc.problem:
+                problems.append(f"  {doc.path}: {doc.problem}")
+            if doc.untranslated or doc.fuzzy:
+                problems.append(f"  {doc.path}: {doc.untranslated} untranslated, "
+                                f"{doc.fuzzy} fuzzy of {doc.units} units")
+    return problems
+
+
+# --- renderings ---------------------------------------------------------------------------
+
+
+class ReleaseGate:
+    """The release gate's verdict and the site it built (written only if it passed)."""
+
+    def __init__(self, problems: list[str], site: BuildReport):
+        self.problems = problems
+        self.site = site
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+def release_gate(config: Config, out: Path | None = None,
+                 progress: Callable[[str], None] | None = None) -> ReleaseGate:
+    """The one release gate: every required language complete and up to date, no check
+    error, and a build in which no page of a required language falls back to source
+    text or drops a broken translation. The build is the judge of last resort: whatever
+    any counter says, a page that would show untranslated text blocks the release."""
+    from .build import build_site
+    from .checks import run_checks
+
+    problems = completeness_problems(compute_status(config), config)
+    problems += [f.text() for f in run_checks(config, min_severity="error").findings]
+    site = build_site(config, out, progress=progress)
+    problems += site.problems
+    required = set(config.release.required)
+    if site.fallback_langs & required:
+        flagged = {line.split(":", 1)[0].strip() for line in problems}
+        problems += [line for line in site.fallbacks
+                     if line.split(":", 1)[0] not in flagged
+                     and _lang_of(line, config) in required]
+    return ReleaseGate(problems, site)
+
+
+def _lang_of(line: str, config: Config) -> str:
+    """The language folder of a `locales/<lang>/<doc>.po[:line]: …` message."""
+    locales = relative(config, config.locales)
+    path = line.split(":", 1)[0]
+    if path.startswith(locales + "/"):
+        return path[len(locales) + 1:].split("/", 1)[0]
+    return ""

@@ -1,0 +1,205 @@
+"""The status cache under .transkit/cache: per-file figures keyed by (mtime, size), the
+project fingerprint that makes a warm `status` open no catalogue, and the last check's
+counts."""
+
+from __future__ import annotations
+
+import json
+import marshal
+import os
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .fsutil import atomic_write_bytes, atomic_write_text
+from .project import DocEntry, discover, relative
+
+CACHE_VERSION = 3
+
+class Cache:
+    """Per-file figures keyed by (mtime, size). The lists of missing units live in a second
+    file, read only when a caller asks for them, so a warm `status` stays small."""
+
+    def __init__(self, config: Config, enabled: bool):
+        folder = config.state / "cache"
+        self.path = folder / "status.json"
+        self.missing_path = folder / "status-missing.json"
+        self.summary_path = folder / "status-summary.marshal"
+        self.enabled = enabled
+        self._files: dict[str, list[object]] | None = None
+        self._sources: dict[str, list[object]] = {}
+        self._missing: dict[str, list[object]] | None = None
+        self.dirty = False
+        self.new_summary: dict[str, object] | None = None
+
+    def _load_files(self) -> None:
+        self._files = {}
+        if self.enabled:
+            data = self._read(self.path)
+            if data.get("version") == CACHE_VERSION:
+                self._files = data.get("files", {})
+                self._sources = data.get("sources", {})
+
+    @property
+    def files(self) -> dict[str, list[object]]:
+        if self._files is None:
+            self._load_files()
+        assert self._files is not None
+        return self._files
+
+    @property
+    def sources(self) -> dict[str, list[object]]:
+        if self._files is None:
+            self._load_files()
+        return self._sources
+
+    def summary(self, fingerprint: str) -> dict[str, Any] | None:
+        """Figures of the last full status if no file has changed since (the warm path)."""
+        if not self.enabled:
+            return None
+        try:
+            # marshal: built in (nothing to import) and the quickest to load.
+            data = marshal.loads(self.summary_path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            return None
+        if not isinstance(data, dict) or data.get("version") != CACHE_VERSION or data.get(
+                "fingerprint") != fingerprint:
+            return None
+        languages = data.get("languages")
+        return languages if isinstance(languages, dict) else None
+
+    @staticmethod
+    def _read(path: Path) -> dict[str, Any]:
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            return data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    @property
+    def missing(self) -> dict[str, list[object]]:
+        if self._missing is None:
+            data = self._read(self.missing_path) if self.enabled else {}
+            self._missing = data.get("files", {}) if data.get("version") == CACHE_VERSION else {}
+        return self._missing
+
+    def save(self) -> None:
+        if not self.enabled:
+            return
+        try:
+            if self.new_summary is not None:
+                atomic_write_bytes(self.summary_path, marshal.dumps(
+                    {"version": CACHE_VERSION, **self.new_summary}))
+            if not self.dirty:
+                return
+            if self._missing is not None:
+                atomic_write_text(self.missing_path, json.dumps(
+                    {"version": CACHE_VERSION, "files": self._missing}, ensure_ascii=False,
+                    separators=(",", ":")))
+            atomic_write_text(self.path, json.dumps(
+                {"version": CACHE_VERSION, "files": self.files, "sources": self.sources},
+                ensure_ascii=False, separators=(",", ":")))
+        except OSError:
+            pass  # a cache we cannot write only costs time
+
+
+def signature(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def signatures(paths: list[str]) -> list[tuple[int, int] | None]:
+    """(mtime, size) of many files. Sequential on purpose: two threads measured slower
+    (stat() is short and the threads convoy on the GIL)."""
+    return [signature(p) for p in paths]
+
+
+def _scan(path: str) -> list[object]:
+    from .catalog.scan import scan
+
+    return scan(path).to_json()
+
+
+
+def source_hash(key: str, config: Config, cache: Cache,
+                 signatures: dict[str, tuple[int, int] | None]) -> str | None:
+    path = f"{config.root}/{key}"
+    sig = signatures[key] if key in signatures else signature(path)
+    if sig is None:
+        return None
+    hit = cache.sources.get(key)
+    if hit is not None and hit[0] == sig[0] and hit[1] == sig[1]:
+        return str(hit[2])
+    import hashlib
+
+    with open(path, "rb") as handle:
+        digest = hashlib.sha256(handle.read()).hexdigest()
+    cache.sources[key] = [sig[0], sig[1], digest]
+    cache.dirty = True
+    return digest
+
+
+
+def _inputs_of_checks(config: Config, fingerprint: str) -> str:
+    """The status fingerprint plus transkit.toml and the glossary, which checks also read."""
+    extra = [config.root / "transkit.toml", *sorted((config.root / "glossary").glob("*"))]
+    return fingerprint + "\n" + "\n".join(
+        f"{p.name} {sig[0]} {sig[1]}" if (sig := signature(str(p))) else f"{p.name} -"
+        for p in extra)
+
+
+def fingerprint_of(config: Config, every: list[DocEntry]
+                 ) -> tuple[dict[str, tuple[int, int] | None], str]:
+    """(mtime, size) of every catalogue and bulletin a full status depends on, and all of
+    them as one text: compared whole, not hashed (exact, and nothing to import)."""
+    locales = relative(config, config.locales)
+    bulletins = relative(config, config.bulletins)
+    keys = [key for entry in every
+            for key in files_of(entry, config.languages, locales, bulletins)]
+    found = dict(zip(keys, signatures([f"{config.root}/{k}" for k in keys]), strict=True))
+    return found, " ".join(config.languages) + "\n" + "\n".join(
+        f"{key} {sig[0]} {sig[1]}" if sig else f"{key} -" for key, sig in found.items())
+
+
+def projectfingerprint_of(config: Config) -> str:
+    return fingerprint_of(config, discover(config))[1]
+
+
+def save_findings(config: Config, counts: dict[str, dict[str, int]]) -> None:
+    """Remember a full check's counts for `status` (until a file it read changes)."""
+    path = config.state / "cache" / "check-summary.marshal"
+    try:
+        atomic_write_bytes(path, marshal.dumps({
+            "version": CACHE_VERSION,
+            "fingerprint": _inputs_of_checks(config, projectfingerprint_of(config)),
+            "counts": counts}))
+    except OSError:
+        pass
+
+
+def saved_findings(config: Config, fingerprint: str) -> dict[str, dict[str, int]] | None:
+    path = config.state / "cache" / "check-summary.marshal"
+    try:
+        data = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
+        return None
+    if data.get("fingerprint") != _inputs_of_checks(config, fingerprint):
+        return None
+    counts = data.get("counts")
+    return counts if isinstance(counts, dict) else None
+
+
+def files_of(entry: DocEntry, languages: list[str] | tuple[str, ...], locales: str,
+              bulletins: str | None) -> list[str]:
+    keys = [f"{locales}/{entry.source_language}/{entry.name}.pot"]
+    keys += [f"{locales}/{lang}/{entry.name}.po" for lang in languages
+             if lang != entry.source_language]
+    if bulletins is not None:
+        keys.append(f"{bulletins}/{entry.name}.html")
+    return keys
+

@@ -1,0 +1,215 @@
+"""The one PO reader against GNU gettext's own verdicts: every file of the corpus in
+tests/data/po (real layouts from several tools, translator mistakes, hostile inputs)
+is accepted exactly when `msgfmt` accepts it, with msgfmt's counts; mutated catalogues
+get one verdict from every command, and a refused file is never touched."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from transkit import catalog
+from transkit.errors import InputError
+
+from .conftest import gettext_tool, run
+
+CORPUS = Path(__file__).parent / "data" / "po"
+FILES = sorted((CORPUS / "valid").glob("*.po")) + sorted((CORPUS / "invalid").glob("*.po"))
+
+# Where transkit is knowingly stricter or laxer than msgfmt, and why (nothing else).
+TOLERATED = {
+    # A UTF-8 byte order mark is tolerated (editors on Windows add one); msgfmt refuses it.
+    "utf8_bom.po": "accepted",
+    # CR-only line ends: msgfmt sees one line, so the first comment hides the whole file
+    # and it "accepts" zero messages; rewriting that would lose every translation.
+    "cr_only_line_endings.po": "refused",
+}
+
+_STATS = re.compile(r"(\d+) translated messages?(?:, (\d+) fuzzy translations?)?"
+                    r"(?:, (\d+) untranslated messages?)?\.")
+
+
+def msgfmt(path: Path) -> tuple[bool, tuple[int, int, int] | None]:
+    """msgfmt's verdict and (translated, fuzzy, untranslated) counts for one file."""
+    result = subprocess.run([gettext_tool("msgfmt"), "-o", os.devnull, "--statistics",
+                             str(path)], capture_output=True, text=True,
+                            errors="replace", env={**os.environ, "LC_ALL": "C", "LANGUAGE": ""})
+    if result.returncode != 0:
+        return False, None
+    found = _STATS.search(result.stderr.strip().splitlines()[-1])
+    assert found, result.stderr
+    return True, tuple(int(g or 0) for g in found.groups())  # type: ignore[return-value]
+
+
+def ours(data: bytes) -> tuple[bool, tuple[int, int, int] | None, InputError | None]:
+    try:
+        figures = catalog.parse(data, "f.po").figures()
+    except InputError as exc:
+        return False, None, exc
+    return True, (figures.translated, figures.fuzzy, figures.untranslated), None
+
+
+def test_corpus_is_there() -> None:
+    assert len(FILES) >= 60
+    assert {p.parent.name for p in FILES} == {"valid", "invalid"}
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_reader_agrees_with_msgfmt(path: Path) -> None:
+    accepted, counts = msgfmt(path)
+    mine, my_counts, error = ours(path.read_bytes())
+    tolerated = TOLERATED.get(path.name)
+    if tolerated is not None:
+        assert mine == (tolerated == "accepted"), (path.name, error)
+        return
+    assert mine == accepted, f"{path.name}: msgfmt {'accepts' if accepted else 'refuses'}, " \
+                             f"transkit says {error or 'fine'}"
+    if accepted:
+        assert my_counts == counts, path.name
+    else:
+        assert error is not None and error.line is not None and error.line >= 1, path.name
+
+
+@pytest.mark.parametrize("path", [p for p in FILES if p.parent.name == "valid"
+                                  and p.name not in TOLERATED], ids=lambda p: p.name)
+def test_what_we_write_msgfmt_reads_the_same(path: Path, tmp_path: Path) -> None:
+    """Written back, an accepted file keeps msgfmt's counts and our own reading."""
+    first = catalog.parse(path.read_bytes(), path)
+    out = tmp_path / path.name
+    catalog.save(first, out)
+    again = catalog.parse(out.read_bytes(), out)
+    def seen(po: catalog.Catalogue) -> list[object]:  # obsolete units are written last
+        return [(u.key, u.msgstr, u.msgstr_plural, u.state, u.flags, u.translator_comments,
+                 u.previous_msgid) for u in po.active() + po.obsolete()]
+
+    assert seen(again) == seen(first)
+    assert catalog.dumps(again).encode("utf-8", "surrogateescape") == out.read_bytes()
+    accepted, counts = msgfmt(out)
+    assert accepted and counts == ours(path.read_bytes())[1]
+
+
+def test_line_separators_survive_a_round_trip(tmp_path: Path) -> None:
+    """U+2028, U+2029, U+0085 and control characters are escaped on write, so no tool
+    that splits lines the Unicode way (polib, str.splitlines) misreads the file."""
+    text = "a\u2028b\u2029c\x85d\x01e\x1bf"
+    po = catalog.Catalogue(metadata={"Content-Type": "text/plain; charset=UTF-8"})
+    po.append(catalog.Unit("source", text))
+    written = catalog.dumps(po)
+    assert len(written.splitlines()) == len(written.split("\n")) - 1
+    path = tmp_path / "sep.po"
+    path.write_text(written, "utf-8")
+    assert catalog.load(path).find("source").msgstr == text  # type: ignore[union-attr]
+    assert msgfmt(path) == (True, (1, 0, 0))
+    polib = pytest.importorskip("polib")
+    assert polib.pofile(str(path)).find("source") is not None
+
+
+def test_content_is_never_taken_for_a_path(tmp_path: Path) -> None:
+    other = tmp_path / "es.po"
+    other.write_text('msgid ""\nmsgstr ""\n\nmsgid "a"\nmsgstr "b"\n', "utf-8")
+    with pytest.raises(InputError):
+        catalog.parse(str(other).encode(), "fr.po")
+
+
+# --- every command, one verdict -------------------------------------------------------------
+
+COMMANDS = (("status",), ("status", "--no-cache", "--missing"), ("check",), ("extract",),
+            ("build", "--allow-incomplete"), ("release",), ("pretranslate", "--dry-run"),
+            ("tm", "rebuild"), ("check", "--fix"))
+
+
+def _mutants(text: bytes, rng: random.Random, count: int) -> list[bytes]:
+    """Byte-level edits of the kinds a hand or a tool makes: a quote, a backslash, a line
+    dropped or doubled, a keyword misspelt, a cut."""
+    found: list[bytes] = []
+    lines = text.split(b"\n")
+    pieces = [b'"', b"\\", b"#", b"\n", b"msgid ", b"msgstr ", b"#~ ", b"#| ", b"\r", b"\x00"]
+    while len(found) < count:
+        kind = rng.randrange(6)
+        if kind == 0:
+            at = rng.randrange(len(text))
+            found.append(text[:at] + text[at + 1:])
+        elif kind == 1:
+            at = rng.randrange(len(text))
+            found.append(text[:at] + rng.choice(pieces) + text[at:])
+        elif kind == 2:
+            at = rng.randrange(len(lines))
+            found.append(b"\n".join(lines[:at] + lines[at + 1:]))
+        elif kind == 3:
+            at = rng.randrange(len(lines))
+            found.append(b"\n".join(lines[:at + 1] + lines[at:]))
+        elif kind == 4:
+            found.append(text[:rng.randrange(len(text))])
+        else:
+            at = rng.randrange(len(text))
+            found.append(text[:at] + bytes([rng.randrange(256)]) + text[at + 1:])
+    return found
+
+
+@pytest.mark.parametrize("name", ["msgmerge_previous_obsolete_ca.po", "django_plural_ru.po",
+                                  "babel_es.po", "weblate_ca.po", "tight_syntax.po",
+                                  "escapes.po", "real_es_tar.po"])
+def test_reader_verdict_on_mutants_is_msgfmts(name: str, tmp_path: Path) -> None:
+    """Byte-level mutants of real layouts: accepted exactly when msgfmt accepts them,
+    with msgfmt's counts."""
+    text = (CORPUS / "valid" / name).read_bytes()
+    rng = random.Random(name)
+    probe = tmp_path / "probe.po"
+    disagreements = []
+    for mutant in _mutants(text, rng, 120):
+        if mutant.startswith(b"\xef\xbb\xbf") or (b"\r" in mutant and b"\n" not in mutant):
+            continue
+        probe.write_bytes(mutant)
+        accepted, counts = msgfmt(probe)
+        mine, my_counts, error = ours(mutant)
+        if mine != accepted or (accepted and counts != my_counts):
+            disagreements.append((accepted, counts, my_counts, str(error), mutant))
+    assert not disagreements, disagreements[:3]
+
+
+def _verdict(result: subprocess.CompletedProcess[str], target: str) -> str:
+    """'refused' when the command named the file as bad input, else 'read'."""
+    if result.returncode == 2 and target in result.stderr:
+        return "refused"
+    assert "Traceback" not in result.stderr, result.stderr
+    return "read"
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_mutated_catalogues_get_one_verdict_everywhere(demo: Path, tmp_path: Path,
+                                                       seed: int) -> None:
+    """A mutated catalogue is refused by every command or read by every command; the
+    reader's verdict is msgfmt's; a refused file is untouched, and so is every other."""
+    run("extract", cwd=demo, check=True)
+    rng = random.Random(seed)
+    rel = "locales/fr/2019-01-ransomware.po"
+    target = demo / rel
+    original = target.read_bytes()
+    pristine = tmp_path / "pristine"
+    shutil.copytree(demo, pristine)
+    for mutant in _mutants(original, rng, 6):
+        probe = tmp_path / "probe.po"
+        probe.write_bytes(mutant)
+        accepted, _ = msgfmt(probe)
+        mine = ours(mutant)[0]
+        if mutant.startswith(b"\xef\xbb\xbf") or (b"\r" in mutant and b"\n" not in mutant):
+            continue
+        assert mine == accepted, (mutant[:2000], ours(mutant)[2])
+        verdicts = set()
+        for command in COMMANDS:
+            shutil.rmtree(demo)
+            shutil.copytree(pristine, demo)
+            target.write_bytes(mutant)
+            result = run(*command, cwd=demo)
+            verdicts.add((_verdict(result, rel)))
+            if not accepted:
+                assert target.read_bytes() == mutant, command
+                assert "site" not in {p.name for p in demo.iterdir()} or command[0] not in (
+                    "build", "release"), command
+        assert verdicts == {"read" if accepted else "refused"}, (command, verdicts)
