@@ -4,11 +4,11 @@ import re
 import shutil
 from pathlib import Path
 
-import polib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree, html
 
+from transkit import catalog
 from transkit.build import build_site
 from transkit.config import load_config
 from transkit.extract import extract
@@ -18,13 +18,11 @@ from .conftest import CONFIG, run
 
 def _fill(root: Path, lang: str, fn=lambda e: e.msgid) -> None:  # type: ignore[no-untyped-def]
     for path in sorted((root / "locales" / lang).glob("*.po")):
-        po = polib.pofile(str(path))
+        po = catalog.load(path)
         for entry in po:
-            if not entry.obsolete:
-                entry.msgstr = fn(entry)
-                if "fuzzy" in entry.flags:
-                    entry.flags.remove("fuzzy")
-        po.save(str(path))
+            entry.msgstr = fn(entry)
+            entry.set_fuzzy(False)
+        catalog.save(po, path)
 
 
 def test_demo_release_builds_every_language_and_aligned_pages(demo: Path) -> None:
@@ -62,7 +60,7 @@ def test_translations_are_untrusted(project: Path) -> None:
     evil = ('<script>alert(1)</script><img src=x onerror=alert(2)> '
             '<g1 href="javascript:alert(3)">Europol</g1> & <b>bold</b>')
 
-    def hostile(entry: polib.POEntry) -> str:
+    def hostile(entry: catalog.Unit) -> str:
         if "<g1>Europol</g1>" in entry.msgid:
             return evil
         return entry.msgid
@@ -198,3 +196,71 @@ def test_round_trip_identity_translation(tmp_path: Path, source: str) -> None:
     expected = _canonical(root / "bulletins" / "doc.html")
     for lang in ("ca", "es", "en", "fr"):
         assert _canonical(root / "site" / lang / "doc.html") == expected
+
+
+# --- the gate and the build agree ------------------------------------------------------------
+
+def _translate_all(root: Path) -> None:
+    _fill(root, "es", lambda e: f"ES {e.msgid}")
+    _fill(root, "en", lambda e: f"EN {e.msgid}")
+    _fill(root, "fr", lambda e: f"FR {e.msgid}")
+
+
+def test_fuzzy_entry_whose_previous_msgid_holds_hash_tilde_blocks_release(project: Path) -> None:
+    """A `#|` line containing `#~` (a URL such as …/#~news) is a previous msgid, not an
+    obsolete entry: the unit is fuzzy, status counts it so, and release refuses."""
+    run("extract", cwd=project, check=True)
+    _translate_all(project)
+    path = project / "locales/fr/post.po"
+    text = path.read_text("utf-8")
+    text = text.replace('msgid "tapar el teclat"',
+                        '#, fuzzy\n#| msgid "see https://example.org/#~news"\n'
+                        'msgid "tapar el teclat"', 1)
+    path.write_text(text, "utf-8")
+    status = run("status", "--format", "json", "--lang", "fr", cwd=project, check=True).stdout
+    assert '"fuzzy": 1' in status
+    released = run("release", cwd=project)
+    assert released.returncode == 1, released.stdout + released.stderr
+    assert "locales/fr/post.po" in released.stderr
+    assert not (project / "site/fr/post.html").exists()
+
+
+def test_line_separators_and_control_characters(project: Path) -> None:
+    """U+2028 in a bulletin survives extract (twice: our own output reads back); in a
+    translation it reaches the page; a control character in a translation is a clear
+    error naming the catalogue line, not a crash."""
+    post = project / "bulletins/post.html"
+    post.write_text(post.read_text("utf-8").replace("tapar el teclat",
+                                                    "tapar\u2028el teclat"), "utf-8")
+    run("extract", cwd=project, check=True)
+    assert "0 file(s) changed" in run("extract", cwd=project, check=True).stdout
+    _translate_all(project)
+    run("release", cwd=project, check=True)
+    assert "\u2028" in (project / "site/fr/post.html").read_text("utf-8")
+    path = project / "locales/fr/post.po"
+    path.write_text(path.read_text("utf-8").replace('msgstr "FR revisar el compte"',
+                                                    'msgstr "FR revisar\\001 el compte"'),
+                    "utf-8")
+    built = run("build", cwd=project)
+    assert built.returncode == 1 and "Traceback" not in built.stderr
+    assert re.search(r"locales/fr/post\.po:\d+: control character U\+0001", built.stderr)
+
+
+def test_written_files_follow_the_umask(project: Path) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        run("extract", cwd=project, check=True)
+        _translate_all(project)
+        run("build", cwd=project, check=True)
+    finally:
+        os.umask(old)
+    written = [*project.glob("locales/*/*.po*"), *project.glob("site/*/*.html"),
+               project / "site/index.html"]
+    assert written
+    for path in written:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+    leftovers = [p for p in project.rglob("*.tmp")]
+    assert leftovers == []

@@ -9,8 +9,9 @@ import pytest
 from transkit.checks import REGISTRY, units
 from transkit.checks.base import Pair
 from transkit.checks.fix import fix_text
-from transkit.checks.glossary import Glossary, Term, acronyms, glossary_check
+from transkit.checks.glossary import acronyms, glossary_check
 from transkit.config import load_config
+from transkit.glossary import Glossary, Term
 
 from .conftest import run
 

@@ -207,9 +207,43 @@ def test_mutated_catalogues_get_one_verdict_everywhere(demo: Path, tmp_path: Pat
             shutil.copytree(pristine, demo)
             target.write_bytes(mutant)
             result = run(*command, cwd=demo)
-            verdicts.add((_verdict(result, rel)))
+            verdicts.add(_verdict(result, rel))
             if not accepted:
                 assert target.read_bytes() == mutant, command
                 assert "site" not in {p.name for p in demo.iterdir()} or command[0] not in (
                     "build", "release"), command
         assert verdicts == {"read" if accepted else "refused"}, (command, verdicts)
+
+
+def _fields(po: catalog.Catalogue) -> list[object]:
+    header = po.header_unit()
+    return [[(name, getattr(u, name)) for name in catalog.Unit.__slots__]
+            for u in ([header] if header else []) + po.units]
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_whole_entry_fast_path_reads_as_the_lexer(path: Path) -> None:
+    """The reader's fast path (whole entries matched at once) gives exactly what its
+    line-by-line lexer gives, on every corpus file and on mutants of it; where it does
+    not recognise a file, it declines and the lexer reads it."""
+    from transkit.catalog import po
+
+    data = path.read_bytes()
+    samples = [data] + _mutants(data, random.Random(path.name), 40) if data else [data]
+    for sample in samples:
+        try:
+            text = po._decode(sample, "f.po")
+        except InputError:
+            continue
+        fast = po._parse_simple(text)
+        if fast is None:
+            continue
+        original = po._parse_simple
+        po._parse_simple = lambda text: None  # type: ignore[assignment]
+        try:
+            slow = po._parse(text)
+        except po._Fault as exc:
+            raise AssertionError(f"fast path accepted what the lexer refuses: {exc}") from None
+        finally:
+            po._parse_simple = original
+        assert _fields(fast) == _fields(slow)

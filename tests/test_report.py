@@ -88,7 +88,7 @@ def test_warm_status_reads_nothing(project: Path) -> None:
     run("extract", cwd=project, check=True)
     config = load_config(project)
     cold = report_status.compute_status(config)
-    cache = project / ".transkit/cache/status.json"
+    cache = project / ".transkit/cache/status.marshal"
     assert cache.exists()
     # Poison the files' content but keep size and mtime: a warm run must not re-read them.
     po = project / "locales/es/post.po"

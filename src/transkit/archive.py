@@ -238,7 +238,7 @@ def table(report: PairReport, width: int = 60) -> list[str]:
 def review_page(report: PairReport, bar: float) -> bytes:
     """Two columns, one row per pair; pairs below the trust bar highlighted, rows with
     no partner marked. Source markup rendered from the source; translations escaped."""
-    from .build import CSS, _fill
+    from .build import CSS, fill_cell
 
     page = html.fromstring(
         "<html><head><meta charset='utf-8'><title></title><style></style></head>"
@@ -270,10 +270,10 @@ def review_page(report: PairReport, bar: float) -> bytes:
         for n, index in enumerate(pair.src):
             span = etree.SubElement(left, "span")
             span.tail = " " if n + 1 < len(pair.src) else None
-            _fill(span, report.units[index].msgid, codes[index])
+            fill_cell(span, report.units[index].msgid, codes[index])
         right = etree.SubElement(tr, "td", lang=report.lang)
         if pair.tgt and pair.src:
-            _fill(right, text, codes[pair.src[0]])
+            fill_cell(right, text, codes[pair.src[0]])
         elif pair.tgt:
             right.text = " ".join(s.plain for s in pair.tgt)
     data: bytes = html.tostring(page, doctype="<!DOCTYPE html>", encoding="utf-8",

@@ -259,7 +259,7 @@ def aligned_page(config: Config, doc: Document,
                 td = etree.SubElement(tr, "td", lang=lang)
                 if lang == doc.source_language:
                     td.set("class", "source")
-                    _fill(td, source, codes)
+                    fill_cell(td, source, codes)
                     continue
                 translations, _ = maps.get(lang, ({}, ""))
                 found = translations.get((source, None))
@@ -268,12 +268,12 @@ def aligned_page(config: Config, doc: Document,
                     continue
                 if found.state == FUZZY:
                     td.set("class", "fuzzy")
-                _fill(td, found.msgstr, codes)
+                fill_cell(td, found.msgstr, codes)
     data: bytes = html.tostring(page, doctype="<!DOCTYPE html>", encoding="utf-8", method="html")
     return data
 
 
-def _fill(td: etree._Element, text: str, codes: dict[int, inline.Code] | None) -> None:
+def fill_cell(td: etree._Element, text: str, codes: dict[int, inline.Code] | None) -> None:
     if NOT_IN_HTML.search(text):
         text = NOT_IN_HTML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
         td.set("class", (td.get("class", "") + " broken").strip())

@@ -174,6 +174,8 @@ def _stats_for(keys: list[str], config: Config, cache: Cache, want_missing: bool
     if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
+        from .catalog import scan as _reader  # noqa: F401  (imported once, before the fork)
+
         with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 2, 4)) as pool:
             scanned = list(pool.map(_scan, [p for p, _, _ in todo],
                                     chunksize=max(1, len(todo) // 16)))

@@ -4,17 +4,16 @@ counts."""
 
 from __future__ import annotations
 
-import json
 import marshal
 import os
 from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .fsutil import atomic_write_bytes, atomic_write_text
+from .fsutil import atomic_write_bytes
 from .project import DocEntry, discover, relative
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4  # 4: counts as msgfmt counts them (the one reader)
 
 class Cache:
     """Per-file figures keyed by (mtime, size). The lists of missing units live in a second
@@ -22,8 +21,8 @@ class Cache:
 
     def __init__(self, config: Config, enabled: bool):
         folder = config.state / "cache"
-        self.path = folder / "status.json"
-        self.missing_path = folder / "status-missing.json"
+        self.path = folder / "status.marshal"
+        self.missing_path = folder / "status-missing.marshal"
         self.summary_path = folder / "status-summary.marshal"
         self.enabled = enabled
         self._files: dict[str, list[object]] | None = None
@@ -71,9 +70,9 @@ class Cache:
     @staticmethod
     def _read(path: Path) -> dict[str, Any]:
         try:
-            data = json.loads(path.read_text("utf-8"))
+            data = marshal.loads(path.read_bytes())
             return data if isinstance(data, dict) else {}
-        except (OSError, ValueError):
+        except (OSError, ValueError, EOFError, TypeError):
             return {}
 
     @property
@@ -93,12 +92,10 @@ class Cache:
             if not self.dirty:
                 return
             if self._missing is not None:
-                atomic_write_text(self.missing_path, json.dumps(
-                    {"version": CACHE_VERSION, "files": self._missing}, ensure_ascii=False,
-                    separators=(",", ":")))
-            atomic_write_text(self.path, json.dumps(
-                {"version": CACHE_VERSION, "files": self.files, "sources": self.sources},
-                ensure_ascii=False, separators=(",", ":")))
+                atomic_write_bytes(self.missing_path, marshal.dumps(
+                    {"version": CACHE_VERSION, "files": self._missing}))
+            atomic_write_bytes(self.path, marshal.dumps(
+                {"version": CACHE_VERSION, "files": self.files, "sources": self.sources}))
         except OSError:
             pass  # a cache we cannot write only costs time
 

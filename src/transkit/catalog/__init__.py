@@ -98,11 +98,11 @@ def _header(catalogue: Catalogue, project: str, lang: str, source_lang: str, tha
         "Content-Transfer-Encoding": "8bit",
         "Plural-Forms": plural_forms(lang),
         "X-Generator": f"transkit {__version__}",
-        SOURCE_LANG_HEADER: source_lang,
-        TEMPLATE_HEADER: thash,
     })
-    if source_hash is not None:
+    if source_hash is not None:  # transkit's own headers in alphabetical order, as ever
         meta[SOURCE_HEADER] = source_hash
+    meta[SOURCE_LANG_HEADER] = source_lang
+    meta[TEMPLATE_HEADER] = thash
     catalogue.metadata = meta
     catalogue.has_header = True
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from ..unit import FUZZY, OBSOLETE, TRANSLATED, UNTRANSLATED, Unit
+from ..unit import FUZZY, OBSOLETE, TRANSLATED, UNTRANSLATED, Unit, count_words
 
 TEMPLATE_HEADER = "X-Transkit-Template"
 SOURCE_HEADER = "X-Transkit-Source"
@@ -125,21 +125,22 @@ class Catalogue:
     def figures(self) -> Figures:
         units = words = translated = translated_words = fuzzy = fuzzy_words = 0
         missing: list[tuple[int, str, bool]] = []
-        for unit in self.units:
-            state = unit.state
-            if state == OBSOLETE:
+        for unit in self.units:  # Unit.state, unrolled: status counts every unit
+            if unit.obsolete:
                 continue
-            count = unit.words
+            count = count_words(unit.msgid)
             units += 1
             words += count
-            if state == TRANSLATED:
-                translated += 1
-                translated_words += count
-                continue
-            if state == FUZZY:
+            if unit.has_target:
+                if "fuzzy" not in unit.flags:
+                    translated += 1
+                    translated_words += count
+                    continue
                 fuzzy += 1
                 fuzzy_words += count
-            missing.append((unit.line, unit.msgid, state == FUZZY))
+                missing.append((unit.line, unit.msgid, True))
+            else:
+                missing.append((unit.line, unit.msgid, False))
         return Figures(units, words, translated, translated_words, fuzzy, fuzzy_words, missing)
 
     # -- merge ----------------------------------------------------------------------------

@@ -22,8 +22,13 @@ from .model import Catalogue
 # ---------------------------------------------------------------------------------------
 
 # A quoted string (escapes are checked when the value is decoded) and a keyword.
-_STRING = re.compile(r'"((?:[^"\\]|\\[^\n])*)"')
+_STRING = re.compile(r'"([^"\\\n]*(?:\\[^\n][^"\\\n]*)*)"')
 _WORD = re.compile(r"[A-Za-z_]+")
+_SURROGATE = re.compile("[\udc80-\udcff]")
+_FLAG_SEPARATORS = re.compile(r"[,\s]+")
+# The line most keyword lines are: `msgid "text"`, `msgstr[1] "text"`.
+_KEYWORD_LINE = re.compile(r'(msgid|msgstr|msgctxt|msgid_plural)(?:\[([0-9]+)\])? '
+                           r'"([^"\\]*(?:\\.[^"\\]*)*)"[ \t\f\v\r]*')
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f",
                    "v": "\v", "\\": "\\", '"': '"'}
 _ESCAPE = re.compile(r"\\(?:([ntrabfv\\\"])|([0-7]{1,3})|x([0-9A-Fa-f]+)|(.))")
@@ -163,7 +168,7 @@ def _check_raw(raw: str, line: int, utf8: bool, ascii: bool) -> None:
     """Bytes written raw in a string must be valid in the declared charset."""
     if ascii and not raw.isascii():
         raise _Fault("non-ASCII character in a file whose charset is ASCII", line)
-    if utf8 and not raw.isascii() and any("\udc80" <= ch <= "\udcff" for ch in raw):
+    if utf8 and _SURROGATE.search(raw):
         raise _Fault("invalid multibyte sequence (not UTF-8)", line)
 
 
@@ -181,11 +186,75 @@ def _newlines_agree(unit: Unit) -> str | None:
     return None
 
 
+class _Collector:
+    """What every entry read goes through, whichever way it was lexed: the duplicate
+    check, the header and its charset, and msgfmt's newline rule."""
+
+    def __init__(self, text: str, undecodable: bool | None = None):
+        self.units: list[Unit] = []
+        self.keys: dict[tuple[str, str | None], int] = {}
+        self.header: Unit | None = None
+        self.seen_header = False
+        self.undecodable = (_SURROGATE.search(text) is not None if undecodable is None
+                            else undecodable)
+        self.non_ascii = not text.isascii()
+        # The charset the header declares decides, from the header on, which strings
+        # must be valid (msgfmt checks strings only, and only bytes written raw).
+        self.strict_utf8 = False
+        self.strict_ascii = False
+
+    def add(self, unit: Unit) -> None:
+        msgid = unit.msgid
+        header = not msgid and unit.msgctxt is None
+        if not header and not unit.obsolete and "fuzzy" not in unit.flags and (
+                "\n" in msgid[:1] + msgid[-1:] or "\n" in unit.msgstr[:1] + unit.msgstr[-1:]
+                or unit.msgid_plural is not None) and unit.has_target:
+            problem = _newlines_agree(unit)
+            if problem is not None:
+                raise _Fault(problem, unit.line)
+        key = (msgid, unit.msgctxt)
+        first = self.keys.get(key)
+        if first is not None:
+            raise _Fault(f"duplicate message definition (first defined at line {first})",
+                         unit.line)
+        self.keys[key] = unit.line
+        if header and not self.seen_header and not unit.obsolete:
+            self.seen_header = True
+            charset = (_charset(unit.msgstr) or "").lower().replace("_", "-")
+            self.strict_utf8 = self.undecodable and charset in ("utf-8", "utf8")
+            self.strict_ascii = self.non_ascii and charset in ("ascii", "us-ascii")
+            if unit.msgstr:
+                self.header = unit
+                return
+        self.units.append(unit)
+
+    def catalogue(self) -> Catalogue:
+        catalogue = Catalogue()
+        catalogue.set_header(self.header)
+        catalogue.units = self.units
+        return catalogue
+
+
+def _add_comment(unit: Unit, line: str) -> None:
+    """One `#` line (not `#|` or `#~`) into its unit: flags, notes, references, comments."""
+    second = line[1:2]
+    if second == ",":
+        for flag in _FLAG_SEPARATORS.split(line[2:]):
+            if flag and flag not in unit.flags:
+                unit.flags.append(flag)
+    elif second == ".":
+        unit.extracted_comments.append(line[3:] if line[2:3] == " " else line[2:])
+    elif second == ":":
+        unit.references.extend(line[2:].split())
+    else:
+        unit.translator_comments.append(line[2:] if second == " " else line[1:])
+
+
 def _parse(text: str) -> Catalogue:
-    catalogue = Catalogue()
-    units: list[Unit] = []
-    keys: dict[tuple[str, str | None], int] = {}
-    header: list[Unit] = []
+    fast = _parse_simple(text)
+    if fast is not None:
+        return fast
+    collect = _Collector(text)
     entry = _Entry()
     rows = list(enumerate(text.split("\n"), 1))
     if "\\\n" in text:
@@ -198,46 +267,27 @@ def _parse(text: str) -> Catalogue:
             else:
                 joined.append((number, raw))
         rows = joined
-    # The charset the header declares decides, from the header on, which strings must
-    # be valid (msgfmt checks strings only, and only bytes written raw).
-    strict = [False, False]  # UTF-8, ASCII
-
 
     def finish() -> None:
         nonlocal entry
         unit = entry.unit
         unit.obsolete = bool(entry.obsolete)
-        if not unit.obsolete and not unit.fuzzy and not unit.is_header and unit.has_target:
-            problem = _newlines_agree(unit)
-            if problem is not None:
-                raise _Fault(problem, unit.line)
-        key = unit.key
-        first = keys.get(key)
-        if first is not None:
-            raise _Fault(f"duplicate message definition (first defined at line {first})",
-                         unit.line)
-        keys[key] = unit.line
-        if unit.is_header and not header and not unit.obsolete:
-            charset = (_charset(unit.msgstr) or "").lower().replace("_", "-")
-            strict[0] = charset in ("utf-8", "utf8")
-            strict[1] = charset in ("ascii", "us-ascii")
-        if unit.is_header and not header and not unit.obsolete and unit.msgstr:
-            header.append(unit)
-        else:
-            units.append(unit)
+        collect.add(unit)
         entry = _Entry()
 
     def string(raw: str, number: int, obsolete: bool) -> None:
         field = entry.field
         if field is None:
             raise _Fault("syntax error: a string with no keyword before it", number)
-        if strict[0] or strict[1]:
-            _check_raw(raw, number, strict[0], strict[1])
-        value = _unescape(raw, number)
-        if "\x04" in value:
-            raise _Fault("context separator <EOT> within string", number)
-        if "\x00" in value:  # each string ends at a NUL, as msgfmt appends C strings
-            value = value[:value.index("\x00")]
+        if collect.strict_utf8 or collect.strict_ascii:
+            _check_raw(raw, number, collect.strict_utf8, collect.strict_ascii)
+        value = raw
+        if "\\" in raw or not raw.isprintable():
+            value = _unescape(raw, number)
+            if "\x04" in value:
+                raise _Fault("context separator <EOT> within string", number)
+            if "\x00" in value:  # each string ends at a NUL, as msgfmt appends C strings
+                value = value[:value.index("\x00")]
         if field[:9] != "previous_" and entry.obsolete is not None and \
                 entry.obsolete != obsolete:
             raise _Fault("inconsistent use of #~", number)
@@ -397,18 +447,7 @@ def _parse(text: str) -> Catalogue:
         elif entry.previous:
             raise _Fault("syntax error: '#|' lines must come right before the entry",
                          entry.previous_line)
-        unit = entry.unit
-        second = line[1:2]
-        if second == ",":
-            for flag in re.split(r"[,\s]+", line[2:]):
-                if flag and flag not in unit.flags:
-                    unit.flags.append(flag)
-        elif second == ".":
-            unit.extracted_comments.append(line[3:] if line[2:3] == " " else line[2:])
-        elif second == ":":
-            unit.references.extend(line[2:].split())
-        else:
-            unit.translator_comments.append(line[2:] if second == " " else line[1:])
+        _add_comment(entry.unit, line)
 
     for number, raw in rows:
         line = raw.lstrip(_WHITESPACE) if raw[:1] in _WHITESPACE else raw
@@ -433,12 +472,34 @@ def _parse(text: str) -> Catalogue:
                 continue
             comment(line.rstrip(_WHITESPACE), number)
             continue
-        if first == '"' and entry.field is not None and entry.field[:9] != "previous_" \
-                and entry.field != "domain":
-            match = _STRING.fullmatch(line.rstrip(_WHITESPACE))
-            if match is not None:  # the common continuation line
-                string(match.group(1), number, False)
+        if first == "m":
+            match = _KEYWORD_LINE.fullmatch(line)
+            if match is not None:
+                word, index, raw = match.groups()
+                if index is not None and word != "msgstr":
+                    raise _Fault(f"keyword {word!r} unknown", number)
+                keyword(word, -1 if index is None else int(index), number, False)
+                string(raw, number, False)
                 continue
+        if first == '"':
+            field = entry.field
+            if field == "msgstr" or field == "msgid":
+                # The commonest line of all, a plain continuation string: appended here
+                # when it needs no decoding and no check (what `string` would do).
+                if (line[-1] == '"' and not entry.obsolete and not collect.strict_utf8
+                        and not collect.strict_ascii and line.count('"') == 2
+                        and "\\" not in line and line.isprintable()):
+                    entry.waiting = 0
+                    if field == "msgstr":
+                        entry.unit.msgstr += line[1:-1]
+                    else:
+                        entry.unit.msgid += line[1:-1]
+                    continue
+            if field is not None and field[:9] != "previous_" and field != "domain":
+                match = _STRING.fullmatch(line if line[-1] == '"' else line.rstrip(_WHITESPACE))
+                if match is not None:  # the common continuation line
+                    string(match.group(1), number, False)
+                    continue
         tokens(line, number, False, False)
     if entry.waiting:
         raise _Fault("end of file after a keyword without a string", entry.waiting)
@@ -448,9 +509,79 @@ def _parse(text: str) -> Catalogue:
         if not entry.complete:
             raise _Fault("end of file: missing 'msgstr' section", entry.unit.line)
         finish()
-    catalogue.set_header(header[0] if header else None)
-    catalogue.units = units
-    return catalogue
+    return collect.catalogue()
+
+
+# An entry as most files hold it, matched whole: comments, `#|` previous msgctxt/msgid,
+# msgctxt, msgid and msgstr at the start of their lines, strings with simple escapes,
+# one blank line after. A file made only of such entries (and nothing the charset must
+# check) is read by `_parse_simple`; any other is read line by line. Both end in the same
+# `_Collector`, and tests/test_po.py holds them equal on every corpus file and mutant.
+_S = r'"[^"\\\n]*(?:\\[ntr\\"abfv][^"\\\n]*)*"\n'
+_SIMPLE_ENTRY = re.compile(
+    r"(?P<comments>(?:#(?:[ .:,][^\n]*)?\n)*)"
+    rf"(?P<previous>(?:#\| msg(?:ctxt|id) {_S}(?:#\| {_S})*)*)"
+    rf"(?:msgctxt (?P<ctx>{_S}(?:{_S})*))?"
+    rf"msgid (?P<id>{_S}(?:{_S})*)"
+    rf"msgstr (?P<str>{_S}(?:{_S})*)"
+    r"(\n|(?=\Z))")
+_PREVIOUS = re.compile(rf"#\| (msgctxt|msgid) ((?:{_S})(?:#\| {_S})*)")
+
+
+class _Decline(Exception):
+    """The fast path does not read this file: the lexer will."""
+
+
+def _value(block: str) -> str:
+    """The value of `"a"\n"b"\n` (each line one string), unescaped; only printable text
+    (control characters, line separators and undecodable bytes go to the lexer)."""
+    joined = block[1:-2].replace('"\n"', "") if block.count("\n") > 1 else block[1:-2]
+    if not joined.isprintable():
+        raise _Decline
+    return _unescape(joined, 0) if "\\" in joined else joined
+
+
+def _parse_simple(text: str) -> Catalogue | None:
+    if not text.endswith("\n") or "\\\n" in text:
+        return None
+    collect = _Collector(text, undecodable=False)
+    add = collect.add
+    match_at = _SIMPLE_ENTRY.match
+    pos = 0
+    line = 1
+    size = len(text)
+    try:
+        while pos < size:
+            found = match_at(text, pos)
+            if found is None:
+                return None
+            comments, previous, ctx, msgid, msgstr, blank = found.groups()
+            unit = Unit(_value(msgid), _value(msgstr))
+            # The msgid keyword's line: after the comment, `#|` and msgctxt lines.
+            before = comments.count("\n") + previous.count("\n")
+            if ctx is not None:
+                unit.msgctxt = _value(ctx)
+                before += ctx.count("\n")
+            unit.line = line + before
+            if comments:
+                for comment in comments[:-1].split("\n"):
+                    if not comment.isprintable():
+                        return None
+                    _add_comment(unit, comment.rstrip(" "))
+            if previous:
+                pieces = _PREVIOUS.findall(previous)
+                if [word for word, _ in pieces] not in (["msgid"], ["msgctxt", "msgid"]):
+                    return None
+                for word, block in pieces:
+                    setattr(unit, f"previous_{word}", _value(block.replace("#| ", "")))
+            line += before + msgid.count("\n") + msgstr.count("\n") + len(blank)
+            pos = found.end()
+            add(unit)
+            if collect.strict_ascii:
+                return None  # raw bytes the charset must check: the lexer does that
+    except (_Fault, _Decline):
+        return None  # the line-by-line reader says where and why
+    return collect.catalogue()
 
 
 def read(path: Path) -> Catalogue:

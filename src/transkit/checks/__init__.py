@@ -14,12 +14,13 @@ from .. import catalog
 from ..catalog import TEMPLATE_HEADER
 from ..config import Config
 from ..errors import InputError
+from ..glossary import Glossary, load_glossary
 from ..languages import plural_forms, primary
 from ..project import catalogues, relative
 from ..unit import TRANSLATED, Unit
 from . import units
 from .base import ERROR, INFO, RANK, SEVERITIES, WARNING, Check, Finding, Pair
-from .glossary import Glossary, acronyms, glossary_check, load_glossary
+from .glossary import acronyms, glossary_check
 
 __all__ = ["REGISTRY", "Finding", "CheckReport", "run_checks", "ERROR", "WARNING", "INFO"]
 

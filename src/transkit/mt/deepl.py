@@ -194,7 +194,7 @@ def _short(exc: BaseException) -> str:
 
 
 def glossary_from_project(root: Path) -> tuple[list[dict[str, str]], list[str]]:
-    from ..checks.glossary import load_glossary
+    from ..glossary import load_glossary
 
     glossary = load_glossary(root)
     return [dict(t.forms) for t in glossary.terms], list(glossary.keep)

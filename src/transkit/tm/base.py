@@ -22,6 +22,15 @@ EXTRA_TERMS = 2  # terms read beyond the edit budget: a candidate must have this
 Target = tuple[str, str, str | None, str | None, str | None]  # text, origin, doc, date, ctx
 
 
+HISTORY = "#history"
+
+
+def history_key(file: str) -> str:
+    """Where a person's translations live once the file that taught them no longer does:
+    kept with their date, document and file of origin, never forgotten by learning."""
+    return file if file.endswith(HISTORY) else file + HISTORY
+
+
 def grouped(rows: Iterable[Sequence[Any]], langs: tuple[str, ...] | None = None
             ) -> Iterator[list[Variant]]:
     """Rows (unit, lang, text, origin, …Variant fields), ordered by unit, as one list of
@@ -185,5 +194,6 @@ class IndexedStore:
                     target, [])
                 matches.append(Match(value, candidate, target, proposal, origin, doc, when,
                                      result.explanation, result.penalties, notes))
-        matches.sort(key=lambda m: (-m.score, m.origin != "human", m.source, m.target))
+        # Stable: for one source, the order of `_targets` (current before history) stays.
+        matches.sort(key=lambda m: (-m.score, m.origin != "human", m.source))
         return matches[:limit]

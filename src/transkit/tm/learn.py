@@ -15,6 +15,7 @@ from ..catalog import Catalogue
 from ..config import Config
 from ..project import catalogues, relative
 from ..unit import Unit
+from .base import HISTORY
 from .store import FUZZY, HUMAN, MACHINE, SOURCE, Entry, Store, Variant
 
 
@@ -44,17 +45,25 @@ def origin_of(entry: Unit) -> str | None:
 
 
 def entries_from_po(po: Catalogue, source_lang: str, lang: str, doc: str) -> list[Entry]:
+    """What a catalogue teaches: every active unit with a translation, and every obsolete
+    one (a source that changed or went away keeps its translation in the memory)."""
     active = po.active()
     revised = po.metadata.get("PO-Revision-Date", "")[:10] or None
     found: list[Entry] = []
     for index, entry in enumerate(active):
         origin = origin_of(entry)
-        if origin is None or entry.msgid_plural:
+        if origin is None or entry.msgid_plural is not None:
             continue
         found.append(Entry([
             Variant(source_lang, entry.msgid, SOURCE, doc),
             Variant(lang, entry.msgstr, origin, doc, revised, neighbour_context(active, index)),
         ]))
+    for entry in po.obsolete():
+        origin = origin_of(entry)
+        if origin is None or entry.msgid_plural is not None:
+            continue
+        found.append(Entry([Variant(source_lang, entry.msgid, SOURCE, doc),
+                            Variant(lang, entry.msgstr, origin, doc, revised)]))
     return found
 
 
@@ -106,9 +115,29 @@ def _po_entries(path: Path, source_lang: str, lang: str, doc: str) -> list[Entry
     return entries_from_po(catalog.load(path), source_lang, lang, doc)
 
 
+def history(store: Store, batch: int = 5000) -> list[Entry]:
+    """Every translation the memory keeps as history (see `history_key`), with its source."""
+    kept: list[Entry] = []
+    after = 0
+    while True:
+        units = store.units_after(after, batch)
+        if not units:
+            return kept
+        for unit, variants in units:
+            old = [v for v in variants if v.file and v.file.endswith(HISTORY)]
+            sources = [v for v in variants if v.origin == SOURCE]
+            if old and sources:
+                kept.append(Entry([sources[0], *old]))
+            after = unit
+
+
 def rebuild(config: Config, store: Store, progress: Callable[[str], None] | None = None
             ) -> LearnReport:
-    """Recreate the TM from locales/ and tm/*.tmx; it is derived data, never the only copy."""
+    """Recreate the TM from locales/ and tm/*.tmx, keeping its history: every translation
+    a person made that the files no longer hold."""
+    kept = history(store)
     with store.transaction():
         store.clear()
-        return learn_project(config, store, progress, force=True)
+        report = learn_project(config, store, progress, force=True)
+        store.learn(kept)
+    return report

@@ -35,8 +35,17 @@ import psycopg
 
 from ..errors import InputError
 from ..text import index_terms, tokenize
-from .base import IndexedStore, Target, by_unit, grouped
-from .store import FUZZY, MACHINE, MATCHABLE_SIDES, SOURCE, Entry, Variant
+from .base import IndexedStore, Target, by_unit, grouped, history_key
+from .store import (
+    FUZZY,
+    IMPORTED,
+    MACHINE,
+    MATCHABLE_SIDES,
+    SOURCE,
+    TRUSTED,
+    Entry,
+    Variant,
+)
 
 MAX_GROUPS = 64  # term groups one candidate query may union
 BATCH = 2000  # entries per COPY batch while learning
@@ -218,8 +227,11 @@ class PostgresStore(IndexedStore):
              [sign * n for _, n in ordered]))
 
     def forget_file(self, file: str) -> int:
-        """Drop what one file taught (its translations); shared sources stay."""
+        """Drop what one file taught (its translations); shared sources stay. A person's
+        translations are kept as the file's history (`history_key`)."""
         with self.transaction():
+            self.db.execute("UPDATE tm_variants SET file=%s WHERE file=%s AND origin = ANY(%s)",
+                            (history_key(file), file, list(TRUSTED)))
             gone = self.db.execute(
                 "DELETE FROM tm_variants WHERE file=%s AND origin <> %s RETURNING lang, terms",
                 (file, SOURCE)).fetchall()
@@ -303,8 +315,12 @@ class PostgresStore(IndexedStore):
         inserted = self.db.execute(
             "INSERT INTO tm_variants(unit, lang, text, digest, origin, doc, file, date, "
             "context, note, ntok, keys, terms) SELECT unit, lang, text, digest, origin, doc, "
-            "file, date, context, note, ntok, keys, terms FROM tm_incoming ORDER BY seq "
-            "ON CONFLICT DO NOTHING RETURNING lang, terms").fetchall()
+            "file, date, context, note, ntok, keys, terms FROM tm_incoming i "
+            # Already known: importing an export adds nothing.
+            "WHERE NOT (i.origin = %s AND EXISTS (SELECT 1 FROM tm_variants v WHERE "
+            "v.unit = i.unit AND v.lang = i.lang AND v.digest = i.digest AND "
+            "v.origin = ANY(%s))) ORDER BY seq ON CONFLICT DO NOTHING RETURNING lang, terms",
+            (IMPORTED, list(MATCHABLE_SIDES))).fetchall()
         self._count_terms(inserted, 1)
         return len(inserted)
 
@@ -350,7 +366,8 @@ class PostgresStore(IndexedStore):
     def _targets(self, unit: int, lang: str, origins: tuple[str, ...]) -> list[Target]:
         rows = self.db.execute(
             "SELECT text, origin, doc, date, context FROM tm_variants WHERE unit=%s AND "
-            "lang=%s AND origin = ANY(%s) ORDER BY origin='human' DESC, date DESC, id DESC",
+            "lang=%s AND origin = ANY(%s) ORDER BY coalesce(file, '') LIKE '%%#history', "
+            "origin='human' DESC, date DESC, id DESC",
             (unit, lang, list(origins))).fetchall()
         return [(str(r[0]), str(r[1]), r[2], r[3], r[4]) for r in rows]
 

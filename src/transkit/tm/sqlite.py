@@ -14,12 +14,14 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..text import index_terms, tokenize
-from .base import IndexedStore, Target, by_unit, grouped
+from .base import IndexedStore, Target, by_unit, grouped, history_key
 from .store import (
     FUZZY,
+    IMPORTED,
     MACHINE,
     MATCHABLE_SIDES,
     SOURCE,
+    TRUSTED,
     Entry,
     Variant,
 )
@@ -186,8 +188,13 @@ class SQLiteStore(IndexedStore):
                         (file, digest, mtime, size))
 
     def forget_file(self, file: str) -> int:
-        """Drop what one file taught (its translations); shared sources stay."""
+        """Drop what one file taught (its translations); shared sources stay. A person's
+        translations are kept as the file's history (`history_key`): they go on answering
+        lookups and exports, whatever became of the file."""
         with self.transaction():
+            self.db.execute(f"UPDATE OR IGNORE variants SET file=? WHERE file=? AND origin IN "
+                            f"({','.join('?' * len(TRUSTED))})",
+                            (history_key(file), file, *TRUSTED))
             rows = self.db.execute(
                 "SELECT id, lang, origin, text FROM variants WHERE file=? AND origin != ?",
                 (file, SOURCE)).fetchall()
@@ -226,6 +233,11 @@ class SQLiteStore(IndexedStore):
                     continue
                 unit = self._unit_for(entry.variants[0])
                 for variant in entry.variants:
+                    if variant.origin == IMPORTED and self.db.execute(
+                            "SELECT 1 FROM variants WHERE unit=? AND lang=? AND text=? AND "
+                            "origin IN (?, ?, ?) LIMIT 1",
+                            (unit, variant.lang, variant.text, *MATCHABLE_SIDES)).fetchone():
+                        continue  # already known: importing an export adds nothing
                     terms, ntok = index_terms(variant.text)
                     code = self._encode([t.key for t in tokenize(variant.text)], learn=True) \
                         if variant.origin in MATCHABLE_SIDES else ""
@@ -253,8 +265,9 @@ class SQLiteStore(IndexedStore):
         marks = ",".join("?" * len(origins))
         rows = self.db.execute(
             f"SELECT text, origin, doc, date, context FROM variants WHERE unit=? AND lang=? "
-            f"AND origin IN ({marks}) ORDER BY origin='human' DESC, date DESC, id DESC",
-            (unit, lang, *origins)).fetchall()
+            # The current translation first; those kept as history after it.
+            f"AND origin IN ({marks}) ORDER BY coalesce(file, '') LIKE '%#history', "
+            "origin='human' DESC, date DESC, id DESC", (unit, lang, *origins)).fetchall()
         return [(str(r[0]), str(r[1]), r[2], r[3], r[4]) for r in rows]
 
     def preload(self, lang: str) -> None:

@@ -105,6 +105,9 @@ def export_tmx(groups: Iterable[list[Variant]], out: Path, source_lang: str,
 
 # --- import ------------------------------------------------------------------------------
 
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+
+
 def _seg_text(seg: etree._Element) -> str:
     """A <seg> as placeholder text: paired codes (bpt/ept, hi) -> <gN>, others -> <xN/>."""
     parts: list[str] = [seg.text or ""]
@@ -144,7 +147,8 @@ def _seg_text(seg: etree._Element) -> str:
     # An unmatched bpt leaves an unclosed pair: make it an empty code instead.
     for number in pairs.values():
         text = text.replace(f"<g{number}>", f"<x{number}/>", 1)
-    return " ".join(text.split())
+    # XML white space only: the no-break spaces of French typography are text.
+    return _XML_SPACE.sub(" ", text).strip(" ")
 
 
 def _language(value: str | None, path: Path, line: int | None) -> str | None:

@@ -12,17 +12,20 @@ from typing import Any
 
 import click
 
-from .cli import _config, _done_progress, _progress, handle_errors
-from .config import Config
-from .errors import InputError
-from .project import project_lock
+from ..config import Config
+from ..errors import InputError
+from ..project import project_lock
+from .common import config_of as _config
+from .common import done_progress as _done_progress
+from .common import handle_errors
+from .common import progress as _progress
 
 # --- translation memory ------------------------------------------------------------------
 
 @contextmanager
 def _store(config: Config) -> Iterator[Any]:
     """The project's TM, closed however the command ends."""
-    from .tm import open_store
+    from ..tm import open_store
 
     store = open_store(config)
     try:
@@ -49,13 +52,13 @@ def pretranslate_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str
                      mt: str | None, force: bool) -> None:
     """Fill empty entries from the translation memory (exact, then fuzzy as fuzzy), then
     optionally from machine translation (fuzzy drafts for review)."""
-    from .pretranslate import count_pending, pretranslate
+    from ..pretranslate import count_pending, pretranslate
 
     config = _config(ctx)
     with project_lock(config):
         provider = None
         if mt:
-            from .pretranslate import open_provider
+            from ..pretranslate import open_provider
 
             provider = open_provider(config, mt)
         with _store(config) as store:
@@ -81,7 +84,7 @@ def pretranslate_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str
 
 def _machine(config: Config, store: Any, provider: Any, langs: tuple[str, ...],
              docs: tuple[str, ...], dry_run: bool, force: bool) -> None:
-    from .pretranslate import machine_translate
+    from ..pretranslate import machine_translate
 
     if sys.stderr.isatty():
         with click.progressbar(length=1, label=f"MT ({provider.name})", file=sys.stderr) as bar:
@@ -118,7 +121,7 @@ def mt_group() -> None:
 @handle_errors
 def mt_usage(ctx: click.Context, provider: str) -> None:
     """Characters used and the account's limit."""
-    from .pretranslate import open_provider
+    from ..pretranslate import open_provider
 
     used, limit = open_provider(_config(ctx), provider).usage()
     if limit is None:
@@ -144,8 +147,8 @@ def tm() -> None:
 def tm_lookup(ctx: click.Context, text: str, source: str, target: str, limit: int,
               threshold: int | None, as_json: bool) -> None:
     """Exact and fuzzy matches for TEXT, each with its score and explanation."""
-    from .languages import check_language
-    from .text import word_diff
+    from ..languages import check_language
+    from ..text import word_diff
 
     check_language(source)
     check_language(target)
@@ -193,7 +196,7 @@ def tm_stats(ctx: click.Context) -> None:
 @handle_errors
 def tm_rebuild(ctx: click.Context) -> None:
     """Recreate the TM from locales/ and tm/*.tmx."""
-    from .tm.learn import rebuild
+    from ..tm.learn import rebuild
 
     config = _config(ctx)
     with project_lock(config):
@@ -213,7 +216,7 @@ def tm_rebuild(ctx: click.Context) -> None:
 def tm_import(ctx: click.Context, files: tuple[Path, ...], source_lang: str | None) -> None:
     """Import TMX files and PO compendia (all or nothing); copies them into tm/ so that
     `tm rebuild` can always restore them."""
-    from .tm.exchange import import_files
+    from ..tm.exchange import import_files
 
     config = _config(ctx)
     with project_lock(config):
@@ -232,9 +235,9 @@ def tm_import(ctx: click.Context, files: tuple[Path, ...], source_lang: str | No
 @handle_errors
 def tm_export(ctx: click.Context, out: Path, langs: str | None) -> None:
     """Write the aligned multilingual memory as TMX 1.4b."""
-    from .languages import check_language
-    from .tm.learn import learn_project
-    from .tm.tmx import export_tmx
+    from ..languages import check_language
+    from ..tm.learn import learn_project
+    from ..tm.tmx import export_tmx
 
     config = _config(ctx)
     chosen = tuple(check_language(x.strip()) for x in langs.split(",")) if langs else None
@@ -258,9 +261,9 @@ def tm_migrate(ctx: click.Context, dest: str, source: str | None, batch: int) ->
     """Copy the memory to another backend, batch by batch; an interrupted copy resumes,
     and a later run copies only what was added since. Then set `[tm] url` (or
     TRANSKIT_TM_URL) to use the destination."""
-    from .tm import open_locator, tm_locator
-    from .tm.migrate import migrate
-    from .tm.postgres import redact
+    from ..tm import open_locator, tm_locator
+    from ..tm.migrate import migrate
+    from ..tm.postgres import redact
 
     config = _config(ctx)
     origin = source or tm_locator(config)
@@ -313,7 +316,7 @@ def align_cmd(ctx: click.Context, pages: tuple[Path, ...], archive: Path | None,
     """Import published translations: align SOURCE.html with TRANSLATION.html (or a whole
     --archive folder) sentence by sentence, fill the target catalogue with the pairs
     (fuzzy, `aligned <confidence>`) and teach them to the translation memory."""
-    from .archive import align_pair, plan_archive
+    from ..archive import align_pair, plan_archive
 
     config = _config(ctx)
     if archive is None and len(pages) != 2:
@@ -345,7 +348,7 @@ def align_cmd(ctx: click.Context, pages: tuple[Path, ...], archive: Path | None,
             if archive is not None and len(jobs) > 20 and count % 20 == 0:
                 click.echo(f"{count}/{len(jobs)} pairs", err=True)
         if store is not None:  # the filled catalogues and tm/aligned-*.tmx, once
-            from .tm.learn import learn_project
+            from ..tm.learn import learn_project
 
             learn_project(config, store)
     for problem in problems:
@@ -358,8 +361,8 @@ def align_cmd(ctx: click.Context, pages: tuple[Path, ...], archive: Path | None,
 
 def _show_alignment(report: Any, config: Config, dry_run: bool, trust: bool,
                     html_out: Path | None, archive: Path | None) -> None:
-    from .archive import review_page, table, write_pair
-    from .fsutil import atomic_write_bytes
+    from ..archive import review_page, table, write_pair
+    from ..fsutil import atomic_write_bytes
 
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(report.kinds().items()))
     head = (f"{report.source} ↔ {report.translation} ({report.lang}): "
@@ -400,8 +403,8 @@ def check_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...],
               only: tuple[str, ...], min_severity: str, list_only: bool, fix: bool) -> None:
     """Consistency checks of every translation against its source and the other languages.
     Exit 1 when an error-level finding remains."""
-    from .checks import REGISTRY, run_checks
-    from .checks.output import to_json, to_sarif
+    from ..checks import REGISTRY, run_checks
+    from ..checks.output import to_json, to_sarif
 
     if list_only:
         width = max(len(c.id) for c in REGISTRY)
@@ -410,7 +413,7 @@ def check_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...],
         return
     config = _config(ctx)
     if fix:
-        from .checks.fix import fix_project
+        from ..checks.fix import fix_project
 
         with project_lock(config):
             changes = fix_project(config, list(langs) or None, list(docs) or None)
@@ -420,7 +423,7 @@ def check_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...],
     result = run_checks(config, list(langs) or None, list(docs) or None, list(only) or None,
                         min_severity)
     if not (langs or docs or only) and min_severity == "info":
-        from .status_cache import save_findings
+        from ..status_cache import save_findings
 
         save_findings(config, result.by_language())  # `status` shows them until files change
     if fmt == "json":

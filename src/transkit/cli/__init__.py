@@ -2,70 +2,24 @@
 
 from __future__ import annotations
 
-import functools
 import json
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from . import __version__
-from .config import Config, load_config
-from .errors import GateError, TranskitError
-from .project import project_lock, relative
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def handle_errors(func: F) -> F:
-    """Library errors become `file:line: reason` on stderr and exit code 2 (1 for gates)."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except GateError as exc:
-            click.echo(f"transkit: {exc.message}:", err=True)
-            for problem in exc.problems:
-                click.echo(f"  {problem}", err=True)
-            sys.exit(exc.exit_code)
-        except TranskitError as exc:
-            click.echo(f"{exc}" if exc.path else f"transkit: error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-        except Exception as exc:
-            if not type(exc).__module__.startswith("psycopg"):
-                raise
-            # The server went away or refused mid-command (the URL is not in the message).
-            reason = " ".join(str(exc).split()) or type(exc).__name__
-            click.echo(f"transkit: error: translation memory server: {reason}", err=True)
-            sys.exit(2)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _progress(label: str) -> Callable[[str], None] | None:
-    if not sys.stderr.isatty():
-        return None
-
-    def show(item: str) -> None:
-        click.echo(f"\r\x1b[K{label} {item}", err=True, nl=False)
-
-    return show
-
-
-def _done_progress() -> None:
-    if sys.stderr.isatty():
-        click.echo("\r\x1b[K", err=True, nl=False)
-
-
-def _config(ctx: click.Context) -> Config:
-    return load_config(ctx.obj.get("root"))
+from .. import __version__
+from ..config import Config
+from ..errors import GateError
+from ..project import project_lock, relative
+from .common import config_of as _config
+from .common import done_progress as _done_progress
+from .common import handle_errors
+from .common import progress as _progress
 
 
 class _Commands(click.Group):
-    """The main group: the TM, MT and check commands load on demand (cli_tools)."""
+    """The main group: the TM, MT and check commands load on demand (cli/tools.py)."""
 
     LAZY = ("align", "check", "mt", "pretranslate", "tm")
 
@@ -74,7 +28,7 @@ class _Commands(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.LAZY:
-            from .cli_tools import COMMANDS
+            from .tools import COMMANDS
 
             return COMMANDS[name]
         return super().get_command(ctx, name)
@@ -97,7 +51,7 @@ def main(ctx: click.Context, root: Path | None) -> None:
 @handle_errors
 def init(directory: Path, force: bool) -> None:
     """Scaffold transkit.toml, bulletins/, locales/<lang>/, .gitignore and a CI workflow."""
-    from .scaffold import init_project
+    from ..scaffold import init_project
 
     written = init_project(directory, force)
     for path in written:
@@ -112,7 +66,7 @@ def init(directory: Path, force: bool) -> None:
 @handle_errors
 def extract_cmd(ctx: click.Context, docs: tuple[str, ...], source_lang: str | None) -> None:
     """Segment bulletins, write templates and merge them into every language's PO file."""
-    from .extract import extract
+    from ..extract import extract
 
     config = _config(ctx)
     with project_lock(config):
@@ -146,8 +100,8 @@ def status(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], by
            missing: bool, fmt: str, check: bool, no_cache: bool, with_checks: bool) -> None:
     """What is translated, fuzzy and missing, per language (and document)."""
     config = _config(ctx)
-    from .render import status as render
-    from .status import completeness_problems, compute_status
+    from ..render import status as render
+    from ..status import completeness_problems, compute_status
 
     result = compute_status(config, list(langs) or None, list(docs) or None,
                             use_cache=not no_cache, want_missing=missing)
@@ -162,7 +116,7 @@ def status(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], by
         for line in render.missing_lines(result):
             click.echo(line)
     if with_checks:
-        from .checks import run_checks
+        from ..checks import run_checks
 
         counts = run_checks(config, list(langs) or None, list(docs) or None).by_language()
         for lang in [x.lang for x in result.languages]:
@@ -182,7 +136,7 @@ def status(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], by
 @handle_errors
 def segment(lang: str, file: Any, as_json: bool) -> None:
     """Show how text is split into sentences (one paragraph per input line)."""
-    from .segment import split
+    from ..segment import split
 
     first = True
     for line in file:
@@ -200,7 +154,7 @@ def segment(lang: str, file: Any, as_json: bool) -> None:
 
 def _build(config: Config, out: Path | None, langs: tuple[str, ...],
            include_fuzzy: bool = False) -> Any:
-    from .build import build_site
+    from ..build import build_site
 
     result = build_site(config, out, list(langs) or None, progress=_progress("building"),
                         include_fuzzy=include_fuzzy)
@@ -240,7 +194,7 @@ def build(ctx: click.Context, out: Path | None, langs: tuple[str, ...],
 @handle_errors
 def release(ctx: click.Context, out: Path | None) -> None:
     """Refuse incomplete or broken locales; if the gate passes, build the site."""
-    from .status import release_gate
+    from ..status import release_gate
 
     config = _config(ctx)
     with project_lock(config):
