@@ -251,3 +251,25 @@ def test_archive_follows_absolute_hreflang_urls(tmp_path: Path) -> None:
                                                 for lang, p in pairs])
             for src, pairs in plan.sets] == [
         ("2019/ca/avis.html", [("es", "2019/es/aviso.html"), ("fr", "2019/fr/note.html")])]
+
+
+def test_align_keeps_drafts_it_did_not_write(project: Path, tmp_path: Path) -> None:
+    """A fuzzy draft from someone else (a TM or MT draft, a translator's work in
+    progress) is never replaced by align, --trust or not; its own drafts are."""
+    from transkit import catalog
+
+    source = tmp_path / "2019-01-ransomware.html"
+    shutil.copy(PAGES / "2019-01-ransomware.ca.clean.html", source)
+    french = PAGES / "2019-01-ransomware.fr.clean.html"
+    run("align", str(source), str(french), cwd=project, check=True)
+    po_path = project / "locales/fr/2019-01-ransomware.po"
+    po = catalog.load(po_path)
+    draft = po.find("No pagueu el rescat.")
+    assert draft is not None and draft.provenance is not None
+    draft.msgstr = "Ne payez rien (brouillon)."
+    draft.set_provenance("tm", "82% (2018-12-frau-targetes, one word)")
+    catalog.save(po, po_path)
+    trusted = run("align", str(source), str(french), "--trust", cwd=project, check=True)
+    assert "kept 1 translated" in trusted.stdout, trusted.stdout
+    again = catalog.load(po_path).find("No pagueu el rescat.")
+    assert again is not None and again.msgstr == "Ne payez rien (brouillon)." and again.fuzzy

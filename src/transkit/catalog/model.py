@@ -210,10 +210,11 @@ class Catalogue:
         for key, unit in old.items():
             if key in used:
                 continue
-            # Keep what a person wrote: a translation or a comment. A comment copied
+            # Keep what a person wrote: a translation, a comment or a flag. A comment copied
             # onto a fuzzy successor is still kept here, with its own translation.
             if not (unit.has_target or unit.translator_comments
-                    or any(unit.msgstr_plural.values())):
+                    or any(unit.msgstr_plural.values())
+                    or any(flag != "fuzzy" for flag in unit.flags)):
                 continue
             if not unit.obsolete:
                 report.obsoleted += 1

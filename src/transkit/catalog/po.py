@@ -358,13 +358,17 @@ def _parse(text: str) -> Catalogue:
         entry.field = f"msgstr[{index}]" if index >= 0 else word
         entry.waiting = number
 
-    def previous_keyword(word: str, number: int) -> None:
+    def boundary(number: int, what: str) -> None:
+        """A line that starts what comes next: the entry before it must be complete."""
         if entry.waiting:
             raise _Fault("syntax error: keyword without a string", entry.waiting)
         if entry.complete:
             finish()
         elif entry.seen:
-            raise _Fault("syntax error: a '#|' line inside an entry", number)
+            raise _Fault(f"syntax error: {what} inside an entry", number)
+
+    def previous_keyword(word: str, number: int) -> None:
+        boundary(number, "a '#|' line")
         if word not in ("msgctxt", "msgid", "msgid_plural"):
             raise _Fault(f"syntax error: '#| {word}'", number)
         order = ("msgctxt", "msgid", "msgid_plural")
@@ -438,13 +442,8 @@ def _parse(text: str) -> Catalogue:
                 keyword(word, index, number, obsolete)
 
     def comment(line: str, number: int) -> None:
-        if entry.waiting:
-            raise _Fault("syntax error: keyword without a string", entry.waiting)
-        if entry.complete:
-            finish()
-        elif entry.seen:
-            raise _Fault("syntax error: a comment inside an entry", number)
-        elif entry.previous:
+        boundary(number, "a comment")
+        if entry.previous:
             raise _Fault("syntax error: '#|' lines must come right before the entry",
                          entry.previous_line)
         _add_comment(entry.unit, line)
@@ -532,13 +531,17 @@ class _Decline(Exception):
     """The fast path does not read this file: the lexer will."""
 
 
-def _value(block: str) -> str:
-    """The value of `"a"\n"b"\n` (each line one string), unescaped; only printable text
-    (control characters, line separators and undecodable bytes go to the lexer)."""
-    joined = block[1:-2].replace('"\n"', "") if block.count("\n") > 1 else block[1:-2]
+def _decoded(joined: str) -> str:
+    """A string's joined content, unescaped; only printable text (control characters,
+    line separators and undecodable bytes go to the lexer)."""
     if not joined.isprintable():
         raise _Decline
     return _unescape(joined, 0) if "\\" in joined else joined
+
+
+def _value(block: str) -> str:
+    """The value of `"a"\n"b"\n` (each line one string)."""
+    return _decoded(block[1:-2].replace('"\n"', "") if block.count("\n") > 1 else block[1:-2])
 
 
 def _parse_simple(text: str) -> Catalogue | None:
@@ -556,7 +559,15 @@ def _parse_simple(text: str) -> Catalogue | None:
             if found is None:
                 return None
             comments, previous, ctx, msgid, msgstr, blank = found.groups()
-            unit = Unit(_value(msgid), _value(msgstr))
+            id_lines = msgid.count("\n")
+            str_lines = msgstr.count("\n")
+            source = msgid[1:-2] if id_lines == 1 else msgid[1:-2].replace('"\n"', "")
+            if "\\" in source or not source.isprintable():
+                source = _decoded(source)
+            target = msgstr[1:-2] if str_lines == 1 else msgstr[1:-2].replace('"\n"', "")
+            if "\\" in target or not target.isprintable():
+                target = _decoded(target)
+            unit = Unit(source, target)
             # The msgid keyword's line: after the comment, `#|` and msgctxt lines.
             before = comments.count("\n") + previous.count("\n")
             if ctx is not None:
@@ -567,14 +578,17 @@ def _parse_simple(text: str) -> Catalogue | None:
                 for comment in comments[:-1].split("\n"):
                     if not comment.isprintable():
                         return None
-                    _add_comment(unit, comment.rstrip(" "))
+                    if comment[:3] == "#: ":
+                        unit.references.extend(comment[3:].split())
+                    else:
+                        _add_comment(unit, comment.rstrip(" "))
             if previous:
                 pieces = _PREVIOUS.findall(previous)
                 if [word for word, _ in pieces] not in (["msgid"], ["msgctxt", "msgid"]):
                     return None
                 for word, block in pieces:
                     setattr(unit, f"previous_{word}", _value(block.replace("#| ", "")))
-            line += before + msgid.count("\n") + msgstr.count("\n") + len(blank)
+            line += before + id_lines + str_lines + len(blank)
             pos = found.end()
             add(unit)
             if collect.strict_ascii:
