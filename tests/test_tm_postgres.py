@@ -17,9 +17,10 @@ import pytest
 
 from transkit.config import load_config
 from transkit.errors import InputError
+from transkit.redact import redact_url as redact
 from transkit.tm import open_locator, open_store
 from transkit.tm.learn import learn_project
-from transkit.tm.postgres import MIGRATIONS, SCHEMA_VERSION, PostgresStore, redact
+from transkit.tm.postgres import MIGRATIONS, SCHEMA_VERSION, PostgresStore
 from transkit.tm.sqlite import SQLiteStore
 from transkit.tm.store import FUZZY, HUMAN, MACHINE, SOURCE, Entry, Variant
 

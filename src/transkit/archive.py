@@ -28,7 +28,7 @@ from .config import Config
 from .errors import InputError
 from .fsutil import atomic_write_bytes, read_bytes
 from .languages import check_language, native_name, primary
-from .project import catalog_path, doc_name, load_document, relative
+from .project import catalog_path, check_doc_name, doc_name, load_document, relative
 from .unit import Unit, excerpt, plain_text
 
 COMMENT = "aligned "
@@ -116,7 +116,8 @@ def align_pair(config: Config, source: Path, translation: Path, lang: str | None
     transfers = [align.transfer(p, codes[p.src[0]]) if p.src and p.tgt else ("", [])
                  for p in alignment.pairs]
     return PairReport(source, translation, src_doc.source_language, lang,
-                      name or default_name(source, src_doc.source_language), alignment,
+                      check_doc_name(name) if name is not None
+                      else default_name(source, src_doc.source_language), alignment,
                       units, codes, transfers)
 
 

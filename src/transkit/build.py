@@ -4,6 +4,7 @@ switch, and the four-column aligned review page."""
 from __future__ import annotations
 
 import html as htmlmod
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,11 +40,47 @@ class BuildReport:
     fallbacks: list[str] = field(default_factory=list)  # untranslated units shown in the source
     fallback_langs: set[str] = field(default_factory=set)  # languages with any fallback
     documents: int = 0
+    out: Path | None = None  # the site folder every file is in
 
     def write(self) -> list[Path]:
-        """Write every file atomically (each a temporary file, then a rename)."""
-        for path, data in self.files.items():
-            atomic_write_bytes(path, data)
+        """Write the site as a whole: a copy of the current site with the new files in a
+        staging folder beside it, then swapped in; a failure midway (a full disk, a path
+        in the way) leaves the previous site as it was and no staging folder behind."""
+        import shutil
+
+        out = self.out
+        if out is None:
+            for path, data in self.files.items():
+                atomic_write_bytes(path, data)
+            return list(self.files)
+        if out.exists() and not out.is_dir():
+            raise InputError("is a file, expected the site folder", out)
+        staging = out.with_name(f".{out.name}.new-{os.getpid()}")
+        retired = out.with_name(f".{out.name}.old-{os.getpid()}")
+        try:
+            shutil.rmtree(staging, ignore_errors=True)
+            if out.is_dir():
+                shutil.copytree(out, staging, symlinks=True)
+            else:
+                staging.mkdir(parents=True)
+            for path, data in self.files.items():
+                target = staging / path.relative_to(out)
+                if target.is_dir():
+                    raise InputError("is a directory, expected a file", path)
+                atomic_write_bytes(target, data)
+            if out.is_dir():
+                os.rename(out, retired)
+            os.rename(staging, out)
+        except BaseException as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            if retired.exists() and not out.exists():
+                os.rename(retired, out)
+            if isinstance(exc, OSError) and not isinstance(exc, InputError):
+                reason = exc.strerror or str(exc)
+                raise InputError(f"cannot write the site ({reason}); the previous site is "
+                                 "as it was", out) from None
+            raise
+        shutil.rmtree(retired, ignore_errors=True)
         return list(self.files)
 
 
@@ -187,7 +224,7 @@ def build_site(config: Config, out: Path | None = None, langs: list[str] | None 
                include_fuzzy: bool = False) -> BuildReport:
     """Assemble every language version and the aligned pages in memory (BuildReport.write)."""
     out = out or config.site
-    report = BuildReport()
+    report = BuildReport(out=out)
     languages = check_languages(config, langs)
     known = {d.name for d in discover(config)}
     for path in bulletin_paths(config, docs):

@@ -41,9 +41,15 @@ def project_lock(config: Config) -> Iterator[None]:
 
 
 def doc_name(path: Path) -> str:
-    name = path.stem
-    if not _DOC_NAME.match(name):
-        raise InputError("document names may use letters, digits, '.', '_' and '-' only", path)
+    return check_doc_name(path.stem, path)
+
+
+def check_doc_name(name: str, where: Path | str | None = None) -> str:
+    """A document name is one safe path segment: letters, digits, '.', '_' and '-',
+    starting with a letter or digit (so never '..', a path or a hidden file)."""
+    if not _DOC_NAME.fullmatch(name) or len(name) > 200:
+        raise InputError(f"document name {name!r}: names may use letters, digits, '.', '_' "
+                         "and '-' only, starting with a letter or digit", where)
     return name
 
 

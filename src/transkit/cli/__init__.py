@@ -131,16 +131,23 @@ def status(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], by
 
 @main.command()
 @click.option("--lang", required=True, help="Language of the text.")
-@click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
+@click.argument("file", type=click.File("rb"), default="-")
 @click.option("--json", "as_json", is_flag=True, help="One JSON array of segments per line.")
 @handle_errors
 def segment(lang: str, file: Any, as_json: bool) -> None:
     """Show how text is split into sentences (one paragraph per input line)."""
+    from ..fsutil import decode_utf8
+    from ..languages import check_language
     from ..segment import split
 
+    check_language(lang)
+    text = decode_utf8(file.read(), file.name if file.name != "<stdin>" else "-")
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
     first = True
-    for line in file:
-        line = line.rstrip("\n")
+    for line in lines:
+        line = line.rstrip("\r")
         pieces = split(line, lang) if line.strip() else []
         if as_json:
             click.echo(json.dumps(pieces, ensure_ascii=False))

@@ -3,7 +3,9 @@ one place, progress on a terminal, the project's configuration."""
 
 from __future__ import annotations
 
+import errno
 import functools
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -29,17 +31,53 @@ def handle_errors(func: F) -> F:
                 click.echo(f"  {problem}", err=True)
             sys.exit(exc.exit_code)
         except TranskitError as exc:
-            click.echo(f"{exc}" if exc.path else f"transkit: error: {exc}", err=True)
+            click.echo(_safe(f"{exc}" if exc.path else f"transkit: error: {exc}"), err=True)
             sys.exit(exc.exit_code)
+        except OSError as exc:
+            # A fault of the machine or of a path (a folder where a file should be, a full
+            # disk): every write is atomic, so each file is as it was or as it should be.
+            reason = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
+            if exc.errno == errno.ENOSPC:
+                reason = "no space left on device (no file was half-written)"
+            where = exc.filename
+            click.echo(_safe(f"{_shown(where)}: {reason}" if where is not None
+                             else f"transkit: error: {reason}"), err=True)
+            sys.exit(2)
         except Exception as exc:
-            if not type(exc).__module__.startswith("psycopg"):
-                raise
-            # The server went away or refused mid-command (the URL is not in the message).
+            module = type(exc).__module__
             reason = " ".join(str(exc).split()) or type(exc).__name__
-            click.echo(f"transkit: error: translation memory server: {reason}", err=True)
+            if module.startswith("psycopg"):
+                # The server went away or refused mid-command.
+                click.echo(_safe(f"transkit: error: translation memory server: {reason}"),
+                           err=True)
+            elif module == "sqlite3":
+                click.echo(_safe(f"transkit: error: translation memory: {reason}"), err=True)
+            else:
+                raise
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
+
+
+# Where credentials come from: never printed, whatever message carries them.
+SECRET_VARIABLES = ("TRANSKIT_TM_URL", "DEEPL_SERVER_URL", "DEEPL_AUTH_KEY", "PGPASSWORD")
+
+
+def _safe(message: str) -> str:
+    from ..redact import scrub
+
+    return scrub(message, *(os.environ.get(name, "") for name in SECRET_VARIABLES))
+
+
+def _shown(path: object) -> str:
+    """A path as the user sees it: relative to the working folder when inside it."""
+    from pathlib import Path
+
+    text = os.fsdecode(path) if isinstance(path, (str, bytes)) else str(path)
+    try:
+        return Path(text).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return text
 
 
 def progress(label: str) -> Callable[[str], None] | None:

@@ -261,9 +261,9 @@ def tm_migrate(ctx: click.Context, dest: str, source: str | None, batch: int) ->
     """Copy the memory to another backend, batch by batch; an interrupted copy resumes,
     and a later run copies only what was added since. Then set `[tm] url` (or
     TRANSKIT_TM_URL) to use the destination."""
+    from ..redact import redact_url as redact
     from ..tm import open_locator, tm_locator
     from ..tm.migrate import migrate
-    from ..tm.postgres import redact
 
     config = _config(ctx)
     origin = source or tm_locator(config)

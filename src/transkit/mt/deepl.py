@@ -14,6 +14,7 @@ from typing import Any
 from ..config import Config
 from ..fsutil import atomic_write_text
 from ..languages import primary
+from ..redact import redact_url, scrub
 from . import MTError, QuotaError, Request, Result
 
 MAX_TEXTS = 50  # DeepL's limit of texts per request
@@ -44,6 +45,7 @@ class DeepLProvider:
         self.server = server or ("https://api-free.deepl.com" if key.endswith(":fx")
                                  else "https://api.deepl.com")
         self.client = deepl.DeepLClient(key, server_url=server, send_platform_info=False)
+        self._secrets = (key, self.server)
         self.config = config
         self.terms = glossary_terms
         self.keep = sorted(keep, key=len, reverse=True)
@@ -78,12 +80,17 @@ class DeepLProvider:
             raise MTError("DeepL kept answering 429 (too many requests) after "
                           f"{self.config.mt.retries} retries; try again later") from None
         except deepl.ConnectionException as exc:
-            raise MTError(f"cannot reach DeepL at {self.server} ({_short(exc)})") from None
+            raise MTError(f"cannot reach DeepL at {redact_url(self.server)} "
+                          f"({self._short(exc)})") from None
         except deepl.DeepLException as exc:
-            raise MTError(f"DeepL failed during {what}: {_short(exc)}") from None
+            raise MTError(f"DeepL failed during {what}: {self._short(exc)}") from None
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise MTError(f"malformed answer from DeepL during {what} ({_short(exc)})") \
-                from None
+            raise MTError(f"malformed answer from DeepL during {what} "
+                          f"({self._short(exc)})") from None
+
+    def _short(self, exc: BaseException) -> str:
+        """An error's text, short, with the key and any credential of the URL masked."""
+        return scrub(_short(exc), *self._secrets)
 
     def usage(self) -> tuple[int, int | None]:
         usage = self._call("usage", self.client.get_usage)

@@ -21,9 +21,42 @@ def tm_locator(config: Config) -> str:
     return url or str(config.root / config.tm.path)
 
 
-def open_locator(locator: str) -> Store:
-    """A PostgreSQL URL opens the server store; anything else is an SQLite file."""
+# A libpq keyword string: `host=127.0.0.1 port=5432 dbname=tm` (what psql accepts too).
+_KEYWORDS = re.compile(r"^\s*[A-Za-z_]+\s*=")
+
+
+def is_server(locator: str) -> bool:
+    """Whether a TM locator names a PostgreSQL server (URL or libpq keyword string)."""
+    return bool(_URL.match(locator) or _KEYWORDS.match(locator))
+
+
+def check_locator(locator: str) -> None:
+    """Refuse a locator that is neither a PostgreSQL one nor a plain file path, before
+    anything is opened or created: a URL never becomes a file name."""
+    from ..errors import ConfigError
+    from ..redact import redact_url
+
     if _URL.match(locator):
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(locator)
+            parts.port  # noqa: B018  (raises on a port that is not a number)
+        except ValueError as exc:
+            raise ConfigError(f"translation memory URL {redact_url(locator)}: {exc}") from None
+        return
+    if _KEYWORDS.match(locator):
+        return
+    if "://" in locator:
+        scheme = locator.split("://", 1)[0]
+        raise ConfigError(f"translation memory URL scheme {scheme!r} is not supported "
+                          "(postgresql://… for a server, a file path for SQLite)")
+
+
+def open_locator(locator: str) -> Store:
+    """A PostgreSQL URL or keyword string opens the server store; a path, an SQLite file."""
+    check_locator(locator)
+    if is_server(locator):
         from .postgres import PostgresStore
 
         return PostgresStore(locator)

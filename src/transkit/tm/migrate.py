@@ -20,7 +20,7 @@ class MigrateReport:
 
 
 def progress_key(source: Store) -> str:
-    from .postgres import redact
+    from ..redact import redact_url as redact
 
     return "migrated-from:" + redact(source.locator)
 

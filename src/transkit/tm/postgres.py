@@ -29,11 +29,11 @@ from contextlib import contextmanager
 from datetime import date
 from itertools import combinations
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
 from ..errors import InputError
+from ..redact import redact_url, scrub
 from ..text import index_terms, tokenize
 from .base import IndexedStore, Target, by_unit, grouped, history_key
 from .store import (
@@ -87,21 +87,6 @@ CREATE TABLE tm_meta(key text PRIMARY KEY, value text NOT NULL);
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
-def redact(url: str) -> str:
-    """The URL without its password (for messages: a password is never printed)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "postgresql://…"
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    user = f"{parts.username}:***@" if parts.username else ":***@"
-    return urlunsplit((parts.scheme, user + host, parts.path, parts.query, parts.fragment))
-
-
 def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
@@ -116,26 +101,22 @@ def _char(code: int) -> str:
 class PostgresStore(IndexedStore):
     def __init__(self, url: str):
         self.locator = url
-        self._secret = urlsplit(url).password if "@" in url else None
         try:
             self.db = psycopg.connect(url, autocommit=True, connect_timeout=15,
                                       application_name="transkit")
         except psycopg.Error as exc:
-            raise InputError(f"cannot connect to the translation memory at {redact(url)}: "
+            raise InputError(f"cannot connect to the translation memory at {redact_url(url)}: "
                              f"{self._message(exc)}") from None
         self._codes_cache: dict[str, str] = {}
         try:
             self._migrate()
         except psycopg.Error as exc:
             self.db.close()
-            raise InputError(f"cannot prepare the translation memory at {redact(url)}: "
+            raise InputError(f"cannot prepare the translation memory at {redact_url(url)}: "
                              f"{self._message(exc)}") from None
 
     def _message(self, exc: BaseException) -> str:
-        text = " ".join(str(exc).split()) or type(exc).__name__
-        if self._secret:
-            text = text.replace(self._secret, "***")
-        return text
+        return scrub(" ".join(str(exc).split()) or type(exc).__name__, self.locator)
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -157,7 +138,7 @@ class PostgresStore(IndexedStore):
                             "NOT NULL DEFAULT now())")
             current = self._version()
             if current > SCHEMA_VERSION:
-                raise InputError(f"the translation memory at {redact(self.locator)} has "
+                raise InputError(f"the translation memory at {redact_url(self.locator)} has "
                                  f"schema version {current}, newer than this transkit's "
                                  f"({SCHEMA_VERSION}): upgrade transkit")
             for version, description, sql in MIGRATIONS:
@@ -174,7 +155,7 @@ class PostgresStore(IndexedStore):
                 self.db.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
                 yield
         except psycopg.Error as exc:
-            raise InputError(f"translation memory at {redact(self.locator)}: "
+            raise InputError(f"translation memory at {redact_url(self.locator)}: "
                              f"{self._message(exc)}") from None
 
     def close(self) -> None:

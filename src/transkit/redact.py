@@ -1,0 +1,80 @@
+"""Credentials out of every message: URLs and libpq keyword strings with their passwords,
+tokens and keys masked, and any text scrubbed of the secrets a command was given."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+MASK = "***"
+# Names under which a URL's query, a libpq keyword string or the environment carry a secret.
+SECRET_NAMES = frozenset({"password", "passwd", "pass", "pwd", "sslpassword", "secret",
+                          "token", "auth_key", "authkey", "api_key", "apikey", "key",
+                          "access_token", "client_secret"})
+_KEYWORD = re.compile(r"(\b\w+\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)")
+
+
+def redact_url(text: str) -> str:
+    """A URL or libpq keyword string with every credential masked; what cannot be parsed
+    is masked whole, never shown."""
+    if "://" not in text:
+        if "=" in text:
+            return _KEYWORD.sub(lambda m: m.group(1) + (
+                MASK if m.group(1).split("=")[0].strip().lower() in SECRET_NAMES
+                else m.group(2)), text)
+        return text
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        scheme = text.split("://", 1)[0]
+        return f"{scheme}://{MASK}" if scheme.isalnum() else MASK
+    if ":" in host:
+        host = f"[{host}]"
+    if port is not None:
+        host += f":{port}"
+    if parts.username is not None or parts.password is not None:
+        user = parts.username or ""
+        host = f"{user}:{MASK}@{host}" if parts.password is not None else f"{user}@{host}"
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        query = urlencode([(k, MASK if k.lower() in SECRET_NAMES else v) for k, v in pairs],
+                          safe="/%*")
+    return urlunsplit((parts.scheme, host, parts.path, query, parts.fragment))
+
+
+def secrets_of(text: str) -> list[str]:
+    """The secret values a URL or keyword string holds (to scrub them from other text)."""
+    found: list[str] = []
+    if "://" in text:
+        try:
+            parts = urlsplit(text)
+            if parts.password:
+                found.append(parts.password)
+            found += [v for k, v in parse_qsl(parts.query) if k.lower() in SECRET_NAMES and v]
+        except ValueError:
+            found.append(text)
+    for match in _KEYWORD.finditer(text):
+        if match.group(1).split("=")[0].strip().lower() in SECRET_NAMES:
+            found.append(match.group(2).strip("'"))
+    return [s for s in found if len(s) >= 3]
+
+
+def scrub(message: str, *sources: str) -> str:
+    """`message` with every secret held by `sources` (URLs, keys) replaced by the mask."""
+    for source in sources:
+        if not source:
+            continue
+        for secret in sorted({*secrets_of(source), *([source] if _looks_secret(source)
+                                                    else [])}, key=len, reverse=True):
+            message = message.replace(secret, MASK)
+        if "://" in source or "=" in source:
+            message = message.replace(source, redact_url(source))
+    return message
+
+
+def _looks_secret(value: str) -> bool:
+    """An API key or token passed whole (no scheme, no spaces)."""
+    return "://" not in value and " " not in value and "=" not in value and len(value) >= 8

@@ -1,0 +1,186 @@
+"""Hostile and unlucky inputs, run as a user runs transkit: a name that would escape the
+project, a folder where a file should be, a full disk, credentials in every URL form.
+Each gives one line `path: reason`, exit code 2, no traceback, and leaves every file as
+it was (or whole and new); no credential is ever printed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .conftest import TRANSKIT, run
+
+PAGES = Path(__file__).parent / "data" / "align" / "pages"
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".transkit" not in p.parts}
+
+
+def _clean_error(result: subprocess.CompletedProcess[str], *needles: str) -> None:
+    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = [line for line in result.stderr.splitlines()
+             if line.strip() and not line.startswith("warning: ")]
+    assert len(lines) == 1, result.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+# --- names and paths ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["../../x", "a b", ".hidden", "x/y", "", "x\n"])
+def test_a_document_name_is_one_safe_segment(project: Path, tmp_path: Path, name: str) -> None:
+    source = tmp_path / "2019-01-ransomware.html"
+    shutil.copy(PAGES / "2019-01-ransomware.ca.clean.html", source)
+    before = _snapshot(tmp_path)
+    result = run("align", str(source), str(PAGES / "2019-01-ransomware.fr.clean.html"),
+                 "--lang", "fr", "--force", "--name", name, cwd=project)
+    _clean_error(result, "document name")
+    assert _snapshot(tmp_path) == before
+
+
+def test_locales_or_site_that_is_a_file(project: Path) -> None:
+    run("extract", cwd=project, check=True)
+    site = project / "site"
+    site.write_text("not a folder", "utf-8")
+    _clean_error(run("build", "--allow-incomplete", cwd=project), "site")
+    assert site.read_text("utf-8") == "not a folder"
+    shutil.rmtree(project / "locales")
+    (project / "locales").write_text("not a folder", "utf-8")
+    _clean_error(run("extract", cwd=project), "locales")
+    assert (project / "locales").read_text("utf-8") == "not a folder"
+
+
+def test_a_folder_where_a_page_goes_leaves_the_previous_site_whole(project: Path) -> None:
+    run("extract", cwd=project, check=True)
+    run("build", "--allow-incomplete", cwd=project, check=True)
+    before = _snapshot(project / "site")
+    shutil.rmtree(project / "site" / "aligned")
+    (project / "site" / "aligned").mkdir()
+    (project / "site" / "aligned" / "post.html").mkdir()
+    before = _snapshot(project / "site")
+    _clean_error(run("build", "--allow-incomplete", cwd=project), "post.html")
+    assert _snapshot(project / "site") == before
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_state_folder_in_the_way(project: Path) -> None:
+    (project / ".transkit").mkdir()
+    (project / ".transkit" / "lock").mkdir()
+    _clean_error(run("extract", cwd=project), "lock")
+    shutil.rmtree(project / ".transkit")
+    (project / ".transkit").write_text("x", "utf-8")
+    _clean_error(run("extract", cwd=project), ".transkit")
+
+
+def test_unwritable_export_and_undecodable_input(project: Path, tmp_path: Path) -> None:
+    run("extract", cwd=project, check=True)
+    _clean_error(run("tm", "export", "/proc/transkit-cannot-be-here.tmx", cwd=project),
+                 "/proc/")
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("Adéu. Fins demà.\n".encode("latin-1"))
+    _clean_error(run("segment", "--lang", "ca", str(bad), cwd=project), "latin1.txt:1:",
+                 "UTF-8")
+
+
+# --- credentials -------------------------------------------------------------------------
+
+SECRET = "S3cretPass"
+
+
+@pytest.mark.parametrize("url", [
+    f"postgresql://u@127.0.0.1:9/db?password={SECRET}",
+    f"postgresql://u:{SECRET}@127.0.0.1:9/db",
+    f"host=127.0.0.1 port=9 dbname=db password={SECRET}",
+    f"host=127.0.0.1 port=9 password='{SECRET}'",
+    f"postgresql://u:{SECRET}@127.0.0.1:notaport/db",
+    f"postgresql://u:{SECRET}@[::1/db",
+])
+def test_tm_urls_never_show_their_secret_nor_become_files(project: Path, url: str) -> None:
+    run("extract", cwd=project, check=True)
+    before = sorted(p.name for p in project.iterdir())
+    env = {**os.environ, "TRANSKIT_TM_URL": url, "PGCONNECT_TIMEOUT": "3"}
+    result = subprocess.run([TRANSKIT, "tm", "stats"], cwd=project, capture_output=True,
+                            text=True, env=env, timeout=60)
+    _clean_error(result)
+    assert SECRET not in result.stdout + result.stderr
+    assert sorted(p.name for p in project.iterdir()) == before  # no file named after it
+
+
+def test_unknown_tm_url_scheme_is_refused(project: Path) -> None:
+    env = {**os.environ, "TRANSKIT_TM_URL": "mysql://root@localhost/tm"}
+    result = subprocess.run([TRANSKIT, "tm", "stats"], cwd=project, capture_output=True,
+                            text=True, env=env, timeout=60)
+    _clean_error(result, "mysql")
+    assert not any("mysql" in p.name for p in project.rglob("*"))
+
+
+def test_deepl_server_credentials_are_never_printed(project: Path) -> None:
+    run("extract", cwd=project, check=True)
+    env = {**os.environ, "DEEPL_AUTH_KEY": "key-1234567890:fx",
+           "DEEPL_SERVER_URL": "http://admin:hunter2@127.0.0.1:9"}
+    result = subprocess.run([TRANSKIT, "pretranslate", "--mt", "deepl"], cwd=project,
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    output = result.stdout + result.stderr
+    assert "hunter2" not in output and "key-1234567890" not in output
+
+
+# --- a full disk -------------------------------------------------------------------------
+
+@pytest.fixture
+def small_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A 160 KiB tmpfs (root only: mounting needs it)."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a small tmpfs needs root")
+    mount = tmp_path / "small"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=160k", "tmpfs", str(mount)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def _fill_disk(folder: Path, leave: int) -> None:
+    """Take the free space of `folder`'s file system down to about `leave` bytes."""
+    stat = os.statvfs(folder)
+    free = stat.f_bavail * stat.f_frsize
+    if free > leave:
+        (folder / "ballast").write_bytes(b"\0" * (free - leave))
+
+
+@pytest.mark.parametrize("leave", [4096, 20_000, 60_000])
+def test_full_disk_during_extract_and_build(demo: Path, small_disk: Path, leave: int) -> None:
+    root = small_disk / "demo"
+    shutil.copytree(demo, root, ignore=shutil.ignore_patterns(".transkit"))
+    before = _snapshot(root)
+    _fill_disk(small_disk, leave)
+    (root / "bulletins" / "2019-01-ransomware.html").write_text(
+        (demo / "bulletins" / "2019-01-ransomware.html").read_text("utf-8").replace(
+            "</article>", "<p>Una frase afegida per omplir el disc.</p></article>", 1),
+        "utf-8") if leave > 8000 else None
+    for command in (("extract",), ("build", "--allow-incomplete"), ("tm", "rebuild")):
+        result = run(*command, cwd=root)
+        assert "Traceback" not in result.stderr, result.stderr
+        if result.returncode != 0:
+            _clean_error(result)
+        # Every catalogue is whole: the old bytes or a file msgfmt accepts.
+        for rel, data in before.items():
+            path = root / rel
+            if rel.startswith("locales/") and path.read_bytes() != data:
+                check = subprocess.run(["msgfmt", "-o", os.devnull, str(path)],
+                                       capture_output=True)
+                assert check.returncode == 0, (command, rel)
+        assert not [p for p in root.rglob("*.tmp")], command
+        assert [p.name for p in root.iterdir() if p.name.startswith(".site")] == []
