@@ -93,8 +93,13 @@ def test_broken_placeholder_blocks_release_and_falls_back_when_allowed(project: 
     _fill(project, "fr", lambda e: e.msgid.replace("</g1>", ""))
     blocked = run("release", cwd=project)
     assert blocked.returncode == 1
-    assert re.search(r"locales/fr/post\.po:\d+: placeholders: <g1> is never closed",
-                     blocked.stderr)
+    listed = re.findall(r"locales/fr/post\.po:(\d+): error\[placeholders\]: <g1> is never "
+                        "closed", blocked.stderr)
+    # Each broken unit once (the check's finding; the build's own report of it is not
+    # repeated), and the count says how many are listed.
+    assert listed and len(listed) == len(set(listed))
+    assert f"release blocked by {len(listed)} problem" in blocked.stderr
+    assert len([ln for ln in blocked.stderr.splitlines() if ln.startswith("  ")]) == len(listed)
     assert not (project / "site").exists()
     refused = run("build", cwd=project)
     assert refused.returncode == 1 and not (project / "site").exists()

@@ -184,3 +184,137 @@ def test_full_disk_during_extract_and_build(demo: Path, small_disk: Path, leave:
                 assert check.returncode == 0, (command, rel)
         assert not [p for p in root.rglob("*.tmp")], command
         assert [p.name for p in root.iterdir() if p.name.startswith(".site")] == []
+
+
+# --- configuration -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("edit,message,where", [
+    (("source_language", "source_langauge"),
+     "unknown key 'source_langauge' in [project] (did you mean 'source_language'?)",
+     "source_langauge"),
+    (("[release]", "[relase]"), "unknown table [relase] (did you mean 'release'?)",
+     "[relase]"),
+    (("# disable = [\"length\"]", "disable = [\"lenght\"]"),
+     "unknown check 'lenght' in checks.disable (did you mean 'length'?)", "lenght"),
+    (("threshold = 75", "threshold = true"), "threshold in [tm] must be a whole number",
+     "threshold = true"),
+    (('languages = ["ca", "es", "en", "fr"]', 'languages = ["ca", "es", "en", "fre"]'),
+     "unknown language code 'fre' (did you mean 'fr'?)", '"fre"'),
+    (("# [checks.severity]", "[checks.severity]\nglosary = \"error\"\n#"),
+     "unknown check 'glosary' in [checks.severity] (did you mean 'glossary'?)", "glosary"),
+])
+def test_configuration_typos_are_errors_with_their_line(tmp_path: Path,
+                                                        edit: tuple[str, str],
+                                                        message: str, where: str) -> None:
+    from transkit.config import DEFAULT_CONFIG
+
+    root = tmp_path / "p"
+    root.mkdir()
+    text = DEFAULT_CONFIG.format(name="p")
+    assert edit[0] in text
+    text = text.replace(edit[0], edit[1], 1)
+    (root / "transkit.toml").write_text(text, "utf-8")
+    result = run("status", cwd=root)
+    _clean_error(result, message)
+    line = int(result.stderr.split("transkit.toml:", 1)[1].split(":", 1)[0])
+    assert where in text.split("\n")[line - 1]
+    assert not (root / "locales" / "fre").exists()
+
+
+def test_check_ids_in_the_configuration_are_the_registry() -> None:
+    from transkit.checks import REGISTRY
+    from transkit.config import CHECK_IDS
+
+    assert CHECK_IDS == tuple(c.id for c in REGISTRY)
+
+
+def test_init_force_keeps_an_existing_configuration(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "transkit.toml").write_text('[project]\nname = "mine"\n', "utf-8")
+    result = run("init", str(root), "--force", cwd=tmp_path, check=True)
+    assert (root / "transkit.toml").read_text("utf-8") == '[project]\nname = "mine"\n'
+    assert "kept" in result.stdout and "transkit.toml" in result.stdout
+    assert "created" not in [line.split()[0] for line in result.stdout.splitlines()
+                             if "transkit.toml" in line]
+
+
+# --- two writers ---------------------------------------------------------------------------
+
+HOLD = """
+import sys, time
+from pathlib import Path
+from transkit.config import load_config
+from transkit.project import project_lock
+sys.argv = ["transkit", "extract"]
+with project_lock(load_config(Path(sys.argv[0]).parent if False else Path.cwd())):
+    print("held", flush=True)
+    time.sleep(float({seconds}))
+"""
+
+
+def _holding(project: Path, seconds: float) -> subprocess.Popen[str]:
+    import sys
+
+    holder = subprocess.Popen([sys.executable, "-c", HOLD.format(seconds=seconds)],
+                              cwd=project, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_a_second_writer_waits_or_fails_fast(project: Path) -> None:
+    holder = _holding(project, 2.5)
+    try:
+        fast = run("--no-wait", "extract", cwd=project)
+        _clean_error(fast, "locked by transkit extract (pid")
+        waited = run("extract", cwd=project)
+        assert waited.returncode == 0, waited.stderr
+        assert "waiting for the project lock, held by transkit extract" in waited.stderr
+    finally:
+        holder.wait(timeout=30)
+    holder = _holding(project, 5)
+    try:
+        env = {**os.environ, "TRANSKIT_LOCK_TIMEOUT": "0.5"}
+        late = subprocess.run([TRANSKIT, "extract"], cwd=project, capture_output=True,
+                              text=True, env=env, timeout=60)
+        assert late.returncode == 2 and "still locked by transkit extract" in late.stderr
+    finally:
+        holder.wait(timeout=30)
+
+
+def test_a_deleted_bulletin_leaves_orphans_until_pruned(demo: Path) -> None:
+    run("extract", cwd=demo, check=True)
+    (demo / "bulletins" / "2019-01-ransomware.html").unlink()
+    status = run("status", "--format", "json", cwd=demo)
+    assert '"complete": false' in status.stdout
+    table = run("status", "--by-doc", cwd=demo).stdout
+    assert "100.0" not in [line.split()[-1] for line in table.splitlines()
+                           if "2019-01-ransomware" in line]
+    blocked = run("release", cwd=demo)
+    assert blocked.returncode == 1 and "orphan" in blocked.stderr and "--prune" in blocked.stderr
+    warned = run("extract", cwd=demo, check=True)
+    assert "--prune" in warned.stderr
+    pruned = run("extract", "--prune", cwd=demo, check=True)
+    assert "removed locales/fr/2019-01-ransomware.po" in pruned.stdout
+    assert not list(demo.glob("locales/*/2019-01-ransomware.po*"))
+    run("release", cwd=demo, check=True)
+    found = run("tm", "lookup", "No pagueu el rescat.", "--from", "ca", "--to", "fr",
+                cwd=demo, check=True).stdout
+    assert "Ne payez pas la rançon." in found  # the memory keeps what the catalogues held
+
+
+def test_status_formats_are_one_document_each(demo: Path) -> None:
+    import json
+
+    run("extract", cwd=demo, check=True)
+    path = demo / "locales/fr/2019-01-ransomware.po"
+    path.write_text(path.read_text("utf-8").replace('msgstr "Ne payez pas la rançon."',
+                                                    'msgstr ""'), "utf-8")
+    out = run("status", "--missing", "--checks", "--format", "json", cwd=demo, check=True)
+    data = json.loads(out.stdout)  # nothing after the JSON object
+    fr = data["languages"]["fr"]
+    assert fr["missing"] and fr["missing"][0]["source"] == "No pagueu el rescat."
+    assert "findings" in fr and fr["complete"] is False
+    md = run("status", "--missing", "--format", "markdown", cwd=demo, check=True).stdout
+    assert all(line.startswith(("|", "- ", "Missing:")) or not line.strip()
+               for line in md.splitlines()), md

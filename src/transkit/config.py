@@ -155,6 +155,101 @@ class Config(NamedTuple):
         return self.root / ".transkit"
 
 
+# Every table and key transkit.toml may hold; a table given as a set of names holds free
+# keys of that kind ("language" codes, "check" ids). Anything else is a typo to report.
+LANG_MAP, CHECK_MAP = "language", "check"
+SCHEMA: dict[str, dict[str, str | None]] = {
+    "project": {"name": None, "source_language": None, "languages": None},
+    "paths": {"bulletins": None, "locales": None, "site": None},
+    "extract": {"article_selector": None, "lang_switch_selector": None,
+                "max_file_bytes": None},
+    "release": {"required": None, "threshold": None},
+    "build": {"lang_switch": LANG_MAP},
+    "tm": {"path": None, "url": None, "threshold": None, "exact_as_fuzzy": None},
+    "mt": {"key_env": None, "languages": None, "server_url": None, "retries": None,
+           "timeout": None, "formality": LANG_MAP, "variants": LANG_MAP},
+    "align": {"trust": None, "refuse_below": None},
+    "checks": {"disable": None, "french_spacing": None, "severity": CHECK_MAP,
+               "quotes": LANG_MAP},
+}
+# The ids of transkit's checks (tests hold this equal to checks.REGISTRY: reading the
+# configuration does not import the checks).
+CHECK_IDS = ("placeholders", "unsafe-markup", "numbers", "urls", "emails", "end-punctuation",
+             "spanish-inverted-marks", "french-spacing", "quotes", "catalan-middle-dot",
+             "whitespace", "unchanged", "length", "doubled-word", "brackets", "glossary",
+             "acronyms", "inconsistent", "reused", "cross-numbers", "cross-urls", "aligned",
+             "po-header", "plural-forms")
+
+
+def _suggest(name: str, known: list[str] | tuple[str, ...]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def line_of(text: str, table: str | None, key: str | None = None) -> int | None:
+    """The line of `key` in `[table]` (or of the table's header) in the TOML text: tomllib
+    keeps no positions, and a message without a line sends the user searching."""
+    current: str | None = None
+    header_line = None
+    for number, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip()
+        if line.startswith("["):
+            current = line.strip("[]").strip()
+            if current == table and header_line is None:
+                header_line = number
+            continue
+        name = line.split("=", 1)[0].strip().strip('"') if "=" in line else ""
+        if key is None:
+            continue
+        if current == table and name == key:
+            return number
+        if current is None and table and name == f"{table}.{key}":
+            return number
+    return header_line
+
+
+def validate_keys(data: dict[str, Any], text: str, path: Path) -> None:
+    """Unknown tables, keys, language codes and check ids are errors, with their line and
+    the name they were probably meant to be."""
+    for table, value in data.items():
+        if table not in SCHEMA:
+            raise ConfigError(f"unknown table [{table}]{_suggest(table, list(SCHEMA))}",
+                              path, line_of(text, table) or line_of(text, None, table))
+        if not isinstance(value, dict):
+            raise ConfigError(f"[{table}] must be a table", path, line_of(text, None, table))
+        keys = SCHEMA[table]
+        for key, item in value.items():
+            if key not in keys:
+                raise ConfigError(f"unknown key {key!r} in [{table}]{_suggest(key, list(keys))}",
+                                  path, line_of(text, table, key))
+            kind = keys[key]
+            if kind is None:
+                continue
+            name = f"{table}.{key}"
+            if not isinstance(item, dict):
+                raise ConfigError(f"[{name}] must be a table", path, line_of(text, table, key))
+            for entry in item:
+                if kind == CHECK_MAP and entry not in CHECK_IDS:
+                    raise ConfigError(f"unknown check {entry!r} in [{name}]"
+                                      f"{_suggest(entry, CHECK_IDS)}", path,
+                                      line_of(text, name, entry))
+                if kind == LANG_MAP:
+                    try:
+                        check_language(entry)
+                    except InputError as exc:
+                        raise ConfigError(f"[{name}]: {exc.message}", path,
+                                          line_of(text, name, entry)) from None
+    disable = data.get("checks", {}).get("disable", [])
+    if isinstance(disable, list):
+        for check_id in disable:
+            if isinstance(check_id, str) and check_id not in CHECK_IDS:
+                raise ConfigError(f"unknown check {check_id!r} in checks.disable"
+                                  f"{_suggest(check_id, CHECK_IDS)}", path,
+                                  line_of(text, "checks", "disable"))
+
+
 def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
     value = data.get(key, {})
     if not isinstance(value, dict):
@@ -162,12 +257,26 @@ def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
     return value
 
 
+# The file being read and its tables by identity, for the line of a wrong value (set by
+# parse_config; the configuration is read once per command).
+_TEXT = ""
+_OWNERS: dict[int, str] = {}
+_NAMES = {str: "string", int: "whole number", float: "number", bool: "true or false"}
+
+
 def _typed(table: dict[str, Any], key: str, kind: type, default: Any, path: Path) -> Any:
     value = table.get(key, default)
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
-    if not isinstance(value, kind):
-        raise ConfigError(f"{key} must be a {kind.__name__}", path)
+    # true and false are no numbers, whatever Python's bool being an int says.
+    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+        import json
+
+        owner = _OWNERS.get(id(table))
+        where = f" in [{owner}]" if owner else ""
+        shown = json.dumps(value, ensure_ascii=False, default=str)
+        raise ConfigError(f"{key}{where} must be a {_NAMES.get(kind, kind.__name__)}, not "
+                          f"{shown}", path, line_of(_TEXT, owner, key) if owner else None)
     return value
 
 
@@ -177,7 +286,9 @@ def _languages(value: Any, key: str, path: Path) -> tuple[str, ...]:
     try:
         return tuple(check_language(v) for v in value)
     except InputError as exc:
-        raise ConfigError(f"{key}: {exc.message}", path) from None
+        table, _, name = key.rpartition(".")
+        raise ConfigError(f"{key}: {exc.message}", path,
+                          line_of(_TEXT, table or "project", name)) from None
 
 
 def parse_config(text: str, root: Path, path: Path) -> Config:
@@ -186,6 +297,11 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None)
         raise ConfigError(f"invalid TOML: {getattr(exc, 'msg', exc)}", path, line) from None
+    global _TEXT
+    _TEXT = text
+    _OWNERS.clear()
+    _OWNERS.update({id(v): k for k, v in data.items() if isinstance(v, dict)})
+    validate_keys(data, text, path)
     project = _table(data, "project", path)
     paths = _table(data, "paths", path)
     extract = _table(data, "extract", path)
@@ -208,7 +324,8 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
     try:
         check_language(source)
     except InputError as exc:
-        raise ConfigError(f"source_language: {exc.message}", path) from None
+        raise ConfigError(f"source_language in [project]: {exc.message}", path,
+                          line_of(text, "project", "source_language")) from None
     if source not in languages:
         raise ConfigError(f"source_language {source!r} is not in languages", path)
     if len(set(languages)) != len(languages):

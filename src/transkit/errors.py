@@ -41,6 +41,7 @@ class GateError(TranskitError):
 
     exit_code = 1
 
-    def __init__(self, problems: list[str]):
-        super().__init__(f"release blocked by {len(problems)} problem(s)")
+    def __init__(self, problems: list[str], what: str = "release"):
+        count = len(problems)
+        super().__init__(f"{what} blocked by {count} problem{'s' if count != 1 else ''}")
         self.problems = problems

@@ -27,17 +27,44 @@ class ExtractReport:
         self.units = 0
         self.written: list[str] = []
         self.merges: dict[str, MergeReport] = {}
+        self.orphans: list[str] = []  # catalogues of bulletins that are gone
+        self.removed: list[str] = []  # what --prune removed
+
+
+def orphans(config: Config) -> list[Path]:
+    """Catalogues and templates left by a bulletin that is gone (or with no template at
+    all): they translate nothing the site shows."""
+    found: list[Path] = []
+    known = {d.name for d in discover(config)}
+    for entry in discover(config):
+        if not (config.bulletins / f"{entry.name}.html").is_file():
+            found.append(entry.template)
+            found += [catalog_path(config, entry.name, lang) for lang in config.languages
+                      if catalog_path(config, entry.name, lang).is_file()]
+    if config.locales.is_dir():
+        for folder in sorted(p for p in config.locales.iterdir() if p.is_dir()):
+            found += [p for p in sorted(folder.glob("*.po"))
+                      if p.stem not in known and p not in found]
+    return found
 
 
 def extract(config: Config, docs: list[str] | None = None, source_lang: str | None = None,
-            progress: Callable[[str], None] | None = None, learn: bool = True) -> ExtractReport:
+            progress: Callable[[str], None] | None = None, learn: bool = True,
+            prune: bool = False) -> ExtractReport:
     """Segment sources, write each template, merge it into every language's catalogue.
 
     Everything is read and computed before the first write, so a bad input
     leaves every file as it was. Afterwards the TM learns the catalogues that
-    changed (by content hash).
+    changed (by content hash). With `prune`, the catalogues of bulletins that are
+    gone are removed, once the TM has learnt them (it keeps their translations).
     """
     report = ExtractReport()
+    left = orphans(config)
+    if prune:
+        for path in left:
+            catalog.load(path)  # a broken one is refused before anything is removed
+    else:
+        report.orphans = [relative(config, p) for p in left]
     known = {d.name: d for d in discover(config)}
     plans: list[tuple[Path, Catalogue | None, str]] = []
     for path in bulletin_paths(config, docs):
@@ -71,7 +98,7 @@ def extract(config: Config, docs: list[str] | None = None, source_lang: str | No
             report.written.append(relative(config, path))
         elif planned is not None and catalog.save(planned, path):
             report.written.append(relative(config, path))
-    if learn:
+    if learn or (prune and left):
         from .tm import open_store
         from .tm.learn import learn_project
 
@@ -80,5 +107,9 @@ def extract(config: Config, docs: list[str] | None = None, source_lang: str | No
             learn_project(config, store)
         finally:
             store.close()
+    if prune:
+        for path in left:
+            path.unlink(missing_ok=True)
+            report.removed.append(relative(config, path))
     return report
 

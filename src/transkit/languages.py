@@ -48,7 +48,11 @@ def check_language(code: str) -> str:
     folder = _babel_data()
     if folder and os.path.isfile(os.path.join(folder, f"{code.replace('-', '_')}.dat")):
         return code
-    locale(code)
+    found = locale(code)
+    if folder:
+        # Babel reads aliases ("fre", "cat", "eng") as other codes: a project uses the
+        # CLDR code itself, so its folders and headers match every other tool's.
+        raise InputError(f"unknown language code {code!r} (did you mean {found.language!r}?)")
     return code
 
 

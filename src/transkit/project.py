@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -20,24 +20,62 @@ from .languages import check_language
 _DOC_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
+LOCK_TIMEOUT = 600.0  # seconds a writer waits for another (TRANSKIT_LOCK_TIMEOUT)
+
+
 @contextmanager
-def project_lock(config: Config) -> Iterator[None]:
-    """Held by every command that writes; a second writer gets a clear error, not a race."""
+def project_lock(config: Config, wait: bool = True,
+                 on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Held by every command that writes. A second writer waits (bounded, saying what it
+    waits for), as CI jobs sharing a workspace expect; with `wait=False` it fails at once."""
     import filelock
 
     config.state.mkdir(parents=True, exist_ok=True)
-    lock = filelock.FileLock(str(config.state / "lock"), timeout=0)
+    path = config.state / "lock"
+    holder = config.state / "lock.holder"
+    try:
+        timeout = float(os.environ.get("TRANSKIT_LOCK_TIMEOUT", LOCK_TIMEOUT))
+    except ValueError:
+        timeout = LOCK_TIMEOUT
+    lock = filelock.FileLock(str(path), timeout=0)
     try:
         lock.acquire()
     except filelock.Timeout:
-        raise LockedError(
-            "the project is locked by another transkit process (wait for it to finish)",
-            config.state / "lock",
-        ) from None
+        who = _holder(holder)
+        if not wait or timeout <= 0:
+            raise LockedError(f"the project is locked by {who}", path) from None
+        if on_wait is not None:
+            on_wait(f"waiting for the project lock, held by {who} (at most {timeout:g} s)")
+        try:
+            lock.acquire(timeout=timeout)
+        except filelock.Timeout:
+            raise LockedError(f"the project is still locked by {who} after {timeout:g} s",
+                              path) from None
     try:
+        _write_holder(holder)
         yield
     finally:
+        holder.unlink(missing_ok=True)
         lock.release()
+
+
+def _write_holder(holder: Path) -> None:
+    import sys
+    import time
+
+    from .fsutil import atomic_write_text
+
+    command = " ".join(["transkit", *sys.argv[1:3]])
+    atomic_write_text(holder, f"{os.getpid()}\t{command}\t{time.strftime('%H:%M:%S')}\n")
+
+
+def _holder(holder: Path) -> str:
+    """Who holds the lock, as its holder wrote it: 'transkit extract (pid 123, since …)'."""
+    try:
+        pid, command, since = holder.read_text("utf-8").strip().split("\t")
+        return f"{command} (pid {pid}, since {since})"
+    except (OSError, ValueError):
+        return "another transkit process"
 
 
 def doc_name(path: Path) -> str:

@@ -35,18 +35,24 @@ jobs:
 LANGUAGES = ("ca", "es", "en", "fr")
 
 
-def init_project(directory: Path, force: bool = False) -> list[Path]:
+def init_project(directory: Path, force: bool = False) -> tuple[list[Path], list[Path]]:
+    """Scaffold a project; returns (written, kept): with --force, files already there that
+    a person may have edited (the configuration, the CI workflow) are kept as they are."""
     if directory.exists() and not directory.is_dir():
         raise InputError("exists and is not a folder", directory)
     if directory.exists() and any(directory.iterdir()) and not force:
         raise InputError("folder is not empty; use --force to scaffold here anyway", directory)
     written: list[Path] = []
+    kept: list[Path] = []
     files = {
         directory / CONFIG_NAME: DEFAULT_CONFIG.format(name=directory.resolve().name),
         directory / ".gitignore": GITIGNORE,
         directory / ".github" / "workflows" / "translations.yml": WORKFLOW,
     }
     for path, text in files.items():
+        if path.name != ".gitignore" and path.exists():
+            kept.append(path)
+            continue
         if path.name == ".gitignore" and path.exists():
             existing = path.read_text("utf-8")
             missing = [line for line in GITIGNORE.splitlines()
@@ -62,4 +68,4 @@ def init_project(directory: Path, force: bool = False) -> list[Path]:
         if not any(folder.iterdir()):
             keep.touch()
         written.append(folder)
-    return written
+    return written, kept

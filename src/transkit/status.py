@@ -254,7 +254,8 @@ def _stale_source(bulletin: str, pot: FileStats, config: Config,
                   cache: Cache, signatures: dict[str, tuple[int, int] | None]) -> str | None:
     current = source_hash(bulletin, config, cache, signatures)
     if current is None:
-        return f"{bulletin} no longer exists"
+        return (f"orphan: {bulletin} no longer exists (`transkit extract --prune` removes "
+                "its catalogues)")
     from .catalog.model import SOURCE_HEADER
 
     if pot.headers.get(SOURCE_HEADER) != current:
@@ -285,23 +286,29 @@ def _doc_status(entry: DocEntry, lang: str, pot: FileStats,
 
 
 def completeness_problems(status: Status, config: Config) -> list[str]:
-    """What keeps the required languages from passing the completeness gate."""
+    """What keeps the required languages from passing the completeness gate: one line a
+    problem, each naming its file and its reason (out of date, missing, untranslated,
+    fuzzy), in file order."""
+    from .render.status import percent_text
+
     problems: list[str] = []
     for lang in status.languages:
         if lang.lang not in config.release.required:
             continue
-        bad = [d for d in lang.docs if d.problem or d.percent < config.release.threshold]
-        if not bad and lang.percent >= config.release.threshold:
-            continue
-        problems.append(f"{lang.lang}: {lang.percent:.1f}% of source words translated "
-                        f"(release needs {config.release.threshold:g}%)")
-        for doc in bad:
+        need = config.release.threshold
+        low = lang.percent < need
+        for doc in lang.docs:
             if doc.problem:
-                problems.append(f"  {doc.path}: {doc.problem}")
-            if doc.untranslated or doc.fuzzy:
-                problems.append(f"  {doc.path}: {doc.untranslated} untranslated, "
-                                f"{doc.fuzzy} fuzzy of {doc.units} units")
-    return problems
+                problems.append(f"{doc.path}: {doc.problem}")
+            elif doc.untranslated or doc.fuzzy:
+                if not low and doc.percent >= need:
+                    continue
+                parts = [f"{n} {what}" for n, what in ((doc.untranslated, "untranslated"),
+                                                       (doc.fuzzy, "fuzzy")) if n]
+                problems.append(f"{doc.path}: {' and '.join(parts)} of {doc.units} units "
+                                f"({lang.lang} is at {percent_text(lang.percent)}% of source "
+                                f"words; release needs {need:g}%)")
+    return sorted(problems)
 
 
 # --- renderings ---------------------------------------------------------------------------
@@ -331,14 +338,33 @@ def release_gate(config: Config, out: Path | None = None,
     problems = completeness_problems(compute_status(config), config)
     problems += [f.text() for f in run_checks(config, min_severity="error").findings]
     site = build_site(config, out, progress=progress)
-    problems += site.problems
+    # Each problem once: a place the checks or the completeness figures already name is
+    # not listed again by the build.
+    files = {line.split(":", 1)[0] for line in problems}
+    places = {_place(line) for line in problems}
+    problems += [line for line in site.problems if _place(line) not in places]
     required = set(config.release.required)
     if site.fallback_langs & required:
-        flagged = {line.split(":", 1)[0].strip() for line in problems}
         problems += [line for line in site.fallbacks
-                     if line.split(":", 1)[0] not in flagged
+                     if line.split(":", 1)[0] not in files
                      and _lang_of(line, config) in required]
-    return ReleaseGate(problems, site)
+    return ReleaseGate(in_file_order(problems), site)
+
+
+def in_file_order(lines: list[str]) -> list[str]:
+    """`path:line: reason` messages by file and line, each once."""
+    return sorted(dict.fromkeys(lines), key=_order)
+
+
+def _place(line: str) -> str:
+    """`path:line` of a `path:line: reason` message (the path alone when it has none)."""
+    head = line.split(": ", 1)[0]
+    return head
+
+
+def _order(line: str) -> tuple[str, int, str]:
+    path, _, rest = _place(line).partition(":")
+    return (path, int(rest) if rest.isdigit() else 0, line)
 
 
 def _lang_of(line: str, config: Config) -> str:

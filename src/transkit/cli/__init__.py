@@ -11,10 +11,10 @@ import click
 from .. import __version__
 from ..config import Config
 from ..errors import GateError
-from ..project import project_lock, relative
+from ..project import relative
 from .common import config_of as _config
 from .common import done_progress as _done_progress
-from .common import handle_errors
+from .common import handle_errors, locked
 from .common import progress as _progress
 
 
@@ -38,11 +38,15 @@ class _Commands(click.Group):
 @click.version_option(__version__, prog_name="transkit")
 @click.option("-C", "--project", "root", type=click.Path(file_okay=False, path_type=Path),
               help="Project folder (default: the nearest folder with transkit.toml).")
+@click.option("--no-wait", is_flag=True,
+              help="Fail at once when another transkit holds the project lock (default: "
+                   "wait, at most TRANSKIT_LOCK_TIMEOUT seconds, 600).")
 @click.pass_context
-def main(ctx: click.Context, root: Path | None) -> None:
+def main(ctx: click.Context, root: Path | None, no_wait: bool) -> None:
     """Translate a multilingual news bulletin: segment, PO catalogues, status, release."""
     ctx.ensure_object(dict)
     ctx.obj["root"] = root
+    ctx.obj["no_wait"] = no_wait
 
 
 @main.command()
@@ -53,32 +57,45 @@ def init(directory: Path, force: bool) -> None:
     """Scaffold transkit.toml, bulletins/, locales/<lang>/, .gitignore and a CI workflow."""
     from ..scaffold import init_project
 
-    written = init_project(directory, force)
+    written, kept = init_project(directory, force)
     for path in written:
         click.echo(f"created {path}")
+    for path in kept:
+        click.echo(f"kept {path} (already there: not overwritten)")
     click.echo("next: put bulletins in bulletins/<doc>.html and run `transkit extract`")
 
 
 @main.command("extract")
 @click.argument("docs", nargs=-1)
 @click.option("--source-lang", help="Source language of these documents (overrides <html lang>).")
+@click.option("--prune", is_flag=True,
+              help="Remove the catalogues of bulletins that are gone (the TM keeps their "
+                   "translations).")
 @click.pass_context
 @handle_errors
-def extract_cmd(ctx: click.Context, docs: tuple[str, ...], source_lang: str | None) -> None:
+def extract_cmd(ctx: click.Context, docs: tuple[str, ...], source_lang: str | None,
+                prune: bool) -> None:
     """Segment bulletins, write templates and merge them into every language's PO file."""
     from ..extract import extract
 
     config = _config(ctx)
-    with project_lock(config):
-        result = extract(config, list(docs) or None, source_lang, _progress("extracting"))
+    with locked(config):
+        result = extract(config, list(docs) or None, source_lang, _progress("extracting"),
+                         prune=prune)
     _done_progress()
     for path in result.written:
         click.echo(f"wrote {path}")
+    for path in result.removed:
+        click.echo(f"removed {path}")
     fuzzy = sum(m.fuzzy for m in result.merges.values())
     obsolete = sum(m.obsoleted for m in result.merges.values())
     click.echo(f"{result.documents} document(s), {result.units} units; "
                f"{len(result.written)} file(s) changed, {fuzzy} fuzzy carried over, "
                f"{obsolete} made obsolete")
+    if result.orphans:
+        click.echo(f"warning: {len(result.orphans)} catalogue(s) of bulletins that are gone "
+                   f"({', '.join(result.orphans[:4])}{', …' if len(result.orphans) > 4 else ''})"
+                   "; `transkit extract --prune` removes them", err=True)
 
 
 @main.command()
@@ -106,23 +123,22 @@ def status(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], by
     result = compute_status(config, list(langs) or None, list(docs) or None,
                             use_cache=not no_cache, want_missing=missing)
     by_doc = by_doc or bool(docs)
-    if fmt == "json":
-        click.echo(render.to_json(result, by_doc))
-    elif fmt == "markdown":
-        click.echo(render.to_markdown(result, by_doc))
-    else:
-        click.echo(render.to_table(result, by_doc))
-    if missing:
-        for line in render.missing_lines(result):
-            click.echo(line)
+    counts = None
     if with_checks:
         from ..checks import run_checks
 
         counts = run_checks(config, list(langs) or None, list(docs) or None).by_language()
-        for lang in [x.lang for x in result.languages]:
-            c = counts.get(lang, {"error": 0, "warning": 0, "info": 0})
-            click.echo(f"{lang}: {c['error']} error(s), {c['warning']} warning(s), "
-                       f"{c['info']} note(s) from `transkit check`")
+    # One document per format: JSON and Markdown carry the missing units and the check
+    # counts inside them; only the table is followed by plain lines.
+    if fmt == "json":
+        click.echo(render.to_json(result, by_doc, missing, counts))
+    elif fmt == "markdown":
+        click.echo(render.to_markdown(result, by_doc, missing, counts))
+    else:
+        click.echo(render.to_table(result, by_doc, counts))
+        if missing:
+            for line in render.missing_lines(result):
+                click.echo(line)
     if check:
         problems = completeness_problems(result, config)
         if problems:
@@ -183,12 +199,15 @@ def build(ctx: click.Context, out: Path | None, langs: tuple[str, ...],
           allow_incomplete: bool, include_fuzzy: bool) -> None:
     """Reassemble translated pages and the aligned review pages, without the release gate."""
     config = _config(ctx)
-    with project_lock(config):
+    with locked(config):
+        from ..status import in_file_order
+
         result = _build(config, out, langs, include_fuzzy)
-        if not allow_incomplete and (result.problems or result.fallbacks):
-            raise GateError(result.problems + result.fallbacks
-                            + ["(use --allow-incomplete to build with source-text fallbacks)"])
-        for line in result.problems + result.fallbacks:
+        found = in_file_order(result.problems + result.fallbacks)
+        if not allow_incomplete and found:
+            raise GateError(found, "build (use --allow-incomplete to build with source-text "
+                                   "fallbacks)")
+        for line in found:
             click.echo(f"warning: {line}", err=True)
         written = result.write()
     click.echo(f"built {len(written)} file(s) in {relative(config, out or config.site)}/")
@@ -204,7 +223,7 @@ def release(ctx: click.Context, out: Path | None) -> None:
     from ..status import release_gate
 
     config = _config(ctx)
-    with project_lock(config):
+    with locked(config):
         gate = release_gate(config, out, _progress("building"))
         _done_progress()
         if not gate.passed:

@@ -31,6 +31,8 @@ def handle_errors(func: F) -> F:
                 click.echo(f"  {problem}", err=True)
             sys.exit(exc.exit_code)
         except TranskitError as exc:
+            if exc.path is not None:
+                exc.path = _shown(exc.path)  # one format: paths as the user types them
             click.echo(_safe(f"{exc}" if exc.path else f"transkit: error: {exc}"), err=True)
             sys.exit(exc.exit_code)
         except OSError as exc:
@@ -97,3 +99,16 @@ def done_progress() -> None:
 
 def config_of(ctx: click.Context) -> Config:
     return load_config(ctx.obj.get("root"))
+
+
+def locked(config: Config) -> Any:
+    """The project lock as the command line asked for it (`--no-wait` fails at once)."""
+    from ..project import project_lock
+
+    ctx = click.get_current_context(silent=True)
+    no_wait = bool(ctx and ctx.find_root().obj and ctx.find_root().obj.get("no_wait"))
+
+    def say(message: str) -> None:
+        click.echo(f"transkit: {message}", err=True)
+
+    return project_lock(config, wait=not no_wait, on_wait=say)

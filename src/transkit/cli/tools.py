@@ -14,10 +14,9 @@ import click
 
 from ..config import Config
 from ..errors import InputError
-from ..project import project_lock
 from .common import config_of as _config
 from .common import done_progress as _done_progress
-from .common import handle_errors
+from .common import handle_errors, locked
 from .common import progress as _progress
 
 # --- translation memory ------------------------------------------------------------------
@@ -55,7 +54,7 @@ def pretranslate_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str
     from ..pretranslate import count_pending, pretranslate
 
     config = _config(ctx)
-    with project_lock(config):
+    with locked(config):
         provider = None
         if mt:
             from ..pretranslate import open_provider
@@ -199,7 +198,7 @@ def tm_rebuild(ctx: click.Context) -> None:
     from ..tm.learn import rebuild
 
     config = _config(ctx)
-    with project_lock(config):
+    with locked(config):
         with _store(config) as store:
             result = rebuild(config, store, _progress("learning"))
     _done_progress()
@@ -219,7 +218,7 @@ def tm_import(ctx: click.Context, files: tuple[Path, ...], source_lang: str | No
     from ..tm.exchange import import_files
 
     config = _config(ctx)
-    with project_lock(config):
+    with locked(config):
         with _store(config) as store:
             result = import_files(config, store, list(files), source_lang)
     for path in result.saved:
@@ -242,7 +241,7 @@ def tm_export(ctx: click.Context, out: Path, langs: str | None) -> None:
     config = _config(ctx)
     chosen = tuple(check_language(x.strip()) for x in langs.split(",")) if langs else None
     with _store(config) as store:
-        with project_lock(config):
+        with locked(config):
             learn_project(config, store)
         count = export_tmx(store.entries(chosen), out, config.source_language, chosen)
     click.echo(f"wrote {count} translation units to {out}")
@@ -270,7 +269,7 @@ def tm_migrate(ctx: click.Context, dest: str, source: str | None, batch: int) ->
     if origin == dest:
         raise click.UsageError("--to names the memory being copied")
     show = _progress("copied units:")
-    with project_lock(config):
+    with locked(config):
         src = open_locator(origin)
         try:
             target = open_locator(dest)
@@ -335,7 +334,7 @@ def align_cmd(ctx: click.Context, pages: tuple[Path, ...], archive: Path | None,
     refused = 0
     from contextlib import nullcontext
 
-    with project_lock(config), (nullcontext() if dry_run else _store(config)) as store:
+    with locked(config), (nullcontext() if dry_run else _store(config)) as store:
         for count, (src, page, code) in enumerate(jobs, 1):
             try:
                 report = align_pair(config, src, page, code, name, force)
@@ -415,7 +414,7 @@ def check_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...],
     if fix:
         from ..checks.fix import fix_project
 
-        with project_lock(config):
+        with locked(config):
             changes = fix_project(config, list(langs) or None, list(docs) or None)
         for change in changes:
             click.echo(change)

@@ -3,40 +3,58 @@
 from __future__ import annotations
 
 import json
+import math
 
 from ..status import DocStatus, LangStatus, Status
 
 COLUMNS = ("units", "words", "translated", "fuzzy", "untranslated")
 
 
+def percent_text(value: float) -> str:
+    """One decimal, rounded down: 99.99 is "99.9", never "100.0" for what is incomplete."""
+    return f"{math.floor(value * 10) / 10:.1f}"
+
+
 def _row(item: LangStatus | DocStatus) -> dict[str, object]:
     row: dict[str, object] = {name: getattr(item, name) for name in COLUMNS}
-    row["percent"] = round(item.percent, 2)
+    row["percent"] = math.floor(item.percent * 100) / 100
     return row
 
 
-def to_json(status: Status, by_doc: bool) -> str:
+def to_json(status: Status, by_doc: bool, missing: bool = False,
+            checks: dict[str, dict[str, int]] | None = None) -> str:
+    """One JSON document: figures per language (and document), with the missing units
+    and the findings of a check run when asked for."""
     data: dict[str, object] = {"languages": {}}
     for lang in status.languages:
         entry = _row(lang)
         entry["out_of_date"] = lang.out_of_date
+        entry["complete"] = lang.out_of_date == 0 and lang.translated == lang.units
         if by_doc:
             entry["documents"] = {
                 d.doc: {**_row(d), "path": d.path, "source": d.source, "problem": d.problem}
                 for d in lang.docs
             }
-        if status.findings is not None:
-            entry["findings"] = status.findings.get(lang.lang, {"error": 0, "warning": 0,
-                                                                "info": 0})
+        findings = checks if checks is not None else status.findings
+        if findings is not None:
+            entry["findings"] = findings.get(lang.lang, {"error": 0, "warning": 0, "info": 0})
+        if missing:
+            entry["missing"] = [
+                {"path": d.path, "line": line or None, "source": source,
+                 "state": "fuzzy" if fuzzy else "untranslated"}
+                for d in lang.docs if not d.source for line, source, fuzzy in d.missing]
+            entry["problems"] = [{"path": d.path, "problem": d.problem}
+                                 for d in lang.docs if not d.source and d.problem]
         data["languages"][lang.lang] = entry  # type: ignore[index]
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def _grid(status: Status, by_doc: bool) -> tuple[list[str], list[list[str]]]:
+def _grid(status: Status, by_doc: bool, checks: dict[str, dict[str, int]] | None = None
+          ) -> tuple[list[str], list[list[str]]]:
     head = ["language", "document", "units", "words", "translated", "fuzzy", "untranslated", "%"]
     if not by_doc:
         head.remove("document")
-    findings = status.findings if not by_doc else None
+    findings = checks if checks is not None else (status.findings if not by_doc else None)
     if findings is not None:
         head += ["errors", "warnings"]
     rows: list[list[str]] = []
@@ -44,10 +62,13 @@ def _grid(status: Status, by_doc: bool) -> tuple[list[str], list[list[str]]]:
         items: list[tuple[str, LangStatus | DocStatus]] = (
             [(d.doc, d) for d in lang.docs] if by_doc else [("", lang)])
         for name, item in items:
-            flag = " (out of date)" if isinstance(item, DocStatus) and item.problem else ""
+            if isinstance(item, DocStatus):
+                flag = " (out of date)" if item.problem else ""
+            else:
+                flag = f" ({item.out_of_date} out of date)" if item.out_of_date else ""
             cells = [lang.lang] + ([name] if by_doc else []) + [
                 str(item.units), str(item.words), str(item.translated), str(item.fuzzy),
-                str(item.untranslated), f"{item.percent:.1f}{flag}"]
+                str(item.untranslated), f"{percent_text(item.percent)}{flag}"]
             if findings is not None:
                 counts = findings.get(lang.lang, {})
                 cells += [str(counts.get("error", 0)), str(counts.get("warning", 0))]
@@ -55,8 +76,9 @@ def _grid(status: Status, by_doc: bool) -> tuple[list[str], list[list[str]]]:
     return head, rows
 
 
-def to_table(status: Status, by_doc: bool) -> str:
-    head, rows = _grid(status, by_doc)
+def to_table(status: Status, by_doc: bool,
+             checks: dict[str, dict[str, int]] | None = None) -> str:
+    head, rows = _grid(status, by_doc, checks)
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
     lines = []
     for r in [head, *rows]:
@@ -65,13 +87,25 @@ def to_table(status: Status, by_doc: bool) -> str:
     return "\n".join(lines)
 
 
-def to_markdown(status: Status, by_doc: bool) -> str:
-    head, rows = _grid(status, by_doc)
+def to_markdown(status: Status, by_doc: bool, missing: bool = False,
+                checks: dict[str, dict[str, int]] | None = None) -> str:
+    """One Markdown document: the table, then (when asked) the missing units as a list."""
+    head, rows = _grid(status, by_doc, checks)
     lines = ["| " + " | ".join(head) + " |",
              "|" + "|".join("---" if i < (2 if by_doc else 1) else "---:"
                             for i in range(len(head))) + "|"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
+    if missing:
+        found = missing_lines(status)
+        lines += ["", "Missing:" if found else "Nothing is missing.", ""]
+        lines += [f"- `{line.split(': ', 1)[0]}`: {_md(line.split(': ', 1)[1])}"
+                  for line in found]
     return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    """Text safe inside a Markdown list item (no markup, no HTML)."""
+    return "".join("\\" + ch if ch in "\\`*_[]<>#|" else ch for ch in text)
 
 
 def missing_lines(status: Status, width: int = 70) -> list[str]:
