@@ -366,9 +366,13 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
 
 
 def _tm_url(url: str, path: Path) -> str:
-    if url and not url.lower().startswith(("postgresql://", "postgres://")):
-        raise ConfigError("tm.url must be a postgresql:// URL (or leave it out for the "
-                          "embedded SQLite memory at tm.path)", path)
+    import re
+
+    keywords = re.match(r"^\s*[A-Za-z_]+\s*=", url) is not None  # libpq `host=… dbname=…`
+    if url and not keywords and not url.lower().startswith(("postgresql://", "postgres://")):
+        raise ConfigError("tm.url must be a postgresql:// URL or a libpq keyword string (or "
+                          "leave it out for the embedded SQLite memory at tm.path)", path,
+                          line_of(_TEXT, "tm", "url"))
     return url
 
 

@@ -51,17 +51,26 @@ def main(ctx: click.Context, root: Path | None, no_wait: bool) -> None:
 
 @main.command()
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Scaffold even if the folder is not empty.")
+@click.option("--force", is_flag=True, help="Scaffold even if the folder is not empty "
+              "(an existing transkit.toml and workflow are kept).")
+@click.option("--install", "install", metavar="SPEC",
+              help="How the CI workflow installs transkit: a pip requirement such as "
+                   "'transkit-bulletin @ git+https://host/transkit.git@v0.1.0' or a wheel "
+                   "URL (default: the pinned reference this transkit was installed from).")
 @handle_errors
-def init(directory: Path, force: bool) -> None:
+def init(directory: Path, force: bool, install: str | None) -> None:
     """Scaffold transkit.toml, bulletins/, locales/<lang>/, .gitignore and a CI workflow."""
-    from ..scaffold import init_project
+    from ..scaffold import init_project, install_spec
 
-    written, kept = init_project(directory, force)
+    written, kept = init_project(directory, force, install)
     for path in written:
         click.echo(f"created {path}")
     for path in kept:
         click.echo(f"kept {path} (already there: not overwritten)")
+    if install is None and install_spec() is None:
+        click.echo("warning: this transkit was not installed from a pinned git reference or "
+                   "a wheel URL: set TRANSKIT_INSTALL in .github/workflows/translations.yml "
+                   "(or run `transkit init --install SPEC`)", err=True)
     click.echo("next: put bulletins in bulletins/<doc>.html and run `transkit extract`")
 
 
