@@ -318,3 +318,30 @@ def test_status_formats_are_one_document_each(demo: Path) -> None:
     md = run("status", "--missing", "--format", "markdown", cwd=demo, check=True).stdout
     assert all(line.startswith(("|", "- ", "Missing:")) or not line.strip()
                for line in md.splitlines()), md
+
+
+def test_review_page_path_that_is_a_folder(project: Path, tmp_path: Path) -> None:
+    source = tmp_path / "2019-01-ransomware.html"
+    shutil.copy(PAGES / "2019-01-ransomware.ca.clean.html", source)
+    out = tmp_path / "review.html"
+    out.mkdir()
+    result = run("align", str(source), str(PAGES / "2019-01-ransomware.fr.clean.html"),
+                 "--html", str(out), cwd=project)
+    _clean_error(result, "review.html")
+
+
+def test_build_blocked_lists_in_file_order_and_units_agree(project: Path) -> None:
+    extracted = run("extract", cwd=project, check=True).stdout
+    units = int(extracted.split(" document(s), ")[1].split(" units")[0])
+    import json
+
+    status = json.loads(run("status", "--format", "json", cwd=project, check=True).stdout)
+    assert status["languages"]["ca"]["units"] == units  # one notion of a unit
+    blocked = run("build", cwd=project)
+    assert blocked.returncode == 1
+    assert blocked.stderr.startswith("transkit: build")
+    listed = [line.strip() for line in blocked.stderr.splitlines()[1:]]
+    count = int(blocked.stderr.split("blocked by ")[1].split(" problem")[0])
+    assert count == len(listed) == len(set(listed))
+    keys = [(ln.split(":")[0], int(ln.split(":")[1])) for ln in listed]
+    assert keys == sorted(keys)
