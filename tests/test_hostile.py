@@ -345,3 +345,74 @@ def test_build_blocked_lists_in_file_order_and_units_agree(project: Path) -> Non
     assert count == len(listed) == len(set(listed))
     keys = [(ln.split(":")[0], int(ln.split(":")[1])) for ln in listed]
     assert keys == sorted(keys)
+
+
+# --- found by a hostile sweep ------------------------------------------------------------
+
+@pytest.mark.parametrize("url", [f"postgresql:bob:{SECRET}@127.0.0.1/tm",
+                                 f"bob:{SECRET}@127.0.0.1/tm",
+                                 f"postgresql://bob:{SECRET}@Pw@127.0.0.1:9/tm"])
+def test_urls_gone_wrong_never_become_files_nor_leak(project: Path, url: str) -> None:
+    before = sorted(p.name for p in project.iterdir())
+    env = {**os.environ, "TRANSKIT_TM_URL": url, "PGCONNECT_TIMEOUT": "3"}
+    result = subprocess.run([TRANSKIT, "tm", "stats"], cwd=project, capture_output=True,
+                            text=True, env=env, timeout=60)
+    _clean_error(result)
+    assert SECRET not in result.stdout + result.stderr and "Pw@" not in result.stderr
+    assert sorted(p.name for p in project.iterdir()) == before
+
+
+def test_a_deepl_key_with_a_line_end_is_never_printed(project: Path) -> None:
+    run("extract", cwd=project, check=True)
+    env = {**os.environ, "DEEPL_AUTH_KEY": "DeepLKey9abc\r", "DEEPL_SERVER_URL":
+           "http://127.0.0.1:1"}
+    result = subprocess.run([TRANSKIT, "mt", "usage"], cwd=project, capture_output=True,
+                            text=True, env=env, timeout=120)
+    assert "Traceback" not in result.stderr
+    assert "DeepLKey9abc" not in result.stdout + result.stderr
+
+
+def test_unextracted_bulletins_fail_the_completeness_check(demo: Path) -> None:
+    run("extract", cwd=demo, check=True)
+    shutil.copy(demo / "bulletins" / "2019-01-ransomware.html",
+                demo / "bulletins" / "2019-04-nou.html")
+    checked = run("status", "--check", cwd=demo)
+    assert checked.returncode == 1 and "bulletins/2019-04-nou.html: not extracted" in \
+        checked.stderr
+    shutil.rmtree(demo / "locales")
+    assert run("status", "--check", cwd=demo).returncode == 1
+
+
+@pytest.mark.parametrize("out", ["bulletins", "locales", ".", "..", "glossary"])
+def test_the_site_cannot_be_a_source_folder_or_the_project(demo: Path, out: str) -> None:
+    run("extract", cwd=demo, check=True)
+    before = _snapshot(demo)
+    _clean_error(run("build", "--allow-incomplete", "--out", out, cwd=demo),
+                 "the site needs a folder of its own")
+    assert _snapshot(demo) == before
+
+
+def test_special_files_are_never_replaced(project: Path, tmp_path: Path) -> None:
+    run("extract", cwd=project, check=True)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    _clean_error(run("tm", "export", str(fifo), cwd=project), "not a regular file")
+    assert fifo.is_fifo()
+
+
+@pytest.mark.parametrize("text,reason", [("Cont\x01rol.", "control character U+0001"),
+                                         ("Valor &lt;g1&gt; sol.", "reads as a transkit "
+                                                                   "placeholder")])
+def test_bulletin_text_a_unit_cannot_carry(project: Path, text: str, reason: str) -> None:
+    post = project / "bulletins" / "post.html"
+    post.write_text(post.read_text("utf-8").replace("</article>", f"<p>{text}</p></article>"),
+                    "utf-8")
+    _clean_error(run("extract", cwd=project), "bulletins/post.html:", reason)
+    assert not (project / "locales").exists()
+
+
+def test_arguments_that_are_not_utf8(project: Path) -> None:
+    run("extract", cwd=project, check=True)
+    result = subprocess.run([TRANSKIT.encode(), b"tm", b"lookup", b"\xff", b"--from", b"ca",
+                             b"--to", b"es"], cwd=project, capture_output=True, timeout=60)
+    assert result.returncode == 2 and b"Traceback" not in result.stderr

@@ -29,6 +29,13 @@ TOLERATED = {
     # CR-only line ends: msgfmt sees one line, so the first comment hides the whole file
     # and it "accepts" zero messages; rewriting that would lose every translation.
     "cr_only_line_endings.po": "refused",
+    # Bytes that are not UTF-8 inside a string (raw before a header says UTF-8, raw with
+    # no header saying it, or written as escapes): msgfmt lets them through unchecked;
+    # transkit holds every text as UTF-8 (pages, memory, MT) and refuses them in every
+    # command alike. Bytes that are not UTF-8 in comments are kept.
+    "escapes_octal_hex.po": "refused",
+    "invalid_utf8_before_late_header.po": "refused",
+    "obsolete_header_charset.po": "refused",
 }
 
 _STATS = re.compile(r"(\d+) translated messages?(?:, (\d+) fuzzy translations?)?"
@@ -45,6 +52,14 @@ def msgfmt(path: Path) -> tuple[bool, tuple[int, int, int] | None]:
     found = _STATS.search(result.stderr.strip().splitlines()[-1])
     assert found, result.stderr
     return True, tuple(int(g or 0) for g in found.groups())  # type: ignore[return-value]
+
+
+# The one class of mutants where transkit is knowingly stricter than msgfmt (see TOLERATED).
+NOT_UTF8 = ("invalid multibyte sequence", "escape sequences do not form valid UTF-8")
+
+
+def tolerated(accepted: bool, error: InputError | None) -> bool:
+    return accepted and error is not None and error.message.startswith(NOT_UTF8)
 
 
 def ours(data: bytes) -> tuple[bool, tuple[int, int, int] | None, InputError | None]:
@@ -168,6 +183,8 @@ def test_reader_verdict_on_mutants_is_msgfmts(name: str, tmp_path: Path) -> None
         probe.write_bytes(mutant)
         accepted, counts = msgfmt(probe)
         mine, my_counts, error = ours(mutant)
+        if tolerated(accepted, error):
+            continue
         if mine != accepted or (accepted and counts != my_counts):
             disagreements.append((accepted, counts, my_counts, str(error), mutant))
     assert not disagreements, disagreements[:3]
@@ -197,10 +214,12 @@ def test_mutated_catalogues_get_one_verdict_everywhere(demo: Path, tmp_path: Pat
         probe = tmp_path / "probe.po"
         probe.write_bytes(mutant)
         accepted, _ = msgfmt(probe)
-        mine = ours(mutant)[0]
+        mine, _, error = ours(mutant)
         if mutant.startswith(b"\xef\xbb\xbf") or (b"\r" in mutant and b"\n" not in mutant):
             continue
-        assert mine == accepted, (mutant[:2000], ours(mutant)[2])
+        if tolerated(accepted, error):
+            accepted = False  # every command must refuse it, as the reader does
+        assert mine == accepted, (mutant[:2000], error)
         verdicts = set()
         for command in COMMANDS:
             shutil.rmtree(demo)

@@ -48,7 +48,9 @@ class BuildReport:
         in the way) leaves the previous site as it was and no staging folder behind."""
         import shutil
 
-        out = self.out
+        out = self.out.resolve() if self.out is not None else None  # a linked site: its target
+        if out is not None and self.out is not None and out != self.out:
+            self.files = {out / p.relative_to(self.out): d for p, d in self.files.items()}
         if out is None:
             for path, data in self.files.items():
                 atomic_write_bytes(path, data)
@@ -82,6 +84,24 @@ class BuildReport:
             raise
         shutil.rmtree(retired, ignore_errors=True)
         return list(self.files)
+
+
+def check_site_folder(config: Config, out: Path) -> Path:
+    """The build output folder, refused where a build would wipe or mix into the project:
+    the project itself or a folder above it, or a folder of sources or state."""
+    real = out.resolve()
+    root = config.root.resolve()
+    sources = [config.bulletins, config.locales, config.root / "glossary", config.root / "tm",
+               config.state]
+    if real == root or real in root.parents:
+        raise InputError("is the project or a folder above it: the site needs a folder of "
+                         "its own (default: site/)", out)
+    for folder in sources:
+        folder = folder.resolve()
+        if real == folder or folder in real.parents or real in folder.parents:
+            raise InputError(f"would mix the site with {relative(config, folder)}/: the site "
+                             "needs a folder of its own", out)
+    return out
 
 
 def label(config: Config, lang: str) -> str:
@@ -223,7 +243,7 @@ def build_site(config: Config, out: Path | None = None, langs: list[str] | None 
                progress: Callable[[str], None] | None = None,
                include_fuzzy: bool = False) -> BuildReport:
     """Assemble every language version and the aligned pages in memory (BuildReport.write)."""
-    out = out or config.site
+    out = check_site_folder(config, out or config.site)
     report = BuildReport(out=out)
     languages = check_languages(config, langs)
     known = {d.name for d in discover(config)}

@@ -7,6 +7,7 @@ the build re-parses the source and swaps translated content into those places.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from .config import ExtractConfig
 from .errors import InputError
 from .fsutil import decode_utf8, read_bytes
 from .languages import check_language, primary
-from .unit import Unit
+from .unit import PLACEHOLDER, Unit
 
 BLOCK_TAGS = frozenset(
     {"title", "h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "td", "th",
@@ -186,6 +187,31 @@ def parse_html(data: bytes, path: Path) -> etree._ElementTree:
     return root.getroottree()
 
 
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _check_text(root: etree._Element, path: Path) -> None:
+    """Text a unit cannot carry: control characters (no HTML page may hold them), and
+    literal text that reads as a placeholder (`<g1>` written as text would be taken for
+    markup when the translation comes back)."""
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions are not text
+        inside = element.tag not in ("script", "style")
+        for text in ((element.text if inside else None), element.tail):
+            if not text:
+                continue
+            bad = _NOT_TEXT.search(text)
+            if bad is not None:
+                raise InputError(f"control character U+{ord(bad.group()):04X} in the text",
+                                 path, element.sourceline)
+            found = PLACEHOLDER.search(text)
+            if found is not None:
+                raise InputError(f"the text {found.group()!r} reads as a transkit placeholder; "
+                                 "write it another way (for instance ‹g1›)", path,
+                                 element.sourceline)
+
+
 def read_document(
     path: Path,
     name: str,
@@ -207,6 +233,7 @@ def read_document(
             f"not a bulletin: no post matches the selector {config.article_selector!r}", path, 1
         )
     skip = set(_selector(config.lang_switch_selector, "the language switch")(root))
+    _check_text(root, path)
     blocks: list[Block | AttributeBlock] = []
     title = root.find("head/title")
     if title is not None:

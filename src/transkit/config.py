@@ -295,8 +295,13 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        raise ConfigError(f"invalid TOML: {getattr(exc, 'msg', exc)}", path, line) from None
+        import re
+
+        message = str(exc)
+        found = re.search(r"\(at line (\d+), column \d+\)", message)
+        line = int(found.group(1)) if found else getattr(exc, "lineno", None)
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+        raise ConfigError(f"invalid TOML: {message}", path, line) from None
     global _TEXT
     _TEXT = text
     _OWNERS.clear()

@@ -27,8 +27,18 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     The file gets the permissions the umask gives any new file (mkstemp's 0600 would
     hide the catalogues and the site from the team and the web server); the temporary
     file is removed on any failure."""
+    import stat
     import tempfile
 
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except NotADirectoryError:
+        raise InputError("a file stands where a folder of this path should be", path) from None
+    if mode is not None and not stat.S_ISREG(mode):
+        what = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+        raise InputError(f"is {what}, expected a file (left as it is)", path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -147,14 +147,24 @@ def discover(config: Config) -> list[DocEntry]:
     """Documents by their templates (locales/<src>/<doc>.pot)."""
     found: dict[str, DocEntry] = {}
     if not config.locales.is_dir():
+        if config.locales.exists():
+            raise InputError("is a file, expected the locales folder", config.locales)
         return []
     # os.scandir, not pathlib: status walks thousands of catalogues and must stay cheap.
     locales = str(config.locales)
     with os.scandir(locales) as folders:
-        lang_dirs = sorted(d.name for d in folders if d.is_dir())
+        entries = list(folders)
+    for item in entries:
+        if item.name in config.languages and not item.is_dir():
+            raise InputError("is a file, expected a language folder", Path(item.path))
+    lang_dirs = sorted(d.name for d in entries if d.is_dir())
     for lang in lang_dirs:
         with os.scandir(f"{locales}/{lang}") as files:
-            names = sorted(f.name for f in files if f.name.endswith(".pot"))
+            pots = [f for f in files if f.name.endswith(".pot")]
+        for item in pots:
+            if not item.is_file():
+                raise InputError("is a folder, expected a template file", Path(item.path))
+        names = sorted(f.name for f in pots)
         for name in names:
             stem = name[:-4]
             if stem in found:

@@ -49,32 +49,40 @@ def secrets_of(text: str) -> list[str]:
     """The secret values a URL or keyword string holds (to scrub them from other text)."""
     found: list[str] = []
     if "://" in text:
+        rest = text.split("://", 1)[1]
+        authority = rest.split("/", 1)[0].split("?", 1)[0]
+        if "@" in authority:
+            # Everything before the last '@' is user information; a password may hold '@'
+            # itself, which libpq and Python split differently: mask every piece.
+            userinfo = authority.rsplit("@", 1)[0]
+            if ":" in userinfo:
+                password = userinfo.split(":", 1)[1]
+                found += [password, *password.split("@")]
         try:
             parts = urlsplit(text)
-            if parts.password:
-                found.append(parts.password)
             found += [v for k, v in parse_qsl(parts.query) if k.lower() in SECRET_NAMES and v]
         except ValueError:
             found.append(text)
     for match in _KEYWORD.finditer(text):
         if match.group(1).split("=")[0].strip().lower() in SECRET_NAMES:
             found.append(match.group(2).strip("'"))
-    return [s for s in found if len(s) >= 3]
+    return [s for s in found if len(s) >= 2]
 
 
-def scrub(message: str, *sources: str) -> str:
-    """`message` with every secret held by `sources` (URLs, keys) replaced by the mask."""
-    for source in sources:
-        if not source:
-            continue
-        for secret in sorted({*secrets_of(source), *([source] if _looks_secret(source)
-                                                    else [])}, key=len, reverse=True):
-            message = message.replace(secret, MASK)
-        if "://" in source or "=" in source:
+def scrub(message: str, *urls: str, keys: tuple[str, ...] = ()) -> str:
+    """`message` with every secret replaced by the mask: those held by `urls` (URLs and
+    keyword strings) and `keys` (API keys, passwords: masked whole, stripped and as
+    Python would quote them, whatever their length)."""
+    secrets: set[str] = set()
+    for key in keys:
+        if key:
+            secrets |= {key, key.strip(), repr(key)[1:-1], repr(key.strip())[1:-1]}
+    for source in urls:
+        if source:
+            secrets |= set(secrets_of(source))
+    for secret in sorted((s for s in secrets if len(s) >= 2), key=len, reverse=True):
+        message = message.replace(secret, MASK)
+    for source in urls:
+        if source and ("://" in source or "=" in source):
             message = message.replace(source, redact_url(source))
     return message
-
-
-def _looks_secret(value: str) -> bool:
-    """An API key or token passed whole (no scheme, no spaces)."""
-    return "://" not in value and " " not in value and "=" not in value and len(value) >= 8

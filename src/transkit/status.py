@@ -134,6 +134,9 @@ class LangStatus:
 class Status:
     def __init__(self, languages: list[LangStatus]):
         self.languages = languages
+        # Bulletins with no template yet (`transkit extract` has not seen them): their
+        # units are in no catalogue, so no language can be complete.
+        self.unextracted: list[str] = []
         # Findings per language from the last full `transkit check`, when no file it read
         # has changed since (None otherwise): status shows them without re-checking.
         self.findings: dict[str, dict[str, int]] | None = None
@@ -212,6 +215,7 @@ def compute_status(config: Config, langs: list[str] | None = None, docs: list[st
         if summary is not None and all(lang in summary for lang in languages):
             result = _from_summary(summary, languages, {e.name for e in entries}, len(every))
             result.findings = saved_findings(config, fingerprint)
+            result.unextracted = _unextracted(config, every, docs)
             return result
     keys = [key for entry in entries
             for key in files_of(entry, languages, locales, None)]
@@ -234,7 +238,20 @@ def compute_status(config: Config, langs: list[str] | None = None, docs: list[st
             for lang in status.languages}}
     cache.save()
     status.findings = saved_findings(config, fingerprint)
+    status.unextracted = _unextracted(config, every, docs)
     return status
+
+
+def _unextracted(config: Config, every: list[DocEntry], docs: list[str] | None) -> list[str]:
+    if not config.bulletins.is_dir():
+        return []
+    known = {e.name for e in every}
+    with os.scandir(config.bulletins) as found:
+        names = sorted(f.name for f in found if f.name.endswith(".html") and f.is_file())
+    wanted = {d.removesuffix(".html") for d in docs} if docs else None
+    bulletins = relative(config, config.bulletins)
+    return [f"{bulletins}/{name}" for name in names if name[:-5] not in known
+            and (wanted is None or name[:-5] in wanted)]
 
 
 
@@ -291,7 +308,8 @@ def completeness_problems(status: Status, config: Config) -> list[str]:
     fuzzy), in file order."""
     from .render.status import percent_text
 
-    problems: list[str] = []
+    problems = [f"{path}: not extracted yet (run `transkit extract`)"
+                for path in status.unextracted]
     for lang in status.languages:
         if lang.lang not in config.release.required:
             continue

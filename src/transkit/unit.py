@@ -22,9 +22,13 @@ PROVENANCE_KINDS = {"tm": "TM", "mt": "MT", "aligned": "aligned"}
 _PROVENANCE_WORDS = {word: kind for kind, word in PROVENANCE_KINDS.items()}
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def excerpt(text: str, width: int = 70) -> str:
-    """A unit's text on one line, cut to `width` characters for messages."""
-    text = " ".join(text.split())
+    """A unit's text on one line, cut to `width` characters for messages; control
+    characters shown as escapes, so no text can act on the terminal."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", " ".join(text.split()))
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

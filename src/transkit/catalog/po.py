@@ -70,8 +70,9 @@ def _unescape(raw: str, line: int) -> str:
         try:
             text = text.encode("utf-8", "surrogateescape").decode("utf-8")
         except UnicodeError:
-            # msgfmt does not check escaped bytes: keep them as bytes.
-            text = text.encode("utf-8", "surrogateescape").decode("utf-8", "surrogateescape")
+            # msgfmt lets escaped bytes through unchecked; transkit holds every text as
+            # UTF-8 (pages, the memory, MT), so such a string is refused everywhere.
+            raise _Fault("escape sequences do not form valid UTF-8", line) from None
     return text
 
 
@@ -279,8 +280,10 @@ def _parse(text: str) -> Catalogue:
         field = entry.field
         if field is None:
             raise _Fault("syntax error: a string with no keyword before it", number)
-        if collect.strict_utf8 or collect.strict_ascii:
-            _check_raw(raw, number, collect.strict_utf8, collect.strict_ascii)
+        if collect.undecodable or collect.strict_ascii:
+            # Bytes that are not UTF-8 in a string: refused whatever the header says (a
+            # text transkit cannot hold as UTF-8 would reach pages and the memory broken).
+            _check_raw(raw, number, collect.undecodable, collect.strict_ascii)
         value = raw
         if "\\" in raw or not raw.isprintable():
             value = _unescape(raw, number)

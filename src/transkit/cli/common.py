@@ -35,6 +35,10 @@ def handle_errors(func: F) -> F:
                 exc.path = _shown(exc.path)  # one format: paths as the user types them
             click.echo(_safe(f"{exc}" if exc.path else f"transkit: error: {exc}"), err=True)
             sys.exit(exc.exit_code)
+        except UnicodeError:
+            click.echo("transkit: error: an argument, a file name or a variable is not valid "
+                       "UTF-8", err=True)
+            sys.exit(2)
         except OSError as exc:
             # A fault of the machine or of a path (a folder where a file should be, a full
             # disk): every write is atomic, so each file is as it was or as it should be.
@@ -62,13 +66,17 @@ def handle_errors(func: F) -> F:
 
 
 # Where credentials come from: never printed, whatever message carries them.
-SECRET_VARIABLES = ("TRANSKIT_TM_URL", "DEEPL_SERVER_URL", "DEEPL_AUTH_KEY", "PGPASSWORD")
+SECRET_URLS = ("TRANSKIT_TM_URL", "DEEPL_SERVER_URL")
+SECRET_KEYS = ("DEEPL_AUTH_KEY", "PGPASSWORD")
 
 
 def _safe(message: str) -> str:
     from ..redact import scrub
 
-    return scrub(message, *(os.environ.get(name, "") for name in SECRET_VARIABLES))
+    message = scrub(message, *(os.environ.get(name, "") for name in SECRET_URLS),
+                    keys=tuple(os.environ.get(name, "") for name in SECRET_KEYS))
+    # Text that is not UTF-8 (an argument, a file name) is shown, never a crash.
+    return message.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _shown(path: object) -> str:

@@ -34,7 +34,7 @@ class DeepLProvider:
     def __init__(self, config: Config, glossary_terms: list[dict[str, str]],
                  keep: list[str]):
         settings = config.mt
-        key = os.environ.get(settings.key_env, "")
+        key = os.environ.get(settings.key_env, "").strip()  # a CRLF .env leaves a '\r'
         if not key:
             raise MTError(f"no DeepL key: set {settings.key_env} (it is never printed or "
                           "stored)")
@@ -45,7 +45,7 @@ class DeepLProvider:
         self.server = server or ("https://api-free.deepl.com" if key.endswith(":fx")
                                  else "https://api.deepl.com")
         self.client = deepl.DeepLClient(key, server_url=server, send_platform_info=False)
-        self._secrets = (key, self.server)
+        self._secrets = (key, os.environ.get(settings.key_env, ""), self.server)
         self.config = config
         self.terms = glossary_terms
         self.keep = sorted(keep, key=len, reverse=True)
@@ -90,7 +90,7 @@ class DeepLProvider:
 
     def _short(self, exc: BaseException) -> str:
         """An error's text, short, with the key and any credential of the URL masked."""
-        return scrub(_short(exc), *self._secrets)
+        return scrub(_short(exc), self._secrets[2], keys=self._secrets[:2])
 
     def usage(self) -> tuple[int, int | None]:
         usage = self._call("usage", self.client.get_usage)

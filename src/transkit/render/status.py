@@ -38,6 +38,7 @@ def to_json(status: Status, by_doc: bool, missing: bool = False,
         findings = checks if checks is not None else status.findings
         if findings is not None:
             entry["findings"] = findings.get(lang.lang, {"error": 0, "warning": 0, "info": 0})
+        entry["complete"] = entry["complete"] and not status.unextracted
         if missing:
             entry["missing"] = [
                 {"path": d.path, "line": line or None, "source": source,
@@ -46,6 +47,8 @@ def to_json(status: Status, by_doc: bool, missing: bool = False,
             entry["problems"] = [{"path": d.path, "problem": d.problem}
                                  for d in lang.docs if not d.source and d.problem]
         data["languages"][lang.lang] = entry  # type: ignore[index]
+    if status.unextracted:
+        data["unextracted"] = status.unextracted
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 

@@ -51,6 +51,10 @@ def check_locator(locator: str) -> None:
         scheme = locator.split("://", 1)[0]
         raise ConfigError(f"translation memory URL scheme {scheme!r} is not supported "
                           "(postgresql://… for a server, a file path for SQLite)")
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", locator) or "@" in locator:
+        # `postgresql:user:pw@host/db`, `user:pw@host`: a URL gone wrong, never a file name.
+        raise ConfigError("translation memory location looks like a URL but is not one "
+                          "(postgresql://user@host/db for a server, a file path for SQLite)")
 
 
 def open_locator(locator: str) -> Store:

@@ -22,6 +22,7 @@ scorer, never hide a match.
 from __future__ import annotations
 
 import hashlib
+import os
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -116,7 +117,8 @@ class PostgresStore(IndexedStore):
                              f"{self._message(exc)}") from None
 
     def _message(self, exc: BaseException) -> str:
-        return scrub(" ".join(str(exc).split()) or type(exc).__name__, self.locator)
+        return scrub(" ".join(str(exc).split()) or type(exc).__name__, self.locator,
+                     keys=(os.environ.get("PGPASSWORD", ""),))
 
     # -- plumbing ------------------------------------------------------------------------
 
