@@ -320,10 +320,12 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
     refuse_below = _typed(aligning, "refuse_below", float, 0.3, path)
     if not (0 <= trust_bar <= 1 and 0 <= refuse_below <= 1):
         raise ConfigError("align.trust and align.refuse_below are confidences from 0 to 1",
-                          path)
+                          path, line_of(text, "align", "trust" if not 0 <= trust_bar <= 1
+                                        else "refuse_below"))
     tm_threshold = _typed(tm, "threshold", int, 75, path)
     if not 0 < tm_threshold <= 100:
-        raise ConfigError("tm.threshold must be between 1 and 100", path)
+        raise ConfigError("tm.threshold must be between 1 and 100", path,
+                          line_of(text, "tm", "threshold"))
     source = _typed(project, "source_language", str, "ca", path)
     languages = _languages(project.get("languages", ["ca", "es", "en", "fr"]), "languages", path)
     try:
@@ -332,19 +334,31 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
         raise ConfigError(f"source_language in [project]: {exc.message}", path,
                           line_of(text, "project", "source_language")) from None
     if source not in languages:
-        raise ConfigError(f"source_language {source!r} is not in languages", path)
+        raise ConfigError(f"source_language {source!r} is not in languages", path,
+                          line_of(text, "project", "source_language"))
     if len(set(languages)) != len(languages):
-        raise ConfigError("languages lists a language twice", path)
+        twice = next(x for x in languages if languages.count(x) > 1)
+        raise ConfigError(f"languages lists {twice!r} twice", path,
+                          line_of(text, "project", "languages"))
     required = _languages(release.get("required", list(languages)), "release.required", path)
     unknown = [lang for lang in required if lang not in languages]
     if unknown:
-        raise ConfigError(f"release.required names languages not in the project: {unknown}", path)
+        raise ConfigError(f"release.required names languages not in the project: {unknown}",
+                          path, line_of(text, "release", "required"))
     threshold = _typed(release, "threshold", float, 100.0, path)
     if not 0 <= threshold <= 100:
-        raise ConfigError("release.threshold must be between 0 and 100", path)
+        raise ConfigError("release.threshold must be between 0 and 100", path,
+                          line_of(text, "release", "threshold"))
     labels = build.get("lang_switch", {})
     if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
-        raise ConfigError("[build.lang_switch] must map language codes to labels", path)
+        raise ConfigError("[build.lang_switch] must map language codes to labels", path,
+                          line_of(text, "build.lang_switch"))
+    for key in ("bulletins", "locales"):
+        folder = paths.get(key, key)
+        if isinstance(folder, str) and (not folder.strip() or Path(folder).is_absolute()
+                                        or ".." in Path(folder).parts):
+            raise ConfigError(f"paths.{key} must be a folder inside the project, not "
+                              f"{folder!r}", path, line_of(text, "paths", key))
     return Config(
         root=root,
         name=_typed(project, "name", str, root.name, path),
@@ -411,7 +425,9 @@ def _checks(table: dict[str, Any], path: Path) -> ChecksConfig:
         raise ConfigError(f"[checks.severity] maps check ids to one of {SEVERITIES}", path)
     spacing = _typed(table, "french_spacing", str, "either", path)
     if spacing not in ("nbsp", "narrow", "either"):
-        raise ConfigError("checks.french_spacing must be nbsp, narrow or either", path)
+        raise ConfigError("checks.french_spacing must be nbsp, narrow or either"
+                          f"{_suggest(spacing, ('nbsp', 'narrow', 'either'))}", path,
+                          line_of(_TEXT, "checks", "french_spacing"))
     quotes = table.get("quotes", {})
     if not isinstance(quotes, dict) or not all(isinstance(v, str) for v in quotes.values()):
         raise ConfigError("[checks.quotes] maps languages to their quotation marks", path)
