@@ -442,3 +442,9 @@ def test_more_configuration_mistakes_name_their_line(tmp_path: Path, edit: tuple
     _clean_error(result, message)
     line = int(result.stderr.split("transkit.toml:", 1)[1].split(":", 1)[0])
     assert where in text.split("\n")[line - 1]
+
+
+def test_a_folder_where_the_memory_file_goes(project: Path) -> None:
+    (project / ".transkit" / "tm.sqlite").mkdir(parents=True)
+    for command in (("extract",), ("tm", "rebuild")):
+        _clean_error(run(*command, cwd=project), ".transkit/tm.sqlite: is a folder")

@@ -80,6 +80,10 @@ class SQLiteStore(IndexedStore):
     def __init__(self, path: Path | str):
         self.path = self.locator = str(path)
         if self.path != ":memory:":
+            if Path(self.path).is_dir():
+                raise InputError("is a folder, expected the translation memory's file (move "
+                                 "it away: transkit recreates the memory from the project)",
+                                 self.path)
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
