@@ -202,6 +202,14 @@ def test_full_disk_during_extract_and_build(demo: Path, small_disk: Path, leave:
      "unknown language code 'fre' (did you mean 'fr'?)", '"fre"'),
     (("# [checks.severity]", "[checks.severity]\nglosary = \"error\"\n#"),
      "unknown check 'glosary' in [checks.severity] (did you mean 'glossary'?)", "glosary"),
+    (('languages = ["ca", "es", "en", "fr"]', 'languages = ["ca", "es", "es", "fr"]'),
+     "languages lists 'es' twice", "languages ="),
+    (("threshold = 100", "threshold = 140"), "release.threshold must be between 0 and 100",
+     "threshold = 140"),
+    (('french_spacing = "either"', 'french_spacing = "eithr"'),
+     "did you mean 'either'?", "eithr"),
+    (('locales = "locales"', 'locales = "../.."'), "paths.locales must be a folder inside",
+     '"../.."'),
 ])
 def test_configuration_typos_are_errors_with_their_line(tmp_path: Path,
                                                         edit: tuple[str, str],
@@ -416,33 +424,6 @@ def test_arguments_that_are_not_utf8(project: Path) -> None:
     result = subprocess.run([TRANSKIT.encode(), b"tm", b"lookup", b"\xff", b"--from", b"ca",
                              b"--to", b"es"], cwd=project, capture_output=True, timeout=60)
     assert result.returncode == 2 and b"Traceback" not in result.stderr
-
-
-@pytest.mark.parametrize("edit,message,where", [
-    (('languages = ["ca", "es", "en", "fr"]', 'languages = ["ca", "es", "es", "fr"]'),
-     "languages lists 'es' twice", "languages ="),
-    (("threshold = 100", "threshold = 140"), "release.threshold must be between 0 and 100",
-     "threshold = 140"),
-    (('french_spacing = "either"', 'french_spacing = "eithr"'),
-     "did you mean 'either'?", "eithr"),
-    (('locales = "locales"', 'locales = "../.."'), "paths.locales must be a folder inside",
-     '"../.."'),
-])
-def test_more_configuration_mistakes_name_their_line(tmp_path: Path, edit: tuple[str, str],
-                                                     message: str, where: str) -> None:
-    from transkit.config import DEFAULT_CONFIG
-
-    root = tmp_path / "p"
-    root.mkdir()
-    text = DEFAULT_CONFIG.format(name="p")
-    assert edit[0] in text
-    text = text.replace(edit[0], edit[1], 1)
-    (root / "transkit.toml").write_text(text, "utf-8")
-    result = run("status", cwd=root)
-    _clean_error(result, message)
-    line = int(result.stderr.split("transkit.toml:", 1)[1].split(":", 1)[0])
-    assert where in text.split("\n")[line - 1]
-
 
 def test_a_folder_where_the_memory_file_goes(project: Path) -> None:
     (project / ".transkit" / "tm.sqlite").mkdir(parents=True)

@@ -121,7 +121,8 @@ def test_line_separators_survive_a_round_trip(tmp_path: Path) -> None:
     path.write_text(written, "utf-8")
     assert catalog.load(path).find("source").msgstr == text  # type: ignore[union-attr]
     assert msgfmt(path) == (True, (1, 0, 0))
-    polib = pytest.importorskip("polib")
+    import polib  # a reader that splits lines the Unicode way
+
     assert polib.pofile(str(path)).find("source") is not None
 
 

@@ -35,12 +35,12 @@ NOT_IN_HTML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udf
 
 @dataclass
 class BuildReport:
+    out: Path  # the site folder every file is in
     files: dict[Path, bytes] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # broken translations: errors per unit
-    fallbacks: list[str] = field(default_factory=list)  # untranslated units shown in the source
-    fallback_langs: set[str] = field(default_factory=set)  # languages with any fallback
+    # Untranslated units shown in the source, by the language of the page: (lang, message).
+    fallbacks: list[tuple[str, str]] = field(default_factory=list)
     documents: int = 0
-    out: Path | None = None  # the site folder every file is in
 
     def write(self) -> list[Path]:
         """Write the site as a whole: a copy of the current site with the new files in a
@@ -48,13 +48,9 @@ class BuildReport:
         in the way) leaves the previous site as it was and no staging folder behind."""
         import shutil
 
-        out = self.out.resolve() if self.out is not None else None  # a linked site: its target
-        if out is not None and self.out is not None and out != self.out:
+        out = self.out.resolve()  # a linked site: its target
+        if out != self.out:
             self.files = {out / p.relative_to(self.out): d for p, d in self.files.items()}
-        if out is None:
-            for path, data in self.files.items():
-                atomic_write_bytes(path, data)
-            return list(self.files)
         if out.exists() and not out.is_dir():
             raise InputError("is a file, expected the site folder", out)
         staging = out.with_name(f".{out.name}.new-{os.getpid()}")
@@ -143,8 +139,7 @@ class _Page:
                 "the translation (not allowed in HTML)")
             return None
         where = f"{self.po_rel}:{found.line}" if found is not None else self.po_rel
-        self.report.fallbacks.append(f"{where}: {state}: {excerpt(source)}")
-        self.report.fallback_langs.add(self.lang)
+        self.report.fallbacks.append((self.lang, f"{where}: {state}: {excerpt(source)}"))
         return None
 
     def assemble(self) -> bytes:

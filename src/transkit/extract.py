@@ -10,6 +10,7 @@ from . import catalog
 from .catalog import Catalogue, MergeReport
 from .config import Config
 from .project import (
+    DocEntry,
     bulletin_paths,
     catalog_path,
     discover,
@@ -31,20 +32,19 @@ class ExtractReport:
         self.removed: list[str] = []  # what --prune removed
 
 
-def orphans(config: Config) -> list[Path]:
+def orphans(config: Config, entries: list[DocEntry]) -> list[Path]:
     """Catalogues and templates left by a bulletin that is gone (or with no template at
     all): they translate nothing the site shows."""
     found: list[Path] = []
-    known = {d.name for d in discover(config)}
-    for entry in discover(config):
+    known = {entry.name for entry in entries}
+    for entry in entries:
         if not (config.bulletins / f"{entry.name}.html").is_file():
             found.append(entry.template)
-            found += [catalog_path(config, entry.name, lang) for lang in config.languages
-                      if catalog_path(config, entry.name, lang).is_file()]
+            paths = (catalog_path(config, entry.name, lang) for lang in config.languages)
+            found += [path for path in paths if path.is_file()]
     if config.locales.is_dir():
         for folder in sorted(p for p in config.locales.iterdir() if p.is_dir()):
-            found += [p for p in sorted(folder.glob("*.po"))
-                      if p.stem not in known and p not in found]
+            found += [p for p in sorted(folder.glob("*.po")) if p.stem not in known]
     return found
 
 
@@ -59,13 +59,14 @@ def extract(config: Config, docs: list[str] | None = None, source_lang: str | No
     gone are removed, once the TM has learnt them (it keeps their translations).
     """
     report = ExtractReport()
-    left = orphans(config)
+    entries = discover(config)
+    left = orphans(config, entries)
     if prune:
         for path in left:
             catalog.load(path)  # a broken one is refused before anything is removed
     else:
         report.orphans = [relative(config, p) for p in left]
-    known = {d.name: d for d in discover(config)}
+    known = {d.name: d for d in entries}
     plans: list[tuple[Path, Catalogue | None, str]] = []
     for path in bulletin_paths(config, docs):
         if progress:

@@ -14,14 +14,18 @@ SECRET_NAMES = frozenset({"password", "passwd", "pass", "pwd", "sslpassword", "s
 _KEYWORD = re.compile(r"(\b\w+\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)")
 
 
+def _secret_keyword(match: re.Match[str]) -> bool:
+    """Whether a `name=value` of a keyword string names a secret."""
+    return match.group(1).split("=")[0].strip().lower() in SECRET_NAMES
+
+
 def redact_url(text: str) -> str:
     """A URL or libpq keyword string with every credential masked; what cannot be parsed
     is masked whole, never shown."""
     if "://" not in text:
         if "=" in text:
-            return _KEYWORD.sub(lambda m: m.group(1) + (
-                MASK if m.group(1).split("=")[0].strip().lower() in SECRET_NAMES
-                else m.group(2)), text)
+            return _KEYWORD.sub(lambda m: m.group(1) + (MASK if _secret_keyword(m)
+                                                        else m.group(2)), text)
         return text
     try:
         parts = urlsplit(text)
@@ -64,7 +68,7 @@ def secrets_of(text: str) -> list[str]:
         except ValueError:
             found.append(text)
     for match in _KEYWORD.finditer(text):
-        if match.group(1).split("=")[0].strip().lower() in SECRET_NAMES:
+        if _secret_keyword(match):
             found.append(match.group(2).strip("'"))
     return [s for s in found if len(s) >= 2]
 

@@ -3,6 +3,7 @@ file), what is out of date, and the release gate every command that releases ask
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable
 from functools import cached_property
@@ -26,6 +27,12 @@ if TYPE_CHECKING:
     from .catalog.scan import FileStats
 
 PARALLEL_FROM = 200  # files to parse before a second process pays off
+
+
+def percent_text(value: float) -> str:
+    """One decimal, rounded down: 99.99 is "99.9", never "100.0" for what is incomplete."""
+    return f"{math.floor(value * 10) / 10:.1f}"
+
 
 class DocStatus:
     """One (language, document) row. A plain class: a dataclass costs milliseconds at
@@ -145,7 +152,6 @@ class Status:
         return [d for lang in self.languages for d in lang.docs]
 
 
-
 def _scan(path: str) -> list[object]:
     from .catalog.scan import scan
 
@@ -194,7 +200,6 @@ def _stats_for(keys: list[str], config: Config, cache: Cache, want_missing: bool
         missing[key] = data[7]  # type: ignore[assignment]
         cache.dirty = True
     return result
-
 
 
 def compute_status(config: Config, langs: list[str] | None = None, docs: list[str] | None = None,
@@ -254,7 +259,6 @@ def _unextracted(config: Config, every: list[DocEntry], docs: list[str] | None) 
             and (wanted is None or name[:-5] in wanted)]
 
 
-
 def _from_summary(summary: dict[str, Any], languages: list[str], names: set[str],
                   every: int) -> Status:
     result = []
@@ -306,8 +310,6 @@ def completeness_problems(status: Status, config: Config) -> list[str]:
     """What keeps the required languages from passing the completeness gate: one line a
     problem, each naming its file and its reason (out of date, missing, untranslated,
     fuzzy), in file order."""
-    from .render.status import percent_text
-
     problems = [f"{path}: not extracted yet (run `transkit extract`)"
                 for path in status.unextracted]
     for lang in status.languages:
@@ -326,10 +328,7 @@ def completeness_problems(status: Status, config: Config) -> list[str]:
                 problems.append(f"{doc.path}: {' and '.join(parts)} of {doc.units} units "
                                 f"({lang.lang} is at {percent_text(lang.percent)}% of source "
                                 f"words; release needs {need:g}%)")
-    return sorted(problems)
-
-
-# --- renderings ---------------------------------------------------------------------------
+    return in_file_order(problems)
 
 
 class ReleaseGate:
@@ -362,10 +361,8 @@ def release_gate(config: Config, out: Path | None = None,
     places = {_place(line) for line in problems}
     problems += [line for line in site.problems if _place(line) not in places]
     required = set(config.release.required)
-    if site.fallback_langs & required:
-        problems += [line for line in site.fallbacks
-                     if line.split(":", 1)[0] not in files
-                     and _lang_of(line, config) in required]
+    problems += [line for lang, line in site.fallbacks
+                 if lang in required and line.split(":", 1)[0] not in files]
     return ReleaseGate(in_file_order(problems), site)
 
 
@@ -376,19 +373,10 @@ def in_file_order(lines: list[str]) -> list[str]:
 
 def _place(line: str) -> str:
     """`path:line` of a `path:line: reason` message (the path alone when it has none)."""
-    head = line.split(": ", 1)[0]
-    return head
+    return line.split(": ", 1)[0]
 
 
 def _order(line: str) -> tuple[str, int, str]:
     path, _, rest = _place(line).partition(":")
     return (path, int(rest) if rest.isdigit() else 0, line)
 
-
-def _lang_of(line: str, config: Config) -> str:
-    """The language folder of a `locales/<lang>/<doc>.po[:line]: …` message."""
-    locales = relative(config, config.locales)
-    path = line.split(":", 1)[0]
-    if path.startswith(locales + "/"):
-        return path[len(locales) + 1:].split("/", 1)[0]
-    return ""

@@ -22,7 +22,7 @@ from .model import (
     Figures,
     MergeReport,
 )
-from .po import dumps, parse
+from .po import dumps, parse, read
 
 __all__ = ["Catalogue", "Figures", "MergeReport", "SOURCE_HEADER", "SOURCE_LANG_HEADER",
            "TEMPLATE_HEADER", "build_template", "dumps", "load", "parse", "save",
@@ -35,8 +35,6 @@ def now() -> str:
 
 def load(path: Path) -> Catalogue:
     """Read a PO/POT file strictly: what msgfmt refuses is `InputError(path, line)`."""
-    from .po import read
-
     return read(path)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from ..unit import FUZZY, OBSOLETE, TRANSLATED, UNTRANSLATED, Unit, count_words
+from ..unit import FUZZY, OBSOLETE, TRANSLATED, Unit, count_words
 
 TEMPLATE_HEADER = "X-Transkit-Template"
 SOURCE_HEADER = "X-Transkit-Source"
@@ -125,22 +125,21 @@ class Catalogue:
     def figures(self) -> Figures:
         units = words = translated = translated_words = fuzzy = fuzzy_words = 0
         missing: list[tuple[int, str, bool]] = []
-        for unit in self.units:  # Unit.state, unrolled: status counts every unit
-            if unit.obsolete:
+        for unit in self.units:
+            state = unit.state
+            if state == OBSOLETE:
                 continue
             count = count_words(unit.msgid)
             units += 1
             words += count
-            if unit.has_target:
-                if "fuzzy" not in unit.flags:
-                    translated += 1
-                    translated_words += count
-                    continue
+            if state == TRANSLATED:
+                translated += 1
+                translated_words += count
+                continue
+            if state == FUZZY:
                 fuzzy += 1
                 fuzzy_words += count
-                missing.append((unit.line, unit.msgid, True))
-            else:
-                missing.append((unit.line, unit.msgid, False))
+            missing.append((unit.line, unit.msgid, state == FUZZY))
         return Figures(units, words, translated, translated_words, fuzzy, fuzzy_words, missing)
 
     # -- merge ----------------------------------------------------------------------------
@@ -185,7 +184,6 @@ class Catalogue:
                 pending.append(unit)
             merged.units.append(unit)
         candidates = [u for k, u in old.items() if k not in used and u.has_target]
-        taken: set[tuple[str, str | None]] = set()
         for unit in pending:
             best: Unit | None = None
             best_score = 0.0
@@ -206,7 +204,6 @@ class Catalogue:
             unit.previous_msgid_plural = best.msgid_plural
             report.fuzzy += 1
             report.fuzzy_pairs.append((best.msgid, unit.msgid))
-            taken.add(best.key)
         for key, unit in old.items():
             if key in used:
                 continue
@@ -219,7 +216,6 @@ class Catalogue:
             if not unit.obsolete:
                 report.obsoleted += 1
             merged.units.append(unit.clone(obsolete=True))
-        del taken
         return merged, report
 
 
@@ -246,5 +242,3 @@ def _carry(tunit: Unit, old: Unit) -> Unit:
     unit.previous_msgid_plural = old.previous_msgid_plural
     return unit
 
-
-STATES = (UNTRANSLATED, FUZZY, TRANSLATED, OBSOLETE)

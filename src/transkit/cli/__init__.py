@@ -212,7 +212,7 @@ def build(ctx: click.Context, out: Path | None, langs: tuple[str, ...],
         from ..status import in_file_order
 
         result = _build(config, out, langs, include_fuzzy)
-        found = in_file_order(result.problems + result.fallbacks)
+        found = in_file_order(result.problems + [line for _, line in result.fallbacks])
         if not allow_incomplete and found:
             raise GateError(found, "build (use --allow-incomplete to build with source-text "
                                    "fallbacks)")

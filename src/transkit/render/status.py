@@ -5,14 +5,9 @@ from __future__ import annotations
 import json
 import math
 
-from ..status import DocStatus, LangStatus, Status
+from ..status import DocStatus, LangStatus, Status, percent_text
 
 COLUMNS = ("units", "words", "translated", "fuzzy", "untranslated")
-
-
-def percent_text(value: float) -> str:
-    """One decimal, rounded down: 99.99 is "99.9", never "100.0" for what is incomplete."""
-    return f"{math.floor(value * 10) / 10:.1f}"
 
 
 def _row(item: LangStatus | DocStatus) -> dict[str, object]:

@@ -115,20 +115,15 @@ def _po_entries(path: Path, source_lang: str, lang: str, doc: str) -> list[Entry
     return entries_from_po(catalog.load(path), source_lang, lang, doc)
 
 
-def history(store: Store, batch: int = 5000) -> list[Entry]:
+def history(store: Store) -> list[Entry]:
     """Every translation the memory keeps as history (see `history_key`), with its source."""
     kept: list[Entry] = []
-    after = 0
-    while True:
-        units = store.units_after(after, batch)
-        if not units:
-            return kept
-        for unit, variants in units:
-            old = [v for v in variants if v.file and v.file.endswith(HISTORY)]
-            sources = [v for v in variants if v.origin == SOURCE]
-            if old and sources:
-                kept.append(Entry([sources[0], *old]))
-            after = unit
+    for _, variants in store.history_units():
+        old = [v for v in variants if v.file and v.file.endswith(HISTORY)]
+        sources = [v for v in variants if v.origin == SOURCE]
+        if old and sources:
+            kept.append(Entry([sources[0], *old]))
+    return kept
 
 
 def rebuild(config: Config, store: Store, progress: Callable[[str], None] | None = None

@@ -36,7 +36,7 @@ import psycopg
 from ..errors import InputError
 from ..redact import redact_url, scrub
 from ..text import index_terms, tokenize
-from .base import IndexedStore, Target, by_unit, grouped, history_key
+from .base import HISTORY, IndexedStore, Target, by_unit, grouped, history_key
 from .store import (
     FUZZY,
     IMPORTED,
@@ -391,6 +391,12 @@ class PostgresStore(IndexedStore):
             "SELECT unit, lang, text, origin, doc, date, context, note, file "
             "FROM tm_variants WHERE unit IN (SELECT DISTINCT unit FROM tm_variants "
             "WHERE unit > %s ORDER BY unit LIMIT %s) ORDER BY unit, id", (after, limit)))
+
+    def history_units(self) -> list[tuple[int, list[Variant]]]:
+        return by_unit(self.db.execute(
+            "SELECT unit, lang, text, origin, doc, date, context, note, file FROM tm_variants "
+            "WHERE unit IN (SELECT unit FROM tm_variants WHERE file LIKE %s) ORDER BY unit, id",
+            (f"%{HISTORY}",)))
 
     def file_states(self) -> list[tuple[str, str, int | None, int | None]]:
         return [(str(p), str(h), m, z) for p, h, m, z in self.db.execute(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..text import index_terms, tokenize
-from .base import IndexedStore, Target, by_unit, grouped, history_key
+from .base import HISTORY, IndexedStore, Target, by_unit, grouped, history_key
 from .store import (
     FUZZY,
     IMPORTED,
@@ -217,14 +217,15 @@ class SQLiteStore(IndexedStore):
             self.db.execute("DELETE FROM files WHERE path=?", (file,))
         return len(rows)
 
-    def _unit_for(self, source: Variant) -> int:
+    def _unit_for(self, source: Variant) -> tuple[int, bool]:
+        """The unit holding `source` (and True), or a new one (and False)."""
         row = self.db.execute(
             "SELECT unit FROM variants WHERE lang=? AND text=? AND origin IN (?, ?, ?) LIMIT 1",
             (source.lang, source.text, *MATCHABLE_SIDES)).fetchone()
         if row:
-            return int(row[0])
+            return int(row[0]), True
         cursor = self.db.execute("INSERT INTO units DEFAULT VALUES")
-        return int(cursor.lastrowid or 0)
+        return int(cursor.lastrowid or 0), False
 
     def learn(self, entries: Iterable[Entry], file: str | None = None) -> int:
         """Add entries; identical variants are merged. Returns the variants added."""
@@ -235,9 +236,10 @@ class SQLiteStore(IndexedStore):
             for entry in entries:
                 if not entry.variants:
                     continue
-                unit = self._unit_for(entry.variants[0])
+                unit, known = self._unit_for(entry.variants[0])
                 for variant in entry.variants:
-                    if variant.origin == IMPORTED and self.db.execute(
+                    # Only a unit that was there before can already hold the variant.
+                    if known and variant.origin == IMPORTED and self.db.execute(
                             "SELECT 1 FROM variants WHERE unit=? AND lang=? AND text=? AND "
                             "origin IN (?, ?, ?) LIMIT 1",
                             (unit, variant.lang, variant.text, *MATCHABLE_SIDES)).fetchone():
@@ -366,6 +368,12 @@ class SQLiteStore(IndexedStore):
             "SELECT unit, lang, text, origin, doc, date, context, note, file FROM variants "
             "WHERE unit IN (SELECT id FROM units WHERE id > ? ORDER BY id LIMIT ?) "
             "ORDER BY unit, id", (after, limit)))
+
+    def history_units(self) -> list[tuple[int, list[Variant]]]:
+        return by_unit(self.db.execute(
+            "SELECT unit, lang, text, origin, doc, date, context, note, file FROM variants "
+            "WHERE unit IN (SELECT unit FROM variants WHERE file LIKE ?) ORDER BY unit, id",
+            (f"%{HISTORY}",)))
 
     def file_states(self) -> list[tuple[str, str, int | None, int | None]]:
         return [(str(p), str(h), m, z) for p, h, m, z in
