@@ -2,6 +2,9 @@
 
 The skeleton is the source page itself: blocks point into the parsed tree, and
 the build re-parses the source and swaps translated content into those places.
+A page has two kinds of blocks: the post's own (its `<title>` and the articles),
+and the chrome around them (site title, navigation, footer: text outside the
+articles), which every bulletin shares through one project-wide catalogue.
 """
 
 from __future__ import annotations
@@ -129,23 +132,36 @@ class Document:
     blocks: list[Block | AttributeBlock]
     source_hash: str
     articles: list[etree._Element]
+    chrome: list[Block | AttributeBlock] = field(default_factory=list)  # outside the articles
 
     def units(self) -> list[Unit]:
-        units: list[Unit] = []
-        for block in self.blocks:
-            if isinstance(block, AttributeBlock):
-                units.append(Unit(block.text, line=block.line, kind=block.kind,
-                                  extracted_comments=[block.note()]))
-                continue
-            for index, source in enumerate(block.unit_sources()):
-                units.append(Unit(source, line=block.line, kind=block.kind,
-                                  extracted_comments=block.unit_notes(index)))
+        """The post's own units (title and articles), in page order."""
+        return _units_of(self.blocks)
+
+    def chrome_units(self) -> list[Unit]:
+        """The units of the text around the articles, each referring to this bulletin."""
+        units = _units_of(self.chrome)
+        for unit in units:
+            unit.references = [f"{self.ref_path}:{unit.line}"]
         return units
 
     def serialize(self) -> bytes:
         data: bytes = html.tostring(self.tree, doctype="<!DOCTYPE html>", encoding="utf-8",
                                     method="html")
         return data
+
+
+def _units_of(blocks: list[Block | AttributeBlock]) -> list[Unit]:
+    units: list[Unit] = []
+    for block in blocks:
+        if isinstance(block, AttributeBlock):
+            units.append(Unit(block.text, line=block.line, kind=block.kind,
+                              extracted_comments=[block.note()]))
+            continue
+        for index, source in enumerate(block.unit_sources()):
+            units.append(Unit(source, line=block.line, kind=block.kind,
+                              extracted_comments=block.unit_notes(index)))
+    return units
 
 
 def _selector(expression: str, what: str) -> CSSSelector:
@@ -243,8 +259,12 @@ def read_document(
         if any(ancestor in selected for ancestor in article.iterancestors()):
             continue  # nested inside another selected post: visited with it
         _collect(article, skip, blocks)
+    chrome: list[Block | AttributeBlock] = []
+    body = root.find("body")
+    if body is not None and body not in selected:
+        _collect(body, skip | selected, chrome)
     splitter = split or segment.split
-    for block in blocks:
+    for block in blocks + chrome:
         if isinstance(block, Block):
             sentences = splitter(block.encoded.text, lang) if block.kind != "title" else [
                 block.encoded.text]
@@ -254,7 +274,7 @@ def read_document(
                 order = inline.numbers(sentence)
                 block.locals.append({i + 1: n for i, (_, n) in enumerate(order)})
     return Document(name, path, ref_path, tree, lang, blocks,
-                    hashlib.sha256(data).hexdigest(), list(articles))
+                    hashlib.sha256(data).hexdigest(), list(articles), chrome)
 
 
 def declared_language(root: etree._Element, path: Path) -> str | None:

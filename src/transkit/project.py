@@ -78,6 +78,20 @@ def _holder(holder: Path) -> str:
         return "another transkit process"
 
 
+# The chrome (text around the articles: site title, navigation, footer) is one document per
+# source language, `_chrome-<lang>`: its leading '_' is refused in bulletin names, so it
+# never meets a bulletin's.
+CHROME_PREFIX = "_chrome-"
+
+
+def chrome_name(source_lang: str) -> str:
+    return f"{CHROME_PREFIX}{source_lang}"
+
+
+def is_chrome(name: str) -> bool:
+    return name.startswith(CHROME_PREFIX)
+
+
 def doc_name(path: Path) -> str:
     return check_doc_name(path.stem, path)
 

@@ -1,18 +1,24 @@
 """Status: figures per language and document from the one catalogue reader (cached by
-file), what is out of date, and the release gate every command that releases asks."""
+file), what is out of date, and what keeps a language from the release gate
+(`completeness_problems`; the gate itself is `release.release_gate`)."""
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .config import Config
 from .errors import InputError
-from .project import DocEntry, check_languages, discover, relative, select_documents
+from .project import (
+    DocEntry,
+    check_languages,
+    discover,
+    is_chrome,
+    relative,
+    select_documents,
+)
 from .status_cache import (
     Cache,
     files_of,
@@ -23,7 +29,6 @@ from .status_cache import (
 )
 
 if TYPE_CHECKING:
-    from .build import BuildReport
     from .catalog.scan import FileStats
 
 PARALLEL_FROM = 200  # files to parse before a second process pays off
@@ -231,7 +236,10 @@ def compute_status(config: Config, langs: list[str] | None = None, docs: list[st
         pot = stats.get(template)
         if pot is None:
             raise InputError("template disappeared while reading", template)
-        stale = _stale_source(f"{bulletins}/{entry.name}.html", pot, config, cache, signatures)
+        # The chrome belongs to no one bulletin: a bulletin whose chrome changed is itself
+        # out of date until extracted, and extracting it updates the chrome.
+        stale = None if is_chrome(entry.name) else _stale_source(
+            f"{bulletins}/{entry.name}.html", pot, config, cache, signatures)
         for lang_status in status.languages:
             lang_status.docs.append(_doc_status(entry, lang_status.lang, pot, stats, stale,
                                                 template, locales))
@@ -331,52 +339,17 @@ def completeness_problems(status: Status, config: Config) -> list[str]:
     return in_file_order(problems)
 
 
-class ReleaseGate:
-    """The release gate's verdict and the site it built (written only if it passed)."""
-
-    def __init__(self, problems: list[str], site: BuildReport):
-        self.problems = problems
-        self.site = site
-
-    @property
-    def passed(self) -> bool:
-        return not self.problems
-
-
-def release_gate(config: Config, out: Path | None = None,
-                 progress: Callable[[str], None] | None = None) -> ReleaseGate:
-    """The one release gate: every required language complete and up to date, no check
-    error, and a build in which no page of a required language falls back to source
-    text or drops a broken translation. The build is the judge of last resort: whatever
-    any counter says, a page that would show untranslated text blocks the release."""
-    from .build import build_site
-    from .checks import run_checks
-
-    problems = completeness_problems(compute_status(config), config)
-    problems += [f.text() for f in run_checks(config, min_severity="error").findings]
-    site = build_site(config, out, progress=progress)
-    # Each problem once: a place the checks or the completeness figures already name is
-    # not listed again by the build.
-    files = {line.split(":", 1)[0] for line in problems}
-    places = {_place(line) for line in problems}
-    problems += [line for line in site.problems if _place(line) not in places]
-    required = set(config.release.required)
-    problems += [line for lang, line in site.fallbacks
-                 if lang in required and line.split(":", 1)[0] not in files]
-    return ReleaseGate(in_file_order(problems), site)
-
-
 def in_file_order(lines: list[str]) -> list[str]:
     """`path:line: reason` messages by file and line, each once."""
     return sorted(dict.fromkeys(lines), key=_order)
 
 
-def _place(line: str) -> str:
+def place(line: str) -> str:
     """`path:line` of a `path:line: reason` message (the path alone when it has none)."""
     return line.split(": ", 1)[0]
 
 
 def _order(line: str) -> tuple[str, int, str]:
-    path, _, rest = _place(line).partition(":")
+    path, _, rest = place(line).partition(":")
     return (path, int(rest) if rest.isdigit() else 0, line)
 

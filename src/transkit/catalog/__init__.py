@@ -59,18 +59,21 @@ def template_hash(units: list[Unit]) -> str:
     return digest.hexdigest()[:16]
 
 
-def _template_units(units: list[Unit], ref_path: str) -> list[Unit]:
+def _template_units(units: list[Unit], ref_path: str | None) -> list[Unit]:
     """Extracted units as template entries: one per (source, context), references and
-    notes of repeated sources gathered on the first."""
+    notes of repeated sources gathered on the first. Without `ref_path` (the chrome,
+    shared by many bulletins) each unit brings its own references."""
     entries: dict[tuple[str, str | None], Unit] = {}
     for unit in units:
-        reference = f"{ref_path}:{unit.line}" if unit.line else ref_path
+        if ref_path is None:
+            references = list(unit.references)
+        else:
+            references = [f"{ref_path}:{unit.line}" if unit.line else ref_path]
         entry = entries.get(unit.key)
         if entry is None:
-            entries[unit.key] = unit.clone(references=[reference], msgstr="", line=0)
+            entries[unit.key] = unit.clone(references=references, msgstr="", line=0)
             continue
-        if reference not in entry.references:
-            entry.references.append(reference)
+        entry.references += [r for r in references if r not in entry.references]
         for note in unit.extracted_comments:
             if note not in entry.extracted_comments:
                 entry.extracted_comments.append(note)
@@ -105,9 +108,11 @@ def _header(catalogue: Catalogue, project: str, lang: str, source_lang: str, tha
     catalogue.has_header = True
 
 
-def build_template(units: list[Unit], doc: str, ref_path: str, project: str, source_lang: str,
-                   source_hash: str, previous: Catalogue | None) -> Catalogue:
-    """The .pot of a document; keeps the old creation date when nothing changed."""
+def build_template(units: list[Unit], doc: str, ref_path: str | None, project: str,
+                   source_lang: str, source_hash: str | None,
+                   previous: Catalogue | None) -> Catalogue:
+    """The .pot of a document; keeps the old creation date when nothing changed. The
+    chrome's template has no one bulletin: no `ref_path`, no source hash."""
     pot = Catalogue(_template_units(units, ref_path))
     pot.comments = [f"{doc}: source texts ({native_name(source_lang)}) for {project}."]
     thash = template_hash(units)

@@ -229,7 +229,7 @@ def build(ctx: click.Context, out: Path | None, langs: tuple[str, ...],
 @handle_errors
 def release(ctx: click.Context, out: Path | None) -> None:
     """Refuse incomplete or broken locales; if the gate passes, build the site."""
-    from ..status import release_gate
+    from ..release import release_gate
 
     config = _config(ctx)
     with locked(config):

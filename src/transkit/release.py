@@ -1,0 +1,43 @@
+"""The release gate: the one verdict `transkit release` (and CI) asks before a site ships."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .build import BuildReport, build_site
+from .checks import run_checks
+from .config import Config
+from .status import completeness_problems, compute_status, in_file_order, place
+
+
+class ReleaseGate:
+    """The release gate's verdict and the site it built (written only if it passed)."""
+
+    def __init__(self, problems: list[str], site: BuildReport):
+        self.problems = problems
+        self.site = site
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+def release_gate(config: Config, out: Path | None = None,
+                 progress: Callable[[str], None] | None = None) -> ReleaseGate:
+    """The one release gate: every required language complete and up to date, no check
+    error, and a build in which no page of a required language falls back to source
+    text or drops a broken translation. The build is the judge of last resort: whatever
+    any counter says, a page that would show untranslated text blocks the release."""
+    problems = completeness_problems(compute_status(config), config)
+    problems += [f.text() for f in run_checks(config, min_severity="error").findings]
+    site = build_site(config, out, progress=progress)
+    # Each problem once: a place the checks or the completeness figures already name is
+    # not listed again by the build.
+    files = {line.split(":", 1)[0] for line in problems}
+    places = {place(line) for line in problems}
+    problems += [line for line in site.problems if place(line) not in places]
+    required = set(config.release.required)
+    problems += [line for lang, line in site.fallbacks
+                 if lang in required and line.split(":", 1)[0] not in files]
+    return ReleaseGate(in_file_order(problems), site)
