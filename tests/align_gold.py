@@ -24,7 +24,7 @@ from typing import Any
 from transkit import catalog, inline
 from transkit.bulletin import AttributeBlock
 from transkit.config import load_config
-from transkit.project import catalog_path, discover, load_document
+from transkit.project import catalog_path, discover, is_chrome, load_document
 from transkit.segment import split
 from transkit.unit import PLACEHOLDER
 
@@ -149,7 +149,7 @@ def generate(out: Path = DATA, seed: int = 7) -> None:
     gold: dict[str, Any] = {}
     pages = out / "pages"
     pages.mkdir(parents=True, exist_ok=True)
-    entries = discover(config)
+    entries = [e for e in discover(config) if not is_chrome(e.name)]  # posts only
     texts_by: dict[str, dict[str, list[str]]] = {}
     for entry in entries:
         doc = load_document(config, config.bulletins / f"{entry.name}.html")

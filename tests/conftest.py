@@ -56,6 +56,10 @@ def run(*args: str, cwd: Path, check: bool = False, input: str | None = None
     return result
 
 
+# The image the post shows: the build copies assets without reading them.
+JPEG = b"\xff\xd8 stands for x.jpg in tests"
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A small project with one bulletin, not yet extracted."""
@@ -63,6 +67,7 @@ def project(tmp_path: Path) -> Path:
     (root / "bulletins").mkdir(parents=True)
     (root / "transkit.toml").write_text(CONFIG, encoding="utf-8")
     (root / "bulletins" / "post.html").write_text(POST, encoding="utf-8")
+    (root / "bulletins" / "x.jpg").write_bytes(JPEG)  # the image the post shows
     return root
 
 

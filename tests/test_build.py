@@ -37,20 +37,27 @@ def test_demo_release_builds_every_language_and_aligned_pages(demo: Path) -> Non
     # An attribute of an inline element inside a translated sentence is translated too.
     ransom = html.parse(str(demo / "site/fr/2019-01-ransomware.html")).getroot()
     assert ransom.xpath("//abbr/@title") == ["Groupe d'action conjointe contre la cybercriminalité"]
-    switch = page.xpath("//*[contains(@class,'lang-switch')]//a")
+    switch = page.xpath("//nav[contains(@class,'lang-switch')]//a")
     assert [(a.get("hreflang"), a.text) for a in switch] == [
         ("ca", "Aquest apunt en català"), ("es", "Esta entrada en español"),
-        ("en", "This post in English")]
+        ("en", "This post in English"), ("fr", "Post en français")]
+    assert [a.get("aria-current") for a in switch] == [None, None, None, "page"]
     assert switch[0].get("href") == "../ca/2018-12-frau-targetes.html"
+    assert page.xpath("//nav[contains(@class,'lang-switch')]/@aria-label") == ["Langues"]
     multi = html.parse(str(demo / "site/en/2019-02-butlleti.html")).getroot()
     hrefs = multi.xpath("//*[contains(@class,'lang-switch')]//a/@href")
     assert "../fr/2019-02-butlleti.html#mules" in hrefs
     aligned = html.parse(str(demo / "site/aligned/2019-01-ransomware.html")).getroot()
-    headers = [th.get("lang") for th in aligned.xpath("//thead//th[@lang]")]
-    assert headers == ["ca", "es", "en", "fr"]
+    headers = [th.text for th in aligned.xpath("//thead//th")]
+    assert headers == ["unit", "català (ca) — source", "español (es)", "English (en)",
+                       "français (fr)"]
     rows = aligned.xpath("//tbody/tr")
-    assert len(rows) == 14  # 13 units; the <h1> repeats the <title>
-    assert not aligned.xpath("//td[contains(@class,'missing') or contains(@class,'fuzzy')]")
+    # 13 units of the post (the <h1> repeats the <title>) and 4 of the chrome
+    assert len(rows) == 18
+    assert [r.findtext("td") for r in rows].count("p (chrome)") == 4
+    assert not aligned.xpath("//td[contains(@class,'untranslated') or "
+                             "contains(@class,'fuzzy')]")
+    assert all(td.get("lang") for td in aligned.xpath("//tbody/tr/td[position() > 1]"))
 
 
 def test_translations_are_untrusted(project: Path) -> None:
@@ -83,7 +90,7 @@ def test_translations_are_untrusted(project: Path) -> None:
     tags = {e.tag for e in tree.iter() if isinstance(e.tag, str)}
     source_tags = {e.tag for e in html.parse(str(project / "bulletins/post.html")).iter()
                    if isinstance(e.tag, str)}
-    assert tags <= source_tags | {"ul", "li", "a"}
+    assert tags <= source_tags | {"nav", "ul", "li", "a", "link", "meta"}  # the switch, head links
 
 
 def test_broken_placeholder_blocks_release_and_falls_back_when_allowed(project: Path) -> None:
@@ -124,8 +131,8 @@ def test_untranslated_units_fall_back_marked_with_lang(project: Path) -> None:
     assert "".join(span.itertext()) == "El frau superava els 29.000 milions d'euros."
     assert span.getparent().text.startswith("ES L'operació")
     aligned = html.parse(str(project / "site/aligned/post.html")).getroot()
-    assert aligned.xpath("//td[@lang='es' and contains(@class,'missing')]")
-    assert aligned.xpath("//td[@lang='en' and contains(@class,'missing')]")
+    assert aligned.xpath("//td[@lang='es' and contains(@class,'untranslated')]")
+    assert aligned.xpath("//td[@lang='en' and contains(@class,'untranslated')]")
 
 
 # --- round trip property -----------------------------------------------------------------
@@ -170,8 +177,11 @@ def bulletin(draw):  # type: ignore[no-untyped-def]
 
 
 def _canonical(path: Path) -> str:
-    root = html.parse(str(path)).getroot()
-    for element in root.xpath("//*[contains(concat(' ', @class, ' '), ' lang-switch ')]"):
+    root = html.parse(str(path), parser=html.HTMLParser(encoding="utf-8")).getroot()
+    # What the build adds (on both sides: the source may have its own).
+    added = ("//*[contains(concat(' ', @class, ' '), ' lang-switch ')] | //head/meta | "
+             "//head/link[@rel='alternate'][@hreflang]")
+    for element in root.xpath(added):
         element.getparent().remove(element)
     root.attrib.pop("lang", None)
     text = etree.tostring(root, encoding="unicode", method="html")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from lxml import etree, html
+from lxml import etree
 
 from . import align, catalog, inline
 from .bulletin import declared_language, parse_html, read_document
@@ -237,49 +237,34 @@ def table(report: PairReport, width: int = 60) -> list[str]:
 
 
 def review_page(report: PairReport, bar: float) -> bytes:
-    """Two columns, one row per pair; pairs below the trust bar highlighted, rows with
-    no partner marked. Source markup rendered from the source; translations escaped."""
-    from .build import CSS, fill_cell
+    """The pair for review: one row per pair, the source units with their own markup, the
+    translation escaped, low-confidence and partnerless rows marked, notes (markup
+    dropped in a merge, placeholders that differ) beside the translation."""
+    from .pages.review import alignment_page
 
-    page = html.fromstring(
-        "<html><head><meta charset='utf-8'><title></title><style></style></head>"
-        "<body><h1></h1><p class='legend'></p><table><thead><tr></tr></thead><tbody></tbody>"
-        "</table></body></html>")
-    page.set("lang", "en")
-    title = f"{report.doc}: alignment with {report.translation.name} ({report.lang})"
-    page.find("head/title").text = title
-    page.find("head/style").text = CSS + (
-        "tr.low td{background:#fff3cd}tr.none td{background:#f8d7da}"
-        "td.conf{width:5rem;text-align:right}")
-    page.find("body/h1").text = title
-    page.find("body/p").text = (f"overall confidence {report.alignment.overall:.2f}; "
-                                f"highlighted: below {bar:.2f} (fuzzy), red: no partner")
-    head = page.find("body/table/thead/tr")
-    for label in ("confidence", "pair", "source", report.lang):
-        etree.SubElement(head, "th").text = label
-    body = page.find("body/table/tbody")
     codes = report.codes
-    for pair, (text, _) in zip(report.alignment.pairs, report.transfers, strict=True):
-        tr = etree.SubElement(body, "tr")
-        if not pair.src or not pair.tgt:
-            tr.set("class", "none")
-        elif pair.confidence <= bar:
-            tr.set("class", "low")
-        etree.SubElement(tr, "td", {"class": "conf"}).text = f"{pair.confidence:.2f}"
-        etree.SubElement(tr, "td").text = pair.kind
-        left = etree.SubElement(tr, "td")
-        for n, index in enumerate(pair.src):
-            span = etree.SubElement(left, "span")
-            span.tail = " " if n + 1 < len(pair.src) else None
-            fill_cell(span, report.units[index].msgid, codes[index])
-        right = etree.SubElement(tr, "td", lang=report.lang)
+    rows = []
+    for pair, (text, notes) in zip(report.alignment.pairs, report.transfers, strict=True):
+        sources = [(report.units[i].msgid, codes[i]) for i in pair.src]
+        target: tuple[str, dict[int, inline.Code] | None] | None = None
         if pair.tgt and pair.src:
-            fill_cell(right, text, codes[pair.src[0]])
+            target = (text, codes[pair.src[0]])
         elif pair.tgt:
-            right.text = " ".join(s.plain for s in pair.tgt)
-    data: bytes = html.tostring(page, doctype="<!DOCTYPE html>", encoding="utf-8",
-                                method="html")
-    return data
+            target = (" ".join(s.plain for s in pair.tgt), None)
+        rows.append((pair.confidence, pair.kind, sources, target, list(notes)))
+    title = f"{report.doc}: alignment with {report.translation.name} ({report.lang})"
+    return alignment_page(title, report.source_lang, report.lang, report.alignment.overall,
+                          bar, rows)
+
+
+def review_index(pages: list[tuple[str, PairReport]], bar: float) -> bytes:
+    """The index of an archive's review pages (file name, report), worst first."""
+    from .pages.review import alignment_index
+
+    return alignment_index("Aligned archive: review pages", [
+        (href, r.doc, r.lang, r.alignment.overall,
+         sum(1 for p in r.alignment.pairs if not p.src or not p.tgt or p.confidence <= bar))
+        for href, r in pages])
 
 
 # --- archives -------------------------------------------------------------------------------

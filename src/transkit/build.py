@@ -1,36 +1,42 @@
-"""Reassembly: the source page with translated units in place, the regenerated language
-switch, and the four-column aligned review page."""
+"""Reassembly: every post in every language (its units and the chrome's translated in
+place, the language switch, hreflang links, the assets it refers to), the aligned review
+pages, the index and the status dashboard, built in memory and written as one swap."""
 
 from __future__ import annotations
 
-import html as htmlmod
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lxml import etree, html
+from lxml import etree
 from lxml.cssselect import CSSSelector
 
 from . import catalog, inline
+from .assets import Assets
 from .bulletin import AttributeBlock, Block, Document
 from .config import Config
 from .errors import InputError
 from .fsutil import atomic_write_bytes
-from .languages import native_name
+from .pages import review, site
+from .pages.common import NOT_IN_HTML
 from .project import (
     bulletin_paths,
     catalog_path,
     check_languages,
+    chrome_name,
     discover,
     load_document,
     relative,
 )
 from .unit import FUZZY, TRANSLATED, UNTRANSLATED, Unit, excerpt
 
-# Characters an HTML (and XML) document cannot hold: a translation carrying one is refused.
-NOT_IN_HTML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+if TYPE_CHECKING:
+    from .checks import CheckReport
+    from .status import Status
+
+Translations = dict[tuple[str, str | None], Unit]
 
 
 @dataclass
@@ -41,6 +47,10 @@ class BuildReport:
     # Untranslated units shown in the source, by the language of the page: (lang, message).
     fallbacks: list[tuple[str, str]] = field(default_factory=list)
     documents: int = 0
+    assets: dict[Path, Path] = field(default_factory=dict)  # site path -> file copied there
+    # Files a bulletin refers to that are not there (or not the project's): a warning for
+    # `build`, an error for `release`.
+    missing_assets: list[str] = field(default_factory=list)
 
     def write(self) -> list[Path]:
         """Write the site as a whole: a copy of the current site with the new files in a
@@ -61,6 +71,12 @@ class BuildReport:
                 shutil.copytree(out, staging, symlinks=True)
             else:
                 staging.mkdir(parents=True)
+            for path, source in self.assets.items():
+                target = staging / path.relative_to(out)
+                if target.is_dir():
+                    raise InputError("is a directory, expected a file", path)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)  # staged: the swap makes it appear whole
             for path, data in self.files.items():
                 target = staging / path.relative_to(out)
                 if target.is_dir():
@@ -79,7 +95,7 @@ class BuildReport:
                                  "as it was", out) from None
             raise
         shutil.rmtree(retired, ignore_errors=True)
-        return list(self.files)
+        return [*self.files, *self.assets]
 
 
 def check_site_folder(config: Config, out: Path) -> Path:
@@ -101,6 +117,8 @@ def check_site_folder(config: Config, out: Path) -> Path:
 
 
 def label(config: Config, lang: str) -> str:
+    from .languages import native_name
+
     return config.lang_switch_labels.get(lang) or native_name(lang)
 
 
@@ -110,24 +128,30 @@ def _unit_codes(block: Block, index: int) -> dict[int, inline.Code]:
             for local, number in block.locals[index].items()}
 
 
+class _Source:
+    """Where one page's translations come from: a catalogue (None: the source itself)."""
+
+    def __init__(self, units: Translations | None, rel: str):
+        self.units, self.rel = units, rel
+
+
 class _Page:
     """One language version of one document being assembled."""
 
-    def __init__(self, config: Config, doc: Document, lang: str,
-                 translations: dict[tuple[str, str | None], Unit] | None,
-                 po_rel: str, report: BuildReport, include_fuzzy: bool = False):
+    def __init__(self, config: Config, doc: Document, lang: str, post: _Source,
+                 chrome: _Source, report: BuildReport, include_fuzzy: bool = False):
         self.config, self.doc, self.lang = config, doc, lang
         self.include_fuzzy = include_fuzzy
-        self.translations = translations
-        self.po_rel = po_rel
+        self.post, self.chrome = post, chrome
         self.report = report
+        self.title: tuple[str, bool] | None = None  # (title, fell back to the source)
 
-    def lookup(self, source: str) -> Unit | None:
+    def lookup(self, source: str, where: _Source) -> Unit | None:
         """The unit that translates `source`, or None (noted as a fallback) when the page
         must show the source text: untranslated, fuzzy (unless previewing), or plural."""
-        if self.translations is None:
+        if where.units is None:
             return Unit(source, source)
-        found = self.translations.get((source, None))
+        found = where.units.get((source, None))
         state = found.state if found is not None else UNTRANSLATED
         if found is not None and found.msgid_plural is None and (
                 state == TRANSLATED or (state == FUZZY and self.include_fuzzy)):
@@ -135,29 +159,41 @@ class _Page:
             if bad is None:
                 return found
             self.report.problems.append(
-                f"{self.po_rel}:{found.line}: control character U+{ord(bad.group()):04X} in "
+                f"{where.rel}:{found.line}: control character U+{ord(bad.group()):04X} in "
                 "the translation (not allowed in HTML)")
             return None
-        where = f"{self.po_rel}:{found.line}" if found is not None else self.po_rel
-        self.report.fallbacks.append((self.lang, f"{where}: {state}: {excerpt(source)}"))
+        place = f"{where.rel}:{found.line}" if found is not None else where.rel
+        self.report.fallbacks.append((self.lang, f"{place}: {state}: {excerpt(source)}"))
         return None
 
-    def assemble(self) -> bytes:
+    def assemble(self, preview: list[str]) -> bytes:
+        for blocks, where in ((self.doc.blocks, self.post), (self.doc.chrome, self.chrome)):
+            self._translate(blocks, where)
+        root = self.doc.tree.getroot()
+        root.set("lang", self.lang)
+        self._language_switch()
+        site.head_links(root, self.doc.name, self.lang, list(self.config.languages),
+                        self.doc.source_language, self.config.base_url or None)
+        if preview:
+            site.preview_banner(root, preview)
+        return self.doc.serialize()
+
+    def _translate(self, blocks: list[Block | AttributeBlock], where: _Source) -> None:
         src = self.doc.source_language
         # Attributes first: a run's inline elements are copied when its text is rebuilt,
         # so an attribute translated afterwards would land on the discarded original.
-        for block in self.doc.blocks:
+        for block in blocks:
             if isinstance(block, AttributeBlock):
-                found = self.lookup(block.text)
+                found = self.lookup(block.text, where)
                 if found is not None:
                     block.element.set(block.attribute, found.msgstr)
-        for block in self.doc.blocks:
+        for block in blocks:
             if isinstance(block, AttributeBlock):
                 continue
             texts: list[str] = []
             fallback: list[bool] = []
             for index, source in enumerate(block.unit_sources()):
-                found = self.lookup(source)
+                found = self.lookup(source, where)
                 text = source
                 if found is not None:
                     try:
@@ -165,18 +201,17 @@ class _Page:
                         text = found.msgstr
                     except inline.PlaceholderError as exc:
                         self.report.problems.append(
-                            f"{self.po_rel}:{found.line}: placeholders: {exc}")
+                            f"{where.rel}:{found.line}: placeholders: {exc}")
                         found = None
                 texts.append(text)
                 fallback.append(found is None)
-            if self.translations is not None and any(fallback):
+            if where.units is not None and any(fallback):
                 texts = self._mark_fallback(block, texts, fallback, src)
             lead, elements = block.render(texts)
             block.replace(lead, elements)
-        root = self.doc.tree.getroot()
-        root.set("lang", self.lang)
-        self._language_switch()
-        return self.doc.serialize()
+            if self.title is None and block.kind in ("title", "h1"):
+                self.title = (inline.plain_text(" ".join(texts)).strip(),
+                              where.units is not None and any(fallback))
 
     def _mark_fallback(self, block: Block, texts: list[str], fallback: list[bool],
                        src: str) -> list[str]:
@@ -197,160 +232,209 @@ class _Page:
         return marked
 
     def _language_switch(self) -> None:
+        """Every switch the source has (in a post or in the chrome) becomes the one nav of
+        all languages; a page without one gets it at the end of each post."""
         selector = CSSSelector(self.config.extract.lang_switch_selector, translator="html")
+        root = self.doc.tree.getroot()
         articles = self.doc.articles
-        for article in articles:
-            anchor = f"#{article.get('id')}" if article.get("id") and len(articles) > 1 else ""
-            targets = [e for e in selector(article)]
-            if not targets:
+        name = self.config.lang_switch_names.get(self.lang) or site.SWITCH_NAMES.get(
+            self.lang, "Languages")
+        labels = {lang: label(self.config, lang) for lang in self.config.languages}
+        languages = list(self.config.languages)
+        targets = selector(root)  # in document order
+        outer = [t for t in targets if not any(a in targets for a in t.iterancestors())]
+        if not outer:
+            for article in articles:
                 nav = etree.SubElement(article, "nav")
-                nav.set("class", "lang-switch")
                 nav.tail = "\n"
-                targets = [nav]
-            for target in targets:
-                for child in list(target):
-                    target.remove(child)
-                target.text = "\n"
-                ul = etree.SubElement(target, "ul")
-                ul.text = "\n"
-                ul.tail = "\n"
-                for lang in self.config.languages:
-                    if lang == self.lang:
-                        continue
-                    li = etree.SubElement(ul, "li")
-                    link = etree.SubElement(li, "a", href=f"../{lang}/{self.doc.name}.html{anchor}",
-                                            hreflang=lang, lang=lang)
-                    link.text = label(self.config, lang)
-                    li.tail = "\n"
+                outer.append(nav)
+        for target in outer:
+            article = next((a for a in articles if a is target or a in target.iterancestors()),
+                           None)
+            anchor = (f"#{article.get('id')}" if article is not None and article.get("id")
+                      and len(articles) > 1 else "")
+            site.place_switch(target, site.switch_nav(self.doc.name, self.lang, languages,
+                                                      labels, name, anchor))
 
 
-def _load_translations(config: Config, doc: Document, lang: str
-                       ) -> tuple[dict[tuple[str, str | None], Unit], str]:
-    path = catalog_path(config, doc.name, lang)
+def _load(config: Config, name: str, lang: str, cache: dict[Path, Translations]) -> _Source:
+    path = catalog_path(config, name, lang)
     rel = relative(config, path)
-    if not path.exists():
-        return {}, rel
-    return catalog.load(path).by_key(), rel
+    if path not in cache:
+        cache[path] = catalog.load(path).by_key() if path.exists() else {}
+    return _Source(cache[path], rel)
+
+
+def post_date(doc: Document) -> str | None:
+    """The post's date: its first `<time datetime>`, else a `<meta name=date>`."""
+    for article in doc.articles:
+        for time in article.iter("time"):
+            if time.get("datetime"):
+                return str(time.get("datetime")).strip()
+    root = doc.tree.getroot()
+    for meta in root.iter("meta"):
+        if (meta.get("name") or meta.get("property") or "") in (
+                "date", "dcterms.date", "article:published_time") and meta.get("content"):
+            return str(meta.get("content")).strip()
+    return None
+
+
+def preview_notes(include_fuzzy: bool, allow_incomplete: bool) -> list[str]:
+    """What a preview build's banner says (nothing for a release-like build)."""
+    notes = []
+    if include_fuzzy:
+        notes.append("fuzzy drafts (TM, MT) shown as if reviewed")
+    if allow_incomplete:
+        notes.append("untranslated text shown in the source language")
+    return notes
 
 
 def build_site(config: Config, out: Path | None = None, langs: list[str] | None = None,
                docs: list[str] | None = None,
                progress: Callable[[str], None] | None = None,
-               include_fuzzy: bool = False) -> BuildReport:
-    """Assemble every language version and the aligned pages in memory (BuildReport.write)."""
+               include_fuzzy: bool = False, allow_incomplete: bool = False,
+               status: Status | None = None, checks: CheckReport | None = None
+               ) -> BuildReport:
+    """Assemble every language version, the aligned pages, the index and the dashboard in
+    memory (BuildReport.write puts them on disk). `status` and `checks`, when the caller
+    has them (the release gate), are not computed again."""
     out = check_site_folder(config, out or config.site)
     report = BuildReport(out=out)
     languages = check_languages(config, langs)
-    known = {d.name for d in discover(config)}
-    for path in bulletin_paths(config, docs):
+    entries = discover(config)
+    known = {d.name for d in entries}
+    paths = bulletin_paths(config, docs)
+    preview = preview_notes(include_fuzzy, allow_incomplete)
+    assets = Assets(config, {p.stem for p in bulletin_paths(config)})
+    if checks is None:
+        from .checks import run_checks
+
+        checks = run_checks(config)
+    findings = _findings_by_place(checks)
+    cache: dict[Path, Translations] = {}
+    posts: list[site.Post] = []
+    for path in paths:
         name = path.stem
         if name not in known:
             raise InputError("not extracted yet (run `transkit extract`)", path)
         if progress:
             progress(relative(config, path))
         report.documents += 1
-        maps: dict[str, tuple[dict[tuple[str, str | None], Unit], str]] = {}
+        post: site.Post | None = None
         for lang in config.languages:
             doc = load_document(config, path)
-            if lang == doc.source_language:
-                translations = None
-                rel = relative(config, path)
+            assets.rewrite(doc.tree.getroot(), path)
+            src = doc.source_language
+            if post is None:
+                post = site.Post(name, src, post_date(doc))
+            if lang == src:
+                own = chrome = _Source(None, relative(config, path))
             else:
-                translations, rel = _load_translations(config, doc, lang)
-                maps[lang] = (translations, rel)
+                own = _load(config, name, lang, cache)
+                chrome = _load(config, chrome_name(src), lang, cache)
+            # A language not being built is assembled only for the index's titles: its
+            # fallbacks are not this build's.
+            notes = report if lang in languages else BuildReport(out=out)
+            page = _Page(config, doc, lang, own, chrome, notes, include_fuzzy)
+            data = page.assemble(preview)
+            post.titles[lang] = page.title or (name, lang != src)
             if lang in languages:
-                page = _Page(config, doc, lang, translations, rel, report, include_fuzzy)
-                report.files[out / lang / f"{name}.html"] = page.assemble()
-        report.files[out / "aligned" / f"{name}.html"] = aligned_page(
-            config, load_document(config, path), maps)
-    report.files[out / "index.html"] = _index(config, sorted(
-        p.stem for p in bulletin_paths(config, docs)), languages)
+                report.files[out / lang / f"{name}.html"] = data
+        doc = load_document(config, path)
+        assets.rewrite(doc.tree.getroot(), path)
+        report.files[out / "aligned" / f"{name}.html"] = _aligned(config, doc, cache,
+                                                                  findings, preview)
+        if post is not None:
+            posts.append(post)
+    report.assets = {out / key: source for key, source in assets.copies.items()}
+    report.missing_assets = list(assets.problems)
+    if status is None:
+        from .status import compute_status
+
+        status = compute_status(config)
+    completeness = {lang.lang: lang.percent for lang in status.languages}
+    report.files[out / "index.html"] = site.index_page(
+        config.name, posts, languages, completeness if preview else None, preview)
+    report.files[out / "status.html"] = dashboard_page(config, status, checks=checks,
+                                                       preview=preview)
     return report
 
 
-CSS = """
-body{font-family:system-ui,sans-serif;margin:1.5rem}
-table{border-collapse:collapse;width:100%;table-layout:fixed}
-th,td{border:1px solid #ccc;padding:.4rem;vertical-align:top;text-align:left}
-td.missing{background:#fde2e2}
-td.missing::before{content:"untranslated: ";font-weight:bold;color:#a00}
-td.fuzzy{background:#fff4cc}
-td.fuzzy::before{content:"fuzzy: ";font-weight:bold;color:#850}
-td.source{background:#eef5ff}
-td.kind{width:7rem;color:#555;font-size:.85em}
-"""
+def dashboard_page(config: Config, status: Status, langs: list[str] | None = None,
+                   docs: list[str] | None = None, checks: CheckReport | None = None,
+                   preview: list[str] | None = None, site_links: bool = True) -> bytes:
+    """The status dashboard of `status` (checks run when not given); its links to the
+    aligned pages are relative to the site (`site_links`) or to the project."""
+    from .history import progress_history
+    from .pages.dashboard import dashboard
+    from .status import as_data
+
+    if checks is None:
+        from .checks import run_checks
+
+        checks = run_checks(config, langs, docs)
+    prefix = "aligned/" if site_links else f"{relative(config, config.site)}/aligned/"
+    return dashboard(config.name, as_data(status, True, checks=checks.by_language()),
+                     _findings_by_doc(checks), progress_history(config),
+                     {p.stem for p in bulletin_paths(config)}, preview, prefix)
 
 
-def aligned_page(config: Config, doc: Document,
-                 maps: dict[str, tuple[dict[tuple[str, str | None], Unit], str]]) -> bytes:
-    """One row per unit, one column per language; untranslated and fuzzy cells marked."""
-    page = html.fromstring(
-        "<html><head><meta charset='utf-8'><title></title><style></style></head>"
-        "<body><h1></h1><table><thead><tr></tr></thead><tbody></tbody></table></body></html>")
-    page.set("lang", "en")
-    page.find("head/title").text = f"{doc.name}: aligned review"
-    page.find("head/style").text = CSS
-    page.find("body/h1").text = f"{doc.name}: aligned review"
-    head_row = page.find("body/table/thead/tr")
-    etree.SubElement(head_row, "th").text = "unit"
-    for lang in config.languages:
-        th = etree.SubElement(head_row, "th", lang=lang)
-        th.text = f"{lang} ({native_name(lang)})"
-    body = page.find("body/table/tbody")
-    for block in doc.blocks:
-        rows: list[tuple[str, str, dict[int, inline.Code] | None]]
-        if isinstance(block, AttributeBlock):
-            rows = [(block.kind, block.text, None)]
-        else:
-            rows = [(block.kind, source, _unit_codes(block, i))
-                    for i, source in enumerate(block.unit_sources())]
-        for kind, source, codes in rows:
-            tr = etree.SubElement(body, "tr")
-            etree.SubElement(tr, "td", {"class": "kind"}).text = kind
-            for lang in config.languages:
-                td = etree.SubElement(tr, "td", lang=lang)
-                if lang == doc.source_language:
-                    td.set("class", "source")
-                    fill_cell(td, source, codes)
-                    continue
-                translations, _ = maps.get(lang, ({}, ""))
-                found = translations.get((source, None))
-                if found is None or found.state == UNTRANSLATED or found.msgid_plural is not None:
-                    td.set("class", "missing")
-                    continue
-                if found.state == FUZZY:
-                    td.set("class", "fuzzy")
-                fill_cell(td, found.msgstr, codes)
-    data: bytes = html.tostring(page, doctype="<!DOCTYPE html>", encoding="utf-8", method="html")
-    return data
+def _findings_by_place(checks: CheckReport) -> dict[tuple[str, int], list[str]]:
+    found: dict[tuple[str, int], list[str]] = {}
+    for finding in checks.findings:
+        if finding.line:
+            found.setdefault((finding.path, finding.line), []).append(
+                f"{finding.severity}[{finding.check}]: {finding.message}")
+    return found
 
 
-def fill_cell(td: etree._Element, text: str, codes: dict[int, inline.Code] | None) -> None:
-    if NOT_IN_HTML.search(text):
-        text = NOT_IN_HTML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-        td.set("class", (td.get("class", "") + " broken").strip())
-    if codes is None:
-        td.text = text
-        return
-    try:
-        lead, elements = inline.decode(text, codes)
-    except inline.PlaceholderError as exc:
-        td.text = text  # shown as text, escaped: the reviewer sees what is wrong
-        td.set("class", (td.get("class", "") + " broken").strip())
-        td.set("title", str(exc))
-        return
-    td.text = lead
-    for element in elements:
-        td.append(element)
+def _findings_by_doc(checks: CheckReport) -> dict[tuple[str, str], dict[str, int]]:
+    """(lang, doc) -> findings per severity."""
+    found: dict[tuple[str, str], dict[str, int]] = {}
+    for finding in checks.findings:
+        if finding.lang and finding.doc:
+            counts = found.setdefault((finding.lang, finding.doc), {})
+            counts[finding.severity] = counts.get(finding.severity, 0) + 1
+    return found
 
 
-def _index(config: Config, names: list[str], languages: list[str]) -> bytes:
-    rows = "".join(
-        "<tr><td>{0}</td>{1}<td><a href='aligned/{0}.html'>aligned</a></td></tr>".format(
-            htmlmod.escape(name),
-            "".join(f"<td><a href='{lang}/{htmlmod.escape(name)}.html' hreflang='{lang}'>{lang}"
-                    "</a></td>" for lang in languages))
-        for name in names)
-    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>"
-            f"{htmlmod.escape(config.name)}</title></head><body><h1>{htmlmod.escape(config.name)}"
-            f"</h1><table>{rows}</table></body></html>\n").encode()
+def _aligned(config: Config, doc: Document, cache: dict[Path, Translations],
+             findings: dict[tuple[str, int], list[str]], preview: list[str]) -> bytes:
+    """The aligned page's rows: each unit (post, then chrome) in every language."""
+    src = doc.source_language
+    rows: list[review.Row] = []
+    for blocks, name in ((doc.blocks, doc.name), (doc.chrome, chrome_name(src))):
+        for block in blocks:
+            items: list[tuple[str, str, dict[int, inline.Code] | None]]
+            if isinstance(block, AttributeBlock):
+                items = [(block.kind, block.text, None)]
+            else:
+                items = [(block.kind, source, _unit_codes(block, i))
+                         for i, source in enumerate(block.unit_sources())]
+            for kind, source, codes in items:
+                label_ = kind if name == doc.name else f"{kind} (chrome)"
+                cells = []
+                for lang in config.languages:
+                    if lang == src:
+                        cells.append(review.Cell(lang, review.SOURCE, source, codes,
+                                                 f"{doc.ref_path}:{block.line}"))
+                        continue
+                    where = _load(config, name, lang, cache)
+                    cells.append(_cell(lang, where, source, codes, findings))
+                rows.append(review.Row(label_, cells))
+    return review.aligned_page(doc.name, src, list(config.languages), rows, preview)
+
+
+def _cell(lang: str, where: _Source, source: str, codes: dict[int, inline.Code] | None,
+          findings: dict[tuple[str, int], list[str]]) -> review.Cell:
+    found = (where.units or {}).get((source, None))
+    if found is None:
+        return review.Cell(lang, review.UNTRANSLATED, where=where.rel)
+    place = f"{where.rel}:{found.line}"
+    notes = findings.get((where.rel, found.line), [])
+    if found.state == UNTRANSLATED or found.msgid_plural is not None:
+        return review.Cell(lang, review.UNTRANSLATED, where=place, findings=notes)
+    state = review.FUZZY if found.state == FUZZY else review.TRANSLATED
+    previous = found.previous_msgid if state == review.FUZZY else None
+    return review.Cell(lang, state, found.msgstr, codes, place, previous,
+                       source if previous is not None else None, notes)

@@ -72,6 +72,9 @@ french_spacing = "either"         # before ; : ! ? » and after «: nbsp, narrow
 # [checks.quotes]                 # quotation marks allowed per language
 # en = "“”‘’"
 
+[build]
+# base_url = "https://example.org/bulletin"   # published site: absolute hreflang links
+
 [build.lang_switch]
 # Label of the link to each language version, in that language.
 # Left empty, Babel's name of the language in itself is used.
@@ -133,6 +136,8 @@ class Config(NamedTuple):
     extract: ExtractConfig = ExtractConfig()
     release: ReleaseConfig = ReleaseConfig(required=())
     lang_switch_labels: dict[str, str] = {}
+    lang_switch_names: dict[str, str] = {}  # the switch's accessible name, per language
+    base_url: str = ""  # the published site's URL: hreflang links become absolute
     tm: TMConfig = TMConfig()
     checks: ChecksConfig = ChecksConfig()
     mt: MTConfig = MTConfig()
@@ -164,7 +169,7 @@ SCHEMA: dict[str, dict[str, str | None]] = {
     "extract": {"article_selector": None, "lang_switch_selector": None,
                 "max_file_bytes": None},
     "release": {"required": None, "threshold": None},
-    "build": {"lang_switch": LANG_MAP},
+    "build": {"lang_switch": LANG_MAP, "lang_switch_name": LANG_MAP, "base_url": None},
     "tm": {"path": None, "url": None, "threshold": None, "exact_as_fuzzy": None},
     "mt": {"key_env": None, "languages": None, "server_url": None, "retries": None,
            "timeout": None, "formality": LANG_MAP, "variants": LANG_MAP},
@@ -353,6 +358,16 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
     if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
         raise ConfigError("[build.lang_switch] must map language codes to labels", path,
                           line_of(text, "build.lang_switch"))
+    names = build.get("lang_switch_name", {})
+    if not isinstance(names, dict) or not all(isinstance(v, str) for v in names.values()):
+        raise ConfigError("[build.lang_switch_name] must map language codes to names", path,
+                          line_of(text, "build.lang_switch_name"))
+    base_url = _typed(build, "base_url", str, "", path)
+    import re
+    if base_url and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", base_url):
+        raise ConfigError(f"build.base_url must be an http(s) URL such as "
+                          f"'https://example.org/bulletin', not {base_url!r}", path,
+                          line_of(text, "build", "base_url"))
     for key in ("bulletins", "locales"):
         folder = paths.get(key, key)
         if isinstance(folder, str) and (not folder.strip() or Path(folder).is_absolute()
@@ -374,6 +389,8 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
         ),
         release=ReleaseConfig(required=required, threshold=threshold),
         lang_switch_labels={k: v for k, v in labels.items() if v},
+        lang_switch_names={k: v for k, v in names.items() if v},
+        base_url=base_url,
         tm=TMConfig(path=_typed(tm, "path", str, ".transkit/tm.sqlite", path),
                     url=_tm_url(_typed(tm, "url", str, "", path), path),
                     threshold=tm_threshold,

@@ -29,9 +29,12 @@ def release_gate(config: Config, out: Path | None = None,
     error, and a build in which no page of a required language falls back to source
     text or drops a broken translation. The build is the judge of last resort: whatever
     any counter says, a page that would show untranslated text blocks the release."""
-    problems = completeness_problems(compute_status(config), config)
-    problems += [f.text() for f in run_checks(config, min_severity="error").findings]
-    site = build_site(config, out, progress=progress)
+    status = compute_status(config)
+    checks = run_checks(config)
+    problems = completeness_problems(status, config)
+    problems += [f.text() for f in checks.findings if f.severity == "error"]
+    site = build_site(config, out, progress=progress, status=status, checks=checks)
+    problems += site.missing_assets  # a page must not ship a broken image
     # Each problem once: a place the checks or the completeness figures already name is
     # not listed again by the build.
     files = {line.split(":", 1)[0] for line in problems}

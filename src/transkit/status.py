@@ -96,7 +96,7 @@ class LangStatus:
 
     @cached_property
     def _totals(self) -> tuple[int, int, int, int, int, int, int]:
-        units = words = translated = translated_words = fuzzy = stale = 0
+        units = words = translated = translated_words = fuzzy = stale = fuzzy_words = 0
         for d in self.docs:
             units += d.units
             words += d.words
@@ -104,7 +104,8 @@ class LangStatus:
             translated_words += d.translated_words
             fuzzy += d.fuzzy
             stale += 1 if d.problem else 0
-        return units, words, translated, translated_words, fuzzy, stale, 0
+            fuzzy_words += d.fuzzy_words
+        return units, words, translated, translated_words, fuzzy, stale, fuzzy_words
 
     @property
     def units(self) -> int:
@@ -129,6 +130,10 @@ class LangStatus:
     @property
     def untranslated(self) -> int:
         return self.units - self.translated - self.fuzzy
+
+    @property
+    def fuzzy_words(self) -> int:
+        return self._totals[6]
 
     @property
     def out_of_date(self) -> int:
@@ -353,3 +358,48 @@ def _order(line: str) -> tuple[str, int, str]:
     path, _, rest = place(line).partition(":")
     return (path, int(rest) if rest.isdigit() else 0, line)
 
+
+
+COLUMNS = ("units", "words", "translated", "fuzzy", "untranslated", "translated_words",
+           "fuzzy_words", "untranslated_words")
+
+
+def _row(item: LangStatus | DocStatus) -> dict[str, object]:
+    row: dict[str, object] = {name: getattr(item, name) for name in COLUMNS[:5]}
+    row["translated_words"] = item.translated_words
+    row["fuzzy_words"] = item.fuzzy_words
+    row["untranslated_words"] = item.words - item.translated_words - item.fuzzy_words
+    row["percent"] = math.floor(item.percent * 100) / 100
+    return row
+
+
+def as_data(status: Status, by_doc: bool, missing: bool = False,
+            checks: dict[str, dict[str, int]] | None = None) -> dict[str, Any]:
+    """The figures as plain data, the one shape `status --format json` prints and the HTML
+    dashboard draws: per language (and document), with the missing units and the
+    findings of a check run when asked for."""
+    data: dict[str, Any] = {"languages": {}}
+    for lang in status.languages:
+        entry = _row(lang)
+        entry["out_of_date"] = lang.out_of_date
+        entry["complete"] = lang.out_of_date == 0 and lang.translated == lang.units
+        if by_doc:
+            entry["documents"] = {
+                d.doc: {**_row(d), "path": d.path, "source": d.source, "problem": d.problem}
+                for d in lang.docs
+            }
+        findings = checks if checks is not None else status.findings
+        if findings is not None:
+            entry["findings"] = findings.get(lang.lang, {"error": 0, "warning": 0, "info": 0})
+        entry["complete"] = entry["complete"] and not status.unextracted
+        if missing:
+            entry["missing"] = [
+                {"path": d.path, "line": line or None, "source": source,
+                 "state": "fuzzy" if fuzzy else "untranslated"}
+                for d in lang.docs if not d.source for line, source, fuzzy in d.missing]
+            entry["problems"] = [{"path": d.path, "problem": d.problem}
+                                 for d in lang.docs if not d.source and d.problem]
+        data["languages"][lang.lang] = entry
+    if status.unextracted:
+        data["unextracted"] = status.unextracted
+    return data

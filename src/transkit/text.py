@@ -212,19 +212,25 @@ def _aligned(a: list[str], b: list[str]) -> list[tuple[int, int]]:
     return pairs
 
 
-def word_diff(old: str, new: str) -> str:
-    """`old` → `new` as one line: [-removed-] {+added+}."""
+def diff_words(old: str, new: str) -> list[tuple[str, str]]:
+    """`old` → `new` word by word: ("equal" | "delete" | "insert", text) runs."""
     a, b = tokenize(old), tokenize(new)
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     for block in Levenshtein.opcodes([t.text for t in a], [t.text for t in b]):
         if block.tag == "equal":
-            out += [t.text for t in a[block.src_start:block.src_end]]
+            out.append(("equal", " ".join(t.text for t in a[block.src_start:block.src_end])))
             continue
         if block.src_end > block.src_start:
-            out.append("[-" + " ".join(t.text for t in a[block.src_start:block.src_end]) + "-]")
+            out.append(("delete", " ".join(t.text for t in a[block.src_start:block.src_end])))
         if block.dest_end > block.dest_start:
-            out.append("{+" + " ".join(t.text for t in b[block.dest_start:block.dest_end]) + "+}")
-    return " ".join(out)
+            out.append(("insert", " ".join(t.text for t in b[block.dest_start:block.dest_end])))
+    return out
+
+
+def word_diff(old: str, new: str) -> str:
+    """`old` → `new` as one line: [-removed-] {+added+}."""
+    marks = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
+    return " ".join(marks[tag].format(text) for tag, text in diff_words(old, new))
 
 
 def format_number(value: Decimal, like: str, lang: str) -> str:

@@ -113,8 +113,10 @@ def extract_cmd(ctx: click.Context, docs: tuple[str, ...], source_lang: str | No
               "implies --by-doc.")
 @click.option("--by-doc", is_flag=True, help="One row per language and document.")
 @click.option("--missing", is_flag=True, help="List every untranslated or fuzzy unit.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]),
-              default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "html"]),
+              default="table", show_default=True,
+              help="html: the dashboard (bars, findings, progress over the git history), "
+                   "as written to site/status.html.")
 @click.option("--check", is_flag=True,
               help="Exit 1 when a required language is below the release threshold.")
 @click.option("--no-cache", is_flag=True, help="Re-read every file.")
@@ -133,13 +135,20 @@ def status(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], by
                             use_cache=not no_cache, want_missing=missing)
     by_doc = by_doc or bool(docs)
     counts = None
-    if with_checks:
+    if fmt == "html":
+        from ..build import dashboard_page
+
+        click.echo(dashboard_page(config, result, list(langs) or None, list(docs) or None,
+                                  site_links=False).decode("utf-8"), nl=False)
+    elif with_checks:
         from ..checks import run_checks
 
         counts = run_checks(config, list(langs) or None, list(docs) or None).by_language()
     # One document per format: JSON and Markdown carry the missing units and the check
     # counts inside them; only the table is followed by plain lines.
-    if fmt == "json":
+    if fmt == "html":
+        pass
+    elif fmt == "json":
         click.echo(render.to_json(result, by_doc, missing, counts))
     elif fmt == "markdown":
         click.echo(render.to_markdown(result, by_doc, missing, counts))
@@ -185,11 +194,11 @@ def segment(lang: str, file: Any, as_json: bool) -> None:
 
 
 def _build(config: Config, out: Path | None, langs: tuple[str, ...],
-           include_fuzzy: bool = False) -> Any:
+           include_fuzzy: bool = False, allow_incomplete: bool = False) -> Any:
     from ..build import build_site
 
     result = build_site(config, out, list(langs) or None, progress=_progress("building"),
-                        include_fuzzy=include_fuzzy)
+                        include_fuzzy=include_fuzzy, allow_incomplete=allow_incomplete)
     _done_progress()
     return result
 
@@ -211,12 +220,12 @@ def build(ctx: click.Context, out: Path | None, langs: tuple[str, ...],
     with locked(config):
         from ..status import in_file_order
 
-        result = _build(config, out, langs, include_fuzzy)
+        result = _build(config, out, langs, include_fuzzy, allow_incomplete)
         found = in_file_order(result.problems + [line for _, line in result.fallbacks])
         if not allow_incomplete and found:
             raise GateError(found, "build (use --allow-incomplete to build with source-text "
                                    "fallbacks)")
-        for line in found:
+        for line in found + in_file_order(result.missing_assets):
             click.echo(f"warning: {line}", err=True)
         written = result.write()
     click.echo(f"built {len(written)} file(s) in {relative(config, out or config.site)}/")

@@ -334,11 +334,13 @@ def align_cmd(ctx: click.Context, pages: tuple[Path, ...], archive: Path | None,
     refused = 0
     from contextlib import nullcontext
 
+    reviewed: list[tuple[str, Any]] = []
     with locked(config), (nullcontext() if dry_run else _store(config)) as store:
         for count, (src, page, code) in enumerate(jobs, 1):
             try:
                 report = align_pair(config, src, page, code, name, force)
                 _show_alignment(report, config, dry_run, trust, html_out, archive)
+                reviewed.append((f"{report.doc}.{report.lang}.html", report))
             except InputError as exc:
                 if archive is None:
                     raise
@@ -350,6 +352,13 @@ def align_cmd(ctx: click.Context, pages: tuple[Path, ...], archive: Path | None,
             from ..tm.learn import learn_project
 
             learn_project(config, store)
+        if archive is not None and html_out is not None:
+            from ..archive import review_index
+            from ..fsutil import atomic_write_bytes
+
+            html_out.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(html_out / "index.html",
+                               review_index(reviewed, config.align.trust))
     for problem in problems:
         click.echo(f"not aligned: {problem}", err=True)
     if archive is not None:

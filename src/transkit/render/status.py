@@ -3,48 +3,15 @@
 from __future__ import annotations
 
 import json
-import math
 
-from ..status import DocStatus, LangStatus, Status, percent_text
-
-COLUMNS = ("units", "words", "translated", "fuzzy", "untranslated")
-
-
-def _row(item: LangStatus | DocStatus) -> dict[str, object]:
-    row: dict[str, object] = {name: getattr(item, name) for name in COLUMNS}
-    row["percent"] = math.floor(item.percent * 100) / 100
-    return row
+from ..status import DocStatus, LangStatus, Status, as_data, percent_text
 
 
 def to_json(status: Status, by_doc: bool, missing: bool = False,
             checks: dict[str, dict[str, int]] | None = None) -> str:
     """One JSON document: figures per language (and document), with the missing units
-    and the findings of a check run when asked for."""
-    data: dict[str, object] = {"languages": {}}
-    for lang in status.languages:
-        entry = _row(lang)
-        entry["out_of_date"] = lang.out_of_date
-        entry["complete"] = lang.out_of_date == 0 and lang.translated == lang.units
-        if by_doc:
-            entry["documents"] = {
-                d.doc: {**_row(d), "path": d.path, "source": d.source, "problem": d.problem}
-                for d in lang.docs
-            }
-        findings = checks if checks is not None else status.findings
-        if findings is not None:
-            entry["findings"] = findings.get(lang.lang, {"error": 0, "warning": 0, "info": 0})
-        entry["complete"] = entry["complete"] and not status.unextracted
-        if missing:
-            entry["missing"] = [
-                {"path": d.path, "line": line or None, "source": source,
-                 "state": "fuzzy" if fuzzy else "untranslated"}
-                for d in lang.docs if not d.source for line, source, fuzzy in d.missing]
-            entry["problems"] = [{"path": d.path, "problem": d.problem}
-                                 for d in lang.docs if not d.source and d.problem]
-        data["languages"][lang.lang] = entry  # type: ignore[index]
-    if status.unextracted:
-        data["unextracted"] = status.unextracted
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    and the findings of a check run when asked for (`status.as_data`)."""
+    return json.dumps(as_data(status, by_doc, missing, checks), ensure_ascii=False, indent=2)
 
 
 def _grid(status: Status, by_doc: bool, checks: dict[str, dict[str, int]] | None = None
