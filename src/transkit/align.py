@@ -552,7 +552,7 @@ def evidence_confidence(src: Sequence[Segment], tgt: Sequence[Segment], ratio: f
 
 # --- from a pair to a PO translation ------------------------------------------------------------
 
-def _code_key(code: inline.Code) -> tuple[str, str]:
+def code_key(code: inline.Code) -> tuple[str, str]:
     element = code.element
     tag = element.tag if isinstance(element.tag, str) else "?"
     return tag, (element.get("href") or element.get("src") or "").strip()
@@ -570,10 +570,10 @@ def transfer(pair: Pair, source_codes: dict[int, inline.Code]) -> tuple[str, lis
         for _, number in inline.numbers(segment.text):
             if number in mapping or number not in segment.codes:
                 continue
-            key = _code_key(segment.codes[number])
-            local = next((n for n, c in free.items() if _code_key(c) == key), None)
+            key = code_key(segment.codes[number])
+            local = next((n for n, c in free.items() if code_key(c) == key), None)
             if local is None:
-                local = next((n for n, c in free.items() if _code_key(c)[0] == key[0]
+                local = next((n for n, c in free.items() if code_key(c)[0] == key[0]
                               and c.kind == segment.codes[number].kind), None)
             if local is None:
                 notes.append(f"markup dropped: <{key[0]}{' ' + key[1] if key[1] else ''}>")

@@ -251,7 +251,15 @@ def review_page(report: PairReport, bar: float) -> bytes:
             target = (text, codes[pair.src[0]])
         elif pair.tgt:
             target = (" ".join(s.plain for s in pair.tgt), None)
-        rows.append((pair.confidence, pair.kind, sources, target, list(notes)))
+        notes = list(notes)
+        for index in pair.src[1:] if pair.tgt else []:
+            # A 2-1 merge keeps the translation on the first unit: markup of the others
+            # is not in it.
+            for code in codes[index].values():
+                key = align.code_key(code)
+                notes.append(f"markup dropped: <{key[0]}{' ' + key[1] if key[1] else ''}> "
+                             "of a merged sentence")
+        rows.append((pair.confidence, pair.kind, sources, target, notes))
     title = f"{report.doc}: alignment with {report.translation.name} ({report.lang})"
     return alignment_page(title, report.source_lang, report.lang, report.alignment.overall,
                           bar, rows)

@@ -14,18 +14,20 @@ from typing import Any, Protocol
 from lxml import etree
 
 from ..languages import native_name
+from ..project import CHROME_PREFIX, is_chrome
 from .common import element, new_page, serialize
 
 COLOURS = {"translated_words": "#2e7d32", "fuzzy_words": "#f9a825",
            "untranslated_words": "#c62828"}
 LINE_COLOURS = ("#1565c0", "#c62828", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#5d4037",
                 "#ad1457")
-FIELDS = ("units", "words", "translated", "fuzzy", "untranslated", "translated_words",
-          "fuzzy_words", "untranslated_words", "percent")
+COLUMNS = ("%", "total", "translated", "fuzzy", "untranslated")
 
 DASHBOARD_CSS = """
-.bar{display:block;width:100%;max-width:16rem;height:.9rem}
+.bar{display:block;width:100%;min-width:5rem;max-width:16rem;height:.9rem}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
+table.status th,table.status td{overflow-wrap:normal}
+table.status td.num{white-space:nowrap}
 .ok{color:#2e7d32;font-weight:bold}.bad{color:#c62828;font-weight:bold}
 .legend span{display:inline-block;width:.8em;height:.8em;margin:0 .3em 0 .8em}
 .chart{width:100%;max-width:48rem;height:auto;border:1px solid #ccc}
@@ -99,19 +101,30 @@ def _bar(parent: etree._Element, row: dict[str, Any]) -> None:
 
 
 def _figures(tr: etree._Element, row: dict[str, Any]) -> None:
-    for field in FIELDS:
-        value = row[field]
-        text = f"{value:.2f}" if field == "percent" else str(value)
-        element(tr, "td", text, class_="num", data_field=field,
-                data_label=field.replace("_", " "))
+    """Percent, then units and words of each state, every figure in a `data-field`."""
+    element(tr, "td", f"{row['percent']:.2f}", class_="num", data_field="percent",
+            data_label="percent")
+    element(tr, "td", class_="num", data_label="total").append(_pair(row, "units", "words"))
+    for state in ("translated", "fuzzy", "untranslated"):
+        cell = element(tr, "td", class_="num", data_label=state)
+        cell.append(_pair(row, state, f"{state}_words"))
+
+
+def _pair(row: dict[str, Any], units: str, words: str) -> etree._Element:
+    """`12 units · 340 words`, each number in its own `data-field` span."""
+    box = etree.Element("span")
+    element(box, "span", str(row[units]), data_field=units).tail = " units · "
+    element(box, "span", str(row[words]), data_field=words).tail = " words"
+    return box
 
 
 def _language_table(body: etree._Element, languages: dict[str, Any]) -> None:
     element(body, "h2", "Languages")
     table = element(element(body, "div", class_="scroll"), "table", class_="status languages")
     head = element(element(table, "thead"), "tr")
-    for text in ("language", "words", *FIELDS, "out of date", "errors", "warnings", "release"):
-        element(head, "th", text.replace("_", " "), scope="col")
+    for text in ("language", "words", *COLUMNS, "out of date", "errors", "warnings",
+                 "release"):
+        element(head, "th", text, scope="col")
     tbody = element(table, "tbody")
     for lang, entry in languages.items():
         tr = element(tbody, "tr", data_lang=lang)
@@ -138,12 +151,15 @@ def _document_table(body: etree._Element, lang: str, entry: dict[str, Any],
     table = element(element(section, "div", class_="scroll"), "table",
                     class_="status documents")
     head = element(element(table, "thead"), "tr")
-    for text in ("document", "words", *FIELDS, "state", "errors", "warnings", "review"):
-        element(head, "th", text.replace("_", " "), scope="col")
+    for text in ("document", "words", *COLUMNS, "state", "errors", "warnings", "review"):
+        element(head, "th", text, scope="col")
     tbody = element(table, "tbody")
     for doc, row in entry.get("documents", {}).items():
         tr = element(tbody, "tr", data_doc=doc)
-        element(tr, "th", doc, scope="row", data_label="document")
+        th = element(tr, "th", doc, scope="row", data_label="document")
+        if is_chrome(doc):
+            th.text = f"site chrome ({doc.removeprefix(CHROME_PREFIX)} source)"
+            th.set("title", f"text around the posts: {doc}.po")
         _bar(element(tr, "td", data_label="words"), row)
         _figures(tr, row)
         if row.get("source"):

@@ -1,0 +1,521 @@
+"""The built site as a reader and a publisher get it: assets, the language switch, head
+links, the chrome, the index, the dashboard and the review pages; every page valid HTML5
+(html5lib in strict mode, plus the content rules it does not check)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import html5lib
+import pytest
+from lxml import html
+
+from transkit import catalog
+from transkit.assets import parse_srcset
+
+from .conftest import CONFIG, REPO, run
+
+
+def _fill(root: Path, lang: str, fn=lambda e: f"{e.msgid}") -> None:  # type: ignore[no-untyped-def]
+    for path in sorted((root / "locales" / lang).glob("*.po")):
+        po = catalog.load(path)
+        for entry in po:
+            entry.msgstr = fn(entry)
+            entry.set_fuzzy(False)
+        catalog.save(po, path)
+
+
+def _translate_all(root: Path) -> None:
+    for lang in ("es", "en", "fr"):
+        _fill(root, lang, lambda e, lang=lang: f"{lang.upper()} {e.msgid}")
+
+
+def validate(path: Path) -> list[str]:
+    """HTML5 parse errors (html5lib, strict) and content rules a parser lets through: a
+    nav or list inside a paragraph, duplicate ids, an image without alt, no lang."""
+    data = path.read_bytes()
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    try:
+        parser.parse(data)
+    except html5lib.html5parser.ParseError as exc:
+        return [f"{path.name}: {exc}"]
+    root = html.fromstring(data)
+    problems = []
+    if not root.get("lang"):
+        problems.append("no <html lang>")
+    if root.find("head/title") is None or root.find("head/meta[@charset]") is None:
+        problems.append("no title or charset")
+    if root.find("head/meta[@name='viewport']") is None:
+        problems.append("no viewport")
+    ids = [e.get("id") for e in root.iter() if isinstance(e.tag, str) and e.get("id")]
+    problems += [f"duplicate id {i!r}" for i in set(ids) if ids.count(i) > 1]
+    problems += ["img without alt" for img in root.iter("img") if img.get("alt") is None]
+    for bad in root.xpath("//p//nav | //p//ul | //span//nav | //h1//nav | //a//a"):
+        problems.append(f"<{bad.tag}> inside phrasing content")
+    return [f"{path.name}: {p}" for p in problems]
+
+
+def _site_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+# --- assets -------------------------------------------------------------------------------
+
+ASSET_POST = """<!DOCTYPE html>
+<html lang="ca"><head><meta charset="utf-8"><title>Recursos</title>
+<link rel="stylesheet" href="theme/site.css?v=3">
+<link rel="icon" href="https://cdn.example.org/icon.png">
+</head>
+<body>
+<article>
+<h1>Recursos de la notícia</h1>
+<figure><img src="media/2019/foto%20gran.jpg" alt="Una foto"
+ srcset="media/2019/foto-480.jpg 480w, media/2019/foto-960.jpg 960w">
+<figcaption>La foto.</figcaption></figure>
+<p>Vegeu <a href="docs/informe.pdf#page=2">l'informe</a>, <a href="other.html#top">l'altra
+notícia</a> i <a href="https://europol.europa.eu/">Europol</a>.</p>
+<p style="background:url('media/fons.png')">Text amb fons.</p>
+<video src="media/clip.mp4" poster="media/poster.jpg"></video>
+<p><img src="media/falta.jpg" alt="No hi és"></p>
+<p><img src="../../secret.png" alt="Fora"></p>
+</article>
+</body></html>
+"""
+
+
+@pytest.fixture
+def assets_project(project: Path) -> Path:
+    b = project / "bulletins"
+    (b / "post.html").unlink()
+    (b / "assets.html").write_text(ASSET_POST, "utf-8")
+    (b / "other.html").write_text(ASSET_POST.replace("Recursos de la notícia", "Una altra")
+                                  .replace("media/falta.jpg", "media/poster.jpg")
+                                  .replace("../../secret.png", "media/poster.jpg"), "utf-8")
+    for name in ("media/2019/foto gran.jpg", "media/2019/foto-480.jpg", "media/2019/foto-960.jpg",
+                 "docs/informe.pdf", "media/fons.png", "media/clip.mp4", "media/poster.jpg",
+                 "theme/fonts/serif.woff2", "theme/bg.png"):
+        (b / name).parent.mkdir(parents=True, exist_ok=True)
+        (b / name).write_bytes(name.encode())
+    (b / "theme/site.css").write_text(
+        "@import 'print.css';\nbody{background:url(bg.png)}\n"
+        "@font-face{src:url(\"fonts/serif.woff2\") format('woff2')}\n"
+        "h1{background:url(missing.svg)}\n", "utf-8")
+    (b / "theme/print.css").write_text("p{color:black}\n", "utf-8")
+    run("extract", cwd=project, check=True)
+    _translate_all(project)
+    return project
+
+
+def test_assets_are_copied_once_and_every_reference_resolves(assets_project: Path) -> None:
+    root = assets_project
+    built = run("build", cwd=root, check=True)
+    # The missing image and the file outside the project: warnings naming bulletin:line.
+    assert "bulletins/assets.html:15: <img src='media/falta.jpg'>: bulletins/media/falta.jpg " \
+        "is missing" in built.stderr
+    assert "bulletins/assets.html:16: <img src='../../secret.png'>: outside the project" \
+        in built.stderr
+    assert "bulletins/theme/site.css:4: url('missing.svg')" in built.stderr
+    site = root / "site"
+    copied = sorted(p.relative_to(site).as_posix() for p in (site / "assets").rglob("*")
+                    if p.is_file())
+    assert copied == sorted(f"assets/bulletins/{n}" for n in (
+        "media/2019/foto gran.jpg", "media/2019/foto-480.jpg", "media/2019/foto-960.jpg",
+        "docs/informe.pdf", "media/fons.png", "media/clip.mp4", "media/poster.jpg",
+        "theme/site.css", "theme/print.css", "theme/bg.png", "theme/fonts/serif.woff2"))
+    assert not (site / "secret.png").exists()
+    for lang in ("ca", "es", "en", "fr"):
+        page = site / lang / "assets.html"
+        tree = html.parse(str(page)).getroot()
+        refs = tree.xpath("//@src | //@href | //@poster")
+        refs += [u for s in tree.xpath("//@srcset") for u, _ in parse_srcset(s)]
+        refs += re.findall(r"url\('([^']+)'\)", " ".join(tree.xpath("//@style")))
+        for ref in refs:
+            if ref.startswith(("https://", "#")) or ref in ("media/falta.jpg",
+                                                            "../../secret.png"):
+                continue
+            from urllib.parse import unquote, urlsplit
+
+            target = (page.parent / unquote(urlsplit(ref).path)).resolve()
+            assert target.is_file(), (lang, ref)
+        assert tree.xpath("//link[@rel='icon']/@href") == ["https://cdn.example.org/icon.png"]
+        assert tree.xpath("//link[@rel='stylesheet']/@href") == [
+            "../assets/bulletins/theme/site.css?v=3"]
+        assert "../assets/bulletins/docs/informe.pdf#page=2" in tree.xpath("//a/@href")
+        assert "other.html#top" in tree.xpath("//a/@href")  # the sibling post, same language
+        assert tree.xpath("//img[@srcset]/@srcset") == [
+            "../assets/bulletins/media/2019/foto-480.jpg 480w, "
+            "../assets/bulletins/media/2019/foto-960.jpg 960w"]
+    fr = html.parse(str(site / "fr/assets.html")).getroot()
+    assert fr.xpath("//figure/img/@alt") == ["FR Una foto"]  # alt stays translated
+    assert (site / "assets/bulletins/theme/site.css").read_bytes() == \
+        (root / "bulletins/theme/site.css").read_bytes()
+
+
+def test_release_refuses_a_missing_asset(assets_project: Path) -> None:
+    def files() -> dict[str, bytes]:
+        return {p.relative_to(assets_project).as_posix(): p.read_bytes()
+                for p in assets_project.rglob("*") if p.is_file() and ".transkit" not in p.parts}
+
+    before = files()
+    blocked = run("release", cwd=assets_project)
+    assert blocked.returncode == 1
+    assert "bulletins/assets.html:15: <img src='media/falta.jpg'>" in blocked.stderr
+    assert not (assets_project / "site").exists()
+    assert files() == before
+
+
+def test_srcset_parsing() -> None:
+    assert parse_srcset("a.jpg 1x, b,c.jpg 2x,d.jpg") == [
+        ("a.jpg", "1x"), ("b,c.jpg", "2x"), ("d.jpg", "")]
+    assert parse_srcset("  a.jpg,  b.jpg  480w ") == [("a.jpg", ""), ("b.jpg", "480w")]
+
+
+# --- the language switch and the head ---------------------------------------------------
+
+SWITCHES = {
+    "p": '<p class="lang-switch">Esta entrada en español · Post en français</p>',
+    "nav": '<nav class="lang-switch"><a href="#">Esta entrada en español</a></nav>',
+    "div": '<div class="lang-switch" id="langs"><a href="#">es</a> | <a href="#">fr</a></div>',
+    "ul": '<ul class="lang-switch"><li><a href="#">es</a></li><li><a href="#">fr</a></li></ul>',
+    "span": '<p>Llegiu-la en altres llengües: <span class="lang-switch"><a href="#">es</a>'
+            '</span></p>',
+    "none": "",
+}
+
+
+@pytest.mark.parametrize("form", sorted(SWITCHES))
+def test_language_switch_is_valid_whatever_the_source_used(project: Path, form: str) -> None:
+    post = project / "bulletins/post.html"
+    text = post.read_text("utf-8").replace(
+        '<nav class="lang-switch"><a href="#">Esta entrada en español</a></nav>', SWITCHES[form])
+    post.write_text(text, "utf-8")
+    run("extract", cwd=project, check=True)
+    _translate_all(project)
+    run("release", cwd=project, check=True)
+    for lang in ("ca", "es", "en", "fr"):
+        page = project / "site" / lang / "post.html"
+        assert validate(page) == []
+        root = html.parse(str(page)).getroot()
+        navs = root.xpath("//nav[contains(@class,'lang-switch')]")
+        assert len(navs) == 1 and navs[0].get("aria-label")
+        links = navs[0].xpath(".//a")
+        assert [a.get("hreflang") for a in links] == ["ca", "es", "en", "fr"]
+        assert [a.get("href") for a in links] == [f"../{x}/post.html" for x in
+                                                 ("ca", "es", "en", "fr")]
+        assert [a.get("aria-current") for a in links] == [
+            "page" if x == lang else None for x in ("ca", "es", "en", "fr")]
+        if form == "div":
+            assert navs[0].get("id") == "langs"
+        if form == "span":  # the sentence around it stays, the nav follows the paragraph
+            assert root.xpath("//p[contains(., 'altres llengües')]")
+        alternates = root.xpath("//head/link[@rel='alternate']")
+        assert [(a.get("hreflang"), a.get("href")) for a in alternates] == [
+            *[(x, f"../{x}/post.html") for x in ("ca", "es", "en", "fr")],
+            ("x-default", "../ca/post.html")]
+
+
+def test_base_url_makes_hreflang_links_absolute(project: Path) -> None:
+    (project / "transkit.toml").write_text(
+        CONFIG + '\n[build]\nbase_url = "https://example.org/bulletin/"\n', "utf-8")
+    run("extract", cwd=project, check=True)
+    _translate_all(project)
+    run("release", cwd=project, check=True)
+    root = html.parse(str(project / "site/es/post.html")).getroot()
+    assert root.xpath("//link[@hreflang='fr']/@href") == [
+        "https://example.org/bulletin/fr/post.html"]
+
+
+# --- the chrome ---------------------------------------------------------------------------
+
+CHROME = ('<header><p class="brand">Butlletí de proves</p><nav class="menu">'
+          '<a href="#">Inici</a></nav></header>')
+FOOTER = "<footer><p>Fet per l'equip. Contacte a la redacció.</p></footer>"
+
+
+def _with_chrome(project: Path, second: bool = True) -> None:
+    post = project / "bulletins/post.html"
+    text = post.read_text("utf-8").replace("<body>\n", f"<body>\n{CHROME}\n")
+    text = text.replace("</body>", f"{FOOTER}\n</body>")
+    post.write_text(text, "utf-8")
+    if second:
+        (project / "bulletins/second.html").write_text(
+            text.replace("Europol detén 23 persones", "Una segona notícia"), "utf-8")
+
+
+def test_chrome_is_one_catalogue_shared_by_every_bulletin(project: Path) -> None:
+    _with_chrome(project)
+    run("extract", cwd=project, check=True)
+    pot = catalog.load(project / "locales/ca/_chrome-ca.pot")
+    assert [u.msgid for u in pot] == ["Butlletí de proves", "<g1>Inici</g1>",
+                                      "Fet per l'equip.", "Contacte a la redacció."]
+    assert pot.units[0].references == ["bulletins/post.html:4", "bulletins/second.html:4"]
+    post_units = {u.msgid for u in catalog.load(project / "locales/ca/post.pot")}
+    assert "Inici" not in post_units and "Butlletí de proves" not in post_units
+    # Untranslated chrome: status counts it, the gate blocks, a build marks it.
+    for lang in ("es", "en", "fr"):
+        for doc in ("post", "second"):
+            _fill_one(project / f"locales/{lang}/{doc}.po", lang)
+    status = json.loads(run("status", "--format", "json", "--by-doc", cwd=project,
+                            check=True).stdout)
+    assert status["languages"]["fr"]["documents"]["_chrome-ca"]["untranslated"] == 4
+    assert not status["languages"]["fr"]["complete"]
+    blocked = run("release", cwd=project)
+    assert blocked.returncode == 1 and "locales/fr/_chrome-ca.po" in blocked.stderr
+    run("build", "--allow-incomplete", cwd=project, check=True)
+    fr = html.parse(str(project / "site/fr/post.html")).getroot()
+    assert fr.xpath("//header//p[@lang='ca']/text()") == ["Butlletí de proves"]
+    # Translated, the chrome shows in every language and the release passes.
+    for lang in ("es", "en", "fr"):
+        _fill_one(project / f"locales/{lang}/_chrome-ca.po", lang)
+    run("release", cwd=project, check=True)
+    fr = html.parse(str(project / "site/fr/second.html")).getroot()
+    assert fr.xpath("//header//p/text()") == ["FR Butlletí de proves"]
+    assert fr.xpath("//footer/p/text()") == ["FR Fet per l'equip. FR Contacte a la redacció."]
+    assert not fr.xpath("//header//*[@lang='ca'] | //footer//*[@lang='ca']")
+
+
+def _fill_one(path: Path, lang: str) -> None:
+    po = catalog.load(path)
+    for entry in po:
+        entry.msgstr = f"{lang.upper()} {entry.msgid}"
+    catalog.save(po, path)
+
+
+def test_partial_extract_keeps_the_other_bulletins_chrome(project: Path) -> None:
+    _with_chrome(project)
+    second = project / "bulletins/second.html"
+    second.write_text(second.read_text("utf-8").replace(
+        "Contacte a la redacció.", "Només a la segona."), "utf-8")
+    run("extract", cwd=project, check=True)
+    full = [(u.msgid, u.references) for u in catalog.load(project / "locales/ca/_chrome-ca.pot")]
+    run("extract", "post", cwd=project, check=True)
+    partial = [(u.msgid, u.references)
+               for u in catalog.load(project / "locales/ca/_chrome-ca.pot")]
+    assert partial == full
+    assert ("Només a la segona.", ["bulletins/second.html:16"]) in partial
+    # The second bulletin gone: its own chrome unit goes obsolete, nothing is lost.
+    _fill_one(project / "locales/fr/_chrome-ca.po", "fr")
+    second.unlink()
+    run("extract", cwd=project, check=True)
+    po = catalog.load(project / "locales/fr/_chrome-ca.po")
+    gone = [u for u in po.units if u.msgid == "Només a la segona."]
+    assert gone and gone[0].obsolete and gone[0].msgstr == "FR Només a la segona."
+    assert not (project / "locales/fr/_chrome-ca.po").stat().st_size == 0
+
+
+# --- index, preview, dashboard, review ------------------------------------------------------
+
+def test_index_lists_titles_dates_and_languages(demo: Path) -> None:
+    run("release", cwd=demo, check=True)
+    index = html.parse(str(demo / "site/index.html")).getroot()
+    heads = [th.text_content().strip() for th in index.xpath("//thead//th")]
+    assert heads == ["date", "català", "español", "English", "français", "source", "review"]
+    rows = index.xpath("//tbody/tr")
+    assert len(rows) == 4
+    first = rows[0]  # newest first
+    assert first.xpath("td[1]/time/@datetime") == ["2019-03-14"]
+    assert first.xpath("td[1]/time/text()") == ["Mar 14, 2019"]
+    titles = {a.get("hreflang"): a.text for a in first.xpath(".//a[@hreflang]")}
+    assert titles["en"] == "Europol publishes its internet organised crime threat assessment"
+    fr_po = catalog.load(demo / "locales/fr/2019-03-iocta.po")
+    assert titles["fr"] == fr_po.by_key()[(titles["en"], None)].msgstr
+    assert first.xpath("td[@data-label='source']/text()") == ["English"]
+    assert not index.xpath("//*[contains(@class,'banner')]")  # a release: no banner
+    for a in index.xpath("//a/@href"):
+        assert (demo / "site" / a.split("#")[0]).is_file(), a
+
+
+def test_preview_builds_carry_a_banner_and_completeness(project: Path) -> None:
+    run("extract", cwd=project, check=True)
+    _fill(project, "es")
+    run("build", "--allow-incomplete", cwd=project, check=True)
+    site = project / "site"
+    for page in [site / "index.html", site / "status.html", site / "fr/post.html",
+                 site / "aligned/post.html"]:
+        root = html.parse(str(page)).getroot()
+        assert "Preview build, not a release" in root.text_content(), page
+    index = html.parse(str(site / "index.html")).getroot()
+    percents = [s.text for s in index.xpath("//thead//th/span")]
+    assert percents == [" 100.0%", " 100.0%", " 0.0%", " 0.0%"]
+    _translate_all(project)
+    run("release", cwd=project, check=True)
+    for page in _site_pages(site):
+        assert "Preview build" not in page.read_text("utf-8"), page
+
+
+def _dashboard_figures(root: html.HtmlElement) -> dict[str, dict[str, object]]:
+    found: dict[str, dict[str, object]] = {}
+    for tr in root.xpath("//table[contains(@class,'languages')]/tbody/tr"):
+        fields = {e.get("data-field"): e.text for e in tr.xpath(".//*[@data-field]")}
+        found[tr.get("data-lang")] = fields
+    for section in root.xpath("//section[starts-with(@id,'lang-')]"):
+        lang = section.get("id")[5:]
+        for tr in section.xpath(".//tbody/tr"):
+            fields = {e.get("data-field"): e.text for e in tr.xpath(".//*[@data-field]")}
+            found[f"{lang}/{tr.get('data-doc')}"] = fields
+    return found
+
+
+def test_dashboard_figures_equal_status_json(project: Path) -> None:
+    _with_chrome(project, second=False)
+    run("extract", cwd=project, check=True)
+    _fill(project, "es")
+    po_path = project / "locales/fr/post.po"
+    po = catalog.load(po_path)
+    po.units[1].msgstr = "un esborrany"
+    po.units[1].set_fuzzy(True)
+    po.units[2].msgstr = "FR traduit"
+    catalog.save(po, po_path)
+    es = project / "locales/es/post.po"
+    es.write_text(es.read_text("utf-8").replace('msgstr "tapar el teclat"',
+                                                'msgstr "tapar  el teclat"'), "utf-8")
+    data = json.loads(run("status", "--format", "json", "--by-doc", "--checks",
+                          cwd=project, check=True).stdout)
+    run("build", "--allow-incomplete", "--include-fuzzy", cwd=project, check=True)
+    pages = [html.parse(str(project / "site/status.html")).getroot(),
+             html.fromstring(run("status", "--format", "html", cwd=project,
+                                 check=True).stdout.encode())]
+    for root in pages:
+        shown = _dashboard_figures(root)
+        for lang, entry in data["languages"].items():
+            row = shown[lang]
+            for key in ("units", "words", "translated", "fuzzy", "untranslated",
+                        "translated_words", "fuzzy_words", "untranslated_words",
+                        "out_of_date"):
+                assert row[key] == str(entry[key]), (lang, key)
+            assert row["percent"] == f"{entry['percent']:.2f}"
+            assert row["errors"] == str(entry["findings"]["error"])
+            assert row["warnings"] == str(entry["findings"]["warning"])
+            assert row["complete"] == ("complete" if entry["complete"] else "incomplete")
+            for doc, figures in entry["documents"].items():
+                cells = shown[f"{lang}/{doc}"]
+                for key in ("units", "translated", "fuzzy", "untranslated_words"):
+                    assert cells[key] == str(figures[key]), (lang, doc, key)
+        assert shown["fr"]["fuzzy"] == "1" and shown["es"]["warnings"] != "0"
+        assert root.xpath("//svg[contains(@class,'bar')]//rect")
+        assert not root.xpath("//script | //link[@rel='stylesheet'] | //img")  # no network
+
+
+def test_dashboard_charts_the_git_history(demo: Path) -> None:
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@e", *args], cwd=demo,
+                       check=True, capture_output=True)
+
+    git("init", "-q")
+    po = demo / "locales/fr/2019-01-ransomware.po"
+    full = po.read_text("utf-8")
+    po.write_text(full.replace('msgstr "Ne payez pas la rançon."', 'msgstr ""'), "utf-8")
+    git("add", "-A")
+    git("commit", "-qm", "first")
+    po.write_text(full, "utf-8")
+    git("commit", "-qam", "second")
+    root = html.fromstring(run("status", "--format", "html", cwd=demo, check=True).stdout
+                           .encode())
+    lines = root.xpath("//svg[contains(@class,'chart')]/polyline")
+    assert len(lines) == 4
+    fr = [ln for ln in lines if ln.findtext("title") == "français"][0]
+    ys = [float(p.split(",")[1]) for p in fr.get("points").split()]
+    assert len(ys) == 2 and ys[0] > ys[1]  # lower on screen = less translated, then 100 %
+    rows = root.xpath("//table[contains(@class,'history')]/tbody/tr")
+    assert [r.xpath("td[1]/code")[0].tail.split()[-1] for r in rows] == ["second", "first"]
+
+
+def test_aligned_page_shows_changes_places_and_filters(project: Path) -> None:
+    run("extract", cwd=project, check=True)
+    _translate_all(project)
+    post = project / "bulletins/post.html"
+    post.write_text(post.read_text("utf-8").replace("tapar el teclat",
+                                                    "tapar sempre el teclat"), "utf-8")
+    run("extract", cwd=project, check=True)
+    run("build", "--include-fuzzy", cwd=project, check=True)
+    page = project / "site/aligned/post.html"
+    assert validate(page) == []
+    root = html.parse(str(page)).getroot()
+    assert [th.text for th in root.xpath("//thead//th")][1] == "català (ca) — source"
+    fuzzy = root.xpath("//td[@lang='fr' and contains(@class,'fuzzy')]")
+    assert len(fuzzy) == 1
+    assert fuzzy[0].xpath(".//span[contains(@class,'mark')]/text()") == ["fuzzy"]
+    assert fuzzy[0].xpath(".//ins/text()") == ["sempre"]
+    assert fuzzy[0].xpath(".//span[@class='diff']/@lang") == ["ca"]
+    where = fuzzy[0].xpath(".//code[@class='where']/text()")[0]
+    path, line = where.rsplit(":", 1)
+    po = catalog.load(project / path)
+    assert po.by_key()[("tapar sempre el teclat", None)].line == int(line)
+    assert root.xpath("//tr[contains(@class,'has-fuzzy')]")
+    assert {i.get("id") for i in root.xpath("//input[@type='radio']")} == {
+        "show-all", "show-fuzzy", "show-untranslated", "show-findings"}
+    css = root.findtext(".//style")
+    assert "#show-fuzzy:checked~table tbody tr:not(.has-fuzzy)" in css
+    assert "@media (max-width:40rem)" in css
+    assert all(td.get("lang") for td in root.xpath("//tbody/tr/td[position() > 1]"))
+
+
+def test_every_demo_page_is_valid_html5(demo: Path, tmp_path: Path) -> None:
+    run("release", cwd=demo, check=True)
+    pages = _site_pages(demo / "site")
+    assert len(pages) == 4 * 4 + 4 + 2
+    problems = [p for page in pages for p in validate(page)]
+    assert problems == []
+    # The align review pages and their index, too.
+    archive = tmp_path / "archive"
+    shutil.copytree(demo / "site", archive, ignore=shutil.ignore_patterns(
+        "aligned", "index*", "status*", "assets"))
+    fresh = tmp_path / "fresh"
+    (fresh / "bulletins").mkdir(parents=True)
+    shutil.copy(REPO / "transkit.toml", fresh)
+    review = tmp_path / "review"
+    run("align", "--archive", str(archive), "--html", str(review), cwd=fresh, check=True)
+    written = sorted(review.glob("*.html"))
+    assert (review / "index.html") in written and len(written) == 13
+    assert [p for page in written for p in validate(page)] == []
+    index = html.parse(str(review / "index.html")).getroot()
+    assert len(index.xpath("//tbody/tr")) == 12
+    one = html.parse(str(review / "2019-01-ransomware.fr.html")).getroot()
+    assert all(td.get("lang") for td in one.xpath("//tbody/tr/td[position() > 2]"))
+    assert one.xpath("//thead/tr/th[3]/text()") == ["català (ca) — source"]
+
+
+PAIR_CA = """<!DOCTYPE html><html lang="ca"><head><meta charset="utf-8"><title>La policia
+adverteix dels fraus</title></head><body><article><h1>La policia adverteix dels fraus</h1>
+<p>La policia catalana ha detectat una nova campanya de missatges fraudulents. Els
+missatges demanen les dades del compte bancari amb l'excusa d'un paquet pendent de la
+<a href="https://correus.example/">companyia de correus</a>.</p>
+<p>Les víctimes no han de respondre mai els missatges ni obrir-ne els enllaços.</p>
+</article></body></html>"""
+PAIR_FR = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>La police
+met en garde contre les fraudes</title></head><body><article><h1>La police met en garde
+contre les fraudes</h1>
+<p>La police catalane a détecté une nouvelle campagne de messages frauduleux qui demandent
+les coordonnées du compte bancaire sous prétexte d'un colis en attente de la compagnie
+postale.</p>
+<p>Les victimes ne doivent jamais répondre aux messages ni ouvrir leurs liens.</p>
+</article></body></html>"""
+
+
+def test_review_page_marks_confidence_and_dropped_markup_in_text(project: Path,
+                                                                  tmp_path: Path) -> None:
+    """A 2-1 merge whose translation lost the second sentence's link: the note says so."""
+    source, target = tmp_path / "avis.ca.html", tmp_path / "avis.fr.html"
+    source.write_text(PAIR_CA, "utf-8")
+    target.write_text(PAIR_FR.replace("compagnie\npostale",
+                                      '<em>compagnie postale</em>'), "utf-8")
+    out = tmp_path / "review.html"
+    run("align", str(source), str(target), "--dry-run", "--force", "--html", str(out),
+        cwd=project, check=True)
+    assert validate(out) == []
+    root = html.parse(str(out)).getroot()
+    merged = [tr for tr in root.xpath("//tbody/tr") if tr.findtext("td[2]") == "2-1"]
+    assert len(merged) == 1
+    notes = merged[0].xpath(".//ul[@class='findings']/li/text()")
+    assert "markup dropped: <em>" in notes  # the translation's own, matching nothing
+    assert "markup dropped: <a https://correus.example/> of a merged sentence" in notes
+    for tr in root.xpath("//tbody/tr[contains(@class,'low')]"):
+        assert tr.xpath("td[@class='conf']/span[contains(@class,'mark')]/text()")[0] in (
+            "low", "no partner")
+    assert root.xpath("//tbody/tr/td[3]/@lang")[0] == "ca"
+    assert root.xpath("//tbody/tr/td[4]/@lang")[0] == "fr"
