@@ -113,9 +113,9 @@ def test_assets_are_copied_once_and_every_reference_resolves(assets_project: Pat
     root = assets_project
     built = run("build", cwd=root, check=True)
     # The missing image and the file outside the project: warnings naming bulletin:line.
-    assert "bulletins/assets.html:15: <img src='media/falta.jpg'>: bulletins/media/falta.jpg " \
+    assert "bulletins/assets.html:16: <img src='media/falta.jpg'>: bulletins/media/falta.jpg " \
         "is missing" in built.stderr
-    assert "bulletins/assets.html:16: <img src='../../secret.png'>: outside the project" \
+    assert "bulletins/assets.html:17: <img src='../../secret.png'>: outside the project" \
         in built.stderr
     assert "bulletins/theme/site.css:4: url('missing.svg')" in built.stderr
     site = root / "site"
@@ -162,7 +162,7 @@ def test_release_refuses_a_missing_asset(assets_project: Path) -> None:
     before = files()
     blocked = run("release", cwd=assets_project)
     assert blocked.returncode == 1
-    assert "bulletins/assets.html:15: <img src='media/falta.jpg'>" in blocked.stderr
+    assert "bulletins/assets.html:16: <img src='media/falta.jpg'>" in blocked.stderr
     assert not (assets_project / "site").exists()
     assert files() == before
 
