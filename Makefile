@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install gettext postgresql demo pseudo-demo test lint bench clean
+.PHONY: install gettext postgresql chromium demo pseudo-demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ postgresql:
 	    $(SUDO) apt-get update -qq && \
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 
+# Chromium (Debian package): the site tests load every built page in a real browser.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { echo "installing chromium (Debian package)"; \
+	    $(SUDO) apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 demo: install
 	$(BIN)/transkit extract
 	$(BIN)/transkit status --by-doc
@@ -44,7 +51,7 @@ pseudo-demo: install
 	  ../../$(BIN)/transkit build --include-fuzzy --allow-incomplete
 	@echo "pseudo-translated site: $(CURDIR)/.transkit/pseudo-demo/site/index.html"
 
-test: install gettext postgresql
+test: install gettext postgresql chromium
 	$(BIN)/python -m pytest
 
 lint: install
