@@ -13,16 +13,9 @@ from transkit.build import build_site
 from transkit.config import load_config
 from transkit.extract import extract
 
-from .conftest import CONFIG, run
+from .conftest import CONFIG, fill, run
 
-
-def _fill(root: Path, lang: str, fn=lambda e: e.msgid) -> None:  # type: ignore[no-untyped-def]
-    for path in sorted((root / "locales" / lang).glob("*.po")):
-        po = catalog.load(path)
-        for entry in po:
-            entry.msgstr = fn(entry)
-            entry.set_fuzzy(False)
-        catalog.save(po, path)
+_fill = fill
 
 
 def test_demo_release_builds_every_language_and_aligned_pages(demo: Path) -> None:

@@ -16,16 +16,9 @@ from lxml import html
 from transkit import catalog
 from transkit.assets import parse_srcset
 
-from .conftest import CONFIG, REPO, run
+from .conftest import CONFIG, REPO, fill, run
 
-
-def _fill(root: Path, lang: str, fn=lambda e: f"{e.msgid}") -> None:  # type: ignore[no-untyped-def]
-    for path in sorted((root / "locales" / lang).glob("*.po")):
-        po = catalog.load(path)
-        for entry in po:
-            entry.msgstr = fn(entry)
-            entry.set_fuzzy(False)
-        catalog.save(po, path)
+_fill = fill
 
 
 def _translate_all(root: Path) -> None:

@@ -53,6 +53,13 @@ def element(parent: etree._Element, tag: str, text: str | None = None,
     return child
 
 
+def banner(body: etree._Element, preview: list[str] | None) -> None:
+    """A preview build's banner at the top of one of our pages (nothing for a release)."""
+    if preview:
+        element(body, "p", "Preview build, not a release: " + "; ".join(preview) + ".",
+                class_="banner", role="note")
+
+
 def serialize(page: etree._Element) -> bytes:
     data: bytes = html.tostring(page, doctype="<!DOCTYPE html>", encoding="utf-8",
                                 method="html")

@@ -15,7 +15,7 @@ from lxml import etree
 
 from ..languages import native_name
 from ..project import CHROME_PREFIX, is_chrome
-from .common import element, new_page, serialize
+from .common import banner, element, new_page, serialize
 
 COLOURS = {"translated_words": "#2e7d32", "fuzzy_words": "#f9a825",
            "untranslated_words": "#c62828"}
@@ -62,9 +62,7 @@ def dashboard(name: str, data: dict[str, Any], doc_findings: dict[tuple[str, str
     that have an aligned page (the chrome has none)."""
     page = new_page(f"{name}: translation status", "en", DASHBOARD_CSS)
     body = page.find("body")
-    if preview:
-        element(body, "p", "Preview build, not a release: " + "; ".join(preview) + ".",
-                class_="banner", role="note")
+    banner(body, preview)
     element(body, "h1", f"{name}: translation status")
     legend = element(body, "p", "Words:", class_="legend note")
     for field, text in (("translated_words", "translated"), ("fuzzy_words", "fuzzy"),

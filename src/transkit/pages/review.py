@@ -14,7 +14,7 @@ from lxml import etree
 from .. import inline
 from ..languages import native_name
 from ..text import diff_words
-from .common import element, fill_cell, new_page, serialize
+from .common import banner, element, fill_cell, new_page, serialize
 
 SOURCE, TRANSLATED, FUZZY, UNTRANSLATED = "source", "translated", "fuzzy", "untranslated"
 MARKS = {SOURCE: "source", FUZZY: "fuzzy", UNTRANSLATED: "untranslated"}
@@ -96,9 +96,7 @@ def aligned_page(doc: str, source_lang: str, languages: list[str], rows: list[Ro
     title = f"{doc}: aligned review"
     page = new_page(title, "en", REVIEW_CSS)
     body = page.find("body")
-    if preview:
-        element(body, "p", "Preview build, not a release: " + "; ".join(preview) + ".",
-                class_="banner", role="note")
+    banner(body, preview)
     element(body, "h1", title)
     counts = {state: sum(1 for r in rows for c in r.cells if c.state == state)
               for state in (FUZZY, UNTRANSLATED)}

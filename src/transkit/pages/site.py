@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ..languages import native_name
-from .common import VIEWPORT, element, new_page, serialize
+from .common import VIEWPORT, banner, element, new_page, serialize
 
 # Elements whose content may hold a <nav> (flow content); anywhere else (a <p>, a <span>,
 # a heading) the switch goes right after the phrasing element that holds it.
@@ -145,9 +145,7 @@ def index_page(name: str, posts: list[Post], languages: list[str],
 
     page = new_page(name, "en", INDEX_CSS)
     body = page.find("body")
-    if preview:
-        element(body, "p", "Preview build, not a release: " + "; ".join(preview) + ".",
-                class_="banner", role="note")
+    banner(body, preview)
     element(body, "h1", name)
     element(body, "p", f"{len(posts)} post(s) in {len(languages)} languages. Aligned "
             "review pages: the ‘review’ links; translation status: ", class_="note")
