@@ -65,9 +65,13 @@ def test_a_folder_where_a_page_goes_leaves_the_previous_site_whole(project: Path
     (project / "site" / "aligned").mkdir()
     (project / "site" / "aligned" / "post.html").mkdir()
     before = _snapshot(project / "site")
-    _clean_error(run("build", "--allow-incomplete", cwd=project), "post.html")
+    # A partial build keeps the rest of the site, so it meets the folder: refused whole.
+    _clean_error(run("build", "--allow-incomplete", "--lang", "fr", cwd=project), "post.html")
     assert _snapshot(project / "site") == before
     assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
+    # A whole build starts from nothing: the new site replaces the old, folder and all.
+    run("build", "--allow-incomplete", cwd=project, check=True)
+    assert (project / "site" / "aligned" / "post.html").is_file()
 
 
 def test_state_folder_in_the_way(project: Path) -> None:

@@ -108,13 +108,13 @@ def test_assets_are_copied_once_and_every_reference_resolves(assets_project: Pat
     # The missing image and the file outside the project: warnings naming bulletin:line.
     assert "bulletins/assets.html:16: <img src='media/falta.jpg'>: bulletins/media/falta.jpg " \
         "is missing" in built.stderr
-    assert "bulletins/assets.html:17: <img src='../../secret.png'>: outside the project" \
-        in built.stderr
+    assert "bulletins/assets.html:17: <img src='../../secret.png'>: outside the bulletins " \
+        "folder (not published)" in built.stderr
     assert "bulletins/theme/site.css:4: url('missing.svg')" in built.stderr
     site = root / "site"
     copied = sorted(p.relative_to(site).as_posix() for p in (site / "assets").rglob("*")
                     if p.is_file())
-    assert copied == sorted(f"assets/bulletins/{n}" for n in (
+    assert copied == sorted(f"assets/{n}" for n in (
         "media/2019/foto gran.jpg", "media/2019/foto-480.jpg", "media/2019/foto-960.jpg",
         "docs/informe.pdf", "media/fons.png", "media/clip.mp4", "media/poster.jpg",
         "theme/site.css", "theme/print.css", "theme/bg.png", "theme/fonts/serif.woff2"))
@@ -135,15 +135,15 @@ def test_assets_are_copied_once_and_every_reference_resolves(assets_project: Pat
             assert target.is_file(), (lang, ref)
         assert tree.xpath("//link[@rel='icon']/@href") == ["https://cdn.example.org/icon.png"]
         assert tree.xpath("//link[@rel='stylesheet']/@href") == [
-            "../assets/bulletins/theme/site.css?v=3"]
-        assert "../assets/bulletins/docs/informe.pdf#page=2" in tree.xpath("//a/@href")
+            "../assets/theme/site.css?v=3"]
+        assert "../assets/docs/informe.pdf#page=2" in tree.xpath("//a/@href")
         assert "other.html#top" in tree.xpath("//a/@href")  # the sibling post, same language
         assert tree.xpath("//img[@srcset]/@srcset") == [
-            "../assets/bulletins/media/2019/foto-480.jpg 480w, "
-            "../assets/bulletins/media/2019/foto-960.jpg 960w"]
+            "../assets/media/2019/foto-480.jpg 480w, "
+            "../assets/media/2019/foto-960.jpg 960w"]
     fr = html.parse(str(site / "fr/assets.html")).getroot()
     assert fr.xpath("//figure/img/@alt") == ["FR Una foto"]  # alt stays translated
-    assert (site / "assets/bulletins/theme/site.css").read_bytes() == \
+    assert (site / "assets/theme/site.css").read_bytes() == \
         (root / "bulletins/theme/site.css").read_bytes()
 
 
@@ -158,6 +158,55 @@ def test_release_refuses_a_missing_asset(assets_project: Path) -> None:
     assert "bulletins/assets.html:16: <img src='media/falta.jpg'>" in blocked.stderr
     assert not (assets_project / "site").exists()
     assert files() == before
+
+
+HOSTILE_REFS = {
+    "../.git/config": "<a href='../.git/config'>: outside the bulletins folder (not published)",
+    "../transkit.toml": "<a href='../transkit.toml'>: outside the bulletins folder",
+    ".hidden/key.txt": "bulletins/.hidden/key.txt is a hidden file (not published)",
+    "img/x.png%00.txt": "a NUL character in the file name",
+    "http://[x/y.png": "not a URL (Invalid IPv6 URL)",
+    "img/loop.png": "bulletins/img/loop.png cannot be read",
+    "img/fifo": "bulletins/img/fifo is not a regular file",
+    "img/out.png": "bulletins/img/out.png leads outside the bulletins folder (not published)",
+    "img/folder.png": "bulletins/img/folder.png is a folder, not a file",
+    "a" * 300 + ".png": "cannot be read (File name too long)",
+}
+
+
+def test_hostile_asset_references_are_refused_not_published(project: Path) -> None:
+    import os
+
+    b = project / "bulletins"
+    (b / "img").mkdir()
+    (b / ".hidden").mkdir()
+    (b / ".hidden/key.txt").write_text("secret", "utf-8")
+    (b / "img/loop.png").symlink_to("loop.png")
+    os.mkfifo(b / "img/fifo")
+    (project / "outside.png").write_bytes(b"png")
+    (b / "img/out.png").symlink_to(project / "outside.png")
+    (b / "img/folder.png").mkdir()
+    (project / ".git").mkdir()
+    (project / ".git/config").write_text("[remote]\nurl = secret\n", "utf-8")
+    links = "".join(f'<a href="{ref}">r{n}</a> ' for n, ref in enumerate(HOSTILE_REFS))
+    post = b / "post.html"
+    post.write_text(post.read_text("utf-8").replace(
+        "<ul>", f"<p>{links}</p>\n<ul>"), "utf-8")
+    run("extract", cwd=project, check=True)
+    _translate_all(project)
+    built = run("build", cwd=project)
+    assert built.returncode == 0, built.stderr
+    assert "Traceback" not in built.stderr
+    for ref, reason in HOSTILE_REFS.items():
+        assert any(line.startswith("warning: bulletins/post.html:") and reason in line
+                   for line in built.stderr.splitlines()), (ref, built.stderr)
+    published = [p.name for p in (project / "site").rglob("*") if p.is_file()]
+    assert "config" not in published and "transkit.toml" not in published
+    assert "key.txt" not in published and "outside.png" not in published
+    page = html.parse(str(project / "site/fr/post.html")).getroot()
+    assert "../.git/config" in page.xpath("//a/@href")  # left as it was, not rewritten
+    blocked = run("release", cwd=project)
+    assert blocked.returncode == 1 and "Traceback" not in blocked.stderr
 
 
 def test_srcset_parsing() -> None:
@@ -512,3 +561,105 @@ def test_review_page_marks_confidence_and_dropped_markup_in_text(project: Path,
             "low", "no partner")
     assert root.xpath("//tbody/tr/td[3]/@lang")[0] == "ca"
     assert root.xpath("//tbody/tr/td[4]/@lang")[0] == "fr"
+
+
+# --- switches the selector should not take, and the site's freshness --------------------
+
+@pytest.mark.parametrize("where", ["article", "main", "body", "html", "title"])
+def test_a_selector_matching_the_page_structure_loses_no_text(project: Path,
+                                                              where: str) -> None:
+    post = project / "bulletins/post.html"
+    text = post.read_text("utf-8")
+    text = {"article": text.replace('<article id="a1">', '<article id="a1" class="lang-switch">'),
+            "main": text.replace('<article id="a1">', '<main class="lang-switch"><article id="a1">')
+                        .replace("</article>", "</article></main>"),
+            "body": text.replace("<body>", '<body class="lang-switch">'),
+            "html": text.replace('<html lang="ca">', '<html lang="ca" class="lang-switch">'),
+            "title": text.replace("<title>", '<title class="lang-switch">')}[where]
+    post.write_text(text, "utf-8")
+    run("extract", cwd=project, check=True)
+    units = [u.msgid for u in catalog.load(project / "locales/ca/post.pot")]
+    assert "Europol detén 23 persones" in units and "tapar el teclat" in units
+    _translate_all(project)
+    built = run("release", cwd=project)
+    assert built.returncode == 0, built.stderr
+    for lang in ("ca", "fr"):
+        page = project / "site" / lang / "post.html"
+        assert validate(page) == []
+        root = html.parse(str(page)).getroot()
+        assert root.xpath("//li[contains(., 'tapar el teclat')]")
+        assert len(root.xpath("//nav[contains(@class,'lang-switch')]")) >= 1
+
+
+def test_a_switch_inside_a_sentence_is_not_translated_text(project: Path) -> None:
+    post = project / "bulletins/post.html"
+    post.write_text(post.read_text("utf-8").replace(
+        "<h1>Europol detén 23 persones</h1>",
+        '<h1>Europol detén 23 persones <span class="lang-switch">English</span></h1>'), "utf-8")
+    run("extract", cwd=project, check=True)
+    units = [u.msgid for u in catalog.load(project / "locales/ca/post.pot")]
+    assert "Europol detén 23 persones" in units
+    assert not [u for u in units if "English" in u]
+    _translate_all(project)
+    run("release", cwd=project, check=True)
+    page = project / "site/fr/post.html"
+    assert validate(page) == []
+    root = html.parse(str(page)).getroot()
+    assert root.xpath("//h1/text()")[0].strip() == "FR Europol detén 23 persones"
+    assert root.xpath("//h1/following-sibling::*[1]")[0].tag == "nav"
+
+
+def test_nested_posts_link_their_own_anchor(project: Path) -> None:
+    post = project / "bulletins/post.html"
+    post.write_text(post.read_text("utf-8").replace(
+        "</article>", '<article id="inner"><p>Una nota interior.</p>'
+        '<p class="lang-switch">es</p></article></article>'), "utf-8")
+    run("extract", cwd=project, check=True)
+    _translate_all(project)
+    run("release", cwd=project, check=True)
+    root = html.parse(str(project / "site/es/post.html")).getroot()
+    hrefs = root.xpath("//article[@id='inner']/nav//a/@href")
+    assert hrefs and all(h.endswith("#inner") for h in hrefs)
+    outer = root.xpath("//article[@id='a1']/nav//a/@href")
+    assert outer and all(h.endswith("#a1") for h in outer)
+
+
+def test_a_whole_build_withdraws_what_is_gone_a_partial_one_keeps_it(project: Path) -> None:
+    second = project / "bulletins/second.html"
+    second.write_text((project / "bulletins/post.html").read_text("utf-8")
+                      .replace("Europol detén", "Segona: Europol detén"), "utf-8")
+    run("extract", cwd=project, check=True)
+    _translate_all(project)
+    run("release", cwd=project, check=True)
+    site = project / "site"
+    assert (site / "fr/second.html").exists() and (site / "assets/x.jpg").exists()
+    stray = site / "fr/stray.html"
+    stray.write_text("left by hand", "utf-8")
+    run("build", "--lang", "fr", cwd=project, check=True)  # partial: the rest stays
+    assert stray.exists() and (site / "es/second.html").exists()
+    second.unlink()
+    post = project / "bulletins/post.html"
+    post.write_text(post.read_text("utf-8").replace('<img src="x.jpg" alt="Un agent al caixer">',
+                                                    ""), "utf-8")
+    run("extract", "--prune", cwd=project, check=True)
+    _translate_all(project)
+    run("release", cwd=project, check=True)
+    assert not (site / "fr/second.html").exists() and not stray.exists()
+    assert not (site / "assets/x.jpg").exists()  # no page refers to it any more
+    assert not list(project.glob(".site.*"))
+
+
+def test_the_build_never_writes_through_a_link_in_the_site(project: Path,
+                                                           tmp_path: Path) -> None:
+    run("extract", cwd=project, check=True)
+    _translate_all(project)
+    run("release", cwd=project, check=True)
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    shutil.rmtree(project / "site/en")
+    (project / "site/en").symlink_to(victim)
+    run("build", "--lang", "fr", cwd=project, check=True)
+    run("release", cwd=project, check=True)
+    assert list(victim.iterdir()) == []
+    assert (project / "site/en/post.html").is_file()
+    assert not (project / "site/en").is_symlink()

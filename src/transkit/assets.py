@@ -2,12 +2,13 @@
 and what they import, media, local downloads), copied into the site once and referred
 to from every built page.
 
-Every file keeps its path inside the project under `site/assets/`, so the relative URLs
-inside a copied stylesheet still resolve. A link to another bulletin points at the same
-language's version of it. Absolute URLs (a scheme, `//host`, `/path`) and fragments are
-left as they are. A file that is not there, or that is not the project's (a `..` or a
-link that leads out of it, the locales or the state folder), is reported with the
-bulletin's line and its reference is left untouched."""
+Only files inside the bulletins folder are published, none hidden (no part of the path
+starting with '.'), and each keeps its path there under `site/assets/`, so the relative
+URLs inside a copied stylesheet still resolve. A link to another bulletin points at the
+same language's version of it. Absolute URLs (a scheme, `//host`, `/path`) and
+fragments are left as they are. A file that is not there, not a regular file, hidden, or
+outside the bulletins folder (a `..`, or a symbolic link that leads out) is reported with
+the bulletin's line and its reference is left untouched."""
 
 from __future__ import annotations
 
@@ -43,8 +44,9 @@ class Assets:
         self.bulletins = bulletins  # document names: links to them stay between pages
         self.copies: dict[str, Path] = {}  # path under site/ -> file in the project
         self.problems: dict[str, None] = {}  # `bulletin:line: reason`, each once
-        refused = [config.locales, config.state, config.site]
-        self._refused = [p.resolve() for p in refused]
+        self.folder = Path(os.path.normpath(config.bulletins.absolute()))
+        self.real_folder = config.bulletins.resolve()
+        self._seen: dict[tuple[str, Path], tuple[str, str | None]] = {}
 
     def rewrite(self, root: etree._Element, page: Path) -> None:
         """Point every relative URL of a page tree (a bulletin at `page`, as built one
@@ -66,71 +68,89 @@ class Assets:
                 element.text = self._css(element.text, page, element)
 
     def _url(self, value: str, page: Path, element: etree._Element, what: str) -> str:
-        parts = urlsplit(value.strip())
+        """The URL as the built page needs it (pages are resolved once per bulletin and
+        value: a page is rewritten for every language)."""
+        where = f"{relative(self.config, page)}:{element.sourceline or 1}"
+        tag = "style" if element.tag == "style" else f"{element.tag} {what}"
+        label = f"<{tag}={value.strip()!r}>" if element.tag != "style" else \
+            f"<style> url({value.strip()!r})"
+        key = (value, page.parent)
+        if key not in self._seen:
+            self._seen[key] = self._resolve(value, page.parent)
+        moved, problem = self._seen[key]
+        if problem is not None:
+            self.problems[f"{where}: {label}: {problem}"] = None
+        return moved
+
+    def _resolve(self, value: str, folder: Path) -> tuple[str, str | None]:
+        """(URL for the built page, problem or None) of a reference from `folder`."""
+        try:
+            parts = urlsplit(value.strip())
+        except ValueError as exc:
+            return value, f"not a URL ({exc})"
         if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
-            return value  # absolute, or only a query or a fragment: not ours to move
+            return value, None  # absolute, or only a query or a fragment: not ours to move
         suffix = (f"?{parts.query}" if parts.query else "") + (
             f"#{parts.fragment}" if parts.fragment else "")
-        target = Path(os.path.normpath(page.parent / unquote(parts.path)))
-        where = f"{relative(self.config, page)}:{element.sourceline or 1}"
-        label = f"<{element.tag} {what}={value.strip()!r}>"
-        if target.parent == self.config.bulletins and target.suffix == ".html" \
+        name = unquote(parts.path)
+        if "\x00" in name:
+            return value, "a NUL character in the file name"
+        target = Path(os.path.normpath(folder / name))
+        if target.parent == self.folder and target.suffix == ".html" \
                 and target.stem in self.bulletins:
-            return quote(target.name) + suffix  # the same language's version of that post
-        found = self._inside(target, where, label)
+            return quote(target.name) + suffix, None  # the same language's version
+        found, problem = self._inside(target)
         if found is None:
-            return value
-        if not found.is_file():
-            kind = "is a folder, not a file" if found.is_dir() else "is missing"
-            self.problems[f"{where}: {label}: {relative(self.config, target)} {kind}"] = None
-            return value
-        key = self._add(found, where)
-        return "../" + quote(key) + suffix
+            return value, problem
+        return "../" + quote(self._add(target, found)) + suffix, None
 
-    def _inside(self, target: Path, where: str, label: str) -> Path | None:
-        """The file a reference names, if it is the project's own (links followed)."""
-        real = target.resolve()
-        if real != self.root and self.root not in real.parents:
-            self.problems[f"{where}: {label}: outside the project (not copied)"] = None
-            return None
-        for folder in self._refused:
-            if real == folder or folder in real.parents:
-                self.problems[f"{where}: {label}: in {relative(self.config, folder)}/, "
-                              "which is not published (not copied)"] = None
-                return None
-        return real
+    def _inside(self, target: Path) -> tuple[Path | None, str | None]:
+        """The file a reference names, if the bulletins folder may publish it."""
+        shown = relative(self.config, target)
+        try:
+            inside = target.relative_to(self.folder)
+        except ValueError:
+            return None, "outside the bulletins folder (not published)"
+        if any(part.startswith(".") for part in inside.parts):
+            return None, f"{shown} is a hidden file (not published)"
+        try:
+            real = target.resolve(strict=False)
+            if real != self.real_folder and self.real_folder not in real.parents:
+                return None, f"{shown} leads outside the bulletins folder (not published)"
+            if not real.exists():
+                return None, f"{shown} is missing"
+            if real.is_dir():
+                return None, f"{shown} is a folder, not a file"
+            if not real.is_file():
+                return None, f"{shown} is not a regular file"
+        except (OSError, RuntimeError) as exc:  # a link loop, a name too long
+            reason = getattr(exc, "strerror", None) or str(exc)
+            return None, f"{shown} cannot be read ({reason})"
+        return real, None
 
-    def _add(self, found: Path, where: str) -> str:
-        key = f"{SITE_FOLDER}/{found.relative_to(self.root).as_posix()}"
+    def _add(self, target: Path, found: Path) -> str:
+        """The file's place in the site: its path in the bulletins folder (as referred to,
+        so a stylesheet's relative URLs meet the same tree), copied from `found`."""
+        key = f"{SITE_FOLDER}/{target.relative_to(self.folder).as_posix()}"
         if key not in self.copies:
             self.copies[key] = found
             if found.suffix.lower() == ".css":
-                self._stylesheet(found)
+                self._stylesheet(target, found)
         return key
 
-    def _stylesheet(self, path: Path) -> None:
+    def _stylesheet(self, path: Path, real: Path) -> None:
         """A copied stylesheet's own references (kept relative: the tree is mirrored)."""
         try:
-            text = path.read_text("utf-8", errors="replace")
+            text = real.read_text("utf-8", errors="replace")
         except OSError:
             return
         for match in CSS_URL.finditer(text):
             url = (match.group("url") or match.group("url2") or "").strip()
-            parts = urlsplit(url)
-            if not url or parts.scheme or parts.netloc or not parts.path \
-                    or parts.path.startswith("/"):
-                continue
             line = text.count("\n", 0, match.start()) + 1
             where = f"{relative(self.config, path)}:{line}"
-            target = Path(os.path.normpath(path.parent / unquote(parts.path)))
-            found = self._inside(target, where, f"url({url!r})")
-            if found is None:
-                continue
-            if not found.is_file():
-                self.problems[f"{where}: url({url!r}): {relative(self.config, target)} "
-                              "is missing"] = None
-                continue
-            self._add(found, where)
+            _, problem = self._resolve(url, path.parent) if url else ("", None)
+            if problem is not None:
+                self.problems[f"{where}: url({url!r}): {problem}"] = None
 
     def _srcset(self, value: str, page: Path, element: etree._Element) -> str:
         """Each candidate's URL moved, its descriptors (`2x`, `480w`) kept."""

@@ -4,6 +4,7 @@ pages, the index and the status dashboard, built in memory and written as one sw
 
 from __future__ import annotations
 
+import glob
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lxml import etree
-from lxml.cssselect import CSSSelector
 
 from . import catalog, inline
 from .assets import Assets
@@ -47,6 +47,7 @@ class BuildReport:
     # Untranslated units shown in the source, by the language of the page: (lang, message).
     fallbacks: list[tuple[str, str]] = field(default_factory=list)
     documents: int = 0
+    partial: bool = False  # some languages or documents: the rest of the site is kept
     assets: dict[Path, Path] = field(default_factory=dict)  # site path -> file copied there
     # Files a bulletin refers to that are not there (or not the project's): a warning for
     # `build`, an error for `release`.
@@ -65,12 +66,18 @@ class BuildReport:
             raise InputError("is a file, expected the site folder", out)
         staging = out.with_name(f".{out.name}.new-{os.getpid()}")
         retired = out.with_name(f".{out.name}.old-{os.getpid()}")
+        # Left by a build that was killed (the project lock says none is running now).
+        for kind in ("new", "old"):
+            for left in out.parent.glob(f".{glob.escape(out.name)}.{kind}-*"):
+                if left.is_dir() and not left.is_symlink():
+                    shutil.rmtree(left, ignore_errors=True)
         try:
-            shutil.rmtree(staging, ignore_errors=True)
-            if out.is_dir():
-                shutil.copytree(out, staging, symlinks=True)
+            if out.is_dir() and self.partial:
+                # Some languages or documents only: the others' pages stay. Links are not
+                # followed (a write must land in the staging folder, nowhere else).
+                shutil.copytree(out, staging, ignore=_links_in)
             else:
-                staging.mkdir(parents=True)
+                staging.mkdir(parents=True)  # a whole build: nothing stale survives
             for path, source in self.assets.items():
                 target = staging / path.relative_to(out)
                 if target.is_dir():
@@ -96,6 +103,10 @@ class BuildReport:
             raise
         shutil.rmtree(retired, ignore_errors=True)
         return [*self.files, *self.assets]
+
+
+def _links_in(folder: str, names: list[str]) -> list[str]:
+    return [n for n in names if os.path.islink(os.path.join(folder, n))]
 
 
 def check_site_folder(config: Config, out: Path) -> Path:
@@ -232,25 +243,23 @@ class _Page:
         return marked
 
     def _language_switch(self) -> None:
-        """Every switch the source has (in a post or in the chrome) becomes the one nav of
-        all languages; a page without one gets it at the end of each post."""
-        selector = CSSSelector(self.config.extract.lang_switch_selector, translator="html")
-        root = self.doc.tree.getroot()
+        """Every switch the source has (in a post or in the chrome: `doc.switches`) becomes
+        the one nav of all languages; a page without one gets it at the end of each post."""
         articles = self.doc.articles
         name = self.config.lang_switch_names.get(self.lang) or site.SWITCH_NAMES.get(
             self.lang, "Languages")
         labels = {lang: label(self.config, lang) for lang in self.config.languages}
         languages = list(self.config.languages)
-        targets = selector(root)  # in document order
-        outer = [t for t in targets if not any(a in targets for a in t.iterancestors())]
-        if not outer:
+        targets = list(self.doc.switches)
+        if not targets:
             for article in articles:
                 nav = etree.SubElement(article, "nav")
                 nav.tail = "\n"
-                outer.append(nav)
-        for target in outer:
-            article = next((a for a in articles if a is target or a in target.iterancestors()),
-                           None)
+                targets.append(nav)
+        posts = set(articles)
+        for target in targets:
+            # The post the switch is in (the innermost), for its anchor on a page of many.
+            article = next((a for a in [target, *target.iterancestors()] if a in posts), None)
             anchor = (f"#{article.get('id')}" if article is not None and article.get("id")
                       and len(articles) > 1 else "")
             site.place_switch(target, site.switch_nav(self.doc.name, self.lang, languages,
@@ -299,7 +308,7 @@ def build_site(config: Config, out: Path | None = None, langs: list[str] | None 
     memory (BuildReport.write puts them on disk). `status` and `checks`, when the caller
     has them (the release gate), are not computed again."""
     out = check_site_folder(config, out or config.site)
-    report = BuildReport(out=out)
+    report = BuildReport(out=out, partial=bool(langs or docs))
     languages = check_languages(config, langs)
     entries = discover(config)
     known = {d.name for d in entries}

@@ -133,6 +133,7 @@ class Document:
     source_hash: str
     articles: list[etree._Element]
     chrome: list[Block | AttributeBlock] = field(default_factory=list)  # outside the articles
+    switches: list[etree._Element] = field(default_factory=list)  # the language switches
 
     def units(self) -> list[Unit]:
         """The post's own units (title and articles), in page order."""
@@ -248,7 +249,8 @@ def read_document(
         raise InputError(
             f"not a bulletin: no post matches the selector {config.article_selector!r}", path, 1
         )
-    skip = set(_selector(config.lang_switch_selector, "the language switch")(root))
+    switches = language_switches(root, config.lang_switch_selector, articles)
+    skip = set(switches)
     _check_text(root, path)
     blocks: list[Block | AttributeBlock] = []
     title = root.find("head/title")
@@ -274,7 +276,27 @@ def read_document(
                 order = inline.numbers(sentence)
                 block.locals.append({i + 1: n for i, (_, n) in enumerate(order)})
     return Document(name, path, ref_path, tree, lang, blocks,
-                    hashlib.sha256(data).hexdigest(), list(articles), chrome)
+                    hashlib.sha256(data).hexdigest(), list(articles), chrome, switches)
+
+
+def language_switches(root: etree._Element, selector: str,
+                      articles: list[etree._Element]) -> list[etree._Element]:
+    """The page's language switches: what `selector` matches in the body, outermost only,
+    never a post (or what holds one) nor the page's own structure — a selector that
+    matches those is not taken for a switch, so no text is lost to it."""
+    found = _selector(selector, "the language switch")(root)
+    body = root.find("body")
+    posts = set(articles)
+    taken: list[etree._Element] = []
+    for element in found:
+        if body is None or element is body or body not in element.iterancestors():
+            continue  # <html>, <head>, <body> and what is in the head
+        if element in posts or any(d in posts for d in element.iterdescendants()):
+            continue
+        if any(a in taken for a in element.iterancestors()):
+            continue
+        taken.append(element)
+    return taken
 
 
 def declared_language(root: etree._Element, path: Path) -> str | None:
@@ -314,7 +336,7 @@ def _collect(element: etree._Element, skip: set[etree._Element],
                     _attributes(sub, skip, blocks, own_only=True)
 
     for child in element:
-        if _is_inline(child):
+        if _is_inline(child) and child not in skip:
             run.append(child)
             continue
         flush()

@@ -363,11 +363,10 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
         raise ConfigError("[build.lang_switch_name] must map language codes to names", path,
                           line_of(text, "build.lang_switch_name"))
     base_url = _typed(build, "base_url", str, "", path)
-    import re
-    if base_url and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", base_url):
-        raise ConfigError(f"build.base_url must be an http(s) URL such as "
-                          f"'https://example.org/bulletin', not {base_url!r}", path,
-                          line_of(text, "build", "base_url"))
+    if base_url and not _site_url(base_url):
+        raise ConfigError(f"build.base_url must be the site's http(s) URL, such as "
+                          f"'https://example.org/bulletin' (no user, query or fragment), "
+                          f"not {base_url!r}", path, line_of(text, "build", "base_url"))
     for key in ("bulletins", "locales"):
         folder = paths.get(key, key)
         if isinstance(folder, str) and (not folder.strip() or Path(folder).is_absolute()
@@ -399,6 +398,22 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
         mt=_mt(mt, languages, source, path),
         align=AlignConfig(trust=trust_bar, refuse_below=refuse_below),
     )
+
+
+def _site_url(url: str) -> bool:
+    """An http(s) URL a page may link to as it is: a host, a valid port, a plain path."""
+    import re
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        port_ok = parts.port is None or 0 < parts.port < 65536
+    except ValueError:
+        return False
+    return (parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and port_ok
+            and "@" not in parts.netloc and not parts.query and not parts.fragment
+            and "#" not in url and "?" not in url
+            and re.fullmatch(r"[A-Za-z0-9._~!$&'()*+,;=:@%/-]*", parts.path) is not None)
 
 
 def _tm_url(url: str, path: Path) -> str:
