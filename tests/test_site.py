@@ -663,3 +663,32 @@ def test_the_build_never_writes_through_a_link_in_the_site(project: Path,
     assert list(victim.iterdir()) == []
     assert (project / "site/en/post.html").is_file()
     assert not (project / "site/en").is_symlink()
+
+
+@pytest.mark.parametrize("markup", [
+    '<p><a href="https://blog.example/es/x.html">Esta entrada en español</a> | '
+    '<a href="https://blog.example/fr/x.html">Post en français</a></p>',
+    '<div><ul><li><a href="/en/x">English</a></li><li><a href="/fr/x">Français</a></li>'
+    '</ul></div>',
+    '<p>— <span><a href="/es/x">Español</a></span> · <a href="/en/x">english</a> —</p>',
+])
+def test_a_switch_without_the_selector_is_found_by_its_links(project: Path,
+                                                             markup: str) -> None:
+    post = project / "bulletins/post.html"
+    post.write_text(post.read_text("utf-8").replace(
+        '<nav class="lang-switch"><a href="#">Esta entrada en español</a></nav>',
+        markup + '\n<p>Llegiu-lo en <a href="/en/x">English</a> si ho preferiu.</p>'), "utf-8")
+    run("extract", cwd=project, check=True)
+    units = [u.msgid for u in catalog.load(project / "locales/ca/post.pot")]
+    assert "Llegiu-lo en <g1>English</g1> si ho preferiu." in units  # a sentence stays
+    assert not [u for u in units if "español" in u.lower() or "Français" in u
+                or u.strip("<>/g1x ") in ("English", "english")]
+    _translate_all(project)
+    run("release", cwd=project, check=True)
+    page = project / "site/en/post.html"
+    assert validate(page) == []
+    root = html.parse(str(page)).getroot()
+    navs = root.xpath("//nav[contains(@class,'lang-switch')]")
+    assert len(navs) == 1
+    assert [a.get("hreflang") for a in navs[0].xpath(".//a")] == ["ca", "es", "en", "fr"]
+    assert "blog.example" not in page.read_text("utf-8")

@@ -88,8 +88,11 @@ class Block:
         left = old_lead[: len(old_lead) - len(old_lead.lstrip())]
         right = last_tail[len(last_tail.rstrip()):]
         index = 0 if self.after is None else self.parent.index(self.after) + 1
-        for child in self.children:
-            self.parent.remove(child)
+        if self.children and len(self.children) == len(self.parent) - index:
+            del self.parent[index:]  # the run ends the parent: one cut, not n removals
+        else:
+            for child in self.children:
+                self.parent.remove(child)
         if elements:
             lead_text = left + lead
             elements[-1].tail = (elements[-1].tail or "") + right
@@ -99,8 +102,11 @@ class Block:
             self.parent.text = lead_text
         else:
             self.after.tail = lead_text
-        for offset, element in enumerate(elements):
-            self.parent.insert(index + offset, element)
+        if index == len(self.parent):
+            self.parent.extend(elements)  # at the end: one call, not n inserts
+        else:
+            for offset, element in enumerate(elements):
+                self.parent.insert(index + offset, element)
         self.children = elements
 
 
@@ -249,7 +255,8 @@ def read_document(
         raise InputError(
             f"not a bulletin: no post matches the selector {config.article_selector!r}", path, 1
         )
-    switches = language_switches(root, config.lang_switch_selector, articles)
+    switches = language_switches(root, config.lang_switch_selector, articles,
+                                 config.switch_labels)
     skip = set(switches)
     _check_text(root, path)
     blocks: list[Block | AttributeBlock] = []
@@ -279,24 +286,46 @@ def read_document(
                     hashlib.sha256(data).hexdigest(), list(articles), chrome, switches)
 
 
-def language_switches(root: etree._Element, selector: str,
-                      articles: list[etree._Element]) -> list[etree._Element]:
-    """The page's language switches: what `selector` matches in the body, outermost only,
-    never a post (or what holds one) nor the page's own structure — a selector that
-    matches those is not taken for a switch, so no text is lost to it."""
-    found = _selector(selector, "the language switch")(root)
+SWITCH_TAGS = ("p", "div", "nav", "ul", "ol", "li", "span", "aside", "footer", "section")
+
+
+def language_switches(root: etree._Element, selector: str, articles: list[etree._Element],
+                      labels: frozenset[str] = frozenset()) -> list[etree._Element]:
+    """The page's language switches, outermost only: what `selector` matches in the body,
+    and any block whose only text is links to language versions (each link's text one of
+    `labels`, such as "Esta entrada en español" or "English", with nothing else but
+    separators) whatever its markup. Never a post, what holds one, or the page's own
+    structure (`html`, `head`, `body`): a selector that matches those is not taken for a
+    switch, so no text is lost to it."""
     body = root.find("body")
+    if body is None:
+        return []
+    found = list(_selector(selector, "the language switch")(root))
+    if labels:
+        chosen = set(found)
+        found += [e for e in body.iter(*SWITCH_TAGS)
+                  if e not in chosen and _only_language_links(e, labels)]
+    order = {e: i for i, e in enumerate(body.iter())}
     posts = set(articles)
     taken: list[etree._Element] = []
-    for element in found:
-        if body is None or element is body or body not in element.iterancestors():
-            continue  # <html>, <head>, <body> and what is in the head
+    for element in sorted((e for e in found if e in order), key=order.__getitem__):
+        if element is body:
+            continue  # <html>, <head>, <body> and what is in the head are not in `order`
         if element in posts or any(d in posts for d in element.iterdescendants()):
             continue
         if any(a in taken for a in element.iterancestors()):
             continue
         taken.append(element)
     return taken
+
+
+def _only_language_links(element: etree._Element, labels: frozenset[str]) -> bool:
+    links = list(element.iter("a"))
+    if not links or any(" ".join(a.text_content().split()).casefold() not in labels
+                        for a in links):
+        return False
+    outside = element.xpath(".//text()[not(ancestor::a)]")
+    return not any(ch.isalnum() for text in outside for ch in str(text))
 
 
 def declared_language(root: etree._Element, path: Path) -> str | None:

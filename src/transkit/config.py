@@ -89,6 +89,9 @@ class ExtractConfig(NamedTuple):
     article_selector: str = "article"
     lang_switch_selector: str = ".lang-switch"
     max_file_bytes: int = 20 * 1024 * 1024
+    # Link texts that make a block of links a language switch whatever its markup (the
+    # [build.lang_switch] labels and every project language's name in itself).
+    switch_labels: frozenset[str] = frozenset()
 
 
 class ReleaseConfig(NamedTuple):
@@ -385,6 +388,7 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
             article_selector=_typed(extract, "article_selector", str, "article", path),
             lang_switch_selector=_typed(extract, "lang_switch_selector", str, ".lang-switch", path),
             max_file_bytes=_typed(extract, "max_file_bytes", int, 20 * 1024 * 1024, path),
+            switch_labels=_switch_labels(labels, languages),
         ),
         release=ReleaseConfig(required=required, threshold=threshold),
         lang_switch_labels={k: v for k, v in labels.items() if v},
@@ -398,6 +402,15 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
         mt=_mt(mt, languages, source, path),
         align=AlignConfig(trust=trust_bar, refuse_below=refuse_below),
     )
+
+
+def _switch_labels(labels: dict[str, str], languages: tuple[str, ...]) -> frozenset[str]:
+    from .languages import native_name
+
+    found = {v for v in labels.values() if isinstance(v, str)}
+    for code in languages:
+        found |= {native_name(code), code}
+    return frozenset(" ".join(v.split()).casefold() for v in found if v.strip())
 
 
 def _site_url(url: str) -> bool:

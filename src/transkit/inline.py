@@ -136,11 +136,11 @@ def tokens(text: str) -> list[tuple[str, str, int]]:
 
 def numbers(text: str) -> list[tuple[str, int]]:
     """Placeholder kinds and numbers in order of first appearance (opening tags only)."""
-    seen: list[tuple[str, int]] = []
+    seen: dict[tuple[str, int], None] = {}  # ordered, and O(1) to ask
     for kind, name, n in tokens(text):
-        if kind in ("open", "empty") and (name, n) not in seen:
-            seen.append((name, n))
-    return seen
+        if kind in ("open", "empty"):
+            seen.setdefault((name, n), None)
+    return list(seen)
 
 
 def renumber(text: str, mapping: dict[int, int]) -> str:
