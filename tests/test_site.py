@@ -722,3 +722,75 @@ def test_a_switch_without_the_selector_is_found_by_its_links(project: Path,
     assert len(navs) == 1
     assert [a.get("hreflang") for a in navs[0].xpath(".//a")] == ["ca", "es", "en", "fr"]
     assert "blog.example" not in page.read_text("utf-8")
+
+
+def test_links_to_files_labelled_with_language_names_stay_content(project: Path) -> None:
+    post = project / "bulletins/post.html"
+    post.write_text(post.read_text("utf-8").replace(
+        "<ul>", '<ul><li><a href="https://e.eu/report-en.pdf">English</a></li>'
+        '<li><a href="https://e.eu/report-fr.pdf">Français</a></li></ul>\n<ul>', 1), "utf-8")
+    run("extract", cwd=project, check=True)
+    units = [u.msgid for u in catalog.load(project / "locales/ca/post.pot")]
+    assert "<g1>English</g1>" in units and "<g1>Français</g1>" in units
+    _translate_all(project)
+    run("release", cwd=project, check=True)
+    root = html.parse(str(project / "site/fr/post.html")).getroot()
+    assert root.xpath("//a[@href='https://e.eu/report-fr.pdf']")
+
+
+def test_the_sources_own_sibling_links_do_not_block_the_release(project: Path) -> None:
+    """The switch and the head's hreflang links are replaced: their hrefs (published
+    siblings, not files of ours) are not assets."""
+    post = project / "bulletins/post.html"
+    text = post.read_text("utf-8").replace(
+        '<nav class="lang-switch"><a href="#">Esta entrada en español</a></nav>',
+        '<nav class="lang-switch"><a href="../es/post.html">Esta entrada en español</a> '
+        '<a href="post.fr.html">Post en français</a></nav>')
+    text = text.replace("<title>", '<link rel="alternate" hreflang="es" href="post.es.html">'
+                                   "<title>")
+    post.write_text(text, "utf-8")
+    run("extract", cwd=project, check=True)
+    _translate_all(project)
+    released = run("release", cwd=project)
+    assert released.returncode == 0, released.stderr
+
+
+def test_a_partial_build_keeps_the_index_whole(project: Path) -> None:
+    run("extract", cwd=project, check=True)
+    _translate_all(project)
+    run("release", cwd=project, check=True)
+    run("build", "--lang", "fr", cwd=project, check=True)
+    index = html.parse(str(project / "site/index.html")).getroot()
+    assert [th.get("lang") for th in index.xpath("//thead//th[@lang]")] == [
+        "ca", "es", "en", "fr"]
+
+
+def test_the_index_title_is_the_posts_not_the_chromes(project: Path) -> None:
+    post = project / "bulletins/post.html"
+    text = post.read_text("utf-8").replace("<title>Títol de la prova</title>", "")
+    text = text.replace("<h1>Europol detén 23 persones</h1>",
+                        "<h2>Europol detén 23 persones</h2>")
+    text = text.replace("<body>\n", '<body>\n<header><h1 class="site">Butlletí</h1></header>\n')
+    post.write_text(text, "utf-8")
+    run("extract", cwd=project, check=True)
+    _translate_all(project)
+    run("release", cwd=project, check=True)
+    index = html.parse(str(project / "site/index.html")).getroot()
+    titles = index.xpath("//tbody//a[@hreflang]/text()")
+    assert "Butlletí" not in titles and "FR Butlletí" not in titles
+    assert titles == ["Europol detén 23 persones", "ES Europol detén 23 persones",
+                      "EN Europol detén 23 persones", "FR Europol detén 23 persones"]
+
+
+def test_the_dashboard_says_what_blocks_the_release(project: Path, demo: Path) -> None:
+    run("extract", cwd=project, check=True)
+    _fill(project, "es")
+    root = html.fromstring(run("status", "--format", "html", cwd=project,
+                               check=True).stdout.encode())
+    gate = root.xpath("//*[@data-field='gate']/text()")[0]
+    assert gate.startswith("Release gate: blocked by")
+    reasons = root.xpath("//details/ul/li/text()")
+    assert any(r.startswith("locales/fr/post.po: ") for r in reasons)
+    ok = html.fromstring(run("status", "--format", "html", cwd=demo, check=True).stdout
+                         .encode())
+    assert ok.xpath("//*[@data-field='gate']/@class") == ["ok"]

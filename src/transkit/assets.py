@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -48,11 +49,18 @@ class Assets:
         self.real_folder = config.bulletins.resolve()
         self._seen: dict[tuple[str, Path], tuple[str, str | None]] = {}
 
-    def rewrite(self, root: etree._Element, page: Path) -> None:
+    def rewrite(self, root: etree._Element, page: Path,
+                replaced: Sequence[etree._Element] = ()) -> None:
         """Point every relative URL of a page tree (a bulletin at `page`, as built one
-        folder deep in the site) at its copy, and note what must be copied."""
+        folder deep in the site) at its copy, and note what must be copied. What the build
+        replaces (the language switches, `replaced`, and the head's hreflang links) is
+        left alone: its links are not the page's."""
+        skip = {d for e in replaced for d in e.iter()}
         for element in root.iter():
-            if not isinstance(element.tag, str):
+            if not isinstance(element.tag, str) or element in skip:
+                continue
+            if element.tag == "link" and element.get("hreflang") and "alternate" in (
+                    element.get("rel") or "").split():
                 continue
             for attribute in URL_ATTRIBUTES.get(element.tag, ()):
                 value = element.get(attribute)

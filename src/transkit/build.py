@@ -127,16 +127,14 @@ def check_site_folder(config: Config, out: Path) -> Path:
     return out
 
 
-def label(config: Config, lang: str) -> str:
-    from .languages import native_name
-
-    return config.lang_switch_labels.get(lang) or native_name(lang)
-
-
 def _unit_codes(block: Block, index: int) -> dict[int, inline.Code]:
     return {local: inline.Code(local, block.encoded.codes[number].kind,
                                block.encoded.codes[number].element)
             for local, number in block.locals[index].items()}
+
+
+# What names a post in the index, best first: its <title>, else its highest heading.
+HEADINGS = {"title": 0, "h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 
 
 class _Source:
@@ -156,6 +154,7 @@ class _Page:
         self.post, self.chrome = post, chrome
         self.report = report
         self.title: tuple[str, bool] | None = None  # (title, fell back to the source)
+        self._title_rank = len(HEADINGS)
 
     def lookup(self, source: str, where: _Source) -> Unit | None:
         """The unit that translates `source`, or None (noted as a fallback) when the page
@@ -220,7 +219,9 @@ class _Page:
                 texts = self._mark_fallback(block, texts, fallback, src)
             lead, elements = block.render(texts)
             block.replace(lead, elements)
-            if self.title is None and block.kind in ("title", "h1"):
+            rank = HEADINGS.get(block.kind)
+            if rank is not None and where is self.post and rank < self._title_rank:
+                self._title_rank = rank
                 self.title = (inline.plain_text(" ".join(texts)).strip(),
                               where.units is not None and any(fallback))
 
@@ -248,7 +249,7 @@ class _Page:
         articles = self.doc.articles
         name = self.config.lang_switch_names.get(self.lang) or site.SWITCH_NAMES.get(
             self.lang, "Languages")
-        labels = {lang: label(self.config, lang) for lang in self.config.languages}
+        labels = self.config.lang_switch_labels
         languages = list(self.config.languages)
         targets = list(self.doc.switches)
         if not targets:
@@ -332,25 +333,26 @@ def build_site(config: Config, out: Path | None = None, langs: list[str] | None 
         post: site.Post | None = None
         for lang in config.languages:
             doc = load_document(config, path)
-            assets.rewrite(doc.tree.getroot(), path)
+            assets.rewrite(doc.tree.getroot(), path, doc.switches)
             src = doc.source_language
             if post is None:
                 post = site.Post(name, src, post_date(doc))
             if lang == src:
-                own = chrome = _Source(None, relative(config, path))
+                own = _Source(None, relative(config, path))
+                chrome = _Source(None, relative(config, path))
             else:
                 own = _load(config, name, lang, cache)
                 chrome = _load(config, chrome_name(src), lang, cache)
-            # A language not being built is assembled only for the index's titles: its
-            # fallbacks are not this build's.
-            notes = report if lang in languages else BuildReport(out=out)
-            page = _Page(config, doc, lang, own, chrome, notes, include_fuzzy)
+            # A language not being built is assembled only for the index's titles: what
+            # its pages would fall back to is not this build's to report.
+            reported = report if lang in languages else BuildReport(out=out)
+            page = _Page(config, doc, lang, own, chrome, reported, include_fuzzy)
             data = page.assemble(preview)
             post.titles[lang] = page.title or (name, lang != src)
             if lang in languages:
                 report.files[out / lang / f"{name}.html"] = data
         doc = load_document(config, path)
-        assets.rewrite(doc.tree.getroot(), path)
+        assets.rewrite(doc.tree.getroot(), path, doc.switches)
         report.files[out / "aligned" / f"{name}.html"] = _aligned(config, doc, cache,
                                                                   findings, preview)
         if post is not None:
@@ -362,8 +364,11 @@ def build_site(config: Config, out: Path | None = None, langs: list[str] | None 
 
         status = compute_status(config)
     completeness = {lang.lang: lang.percent for lang in status.languages}
+    # A partial build keeps the other languages' pages: the index still lists them.
+    shown = [lang for lang in config.languages if lang in languages
+             or (report.partial and (out / lang).is_dir())]
     report.files[out / "index.html"] = site.index_page(
-        config.name, posts, languages, completeness if preview else None, preview)
+        config.name, posts, shown, completeness if preview else None, preview)
     report.files[out / "status.html"] = dashboard_page(config, status, checks=checks,
                                                        preview=preview)
     return report
@@ -382,10 +387,14 @@ def dashboard_page(config: Config, status: Status, langs: list[str] | None = Non
         from .checks import run_checks
 
         checks = run_checks(config, langs, docs)
+    from .status import completeness_problems
+
     prefix = "aligned/" if site_links else f"{relative(config, config.site)}/aligned/"
+    gate = completeness_problems(status, config) + [
+        f.text() for f in checks.findings if f.severity == "error"]
     return dashboard(config.name, as_data(status, True, checks=checks.by_language()),
                      _findings_by_doc(checks), progress_history(config),
-                     {p.stem for p in bulletin_paths(config)}, preview, prefix)
+                     {p.stem for p in bulletin_paths(config)}, preview, prefix, gate)
 
 
 def _findings_by_place(checks: CheckReport) -> dict[tuple[str, int], list[str]]:
@@ -421,7 +430,7 @@ def _aligned(config: Config, doc: Document, cache: dict[Path, Translations],
                 items = [(block.kind, source, _unit_codes(block, i))
                          for i, source in enumerate(block.unit_sources())]
             for kind, source, codes in items:
-                label_ = kind if name == doc.name else f"{kind} (chrome)"
+                kind_shown = kind if name == doc.name else f"{kind} (chrome)"
                 cells = []
                 for lang in config.languages:
                     if lang == src:
@@ -430,7 +439,7 @@ def _aligned(config: Config, doc: Document, cache: dict[Path, Translations],
                         continue
                     where = _load(config, name, lang, cache)
                     cells.append(_cell(lang, where, source, codes, findings))
-                rows.append(review.Row(label_, cells))
+                rows.append(review.Row(kind_shown, cells))
     return review.aligned_page(doc.name, src, list(config.languages), rows, preview)
 
 

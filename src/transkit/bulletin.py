@@ -292,11 +292,11 @@ SWITCH_TAGS = ("p", "div", "nav", "ul", "ol", "li", "span", "aside", "footer", "
 def language_switches(root: etree._Element, selector: str, articles: list[etree._Element],
                       labels: frozenset[str] = frozenset()) -> list[etree._Element]:
     """The page's language switches, outermost only: what `selector` matches in the body,
-    and any block whose only text is links to language versions (each link's text one of
-    `labels`, such as "Esta entrada en español" or "English", with nothing else but
-    separators) whatever its markup. Never a post, what holds one, or the page's own
-    structure (`html`, `head`, `body`): a selector that matches those is not taken for a
-    switch, so no text is lost to it."""
+    and any block whose only text is two or more links to pages, each labelled as a
+    language version (one of `labels`, such as "Esta entrada en español" or "English"),
+    with nothing else but separators, whatever its markup. Never a post, what holds one,
+    or the page's own structure (`html`, `head`, `body`): a selector that matches those
+    is not taken for a switch, so no text is lost to it."""
     body = root.find("body")
     if body is None:
         return []
@@ -319,11 +319,27 @@ def language_switches(root: etree._Element, selector: str, articles: list[etree.
     return taken
 
 
+# Where a link to another language version of a post may point: a page, not a file.
+_PAGE_PATH = re.compile(r"(?i)((^|/)[^/.]*|\.s?html?|\.php|\.aspx?)$")
+
+
 def _only_language_links(element: etree._Element, labels: frozenset[str]) -> bool:
+    """At least two links, each to a page (not a .pdf or an image) and labelled as a
+    language version, and no other text than separators."""
+    from urllib.parse import urlsplit
+
     links = list(element.iter("a"))
-    if not links or any(" ".join(a.text_content().split()).casefold() not in labels
-                        for a in links):
+    if len(links) < 2:
         return False
+    for link in links:
+        if " ".join(link.text_content().split()).casefold() not in labels:
+            return False
+        try:
+            path = urlsplit(str(link.get("href") or "").strip()).path
+        except ValueError:
+            return False
+        if path and not _PAGE_PATH.search(path):
+            return False
     outside = element.xpath(".//text()[not(ancestor::a)]")
     return not any(ch.isalnum() for text in outside for ch in str(text))
 

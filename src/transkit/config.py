@@ -409,7 +409,7 @@ def _switch_labels(labels: dict[str, str], languages: tuple[str, ...]) -> frozen
 
     found = {v for v in labels.values() if isinstance(v, str)}
     for code in languages:
-        found |= {native_name(code), code}
+        found.add(native_name(code))
     return frozenset(" ".join(v.split()).casefold() for v in found if v.strip())
 
 

@@ -68,13 +68,53 @@ def _history(config: Config, limit: int) -> list[Point]:
     if locales is None:  # the locales folder is outside the repository
         return []
     commits = _commits(top, locales, limit)
+    # A commit's figures never change: they are kept between runs (per languages and
+    # locales folder), so a build reads only the commits it has not seen.
+    cache_key = f"{CACHE_VERSION}\n{' '.join(config.languages)}\n{locales}"
+    known = _load_cache(config, cache_key)
     words: dict[str, Words] = {}
     points = []
     with _Blobs(top) as blobs:
         for sha, date, subject in reversed(commits):
-            tree = _tree(top, sha, locales)
-            points.append(Point(sha, date, subject, _totals(config, tree, words, blobs)))
+            figures = known.get(sha)
+            if figures is None:
+                figures = _totals(config, _tree(top, sha, locales), words, blobs)
+            points.append(Point(sha, date, subject, figures))
+    if any(p.commit not in known for p in points):
+        _save_cache(config, cache_key, {p.commit: p.languages for p in points})
     return points
+
+
+CACHE_VERSION = 1
+
+
+def _cache_path(config: Config) -> Path:
+    return config.state / "cache" / "history.marshal"
+
+
+def _load_cache(config: Config, key: str) -> dict[str, dict[str, tuple[int, int, int]]]:
+    import marshal
+
+    try:
+        data = marshal.loads(_cache_path(config).read_bytes())
+        if isinstance(data, dict) and data.get("key") == key:
+            return {sha: {lang: tuple(v) for lang, v in figures.items()}
+                    for sha, figures in data["points"].items()}
+    except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError):
+        pass
+    return {}
+
+
+def _save_cache(config: Config, key: str,
+                points: dict[str, dict[str, tuple[int, int, int]]]) -> None:
+    import marshal
+
+    from .fsutil import atomic_write_bytes
+
+    try:
+        atomic_write_bytes(_cache_path(config), marshal.dumps({"key": key, "points": points}))
+    except OSError:
+        pass  # a cache: the chart is right without it
 
 
 def _locales_path(config: Config, top: str, prefix: str) -> str | None:

@@ -115,8 +115,9 @@ def extract_cmd(ctx: click.Context, docs: tuple[str, ...], source_lang: str | No
 @click.option("--missing", is_flag=True, help="List every untranslated or fuzzy unit.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "html"]),
               default="table", show_default=True,
-              help="html: the dashboard (bars, findings, progress over the git history), "
-                   "as written to site/status.html.")
+              help="html: the dashboard build writes to site/status.html (bars, check "
+                   "findings, the gate, progress over the git history), its links to the "
+                   "review pages relative to the project folder; it always runs the checks.")
 @click.option("--check", is_flag=True,
               help="Exit 1 when a required language is below the release threshold.")
 @click.option("--no-cache", is_flag=True, help="Re-read every file.")

@@ -53,11 +53,24 @@ def element(parent: etree._Element, tag: str, text: str | None = None,
     return child
 
 
-def banner(body: etree._Element, preview: list[str] | None) -> None:
-    """A preview build's banner at the top of one of our pages (nothing for a release)."""
-    if preview:
-        element(body, "p", "Preview build, not a release: " + "; ".join(preview) + ".",
-                class_="banner", role="note")
+BANNER_STYLE = ("background:#7a1f00;color:#fff;padding:.5rem 1rem;margin:0 0 1rem;"
+                "font:bold 1rem system-ui,sans-serif")
+
+
+def banner(body: etree._Element, preview: list[str] | None, first: bool = False) -> None:
+    """A preview build's banner (nothing for a release): at the end of `body` so far, or
+    `first` (a post, whose own page we do not otherwise touch). It carries its own style
+    and language, so it reads the same on a post whatever the post's stylesheet."""
+    if not preview:
+        return
+    note = etree.Element("p", {"class": "banner transkit-preview", "role": "note",
+                               "lang": "en", "style": BANNER_STYLE})
+    note.text = "Preview build, not a release: " + "; ".join(preview) + "."
+    note.tail = "\n"
+    if first:
+        body.insert(0, note)
+    else:
+        body.append(note)
 
 
 def serialize(page: etree._Element) -> bytes:

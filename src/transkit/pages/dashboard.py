@@ -56,10 +56,12 @@ class HistoryPoint(Protocol):
 
 def dashboard(name: str, data: dict[str, Any], doc_findings: dict[tuple[str, str], dict[str, int]],
               history: Sequence[HistoryPoint], bulletins: set[str],
-              preview: list[str] | None = None, aligned_prefix: str = "aligned/") -> bytes:
+              preview: list[str] | None = None, aligned_prefix: str = "aligned/",
+              gate: list[str] | None = None) -> bytes:
     """The dashboard page. `data` is `status.as_data(status, by_doc=True, checks=…)`;
     `doc_findings` the check findings per (language, document); `bulletins` the documents
-    that have an aligned page (the chrome has none)."""
+    that have an aligned page (the chrome has none); `gate` what keeps the release gate
+    from passing, as far as the figures and the checks tell (the build adds its own)."""
     page = new_page(f"{name}: translation status", "en", DASHBOARD_CSS)
     body = page.find("body")
     banner(body, preview)
@@ -71,12 +73,31 @@ def dashboard(name: str, data: dict[str, Any], doc_findings: dict[tuple[str, str
     if data.get("unextracted"):
         element(body, "p", "Not extracted yet (no language can be complete): "
                 + ", ".join(data["unextracted"]), class_="bad")
+    if gate is not None:
+        _gate(body, gate)
     languages: dict[str, Any] = data["languages"]
     _language_table(body, languages)
     _history(body, languages, history)
     for lang, entry in languages.items():
         _document_table(body, lang, entry, doc_findings, bulletins, aligned_prefix)
     return serialize(page)
+
+
+def _gate(body: etree._Element, problems: list[str]) -> None:
+    """The release gate's verdict from the figures and the checks, with its reasons."""
+    if not problems:
+        element(body, "p", "Release gate: the required languages are complete and no check "
+                "reports an error.", class_="ok", data_field="gate")
+        return
+    element(body, "p", f"Release gate: blocked by {len(problems)} problem(s).", class_="bad",
+            data_field="gate")
+    details = element(body, "details")
+    element(details, "summary", "What blocks it")
+    ul = element(details, "ul")
+    for problem in problems[:200]:
+        element(ul, "li", problem)
+    if len(problems) > 200:
+        element(ul, "li", f"… and {len(problems) - 200} more (`transkit release` lists them)")
 
 
 def _bar(parent: etree._Element, row: dict[str, Any]) -> None:
@@ -90,8 +111,7 @@ def _bar(parent: etree._Element, row: dict[str, Any]) -> None:
     element(svg, "title", label)
     x = 0.0
     for field, count in parts:
-        width = 100.0 * count / total if total else (100.0 if field == "translated_words"
-                                                     else 0.0)
+        width = 100.0 * count / total if total else 0.0  # nothing to translate: no bar
         if width > 0:
             etree.SubElement(svg, "rect", x=f"{x:.3f}", y="0", width=f"{width:.3f}",
                              height="10", fill=COLOURS[field])
@@ -121,7 +141,7 @@ def _language_table(body: etree._Element, languages: dict[str, Any]) -> None:
     table = element(element(body, "div", class_="scroll"), "table", class_="status languages")
     head = element(element(table, "thead"), "tr")
     for text in ("language", "words", *COLUMNS, "out of date", "errors", "warnings",
-                 "release"):
+                 "complete"):
         element(head, "th", text, scope="col")
     tbody = element(table, "tbody")
     for lang, entry in languages.items():
@@ -138,7 +158,8 @@ def _language_table(body: etree._Element, languages: dict[str, Any]) -> None:
                     data_field=f"{severity}s", data_label=f"{severity}s")
         complete = bool(entry["complete"])
         element(tr, "td", "complete" if complete else "incomplete",
-                class_="ok" if complete else "bad", data_field="complete", data_label="release")
+                class_="ok" if complete else "bad", data_field="complete",
+                data_label="complete")
 
 
 def _document_table(body: etree._Element, lang: str, entry: dict[str, Any],

@@ -102,9 +102,10 @@ def aligned_page(doc: str, source_lang: str, languages: list[str], rows: list[Ro
               for state in (FUZZY, UNTRANSLATED)}
     findings = sum(1 for r in rows for c in r.cells if c.findings)
     element(body, "p", f"{len(rows)} units; source: {language_header(source_lang, False)}; "
-            f"{counts[FUZZY]} fuzzy, {counts[UNTRANSLATED]} untranslated, {findings} with "
-            "check findings. Fuzzy cells show how their source changed: removed words "
-            "struck through, added words highlighted.", class_="note")
+            f"translations: {counts[FUZZY]} fuzzy, {counts[UNTRANSLATED]} untranslated, "
+            f"{findings} with check findings (all languages). Fuzzy cells show how their "
+            "source changed: removed words struck through, added words highlighted.",
+            class_="note")
     _filters(body, [("fuzzy", "only fuzzy"), ("untranslated", "only untranslated"),
                     ("findings", "only check findings")])
     table = element(body, "table", class_="review aligned")

@@ -113,17 +113,10 @@ def head_links(root: etree._Element, doc: str, lang: str, languages: list[str],
 
 
 def preview_banner(root: etree._Element, what: list[str]) -> None:
-    """A banner at the top of a preview build's page: it is not what a release ships."""
+    """A banner at the top of a preview build's post: it is not what a release ships."""
     body = root.find("body")
-    if body is None:
-        return
-    banner = etree.Element("p", {
-        "class": "transkit-preview", "role": "note", "lang": "en",
-        "style": "background:#7a1f00;color:#fff;padding:.5rem 1rem;margin:0;"
-                 "font:bold 1rem system-ui,sans-serif"})
-    banner.text = "Preview build, not a release: " + "; ".join(what) + "."
-    banner.tail = "\n"
-    body.insert(0, banner)
+    if body is not None:
+        banner(body, what, first=True)
 
 
 @dataclass
