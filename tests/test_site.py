@@ -794,3 +794,32 @@ def test_the_dashboard_says_what_blocks_the_release(project: Path, demo: Path) -
     ok = html.fromstring(run("status", "--format", "html", cwd=demo, check=True).stdout
                          .encode())
     assert ok.xpath("//*[@data-field='gate']/@class") == ["ok"]
+
+
+def test_head_descriptions_form_texts_and_the_front_page_link(project: Path) -> None:
+    post = project / "bulletins/post.html"
+    text = post.read_text("utf-8").replace(
+        "<title>", '<meta name="description" content="Una xarxa de frau desarticulada">'
+                   '<meta property="og:title" content="Europol detén 23 persones"><title>')
+    text = text.replace("<body>\n", '<body>\n<header><a href="index.html">Inici</a> '
+                        '<a href="./">Portada</a><form><input type="search" '
+                        'placeholder="Cerca al butlletí" aria-label="Cerca"></form></header>\n')
+    post.write_text(text, "utf-8")
+    run("extract", cwd=project, check=True)
+    units = {u.msgid for u in catalog.load(project / "locales/ca/post.pot")}
+    assert {"Una xarxa de frau desarticulada", "Europol detén 23 persones"} <= units
+    chrome = {u.msgid for u in catalog.load(project / "locales/ca/_chrome-ca.pot")}
+    assert {"Cerca al butlletí", "Cerca"} <= chrome
+    _translate_all(project)
+    for lang in ("es", "en", "fr"):
+        _fill_one(project / f"locales/{lang}/_chrome-ca.po", lang)
+    released = run("release", cwd=project)
+    assert released.returncode == 0, released.stderr
+    page = project / "site/fr/post.html"
+    assert validate(page) == []
+    root = html.parse(str(page)).getroot()
+    assert root.xpath("//meta[@name='description']/@content") == [
+        "FR Una xarxa de frau desarticulada"]
+    assert root.xpath("//input/@placeholder") == ["FR Cerca al butlletí"]
+    assert root.xpath("//input/@aria-label") == ["FR Cerca"]
+    assert root.xpath("//header/a/@href") == ["../index.html", "../index.html"]

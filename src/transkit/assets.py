@@ -107,6 +107,9 @@ class Assets:
         if target.parent == self.folder and target.suffix == ".html" \
                 and target.stem in self.bulletins:
             return quote(target.name) + suffix, None  # the same language's version
+        if target == self.folder or (target == self.folder / "index.html"
+                                     and not target.is_file()):
+            return "../index.html" + suffix, None  # the site's front page: ours
         found, problem = self._inside(target)
         if found is None:
             return value, problem

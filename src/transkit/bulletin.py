@@ -37,7 +37,10 @@ INLINE_TAGS = frozenset(
      "dfn", "em", "font", "i", "img", "ins", "kbd", "label", "mark", "q", "s", "samp", "small",
      "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr"}
 )
-TRANSLATABLE_ATTRIBUTES = ("alt", "title")
+TRANSLATABLE_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
+# The head's descriptions of the post (search results, link previews) are its text too.
+META_TEXT = {("name", "description"), ("property", "og:title"), ("property", "og:description"),
+             ("name", "twitter:title"), ("name", "twitter:description")}
 
 
 @dataclass
@@ -122,6 +125,10 @@ class AttributeBlock:
         return f"{self.element.tag}@{self.attribute}"
 
     def note(self) -> str:
+        if self.element.tag == "meta":
+            kind = self.element.get("name") or self.element.get("property")
+            return f'content of <meta {"name" if self.element.get("name") else "property"}=' \
+                   f'"{kind}">'
         tag = self.element.tag
         ref = self.element.get("src") or self.element.get("href") or ""
         where = f'<{tag} src="{ref}">' if ref and tag == "img" else f"<{tag}>"
@@ -263,6 +270,12 @@ def read_document(
     title = root.find("head/title")
     if title is not None:
         _collect(title, skip, blocks)
+    for meta in root.iterfind("head/meta"):
+        if any(meta.get(k, "").strip().lower() == v for k, v in META_TEXT):
+            value = meta.get("content") or ""
+            if _has_text(value):
+                blocks.append(AttributeBlock(meta, "content", meta.sourceline or 1,
+                                             " ".join(value.split())))
     selected = set(articles)
     for article in articles:
         if any(ancestor in selected for ancestor in article.iterancestors()):
