@@ -135,13 +135,13 @@ def test_assets_are_copied_once_and_every_reference_resolves(assets_project: Pat
     # The missing image and the file outside the project: warnings naming bulletin:line.
     assert "bulletins/assets.html:16: <img src='media/falta.jpg'>: bulletins/media/falta.jpg " \
         "is missing" in built.stderr
-    assert "bulletins/assets.html:17: <img src='../../secret.png'>: outside the bulletins " \
-        "folder (not published)" in built.stderr
+    assert "bulletins/assets.html:17: <img src='../../secret.png'>: outside the project " \
+        "(not published)" in built.stderr
     assert "bulletins/theme/site.css:4: url('missing.svg')" in built.stderr
     site = root / "site"
     copied = sorted(p.relative_to(site).as_posix() for p in (site / "assets").rglob("*")
                     if p.is_file())
-    assert copied == sorted(f"assets/{n}" for n in (
+    assert copied == sorted(f"assets/bulletins/{n}" for n in (
         "media/2019/foto gran.jpg", "media/2019/foto-480.jpg", "media/2019/foto-960.jpg",
         "docs/informe.pdf", "media/fons.png", "media/clip.mp4", "media/poster.jpg",
         "theme/site.css", "theme/print.css", "theme/bg.png", "theme/fonts/serif.woff2"))
@@ -162,15 +162,15 @@ def test_assets_are_copied_once_and_every_reference_resolves(assets_project: Pat
             assert target.is_file(), (lang, ref)
         assert tree.xpath("//link[@rel='icon']/@href") == ["https://cdn.example.org/icon.png"]
         assert tree.xpath("//link[@rel='stylesheet']/@href") == [
-            "../assets/theme/site.css?v=3"]
-        assert "../assets/docs/informe.pdf#page=2" in tree.xpath("//a/@href")
+            "../assets/bulletins/theme/site.css?v=3"]
+        assert "../assets/bulletins/docs/informe.pdf#page=2" in tree.xpath("//a/@href")
         assert "other.html#top" in tree.xpath("//a/@href")  # the sibling post, same language
         assert tree.xpath("//img[@srcset]/@srcset") == [
-            "../assets/media/2019/foto-480.jpg 480w, "
-            "../assets/media/2019/foto-960.jpg 960w"]
+            "../assets/bulletins/media/2019/foto-480.jpg 480w, "
+            "../assets/bulletins/media/2019/foto-960.jpg 960w"]
     fr = html.parse(str(site / "fr/assets.html")).getroot()
     assert fr.xpath("//figure/img/@alt") == ["FR Una foto"]  # alt stays translated
-    assert (site / "assets/theme/site.css").read_bytes() == \
+    assert (site / "assets/bulletins/theme/site.css").read_bytes() == \
         (root / "bulletins/theme/site.css").read_bytes()
 
 
@@ -188,14 +188,16 @@ def test_release_refuses_a_missing_asset(assets_project: Path) -> None:
 
 
 HOSTILE_REFS = {
-    "../.git/config": "<a href='../.git/config'>: outside the bulletins folder (not published)",
-    "../transkit.toml": "<a href='../transkit.toml'>: outside the bulletins folder",
+    "../.git/config": "<a href='../.git/config'>: .git/config is a hidden file (not published)",
+    "../transkit.toml": "transkit.toml is transkit's own (transkit.toml, not published)",
+    "../locales/fr/post.po": "locales/fr/post.po is transkit's own (locales, not published)",
+    "../../escape.png": "<a href='../../escape.png'>: outside the project (not published)",
     ".hidden/key.txt": "bulletins/.hidden/key.txt is a hidden file (not published)",
     "img/x.png%00.txt": "a NUL character in the file name",
     "http://[x/y.png": "not a URL (Invalid IPv6 URL)",
     "img/loop.png": "bulletins/img/loop.png cannot be read",
     "img/fifo": "bulletins/img/fifo is not a regular file",
-    "img/out.png": "bulletins/img/out.png leads outside the bulletins folder (not published)",
+    "img/out.png": "bulletins/img/out.png leads outside the project (not published)",
     "img/folder.png": "bulletins/img/folder.png is a folder, not a file",
     "a" * 300 + ".png": "cannot be read (File name too long)",
 }
@@ -210,8 +212,8 @@ def test_hostile_asset_references_are_refused_not_published(project: Path) -> No
     (b / ".hidden/key.txt").write_text("secret", "utf-8")
     (b / "img/loop.png").symlink_to("loop.png")
     os.mkfifo(b / "img/fifo")
-    (project / "outside.png").write_bytes(b"png")
-    (b / "img/out.png").symlink_to(project / "outside.png")
+    (project.parent / "outside.png").write_bytes(b"png")
+    (b / "img/out.png").symlink_to(project.parent / "outside.png")
     (b / "img/folder.png").mkdir()
     (project / ".git").mkdir()
     (project / ".git/config").write_text("[remote]\nurl = secret\n", "utf-8")
@@ -234,6 +236,25 @@ def test_hostile_asset_references_are_refused_not_published(project: Path) -> No
     assert "../.git/config" in page.xpath("//a/@href")  # left as it was, not rewritten
     blocked = run("release", cwd=project)
     assert blocked.returncode == 1 and "Traceback" not in blocked.stderr
+
+
+def test_assets_beside_the_bulletins_folder_are_published(project: Path) -> None:
+    """A site whose images live in the project's own static/ folder (../static/…)."""
+    (project / "static/img").mkdir(parents=True)
+    (project / "static/img/logo.png").write_bytes(b"png")
+    (project / "static/site.css").write_text("h1{background:url(img/logo.png)}", "utf-8")
+    post = project / "bulletins/post.html"
+    post.write_text(post.read_text("utf-8").replace(
+        "<title>", '<link rel="stylesheet" href="../static/site.css"><title>').replace(
+        "<ul>", '<p><img src="../static/img/logo.png" alt="Logo"></p>\n<ul>'), "utf-8")
+    run("extract", cwd=project, check=True)
+    _translate_all(project)
+    run("release", cwd=project, check=True)
+    site = project / "site"
+    assert (site / "assets/static/img/logo.png").read_bytes() == b"png"
+    root = html.parse(str(site / "es/post.html")).getroot()
+    assert "../assets/static/img/logo.png" in root.xpath("//img/@src")
+    assert root.xpath("//link[@rel='stylesheet']/@href") == ["../assets/static/site.css"]
 
 
 def test_srcset_parsing() -> None:
@@ -662,7 +683,7 @@ def test_a_whole_build_withdraws_what_is_gone_a_partial_one_keeps_it(project: Pa
     _translate_all(project)
     run("release", cwd=project, check=True)
     site = project / "site"
-    assert (site / "fr/second.html").exists() and (site / "assets/x.jpg").exists()
+    assert (site / "fr/second.html").exists() and (site / "assets/bulletins/x.jpg").exists()
     stray = site / "fr/stray.html"
     stray.write_text("left by hand", "utf-8")
     run("build", "--lang", "fr", cwd=project, check=True)  # partial: the rest stays
@@ -675,7 +696,7 @@ def test_a_whole_build_withdraws_what_is_gone_a_partial_one_keeps_it(project: Pa
     _translate_all(project)
     run("release", cwd=project, check=True)
     assert not (site / "fr/second.html").exists() and not stray.exists()
-    assert not (site / "assets/x.jpg").exists()  # no page refers to it any more
+    assert not (site / "assets/bulletins/x.jpg").exists()  # no page refers to it any more
     assert not list(project.glob(".site.*"))
 
 

@@ -2,13 +2,15 @@
 and what they import, media, local downloads), copied into the site once and referred
 to from every built page.
 
-Only files inside the bulletins folder are published, none hidden (no part of the path
-starting with '.'), and each keeps its path there under `site/assets/`, so the relative
-URLs inside a copied stylesheet still resolve. A link to another bulletin points at the
-same language's version of it. Absolute URLs (a scheme, `//host`, `/path`) and
-fragments are left as they are. A file that is not there, not a regular file, hidden, or
-outside the bulletins folder (a `..`, or a symbolic link that leads out) is reported with
-the bulletin's line and its reference is left untouched."""
+Only the project's own files are published, and not all of them: nothing hidden (no part
+of the path starting with '.', so no `.git`), nothing of transkit's (transkit.toml, the
+locales, glossary, tm and state folders, the site itself). Each file keeps its path in
+the project under `site/assets/`, so the relative URLs inside a copied stylesheet still
+resolve. A link to another bulletin points at the same language's version of it.
+Absolute URLs (a scheme, `//host`, `/path`) and fragments are left as they are. A file
+that is not there, not a regular file, or not publishable (outside the project, by a
+`..` or a symbolic link that leads out, or one of the above) is reported with the
+bulletin's line and its reference is left untouched."""
 
 from __future__ import annotations
 
@@ -46,7 +48,12 @@ class Assets:
         self.copies: dict[str, Path] = {}  # path under site/ -> file in the project
         self.problems: dict[str, None] = {}  # `bulletin:line: reason`, each once
         self.folder = Path(os.path.normpath(config.bulletins.absolute()))
-        self.real_folder = config.bulletins.resolve()
+        self.project = Path(os.path.normpath(config.root.absolute()))
+        self.real_project = config.root.resolve()
+        # transkit's own files and folders: never published, wherever a link points.
+        own = [config.root / "transkit.toml", config.locales, config.root / "glossary",
+               config.root / "tm", config.state, config.site]
+        self.unpublished = [p.resolve() for p in own]
         self._seen: dict[tuple[str, Path], tuple[str, str | None]] = {}
 
     def rewrite(self, root: etree._Element, page: Path,
@@ -116,18 +123,22 @@ class Assets:
         return "../" + quote(self._add(target, found)) + suffix, None
 
     def _inside(self, target: Path) -> tuple[Path | None, str | None]:
-        """The file a reference names, if the bulletins folder may publish it."""
+        """The file a reference names, if it may be published."""
         shown = relative(self.config, target)
         try:
-            inside = target.relative_to(self.folder)
+            inside = target.relative_to(self.project)
         except ValueError:
-            return None, "outside the bulletins folder (not published)"
+            return None, "outside the project (not published)"
         if any(part.startswith(".") for part in inside.parts):
             return None, f"{shown} is a hidden file (not published)"
         try:
             real = target.resolve(strict=False)
-            if real != self.real_folder and self.real_folder not in real.parents:
-                return None, f"{shown} leads outside the bulletins folder (not published)"
+            if real != self.real_project and self.real_project not in real.parents:
+                return None, f"{shown} leads outside the project (not published)"
+            for folder in self.unpublished:
+                if real == folder or folder in real.parents:
+                    return None, (f"{shown} is transkit's own ({relative(self.config, folder)}"
+                                  ", not published)")
             if not real.exists():
                 return None, f"{shown} is missing"
             if real.is_dir():
@@ -140,9 +151,9 @@ class Assets:
         return real, None
 
     def _add(self, target: Path, found: Path) -> str:
-        """The file's place in the site: its path in the bulletins folder (as referred to,
-        so a stylesheet's relative URLs meet the same tree), copied from `found`."""
-        key = f"{SITE_FOLDER}/{target.relative_to(self.folder).as_posix()}"
+        """The file's place in the site: its path in the project (as referred to, so a
+        stylesheet's relative URLs meet the same tree), copied from `found`."""
+        key = f"{SITE_FOLDER}/{target.relative_to(self.project).as_posix()}"
         if key not in self.copies:
             self.copies[key] = found
             if found.suffix.lower() == ".css":
