@@ -22,8 +22,10 @@ img,video,svg{max-width:100%;height:auto}
 a{color:#0b57a4}
 table{border-collapse:collapse;width:100%}
 th,td{border:1px solid #ccc;padding:.4rem;vertical-align:top;text-align:left;
-overflow-wrap:anywhere}
+overflow-wrap:break-word}
 th{background:#f3f3f3}
+td time{white-space:nowrap}
+@media (max-width:40rem){th,td{overflow-wrap:anywhere}}
 .note{color:#555;font-size:.9em}
 .mark{font-weight:bold;font-size:.8em;padding:0 .25em;border-radius:.2em;margin-right:.3em}
 .banner{background:#7a1f00;color:#fff;padding:.5rem 1rem;font-weight:bold;margin:0 0 1rem}
