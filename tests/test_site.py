@@ -844,3 +844,26 @@ def test_head_descriptions_form_texts_and_the_front_page_link(project: Path) -> 
     assert root.xpath("//input/@placeholder") == ["FR Cerca al butlletí"]
     assert root.xpath("//input/@aria-label") == ["FR Cerca"]
     assert root.xpath("//header/a/@href") == ["../index.html", "../index.html"]
+
+
+@pytest.mark.parametrize("base", ["https://blog.example.org/2019/", "media/"])
+def test_a_base_href_is_resolved_and_removed(project: Path, base: str) -> None:
+    (project / "bulletins/media").mkdir()
+    (project / "bulletins/media/a.png").write_bytes(b"png")
+    (project / "bulletins/media/x.jpg").write_bytes(b"jpg")  # x.jpg, as the base says
+    post = project / "bulletins/post.html"
+    post.write_text(post.read_text("utf-8").replace(
+        "<title>", f'<base href="{base}"><title>').replace(
+        "<ul>", '<p><img src="a.png" alt="A"> <a href="#a1">amunt</a></p>\n<ul>'), "utf-8")
+    run("extract", cwd=project, check=True)
+    _translate_all(project)
+    released = run("release", cwd=project)
+    assert released.returncode == 0, released.stderr
+    page = project / "site/es/post.html"
+    root = html.parse(str(page)).getroot()
+    assert not root.xpath("//base")
+    expected = ("https://blog.example.org/2019/a.png" if base.startswith("https")
+                else "../assets/bulletins/media/a.png")
+    assert root.xpath("//img[@alt='ES A']/@src") == [expected]
+    assert "#a1" in root.xpath("//a/@href")
+    assert root.xpath("//nav//a[@hreflang='fr']/@href") == ["../fr/post.html"]

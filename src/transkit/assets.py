@@ -15,10 +15,11 @@ bulletin's line and its reference is left untouched."""
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from lxml import etree
 
@@ -55,6 +56,7 @@ class Assets:
                config.root / "tm", config.state, config.site]
         self.unpublished = [p.resolve() for p in own]
         self._seen: dict[tuple[str, Path], tuple[str, str | None]] = {}
+        self._base: str | None = None  # the current page's <base href>, if it had one
 
     def rewrite(self, root: etree._Element, page: Path,
                 replaced: Sequence[etree._Element] = ()) -> None:
@@ -63,6 +65,7 @@ class Assets:
         replaces (the language switches, `replaced`, and the head's hreflang links) is
         left alone: its links are not the page's."""
         skip = {d for e in replaced for d in e.iter()}
+        self._base = self._take_base(root)
         for element in root.iter():
             if not isinstance(element.tag, str) or element in skip:
                 continue
@@ -82,9 +85,40 @@ class Assets:
                     "url(" in element.text or "@import" in element.text):
                 element.text = self._css(element.text, page, element)
 
+    def _take_base(self, root: etree._Element) -> str | None:
+        """A `<base href>` the page had: its relative URLs are resolved against it here,
+        and it goes (the built page's own links are relative to where the page is)."""
+        base = root.find("head/base[@href]")
+        if base is None:
+            return None
+        href = str(base.get("href") or "").strip()
+        if base.get("target"):
+            base.attrib.pop("href")
+        else:
+            parent = base.getparent()
+            if parent is not None:
+                parent.remove(base)
+        return href or None
+
+    def _rebased(self, value: str) -> str:
+        if not self._base or value.strip().startswith(("#", "?")) or not value.strip():
+            return value  # in-page links stay in the page
+        try:
+            parts = urlsplit(value.strip())
+            base = urlsplit(self._base)
+        except ValueError:
+            return value
+        if parts.scheme or parts.netloc or parts.path.startswith("/"):
+            return value
+        if base.scheme or base.netloc:
+            return urljoin(self._base, value.strip())  # a remote base: absolute, untouched
+        folder = self._base if self._base.endswith("/") else posixpath.dirname(self._base)
+        return posixpath.join(folder, value.strip()) if folder else value
+
     def _url(self, value: str, page: Path, element: etree._Element, what: str) -> str:
         """The URL as the built page needs it (pages are resolved once per bulletin and
         value: a page is rewritten for every language)."""
+        value = self._rebased(value)
         where = f"{relative(self.config, page)}:{element.sourceline or 1}"
         tag = "style" if element.tag == "style" else f"{element.tag} {what}"
         label = f"<{tag}={value.strip()!r}>" if element.tag != "style" else \
