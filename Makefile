@@ -48,7 +48,7 @@ demo: install
 	$(BIN)/transkit extract
 	$(BIN)/transkit status --by-doc
 	$(BIN)/transkit release
-	@echo "site: $(CURDIR)/site/index.html  (aligned review pages: site/aligned/)"
+	@echo "site: $(CURDIR)/site/index.html  (review pages: site/aligned/, dashboard: site/status.html)"
 
 # Pseudo-translation on a scratch copy: every unit drafted, layout and pipeline exercised.
 pseudo-demo: install
