@@ -119,15 +119,14 @@ class Assets:
         """The URL as the built page needs it (pages are resolved once per bulletin and
         value: a page is rewritten for every language)."""
         value = self._rebased(value)
-        where = f"{relative(self.config, page)}:{element.sourceline or 1}"
-        tag = "style" if element.tag == "style" else f"{element.tag} {what}"
-        label = f"<{tag}={value.strip()!r}>" if element.tag != "style" else \
-            f"<style> url({value.strip()!r})"
         key = (value, page.parent)
         if key not in self._seen:
             self._seen[key] = self._resolve(value, page.parent)
         moved, problem = self._seen[key]
-        if problem is not None:
+        if problem is not None:  # named only when there is something to say
+            where = f"{relative(self.config, page)}:{element.sourceline or 1}"
+            label = (f"<style> url({value.strip()!r})" if element.tag == "style"
+                     else f"<{element.tag} {what}={value.strip()!r}>")
             self.problems[f"{where}: {label}: {problem}"] = None
         return moved
 

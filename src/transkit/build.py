@@ -390,8 +390,7 @@ def dashboard_page(config: Config, status: Status, langs: list[str] | None = Non
     from .status import completeness_problems
 
     prefix = "aligned/" if site_links else f"{relative(config, config.site)}/aligned/"
-    gate = completeness_problems(status, config) + [
-        f.text() for f in checks.findings if f.severity == "error"]
+    gate = completeness_problems(status, config) + checks.errors()
     return dashboard(config.name, as_data(status, True, checks=checks.by_language()),
                      _findings_by_doc(checks), progress_history(config),
                      {p.stem for p in bulletin_paths(config)}, preview, prefix, gate)

@@ -32,7 +32,7 @@ def release_gate(config: Config, out: Path | None = None,
     status = compute_status(config)
     checks = run_checks(config)
     problems = completeness_problems(status, config)
-    problems += [f.text() for f in checks.findings if f.severity == "error"]
+    problems += checks.errors()
     site = build_site(config, out, progress=progress, status=status, checks=checks)
     problems += site.missing_assets  # a page must not ship a broken image
     # Each problem once: a place the checks or the completeness figures already name is

@@ -62,6 +62,10 @@ class DocStatus:
         return self.units - self.translated - self.fuzzy
 
     @property
+    def untranslated_words(self) -> int:
+        return self.words - self.translated_words - self.fuzzy_words
+
+    @property
     def percent(self) -> float:
         if self.problem:
             return 0.0 if not self.words else min(
@@ -130,6 +134,10 @@ class LangStatus:
     @property
     def untranslated(self) -> int:
         return self.units - self.translated - self.fuzzy
+
+    @property
+    def untranslated_words(self) -> int:
+        return self.words - self.translated_words - self.fuzzy_words
 
     @property
     def fuzzy_words(self) -> int:
@@ -359,16 +367,12 @@ def _order(line: str) -> tuple[str, int, str]:
     return (path, int(rest) if rest.isdigit() else 0, line)
 
 
-
 COLUMNS = ("units", "words", "translated", "fuzzy", "untranslated", "translated_words",
            "fuzzy_words", "untranslated_words")
 
 
 def _row(item: LangStatus | DocStatus) -> dict[str, object]:
-    row: dict[str, object] = {name: getattr(item, name) for name in COLUMNS[:5]}
-    row["translated_words"] = item.translated_words
-    row["fuzzy_words"] = item.fuzzy_words
-    row["untranslated_words"] = item.words - item.translated_words - item.fuzzy_words
+    row: dict[str, object] = {name: getattr(item, name) for name in COLUMNS}
     row["percent"] = math.floor(item.percent * 100) / 100
     return row
 

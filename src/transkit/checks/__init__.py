@@ -81,6 +81,10 @@ class CheckReport:
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
+    def errors(self) -> list[str]:
+        """The error-level findings as `path:line: …` lines (what blocks a release)."""
+        return [f.text() for f in self.findings if f.severity == ERROR]
+
     def by_language(self) -> dict[str, dict[str, int]]:
         table: dict[str, dict[str, int]] = defaultdict(lambda: {s: 0 for s in SEVERITIES})
         for f in self.findings:
