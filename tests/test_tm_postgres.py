@@ -105,10 +105,10 @@ def _df_consistent(url: str) -> bool:
     """Term frequencies equal a recount from the variants (what candidate choice needs)."""
     with psycopg.connect(url) as conn:
         diff = conn.execute("""
-            WITH real AS (SELECT lang, substr(t, length(lang) + 2) AS term, count(*) AS n
-                          FROM tm_variants, unnest(terms) AS t GROUP BY 1, 2)
+            WITH real AS (SELECT t AS id, count(*) AS n
+                          FROM tm_variants, unnest(terms) AS t GROUP BY 1)
             SELECT count(*) FROM real FULL JOIN (SELECT * FROM tm_terms WHERE df <> 0) k
-              USING (lang, term) WHERE real.n IS DISTINCT FROM k.df""").fetchone()
+              USING (id) WHERE real.n IS DISTINCT FROM k.df""").fetchone()
     return diff == (0,)
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import InputError
 
@@ -22,6 +24,27 @@ def file_mode() -> int:
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """`data` written to `path` atomically (see `atomic_write_stream`)."""
+    atomic_write_stream(path, lambda handle: handle.write(data))
+
+
+def atomic_copy(source: Path, path: Path) -> None:
+    """A copy of `source` at `path`, written atomically, read in blocks (any size)."""
+    import shutil
+
+    with open(source, "rb") as handle:
+        atomic_write_stream(path, lambda out: shutil.copyfileobj(handle, out, 1 << 20))
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks."""
+    import hashlib
+
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def atomic_write_stream(path: Path, write: Callable[[BinaryIO], object]) -> None:
     """Write to a temporary file in the same folder, fsync, then rename over `path`.
 
     The file gets the permissions the umask gives any new file (mkstemp's 0600 would
@@ -44,7 +67,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     try:
         os.fchmod(fd, file_mode())
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

@@ -103,6 +103,7 @@ def _fill(job: _Job, store: Store | None = None) -> _Done:
 
 
 PARALLEL_FROM = 2000  # empty entries before a second process pays for itself
+PRELOAD_FROM = 100  # lookups before an index of the memory in memory pays for itself
 
 
 def pretranslate(config: Config, store: Store, langs: list[str] | None = None,
@@ -132,6 +133,9 @@ def pretranslate(config: Config, store: Store, langs: list[str] | None = None,
                 if progress:
                     progress(result.looked_up)
     else:
+        if (pending or 0) >= PRELOAD_FROM:
+            for source_lang in sorted({job.source_lang for job in jobs}):
+                store.preload(source_lang)
         done = []
         for job in jobs:
             result = _fill(job, store)

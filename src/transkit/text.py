@@ -1,17 +1,21 @@
-"""Fuzzy match scoring on tokens, with an explanation of every difference and penalty,
-and adaptation of numbers and placeholders in a proposed translation.
+"""Fuzzy match scoring with an explanation of every difference and penalty, and
+adaptation of numbers and placeholders in a proposed translation.
 
-The score (0–100), documented for users in the README:
+The score (0–100), documented for users in the README, compares the two texts' *compared
+forms*: words case-folded, letter by letter; every number, placeholder, markup tag and
+format specifier (`%s`, `%(name)d`, `{0}`) as one character; each punctuation mark as one
+character; any run of spaces as one. So a word counts by its letters and the light tokens
+count one character each, as CAT tools weigh them:
 
-    raw   = 100 × (1 − token edit distance / max(query tokens, match tokens))
+    raw   = 100 × 2 × (characters in common, in order) / (length of both compared forms)
     score = raw − penalties, at most 99 unless the two texts are identical (100)
 
-Tokens are words (compared case-folded), numbers (compared as values, so
-"29.000" in Catalan equals "29,000" in English), placeholders (<g1>, <x2/>)
-and punctuation. Penalties: 1 per number whose value differs, 1 per
-placeholder difference, 1 when the only difference of a token is its case,
-and 30 when a negation word (not, no, ni, pas, jamais, cap…) is added or
-removed, which puts a one-word change of meaning below any useful threshold.
+`raw` is the ratio msgmerge and difflib use (`fuzz.ratio`), on the compared forms. Penalties:
+1 per number whose value differs ("29.000" in Catalan equals "29,000" in English), 1 per
+placeholder added, removed or changed, 1 when a word differs only in case, and 30 when a
+negation word (not, no, ni, pas, jamais, cap…) is added or removed, which puts a one-word
+change of meaning below any useful threshold. Explanations come from the alignment of the
+two texts' tokens.
 """
 
 from __future__ import annotations
@@ -22,17 +26,27 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import NamedTuple
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel, Levenshtein
 
 from .languages import primary
 
+# Format specifiers of printf (%s, %-5.2f, %1$s, %(name)d, %%), Python/ICU braces ({0},
+# {name}, {count:>3}) and markup tags are codes: one light token each.
+_FORMAT = (r"%(?:\d+\$|\([\w.]+\))?[-+ #0']*(?:\d+|\*)?(?:\.(?:\d+|\*))?"
+           r"(?:hh|h|ll|l|L|q|j|z|t)?[diouxXeEfFgGcrsaAp%@]"
+           r"|\{[\w.\[\]]*(?:![rsa])?(?::[^{}\s]*)?\}")
 _TOKEN = re.compile(
-    r"(?P<ph></?[gx]\d+/?>)"
+    r"(?P<ph></?[gx]\d+/?>|</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>|" + _FORMAT + r")"
     r"|(?P<num>\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?(?:\s?%)?)"
-    r"|(?P<word>[^\W\d_]+(?:['’·\-.][^\W\d_]+)*'?)"
-    r"|(?P<punct>[^\w\s])",
+    r"|(?P<word>[^\W\d_]+(?:['’·.][^\W\d_]+)*'?)"
+    r"|(?P<punct>[^\w\s]|_)",
     re.UNICODE,
 )
+# An elided article or pronoun before a word (l'operació, d'Europol, qu'il): not part of the
+# word's index term, so "l'operació" and "operació" share one.
+_ELISION = re.compile(r"^[^\W\d_]{1,3}['’](?=[^\W\d_])")
+TERM_LENGTH = 5  # a word's index term is its first letters: "certificate(s)" share one
+NUMBER_MARK, CODE_MARK = "\ue000", "\ue001"  # a number, a code, in the compared form
 
 NEGATIONS = {
     "ca": {"no", "ni", "mai", "cap", "gens", "tampoc", "res", "ningú", "enlloc"},
@@ -52,7 +66,8 @@ CASE_PENALTY = 1
 class Token(NamedTuple):
     text: str
     kind: str  # "word", "num", "ph", "punct"
-    key: str  # what the edit distance compares
+    key: str  # what the alignment compares
+    spaced: bool = False  # white space stood before it in the text
 
     @property
     def value(self) -> Decimal | None:
@@ -92,6 +107,7 @@ def number_value(text: str) -> Decimal | None:
 
 def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
+    end = 0
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "punct"
         value = match.group(0)
@@ -103,21 +119,46 @@ def tokenize(text: str) -> list[Token]:
             key = "<ph>"
         else:
             key = value
-        tokens.append(Token(value, kind, key))
+        tokens.append(Token(value, kind, key, match.start() > end))
+        end = match.end()
     return tokens
 
 
-def index_terms(text: str) -> tuple[list[str], int]:
-    """Case-folded words and a class for numbers (what the candidate index holds), and the
-    number of tokens of the text; one pass of the tokenizer, no Token objects."""
-    terms = []
-    groups = _TOKEN.findall(text)
-    for _, num, word, _ in groups:
-        if word:
-            terms.append(word.lower())
-        elif num:
-            terms.append("nnum")
-    return terms, len(groups)
+def compared_form(tokens: list[Token]) -> str:
+    """The text as the score compares it (see the module docstring)."""
+    out: list[str] = []
+    for token in tokens:
+        if token.spaced and out:
+            out.append(" ")
+        kind = token.kind
+        out.append(token.key if kind == "word" else NUMBER_MARK if kind == "num"
+                   else CODE_MARK if kind == "ph" else token.text)
+    return "".join(out)
+
+
+class Indexed(NamedTuple):
+    """What the memory keeps of a text to find it again: its compared form, and the index
+    terms of its words (with repeats), each with its word's weight in the form (letters + 1,
+    the space)."""
+
+    form: str
+    terms: list[str]
+    weights: list[int]
+
+
+def indexed(text: str) -> Indexed:
+    tokens = tokenize(text)
+    terms, weights = [], []
+    for token in tokens:
+        if token.kind == "word":
+            terms.append(_ELISION.sub("", token.key)[:TERM_LENGTH])
+            weights.append(len(token.key) + 1)
+    return Indexed(compared_form(tokens), terms, weights)
+
+
+def raw_similarity(form_a: str, form_b: str, cutoff: float = 0.0) -> float:
+    """The raw score (0–100) of two compared forms; 0 below `cutoff`."""
+    return 100.0 * Indel.normalized_similarity(form_a, form_b, score_cutoff=cutoff / 100)
 
 
 @dataclass
@@ -152,9 +193,8 @@ def score(query: str, candidate: str, lang: str, query_tokens: list[Token] | Non
     c = candidate_tokens if candidate_tokens is not None else tokenize(candidate)
     qk = [t.key for t in q]
     ck = [t.key for t in c]
-    longest = max(len(q), len(c)) or 1
     ops = Levenshtein.editops(ck, qk)
-    raw = 100.0 * (1 - len(ops) / longest)
+    raw = raw_similarity(compared_form(q), compared_form(c))
     result = Scored(0, raw)
     structural = True
     for op in ops:
@@ -190,6 +230,10 @@ def score(query: str, candidate: str, lang: str, query_tokens: list[Token] | Non
             ct, qt = c[op.src_pos], q[op.dest_pos]
             if "ph" in (ct.kind, qt.kind):
                 penalties.append((f"placeholder {ct.text} → {qt.text}", PLACEHOLDER_PENALTY))
+        elif op.tag == "insert" and q[op.dest_pos].kind == "ph":
+            penalties.append((f"placeholder {q[op.dest_pos].text} added", PLACEHOLDER_PENALTY))
+        elif op.tag == "delete" and c[op.src_pos].kind == "ph":
+            penalties.append((f"placeholder {c[op.src_pos].text} removed", PLACEHOLDER_PENALTY))
     result.penalties = penalties
     value = raw - sum(p for _, p in penalties)
     result.score = max(0, min(99, int(value + 0.5)))

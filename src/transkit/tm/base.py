@@ -1,25 +1,40 @@
-"""What every indexed backend shares: candidate selection by the rarest index terms and
-the lookup itself, so that SQLite and PostgreSQL give the same matches and scores.
+"""What every indexed backend shares: candidate selection and the lookup itself, so that
+SQLite and PostgreSQL give the same matches and scores.
 
-A backend supplies a handful of primitives (term frequencies, the texts that hold
-at least k of some terms, token codes, rows by id); the reasoning about which
-candidates can reach a threshold, and all scoring, lives here once.
+A backend supplies a handful of primitives (term frequencies, the texts of a length
+window, the texts that hold at least k of some terms, rows by id); which candidates can
+reach a threshold, their verification and all scoring live here once. For long jobs,
+`preload` builds a `MemoryIndex` of one language that answers the same primitives from
+arrays in memory.
 """
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
-from rapidfuzz.distance import Levenshtein
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
 
-from ..text import Token, adapt, index_terms, score, tokenize
+from ..text import Indexed, Token, adapt, indexed, score, tokenize
 from .store import TRUSTED, Match, Variant
 
-EXTRA_TERMS = 2  # terms read beyond the edit budget: a candidate must have this many
+# A length window this small is scanned whole (every text in it scored in C, ~20 ns each):
+# exact, and cheaper than reading posting lists.
+SCAN_LIMIT = 20_000
+# The term filter asks for this many shared terms when the bound allows it: each one more
+# reads one more posting list and divides the texts left to verify.
+SHARED_TERMS = 4
+# Share of a missing word's characters that the alignment may still match elsewhere (the
+# letters a word shares with its neighbours by chance): the filter's safety margin.
+SLACK = 0.25
 
 Target = tuple[str, str, str | None, str | None, str | None]  # text, origin, doc, date, ctx
+Found = tuple[Sequence[int], list[str]]  # variant ids and their compared forms
 
 
 HISTORY = "#history"
@@ -56,10 +71,135 @@ def by_unit(rows: Iterable[Sequence[Any]]) -> list[tuple[int, list[Variant]]]:
     return list(units.items())
 
 
+class Plan(NamedTuple):
+    """How to find the texts that may reach a threshold: a window of compared-form lengths,
+    and (when the window is too wide to scan) terms of which a candidate holds `need`."""
+
+    low: int
+    high: int
+    terms: list[str]
+    need: int
+
+
+def plan(query: Indexed, threshold: int, frequency: dict[str, int]) -> Plan | None:
+    """The candidate filter for `query` at `threshold`, or None when nothing can match.
+
+    Let L be the length of the query's compared form, ℓ a text's, and T the threshold
+    less the rounding (a score of T − 0.5 rounds to T). raw ≥ T means 2·C ≥ T·(L + ℓ)
+    with C ≤ min(L, ℓ) the characters in common, so T·L/(2 − T) ≤ ℓ ≤ L·(2 − T)/T: the
+    length window, exact. Within it, C ≥ T·L/(2 − T), so the query's characters left
+    unmatched number at most U = L·(2 − 2T)/(2 − T).
+
+    Terms: a word the text lacks (no word of the text shares its first letters) leaves
+    its letters unmatched, but for those the alignment finds elsewhere; counting that
+    share as SLACK, the words the text lacks weigh at most B = U / (1 − SLACK), less the
+    weight of query words the memory has never seen (no text has them). Taking the
+    query's terms rarest first, a text reaching the threshold holds at least
+    need = |P| − (most terms of P whose weights fit in B) of the first |P| terms; P grows
+    until need reaches SHARED_TERMS. Texts matching through fragments of different words
+    rather than shared words (single words, names, identifiers) are short, and short
+    windows are scanned whole, so they are never lost to this bound.
+    """
+    ratio = max(threshold - 0.5, 1) / 100
+    length = len(query.form)
+    low = math.ceil(length * ratio / (2 - ratio) - 1e-9)
+    high = math.floor(length * (2 - ratio) / ratio + 1e-9)
+    weight: Counter[str] = Counter()
+    for term, w in zip(query.terms, query.weights, strict=True):
+        weight[term] += w
+    budget = length * (2 - 2 * ratio) / (2 - ratio) / (1 - SLACK)
+    budget -= sum(w for term, w in weight.items() if term not in frequency)
+    present = sorted((t for t in weight if t in frequency), key=lambda t: (frequency[t], t))
+    if budget < 0 or not present:
+        return Plan(low, high, [], 0)  # the window alone (scanned if small, else nothing)
+    chosen: list[str] = []
+    need = 0
+    for term in present:
+        chosen.append(term)
+        fits, spent = 0, 0.0
+        for w in sorted(weight[t] for t in chosen):
+            if spent + w > budget + 1e-9:
+                break
+            spent += w
+            fits += 1
+        need = len(chosen) - fits
+        if need >= SHARED_TERMS:
+            break
+    return Plan(low, high, chosen, need)
+
+
+class MemoryIndex:
+    """One language's matchable texts in arrays, for long jobs: texts ordered by length
+    (a length window is a slice), and for each term the positions of the texts holding
+    it, ascending (a posting list cut to a window is a slice too)."""
+
+    def __init__(self, rows: Iterable[tuple[int, str, Sequence[int]]]):
+        ids: list[int] = []
+        forms: list[str] = []
+        lengths: list[int] = []
+        terms: list[np.ndarray[Any, Any]] = []
+        for variant_id, form, term_ids in rows:
+            ids.append(variant_id)
+            forms.append(form)
+            lengths.append(len(form))
+            terms.append(np.asarray(term_ids, dtype=np.int32))
+        order = np.argsort(np.asarray(lengths, dtype=np.int32), kind="stable")
+        self.ids = np.asarray(ids, dtype=np.int64)[order]
+        self.lengths = np.asarray(lengths, dtype=np.int32)[order]
+        self.forms = [forms[i] for i in order]
+        counts = np.fromiter((len(terms[i]) for i in order), dtype=np.int64, count=len(order))
+        flat = (np.concatenate([terms[i] for i in order]) if len(order)
+                else np.zeros(0, dtype=np.int32))
+        owner = np.repeat(np.arange(len(order), dtype=np.int32), counts)
+        by_term = np.argsort(flat, kind="stable")  # stable: positions stay ascending
+        self.postings = owner[by_term]
+        size = int(flat.max()) + 2 if len(flat) else 1
+        self.starts = np.concatenate(([0], np.cumsum(np.bincount(flat, minlength=size))))
+
+    def frequency(self, term: int) -> int:
+        if term + 1 >= len(self.starts):
+            return 0
+        return int(self.starts[term + 1] - self.starts[term])
+
+    def _window(self, low: int, high: int) -> tuple[int, int]:
+        return (int(np.searchsorted(self.lengths, low, "left")),
+                int(np.searchsorted(self.lengths, high, "right")))
+
+    def window_size(self, low: int, high: int) -> int:
+        start, end = self._window(low, high)
+        return end - start
+
+    def window(self, low: int, high: int) -> Found:
+        start, end = self._window(low, high)
+        ids: list[int] = self.ids[start:end].tolist()
+        return ids, self.forms[start:end]
+
+    def with_terms(self, terms: list[int], need: int, low: int, high: int) -> Found:
+        start, end = self._window(low, high)
+        lists = []
+        for term in terms:
+            if term + 1 >= len(self.starts):
+                continue
+            posting = self.postings[self.starts[term]:self.starts[term + 1]]
+            lists.append(posting[np.searchsorted(posting, start):
+                                 np.searchsorted(posting, end)])
+        if not lists:
+            return [], []
+        merged = np.concatenate(lists)
+        if need <= 1:
+            chosen = np.unique(merged)
+        else:
+            values, counts = np.unique(merged, return_counts=True)
+            chosen = values[counts >= need]
+        ids: list[int] = self.ids[chosen].tolist()
+        return ids, [self.forms[i] for i in chosen.tolist()]
+
+
 class IndexedStore:
     """Lookup over a term index; subclasses implement the primitives below."""
 
     _depth = 0
+    _memory: dict[str, MemoryIndex]
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -83,21 +223,42 @@ class IndexedStore:
         raise NotImplementedError
 
     def preload(self, lang: str) -> None:
-        """Warm whatever makes many lookups in `lang` faster (nothing by default)."""
+        """Index `lang`'s texts in memory for a long job (many lookups): built once, from
+        one read of the store; learning in this process drops it."""
+        if not hasattr(self, "_memory"):
+            self._memory = {}
+        if lang not in self._memory:
+            self._memory[lang] = MemoryIndex(self._index_rows(lang))
+
+    def _forget_memory(self) -> None:
+        if hasattr(self, "_memory"):
+            self._memory.clear()
 
     # -- primitives ------------------------------------------------------------------------
 
     def _has_index(self, lang: str) -> bool:
         raise NotImplementedError
 
-    def _frequencies(self, lang: str, terms: list[str]) -> dict[str, int]:
-        """Document frequency (> 0) of each of `terms` that the TM holds in `lang`."""
+    def _term_ids(self, lang: str, terms: list[str]) -> dict[str, tuple[int, int]]:
+        """term -> (id, document frequency > 0), for those of `terms` the TM holds."""
         raise NotImplementedError
 
-    def _with_terms(self, lang: str, terms: list[str], need: int, low: int, high: int
-                    ) -> list[tuple[int, str]]:
-        """(variant id, token code) of indexed `lang` texts holding at least `need` of
-        `terms`, with a token count in [low, high]."""
+    def _window_size(self, lang: str, low: int, high: int) -> int:
+        """How many indexed `lang` texts have a compared form of length in [low, high]."""
+        raise NotImplementedError
+
+    def _window(self, lang: str, low: int, high: int) -> Found:
+        """Those texts: ids and compared forms."""
+        raise NotImplementedError
+
+    def _with_terms(self, lang: str, terms: list[int], need: int, low: int, high: int
+                    ) -> Found:
+        """Indexed `lang` texts holding at least `need` of the term ids `terms`, with a
+        compared form of length in [low, high]."""
+        raise NotImplementedError
+
+    def _index_rows(self, lang: str) -> Iterator[tuple[int, str, Sequence[int]]]:
+        """Every indexed `lang` text: (id, compared form, term ids)."""
         raise NotImplementedError
 
     def _exact_units(self, lang: str, text: str) -> list[int]:
@@ -111,43 +272,31 @@ class IndexedStore:
         """variant id -> (unit, text)."""
         raise NotImplementedError
 
-    def _encode(self, keys: list[str], learn: bool) -> str:
-        """Token keys as one character each (equal keys, equal characters)."""
-        raise NotImplementedError
-
     # -- shared logic ----------------------------------------------------------------------
 
-    def candidates(self, text: str, lang: str, threshold: int) -> list[tuple[int, str]]:
-        """(variant id, token code) of TM texts in `lang` that may score ≥ threshold.
-
-        Count filtering on the rarest terms: a text that can reach the threshold
-        lacks at most d = (1 − T)·n of the query's distinct terms, so among the
-        query's d + 2 rarest terms it has at least 2 (minus the terms the TM has
-        never seen). Only those terms' posting lists are read, and a length filter
-        drops texts too short or too long to reach the threshold.
-        """
+    def candidates(self, query: Indexed, lang: str, threshold: int) -> Found:
+        """Ids and compared forms of the `lang` texts that may score ≥ threshold (`plan`
+        says why no other can): the whole length window when it is small, else the texts
+        holding enough of the query's rarest terms."""
         if not self._has_index(lang):
-            return []
-        all_terms, n = index_terms(text)
-        terms = sorted(set(all_terms))
-        if not terms:
-            return []
-        ratio = max(threshold, 1) / 100
-        # Query tokens an alignment leaves unmatched (deleted or substituted) number at
-        # most (1 − T)·n: if the text is no longer than the query, all edits are bounded
-        # so; if it is longer, L − n of its edits are insertions and the rest are at most
-        # (1 − T)·L − (L − n) < (1 − T)·n.
-        allowed = int((1 - ratio) * n + 1e-9)
-        df = self._frequencies(lang, terms)
-        present = sorted((t for t in terms if t in df), key=lambda t: (df[t], t))
-        unseen = len(terms) - len(present)
-        budget = allowed - unseen  # edits left for terms the TM knows
-        if budget < 0 or not present:
-            return []
-        chosen = present[: budget + EXTRA_TERMS]
-        need = max(1, len(chosen) - budget)
-        low, high = int(n * ratio), int(n / ratio) + 1
-        return self._with_terms(lang, chosen, need, low, high)
+            return [], []
+        known = self._term_ids(lang, sorted(set(query.terms)))
+        memory: MemoryIndex | None = getattr(self, "_memory", {}).get(lang)
+        frequency = {t: (memory.frequency(i) if memory else df) for t, (i, df) in known.items()}
+        frequency = {t: f for t, f in frequency.items() if f > 0}
+        filter_ = plan(query, threshold, frequency)
+        if filter_ is None:
+            return [], []
+        low, high = filter_.low, filter_.high
+        size = memory.window_size(low, high) if memory else self._window_size(lang, low, high)
+        if size <= SCAN_LIMIT:
+            return memory.window(low, high) if memory else self._window(lang, low, high)
+        if not filter_.terms:
+            return [], []
+        ids = [known[t][0] for t in filter_.terms]
+        if memory:
+            return memory.with_terms(ids, filter_.need, low, high)
+        return self._with_terms(lang, ids, filter_.need, low, high)
 
     def lookup(self, text: str, source_lang: str, target_lang: str, threshold: int = 75,
                limit: int = 5, context: str | None = None,
@@ -163,28 +312,33 @@ class IndexedStore:
                 exact = 101 if context is not None and ctx == context else 100
                 matches.append(Match(exact, text, target, target, origin, doc, when,
                                      ["in context" if exact == 101 else "identical"]))
+        query = indexed(text)
+        ids, forms = self.candidates(query, source_lang, threshold)
+        # The raw score of every candidate, in C; penalties only lower it, so a candidate
+        # below the threshold here is below it after them.
+        near = process.extract(query.form, forms, scorer=Indel.normalized_similarity,
+                               score_cutoff=max(threshold - 0.5, 0) / 100, limit=None)
+        near.sort(key=lambda hit: -hit[1])
+        wanted = limit * 3
         query_tokens: list[Token] = tokenize(text)
-        # Integer edit budget, checked in C on the stored token codes before any
-        # tokenizing or explaining: raw ≥ T  ⇔  distance ≤ (1 − T)·longer token count.
-        share = 1 - threshold / 100
-        query_code = self._encode([t.key for t in query_tokens], learn=False)
-        near = []
-        for variant_id, code in self.candidates(text, source_lang, threshold):
-            budget = int(share * max(len(query_code), len(code)) + 1e-9)
-            if Levenshtein.distance(query_code, code, score_cutoff=budget) <= budget:
-                near.append(variant_id)
-        rows = self._rows(near) if near else {}
-        scored = []
-        for variant_id in near:
-            unit, candidate = rows[variant_id]
-            if candidate == text or unit in exact_units:
-                continue
-            result = score(text, candidate, source_lang, query_tokens, tokenize(candidate))
-            if result.score >= threshold:
-                scored.append((result.score, unit, candidate, result))
+        scored: list[tuple[int, int, str, Any]] = []
+        for start in range(0, len(near), 64):
+            batch = near[start:start + 64]
+            best = sorted((s[0] for s in scored), reverse=True)
+            # Scores never exceed raw: once `wanted` matches beat the best raw left, stop.
+            if len(best) >= wanted and best[wanted - 1] > round(100 * batch[0][1] + 0.5):
+                break
+            rows = self._rows([ids[i] for _, _, i in batch])
+            for _, _, i in batch:
+                unit, candidate = rows[ids[i]]
+                if candidate == text or unit in exact_units:
+                    continue
+                result = score(text, candidate, source_lang, query_tokens, tokenize(candidate))
+                if result.score >= threshold:
+                    scored.append((result.score, unit, candidate, result))
         scored.sort(key=lambda item: (-item[0], item[2], item[1]))
         for value, unit, candidate, result in scored:
-            if len(matches) >= limit * 3:
+            if len(matches) >= wanted:
                 break
             for target, origin, doc, when, _ in self._targets(unit, target_lang, origins)[:1]:
                 if (candidate, target) in seen:

@@ -3,7 +3,7 @@ kept under tm/ as TMX so that `tm rebuild` restores what was imported."""
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,11 +11,11 @@ from .. import catalog
 from ..catalog import SOURCE_LANG_HEADER
 from ..config import Config
 from ..errors import InputError
-from ..fsutil import atomic_write_bytes, read_bytes
+from ..fsutil import atomic_copy, file_sha256
 from ..languages import check_language, primary
 from ..project import relative
 from .store import IMPORTED, Entry, Store, Variant
-from .tmx import export_tmx, read_tmx
+from .tmx import export_tmx, iter_tmx
 
 
 @dataclass
@@ -44,35 +44,56 @@ def read_compendium(path: Path, source_lang: str | None, default_source: str) ->
 
 def import_files(config: Config, store: Store, files: list[Path],
                  source_lang: str | None = None) -> ImportReport:
-    """Read everything first (a malformed file stops the import before any write), then
-    learn it all in one transaction and keep a TMX copy of each file under tm/."""
+    """Everything in one transaction: a malformed file stops the import and nothing is
+    learnt. TMX files are read as a stream (memory holds a batch, not the file); a TMX
+    copy of each file is kept under tm/ once all of them were learnt."""
     report = ImportReport()
-    loaded: list[tuple[Path, list[Entry], Path]] = []
+    plans: list[tuple[Path, Path]] = []
     tm_dir = config.root / "tm"
     for path in files:
-        if path.suffix.lower() in (".po", ".pot"):
-            entries = read_compendium(path, source_lang, config.source_language)
-            keep = tm_dir / f"{path.stem}.tmx"
-        elif path.suffix.lower() == ".tmx":
-            entries = read_tmx(path)
-            keep = tm_dir / path.name
-        else:
+        suffix = path.suffix.lower()
+        if suffix not in (".po", ".pot", ".tmx"):
             raise InputError("expected a .tmx or .po file", path)
-        loaded.append((path, entries, keep))
-    with store.transaction():
-        for path, entries, keep in loaded:
-            key = relative(config, keep)
-            report.entries += len(entries)
-            report.variants += store.learn(entries, key)
-            if keep.resolve() != path.resolve():
+        if not path.is_file():
+            raise InputError("is a directory, expected a file" if path.is_dir()
+                             else "no such file", path)
+        plans.append((path, tm_dir / (f"{path.stem}.tmx" if suffix != ".tmx" else path.name)))
+    compendia = {path: read_compendium(path, source_lang, config.source_language)
+                 for path, _ in plans if path.suffix.lower() != ".tmx"}
+    written: list[Path] = []
+    try:
+        with store.transaction():
+            for path, keep in plans:
+                entries = compendia.get(path)
+                counted = _counting(iter_tmx(path) if entries is None else entries, report)
+                report.variants += store.learn(counted, relative(config, keep))
+            for path, keep in plans:
+                if keep.resolve() == path.resolve():
+                    continue
+                existed = keep.exists()
                 keep.parent.mkdir(parents=True, exist_ok=True)
-                if path.suffix.lower() == ".tmx":
-                    atomic_write_bytes(keep, read_bytes(path))
+                entries = compendia.get(path)
+                if entries is None:
+                    atomic_copy(path, keep)
                 else:
                     export_tmx((e.variants for e in entries), keep,
-                               entries[0].variants[0].lang if entries else config.source_language)
-                report.saved.append(key)
-            st = keep.stat()
-            store.set_file_hash(key, hashlib.sha256(keep.read_bytes()).hexdigest(),
-                                st.st_mtime_ns, st.st_size)
+                               entries[0].variants[0].lang if entries
+                               else config.source_language)
+                if not existed:
+                    written.append(keep)
+                report.saved.append(relative(config, keep))
+            for _, keep in plans:
+                st = keep.stat()
+                store.set_file_hash(relative(config, keep), file_sha256(keep),
+                                    st.st_mtime_ns, st.st_size)
+    except BaseException:
+        for copy in written:  # the memory rolled back: so do the copies it would learn
+            copy.unlink(missing_ok=True)
+        raise
     return report
+
+
+def _counting(entries: Iterable[Entry], report: ImportReport) -> Iterator[Entry]:
+    for entry in entries:
+        report.entries += 1
+        yield entry

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -13,6 +13,7 @@ from pathlib import Path
 from .. import catalog
 from ..catalog import Catalogue
 from ..config import Config
+from ..fsutil import file_sha256
 from ..project import catalogues, relative
 from ..unit import Unit
 from .base import HISTORY
@@ -68,18 +69,18 @@ def entries_from_po(po: Catalogue, source_lang: str, lang: str, doc: str) -> lis
 
 
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return file_sha256(path)
 
 
 def learn_project(config: Config, store: Store, progress: Callable[[str], None] | None = None,
                   force: bool = False) -> LearnReport:
     """Learn every catalogue (and tm/*.tmx) that changed since it was last learnt (all
     with `force`); each file in its own transaction, replacing what it taught before."""
-    from .tmx import read_tmx
+    from .tmx import iter_tmx
 
     report = LearnReport()
 
-    def learn_file(path: Path, read: Callable[[], list[Entry]]) -> None:
+    def learn_file(path: Path, read: Callable[[], Iterable[Entry]]) -> None:
         key = relative(config, path)
         st = os.stat(path)
         state = store.file_state(key)
@@ -107,7 +108,7 @@ def learn_project(config: Config, store: Store, progress: Callable[[str], None] 
                                      ref.name))
     tm_dir = config.root / "tm"
     for path in sorted(tm_dir.glob("*.tmx")) if tm_dir.is_dir() else []:
-        learn_file(path, partial(read_tmx, path))
+        learn_file(path, partial(iter_tmx, path))
     return report
 
 

@@ -1,10 +1,12 @@
-"""The embedded translation memory: SQLite under .transkit/, with one FTS5 index of
-terms per language for candidate retrieval; scoring is match.py's."""
+"""The embedded translation memory: SQLite under .transkit/. Each matchable text keeps its
+compared form and its index terms (ids); one FTS5 index of term ids per language answers
+"texts holding k of these terms"; the lookup and the scoring are tm/base.py's."""
 
 from __future__ import annotations
 
 import re
 import sqlite3
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -13,8 +15,8 @@ from itertools import combinations
 from pathlib import Path
 
 from ..errors import InputError
-from ..text import index_terms, tokenize
-from .base import HISTORY, IndexedStore, Target, by_unit, grouped, history_key
+from ..text import indexed
+from .base import HISTORY, Found, IndexedStore, Target, by_unit, grouped, history_key
 from .store import (
     FUZZY,
     IMPORTED,
@@ -26,7 +28,7 @@ from .store import (
     Variant,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MAX_GROUPS = 64  # term combinations one FTS query may hold
 _LANG = re.compile(r"^[a-z]{2,3}$")
 
@@ -40,31 +42,30 @@ CREATE TABLE IF NOT EXISTS variants(
     text TEXT NOT NULL,
     origin TEXT NOT NULL,
     doc TEXT, file TEXT, date TEXT, context TEXT, note TEXT,
-    ntok INTEGER NOT NULL DEFAULT 0,
-    keys TEXT NOT NULL DEFAULT '',  -- the text's token keys, one character each (symbols)
+    flen INTEGER NOT NULL DEFAULT -1,  -- length of the compared form; -1: not matchable
+    form TEXT NOT NULL DEFAULT '',     -- the compared form (text.py), what the score reads
+    terms BLOB,                        -- its index term ids, distinct, int32 each
     UNIQUE(unit, lang, text, origin)
 );
 CREATE INDEX IF NOT EXISTS variants_text ON variants(lang, text);
 CREATE INDEX IF NOT EXISTS variants_unit ON variants(unit, lang);
 CREATE INDEX IF NOT EXISTS variants_file ON variants(file);
+CREATE INDEX IF NOT EXISTS variants_length ON variants(lang, flen);
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, sha256 TEXT NOT NULL,
     mtime INTEGER, size INTEGER);
--- Document frequency of each index term: picks the rarest terms of a query without
+-- Index terms with their document frequency: picks the rarest terms of a query without
 -- walking FTS5 posting lists (fts5vocab counts them, which costs as much as a scan).
--- Token keys as single characters: the token edit distance of two texts is then the
--- edit distance of two short strings, computed in C without tokenizing either.
-CREATE TABLE IF NOT EXISTS symbols(key TEXT PRIMARY KEY, code INTEGER NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS terms(lang TEXT NOT NULL, term TEXT NOT NULL, df INTEGER NOT NULL,
-    PRIMARY KEY(lang, term)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS terms(id INTEGER PRIMARY KEY, lang TEXT NOT NULL,
+    term TEXT NOT NULL, df INTEGER NOT NULL, UNIQUE(lang, term));
 """
-
-
-def _char(code: int) -> str:
-    """The character for symbol number `code` (from U+0100, skipping surrogates)."""
-    code += 0x100
-    if code >= 0xD800:
-        code += 0x800
-    return chr(code)
+# A memory of schema 2 (token codes) gets the columns of 3 and is indexed again.
+UPGRADE_2 = """
+ALTER TABLE variants RENAME COLUMN keys TO form;
+ALTER TABLE variants RENAME COLUMN ntok TO flen;
+ALTER TABLE variants ADD COLUMN terms BLOB;
+DROP TABLE IF EXISTS symbols;
+DROP TABLE IF EXISTS terms;
+"""
 
 
 def _fts(lang: str) -> str:
@@ -93,26 +94,44 @@ class SQLiteStore(IndexedStore):
             # Memory-mapped reads: lookups touch rows all over a large file.
             self.db.execute("PRAGMA mmap_size=1073741824")
             self.db.execute("PRAGMA cache_size=-65536")
-            self.db.executescript(SCHEMA)
+            version = self._schema_version()
+            if version not in (None, "2", str(SCHEMA_VERSION)):
+                raise sqlite3.DatabaseError(f"schema version {version}, "
+                                            f"expected {SCHEMA_VERSION}")
+            self._fts_known: set[str] = {
+                row[0][4:] for row in self.db.execute(
+                    "SELECT name FROM sqlite_master WHERE type='table' AND sql LIKE "
+                    "'CREATE VIRTUAL TABLE%fts5(%'")}
+            self._term_cache: dict[tuple[str, str], int] | None = None
+            if version == str(SCHEMA_VERSION):
+                self.db.executescript(SCHEMA)
+            else:
+                self._create(upgrade=version == "2")
             columns = {row[1] for row in self.db.execute("PRAGMA table_info(files)")}
             for column in ("mtime", "size"):
                 if column not in columns:  # a memory made before these columns existed
                     self.db.execute(f"ALTER TABLE files ADD COLUMN {column} INTEGER")
-            self.db.execute("INSERT OR IGNORE INTO meta VALUES('schema', ?)",
-                            (str(SCHEMA_VERSION),))
-            version = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-            if version is None or version[0] != str(SCHEMA_VERSION):
-                raise sqlite3.DatabaseError(f"schema version {version and version[0]}, "
-                                            f"expected {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
             raise InputError(f"cannot open the translation memory: {exc} "
                              "(`transkit tm rebuild` recreates it)", self.path) from None
-        self._fts_known: set[str] = {
-            row[0][4:] for row in self.db.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND sql LIKE "
-                "'CREATE VIRTUAL TABLE%fts5(%'")}
-        self._symbols: dict[str, str] | None = None
-        self._codes: dict[str, dict[int, str]] = {}
+
+    def _create(self, upgrade: bool) -> None:
+        """A new memory's tables, or a schema-2 memory brought to this schema and indexed
+        again; in one transaction, so an interrupted upgrade leaves the old memory."""
+        with self.transaction():
+            script = (UPGRADE_2 if upgrade else "") + SCHEMA
+            for statement in script.split(";\n"):
+                if statement.strip():
+                    self.db.execute(statement)
+            if upgrade:
+                self._reindex()
+            self.set_meta("schema", str(SCHEMA_VERSION))
+
+    def _schema_version(self) -> str | None:
+        if not self.db.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone():
+            return None
+        row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        return str(row[0]) if row else None
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -123,7 +142,7 @@ class SQLiteStore(IndexedStore):
             yield
         except BaseException:
             self.db.execute("ROLLBACK")
-            self._symbols = None  # symbols added in the transaction are gone too
+            self._term_cache = None  # terms added in the transaction are gone too
             raise
         self.db.execute("COMMIT")
 
@@ -139,27 +158,50 @@ class SQLiteStore(IndexedStore):
     def close(self) -> None:
         self.db.close()
 
-    def _encode(self, keys: list[str], learn: bool) -> str:
-        """Token keys as a string of symbol characters. Unknown keys get new symbols when
-        learning; in a query they get characters that match nothing stored."""
-        if self._symbols is None:
-            self._symbols = {str(k): _char(int(c)) for k, c in
-                             self.db.execute("SELECT key, code FROM symbols")}
-        symbols = self._symbols
-        out = []
-        unknown = 0
-        for key in keys:
-            char = symbols.get(key)
-            if char is None:
-                if learn:
-                    code = len(symbols)
-                    self.db.execute("INSERT INTO symbols VALUES(?, ?)", (key, code))
-                    char = symbols[key] = _char(code)
-                else:
-                    unknown += 1
-                    char = chr(0x10FFFF - unknown)
-            out.append(char)
-        return "".join(out)
+    def _term_id(self, lang: str, term: str) -> int:
+        """The id of an index term, created on first use (inside a write transaction)."""
+        if self._term_cache is None:
+            self._term_cache = {(str(lg), str(t)): int(i) for i, lg, t in
+                                self.db.execute("SELECT id, lang, term FROM terms")}
+        key = (lang, term)
+        found = self._term_cache.get(key)
+        if found is None:
+            cursor = self.db.execute("INSERT INTO terms(lang, term, df) VALUES(?, ?, 0)",
+                                     (lang, term))
+            found = self._term_cache[key] = int(cursor.lastrowid or 0)
+        return found
+
+    def _reindex(self) -> None:
+        """Compared forms, terms, FTS tables and frequencies made anew from the texts."""
+        for lang in list(self._fts_known):
+            self.db.execute(f"DROP TABLE IF EXISTS {_fts(lang)}")
+        self._fts_known.clear()
+        self.db.execute("DELETE FROM terms")
+        self._term_cache = None
+        marks = ",".join("?" * len(MATCHABLE_SIDES))
+        self.db.execute(f"UPDATE variants SET flen=-1, form='', terms=NULL "
+                        f"WHERE origin NOT IN ({marks})", MATCHABLE_SIDES)
+        rows = self.db.execute(f"SELECT id, lang, text FROM variants WHERE origin IN ({marks})",
+                               MATCHABLE_SIDES).fetchall()
+        frequencies: Counter[int] = Counter()
+        for variant_id, lang, text in rows:
+            form, ids = self._index(str(lang), str(text))
+            self.db.execute("UPDATE variants SET form=?, flen=?, terms=? WHERE id=?",
+                            (form, len(form), array("i", ids).tobytes(), variant_id))
+            self._fts_insert(str(lang), int(variant_id), ids)
+            frequencies.update(ids)
+        self.db.executemany("UPDATE terms SET df=? WHERE id=?",
+                            [(n, term) for term, n in frequencies.items()])
+
+    def _index(self, lang: str, text: str) -> tuple[str, list[int]]:
+        """A text's compared form and its distinct index term ids."""
+        found = indexed(text)
+        return found.form, sorted({self._term_id(lang, term) for term in found.terms})
+
+    def _fts_insert(self, lang: str, variant_id: int, ids: list[int]) -> None:
+        if ids:
+            self.db.execute(f"INSERT INTO {self._ensure_fts(lang)}(rowid, terms) VALUES(?, ?)",
+                            (variant_id, " ".join(map(str, ids))))
 
     def clear(self) -> None:
         with self.transaction():
@@ -170,9 +212,9 @@ class SQLiteStore(IndexedStore):
             self.db.execute("DELETE FROM units")
             self.db.execute("DELETE FROM files")
             self.db.execute("DELETE FROM terms")
-            self.db.execute("DELETE FROM symbols")
             self.db.execute("DELETE FROM meta WHERE key != 'schema'")
-            self._symbols = None
+            self._term_cache = None
+            self._forget_memory()
 
     # -- learning ------------------------------------------------------------------------
 
@@ -200,19 +242,20 @@ class SQLiteStore(IndexedStore):
                             f"({','.join('?' * len(TRUSTED))})",
                             (history_key(file), file, *TRUSTED))
             rows = self.db.execute(
-                "SELECT id, lang, origin, text FROM variants WHERE file=? AND origin != ?",
+                "SELECT id, lang, terms FROM variants WHERE file=? AND origin != ?",
                 (file, SOURCE)).fetchall()
-            gone: Counter[tuple[str, str]] = Counter()
-            for variant_id, lang, origin, text in rows:
-                terms = index_terms(text)[0]
-                if origin in MATCHABLE_SIDES and terms:
+            gone: Counter[int] = Counter()
+            for variant_id, lang, blob in rows:
+                if blob:
+                    ids = array("i", blob).tolist()
                     # A contentless FTS5 index forgets a row when told the terms it indexed.
                     name = self._ensure_fts(lang)
                     self.db.execute(f"INSERT INTO {name}({name}, rowid, terms) "
-                                    "VALUES('delete', ?, ?)", (variant_id, " ".join(terms)))
-                    gone.update((lang, term) for term in set(terms))
-            self.db.executemany("UPDATE terms SET df = df - ? WHERE lang=? AND term=?",
-                                [(n, lang, term) for (lang, term), n in gone.items()])
+                                    "VALUES('delete', ?, ?)", (variant_id, " ".join(map(str, ids))))
+                    gone.update(ids)
+            self.db.executemany("UPDATE terms SET df = df - ? WHERE id=?",
+                                [(n, term) for term, n in gone.items()])
+            self._forget_memory()
             self.db.execute("DELETE FROM variants WHERE file=? AND origin != ?", (file, SOURCE))
             self.db.execute("DELETE FROM files WHERE path=?", (file,))
         return len(rows)
@@ -231,38 +274,36 @@ class SQLiteStore(IndexedStore):
         """Add entries; identical variants are merged. Returns the variants added."""
         added = 0
         today = date.today().isoformat()
-        frequencies: Counter[tuple[str, str]] = Counter()
+        frequencies: Counter[int] = Counter()
+        insert = ("INSERT OR IGNORE INTO variants(unit, lang, text, origin, doc, file, date, "
+                  "context, note, flen, form, terms) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)")
+        execute = self.db.execute
         with self.transaction():
+            self._forget_memory()
             for entry in entries:
                 if not entry.variants:
                     continue
                 unit, known = self._unit_for(entry.variants[0])
                 for variant in entry.variants:
                     # Only a unit that was there before can already hold the variant.
-                    if known and variant.origin == IMPORTED and self.db.execute(
+                    if known and variant.origin == IMPORTED and execute(
                             "SELECT 1 FROM variants WHERE unit=? AND lang=? AND text=? AND "
                             "origin IN (?, ?, ?) LIMIT 1",
                             (unit, variant.lang, variant.text, *MATCHABLE_SIDES)).fetchone():
                         continue  # already known: importing an export adds nothing
-                    terms, ntok = index_terms(variant.text)
-                    code = self._encode([t.key for t in tokenize(variant.text)], learn=True) \
-                        if variant.origin in MATCHABLE_SIDES else ""
-                    cursor = self.db.execute(
-                        "INSERT OR IGNORE INTO variants(unit, lang, text, origin, doc, file, date,"
-                        " context, note, ntok, keys) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
-                        (unit, variant.lang, variant.text, variant.origin, variant.doc,
-                         variant.file or file,
-                         variant.date or today, variant.context, variant.note, ntok, code))
-                    if cursor.rowcount and variant.origin in MATCHABLE_SIDES and terms:
-                        self.db.execute(
-                            f"INSERT INTO {self._ensure_fts(variant.lang)}(rowid, terms) "
-                            "VALUES(?, ?)", (cursor.lastrowid, " ".join(terms)))
-                        frequencies.update((variant.lang, term) for term in set(terms))
+                    matchable = variant.origin in MATCHABLE_SIDES
+                    form, ids = self._index(variant.lang, variant.text) if matchable else ("", [])
+                    cursor = execute(insert, (
+                        unit, variant.lang, variant.text, variant.origin, variant.doc,
+                        variant.file or file, variant.date or today, variant.context,
+                        variant.note, len(form) if matchable else -1, form,
+                        array("i", ids).tobytes() if matchable else None))
+                    if cursor.rowcount and matchable:
+                        self._fts_insert(variant.lang, int(cursor.lastrowid or 0), ids)
+                        frequencies.update(ids)
                     added += cursor.rowcount
-            self.db.executemany(
-                "INSERT INTO terms VALUES(?, ?, ?) ON CONFLICT(lang, term) "
-                "DO UPDATE SET df = df + excluded.df",
-                [(lang, term, n) for (lang, term), n in frequencies.items()])
+            self.db.executemany("UPDATE terms SET df = df + ? WHERE id=?",
+                                [(n, term) for term, n in frequencies.items()])
         return added
 
     # -- matching ------------------------------------------------------------------------
@@ -276,49 +317,62 @@ class SQLiteStore(IndexedStore):
             "origin='human' DESC, date DESC, id DESC", (unit, lang, *origins)).fetchall()
         return [(str(r[0]), str(r[1]), r[2], r[3], r[4]) for r in rows]
 
-    def preload(self, lang: str) -> None:
-        """Keep every `lang` text's token code in memory, for long pre-translation jobs:
-        candidates then come from the index alone, without one row read each."""
-        self._codes[lang] = {int(i): str(k) for i, k in self.db.execute(
-            "SELECT id, keys FROM variants WHERE lang=? AND keys != ''", (lang,))}
-
     def _has_index(self, lang: str) -> bool:
         return lang in self._fts_known
 
-    def _frequencies(self, lang: str, terms: list[str]) -> dict[str, int]:
+    def _term_ids(self, lang: str, terms: list[str]) -> dict[str, tuple[int, int]]:
         marks = ",".join("?" * len(terms))
-        return dict(self.db.execute(
-            f"SELECT term, df FROM terms WHERE lang=? AND term IN ({marks}) AND df > 0",
-            (lang, *terms)).fetchall())
+        return {str(t): (int(i), int(df)) for t, i, df in self.db.execute(
+            f"SELECT term, id, df FROM terms WHERE lang=? AND term IN ({marks}) AND df > 0",
+            (lang, *terms))}
 
-    def _with_terms(self, lang: str, terms: list[str], need: int, low: int, high: int
-                    ) -> list[tuple[int, str]]:
+    def _window_size(self, lang: str, low: int, high: int) -> int:
+        row = self.db.execute("SELECT count(*) FROM variants WHERE lang=? AND flen BETWEEN ? "
+                              "AND ?", (lang, max(low, 0), high)).fetchone()
+        return int(row[0])
+
+    def _window(self, lang: str, low: int, high: int) -> Found:
+        ids: list[int] = []
+        forms: list[str] = []
+        for variant_id, form in self.db.execute(
+                "SELECT id, form FROM variants WHERE lang=? AND flen BETWEEN ? AND ?",
+                (lang, max(low, 0), high)):
+            ids.append(int(variant_id))
+            forms.append(str(form))
+        return ids, forms
+
+    def _with_terms(self, lang: str, terms: list[int], need: int, low: int, high: int
+                    ) -> Found:
         name = _fts(lang)
-        quoted = ['"' + t.replace('"', '""') + '"' for t in terms]
+        quoted = [f'"{t}"' for t in terms]
         groups = list(combinations(quoted, need))
         if len(groups) <= MAX_GROUPS:
             # "At least `need` of these terms" as an OR of ANDs: FTS5 intersects the
             # posting lists in C and hands back only the texts that reach the count.
             query = " OR ".join("(" + " AND ".join(group) + ")" for group in groups)
-            ids = [row[0] for row in self.db.execute(
+            found = [row[0] for row in self.db.execute(
                 f"SELECT rowid FROM {name} WHERE {name} MATCH ?", (query,))]
         else:
             counts: Counter[int] = Counter()
             for term in quoted:
                 counts.update(row[0] for row in self.db.execute(
                     f"SELECT rowid FROM {name} WHERE {name} MATCH ?", (term,)))
-            ids = [i for i, c in counts.items() if c >= need]
-        codes = self._codes.get(lang)
-        if codes is not None:
-            return [(i, code) for i in ids
-                    if (code := codes.get(i)) is not None and low <= len(code) <= high]
-        found: list[tuple[int, str]] = []
-        for start in range(0, len(ids), 500):
-            chunk = ",".join(map(str, ids[start:start + 500]))
-            found += [(int(r[0]), str(r[1])) for r in self.db.execute(
-                f"SELECT id, keys FROM variants WHERE id IN ({chunk}) AND ntok BETWEEN ? AND ?",
-                (low, high))]
-        return found
+            found = [i for i, c in counts.items() if c >= need]
+        ids: list[int] = []
+        forms: list[str] = []
+        for start in range(0, len(found), 500):
+            chunk = ",".join(map(str, found[start:start + 500]))
+            for variant_id, form in self.db.execute(
+                    f"SELECT id, form FROM variants WHERE id IN ({chunk}) AND flen BETWEEN ? "
+                    "AND ?", (low, high)):
+                ids.append(int(variant_id))
+                forms.append(str(form))
+        return ids, forms
+
+    def _index_rows(self, lang: str) -> Iterator[tuple[int, str, Sequence[int]]]:
+        for variant_id, form, blob in self.db.execute(
+                "SELECT id, form, terms FROM variants WHERE lang=? AND flen >= 0", (lang,)):
+            yield int(variant_id), str(form), array("i", blob or b"")
 
     def _exact_units(self, lang: str, text: str) -> list[int]:
         return [int(r[0]) for r in self.db.execute(

@@ -4,27 +4,21 @@ write (UTF-16, xml:lang variants, inline bpt/ept/ph/it/hi/ut codes, props and no
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from lxml import etree
 
 from .. import __version__
 from ..errors import InputError
-from ..fsutil import atomic_write_bytes, read_bytes
+from ..fsutil import atomic_write_bytes
 from ..languages import check_language, primary
 from ..unit import PLACEHOLDER
 from .store import IMPORTED, SOURCE, Entry, Variant
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-MAX_TMX_BYTES = 512 * 1024 * 1024
-
-
-def _parser() -> etree.XMLParser:
-    # No DTD loading, no entity expansion, no network: a TMX file is untrusted input.
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           dtd_validation=False, huge_tree=False, remove_comments=True)
 
 
 # --- export ------------------------------------------------------------------------------
@@ -161,52 +155,93 @@ def _language(value: str | None, path: Path, line: int | None) -> str | None:
         raise InputError(f"unknown language {value!r} in xml:lang", path, line) from None
 
 
-def read_tmx(path: Path) -> list[Entry]:
-    """Every <tu> with two or more languages, as an imported entry; raises InputError with
-    the line for malformed files (and nothing is returned, so nothing is imported)."""
-    data = read_bytes(path, MAX_TMX_BYTES)
-    try:
-        root = etree.fromstring(data, _parser())
-    except etree.XMLSyntaxError as exc:
-        line = exc.lineno if exc.lineno else None
-        raise InputError(f"malformed TMX: {exc.msg}", path, line) from None
-    if etree.QName(root).localname != "tmx":
-        raise InputError("not a TMX file (root element is not <tmx>)", path, root.sourceline)
-    header = root.find("header")
-    default_src = _language(header.get("srclang") if header is not None else None, path,
-                            header.sourceline if header is not None else None)
-    body = root.find("body")
-    if body is None:
-        raise InputError("TMX has no <body>", path, root.sourceline)
-    entries: list[Entry] = []
-    for tu in body.iter("tu"):
-        tu_props = [f"{p.get('type', '')}={p.text or ''}" for p in tu.findall("prop")]
-        tu_notes = [n.text or "" for n in tu.findall("note")]
-        src = _language(tu.get("srclang"), path, tu.sourceline) or default_src
-        variants: list[Variant] = []
-        for tuv in tu.findall("tuv"):
-            lang = _language(tuv.get(XML_LANG) or tuv.get("lang"), path, tuv.sourceline)
-            if lang is None:
-                raise InputError("<tuv> without xml:lang", path, tuv.sourceline)
-            seg = tuv.find("seg")
-            if seg is None:
-                raise InputError("<tuv> without <seg>", path, tuv.sourceline)
-            text = _seg_text(seg)
-            if not text:
-                continue
-            props = tu_props + [f"{p.get('type', '')}={p.text or ''}" for p in tuv.findall("prop")]
-            notes = tu_notes + [n.text or "" for n in tuv.findall("note")]
-            doc = next((p.split("=", 1)[1] for p in props if p.startswith("x-transkit-doc=")),
-                       None)
-            provenance = "; ".join(x for x in props + notes
-                                   if x and not x.startswith("x-transkit-")) or None
-            changed = tuv.get("changedate") or tu.get("changedate")
-            when = f"{changed[:4]}-{changed[4:6]}-{changed[6:8]}" if changed and len(
-                changed) >= 8 else None
-            variants.append(Variant(lang, text, IMPORTED, doc or path.name, when, None,
-                                    provenance))
-        if len({v.lang for v in variants}) < 2:
+def _entry(tu: etree._Element, default_src: str | None, path: Path) -> Entry | None:
+    """One <tu> as an imported entry, or None when it has fewer than two languages."""
+    tu_props = [f"{p.get('type', '')}={p.text or ''}" for p in tu.findall("prop")]
+    tu_notes = [n.text or "" for n in tu.findall("note")]
+    src = _language(tu.get("srclang"), path, tu.sourceline) or default_src
+    variants: list[Variant] = []
+    for tuv in tu.findall("tuv"):
+        lang = _language(tuv.get(XML_LANG) or tuv.get("lang"), path, tuv.sourceline)
+        if lang is None:
+            raise InputError("<tuv> without xml:lang", path, tuv.sourceline)
+        seg = tuv.find("seg")
+        if seg is None:
+            raise InputError("<tuv> without <seg>", path, tuv.sourceline)
+        text = _seg_text(seg)
+        if not text:
             continue
-        variants.sort(key=lambda v: v.lang != src)
-        entries.append(Entry(variants))
-    return entries
+        props = tu_props + [f"{p.get('type', '')}={p.text or ''}" for p in tuv.findall("prop")]
+        notes = tu_notes + [n.text or "" for n in tuv.findall("note")]
+        doc = next((p.split("=", 1)[1] for p in props if p.startswith("x-transkit-doc=")),
+                   None)
+        provenance = "; ".join(x for x in props + notes
+                               if x and not x.startswith("x-transkit-")) or None
+        changed = tuv.get("changedate") or tu.get("changedate")
+        when = f"{changed[:4]}-{changed[4:6]}-{changed[6:8]}" if changed and len(
+            changed) >= 8 else None
+        variants.append(Variant(lang, text, IMPORTED, doc or path.name, when, None,
+                                provenance))
+    if len({v.lang for v in variants}) < 2:
+        return None
+    variants.sort(key=lambda v: v.lang != src)
+    return Entry(variants)
+
+
+def iter_tmx(path: Path) -> Iterator[Entry]:
+    """Every <tu> with two or more languages, as an imported entry, read as a stream: memory
+    holds one <tu> at a time, whatever the file's size. Raises InputError with the line
+    for a malformed file, possibly after entries were yielded: learn them in one
+    transaction, so that the error rolls them back."""
+    try:
+        with open(path, "rb") as handle:
+            yield from _stream(handle, path)
+    except FileNotFoundError:
+        raise InputError("no such file", path) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, expected a file", path) from None
+    except PermissionError:
+        raise InputError("permission denied", path) from None
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"malformed TMX: {exc.msg}", path, exc.lineno or None) from None
+
+
+def _stream(handle: BinaryIO, path: Path) -> Iterator[Entry]:
+    # A TMX file is untrusted input: no DTD loading, no entity expansion, no network.
+    events = etree.iterparse(handle, events=("start", "end"), resolve_entities=False,
+                             no_network=True, load_dtd=False, dtd_validation=False,
+                             huge_tree=False, remove_comments=True)
+    default_src: str | None = None
+    depth = 0
+    body = False
+    for event, element in events:
+        if not isinstance(element.tag, str):
+            continue
+        name = etree.QName(element).localname
+        if event == "start":
+            depth += 1
+            if depth == 1 and name != "tmx":
+                raise InputError("not a TMX file (root element is not <tmx>)", path,
+                                 element.sourceline)
+            continue
+        depth -= 1
+        if name == "header" and depth == 1:
+            default_src = _language(element.get("srclang"), path, element.sourceline)
+        elif name == "tu":
+            entry = _entry(element, default_src, path)
+            element.clear()  # what was read of the file is let go: memory stays flat
+            parent = element.getparent()
+            if parent is not None:
+                while element.getprevious() is not None:
+                    del parent[0]
+            if entry is not None:
+                yield entry
+        elif name == "body" and depth == 1:
+            body = True  # the rest is still read: a malformed end is an error too
+    if not body:
+        raise InputError("TMX has no <body>", path)
+
+
+def read_tmx(path: Path) -> list[Entry]:
+    """Every entry of a TMX file (`iter_tmx`), all read before anything is returned."""
+    return list(iter_tmx(path))
