@@ -1,29 +1,39 @@
 #!/usr/bin/env python3
-"""Translation memory at scale: pre-translate 10,000 new sentences against TMs of
-100,000 and 1,000,000 units, side by side with msgmerge --compendium and Translate
-Toolkit's pot2po --tm (time-boxed), plus recall against a brute-force scan.
+"""Translation memory at scale, on three corpora, side by side with msgmerge --compendium
+(same data, same run, medians):
 
-Usage: benchmarks/bench_tm.py [--sizes 100000,1000000] [--queries 10000]
-                              [--runs 3] [--timebox 120] [--keep DIR]
-       benchmarks/bench_tm.py --backend postgresql [--sizes 1000000] [--pg-url URL]
+  synthetic  this file's own: a Zipfian language of 20,000 made-up words; half of the
+             queries are memory sentences with 1–3 word edits
+  news       ../shared/bench/gen_corpus.py (default seed unless --seed): news-like English
+             with ~530 word types, names and numbers; 30 % of the new sentences have a
+             1–3 word neighbour in the memory; compendia of 100,000 and 1,000,000 units
+  real       Debian's installed French message catalogues (msgunfmt of
+             /usr/share/locale/fr/LC_MESSAGES/*.mo): real software messages, 1,000 of
+             them held out as queries, the rest the memory
 
-With --backend postgresql: the same TM imported into SQLite and into PostgreSQL (import
-rate), the same queries looked up on both (lookups per second, p50/p95 latency, one
-client, then 8 concurrent client processes), and the answers compared. Without
---pg-url a throwaway cluster is started (tests/pgcluster.py) with shared_buffers=1GB
-and durable settings (fsync on), and removed afterwards.
+For each corpus and memory size it measures: `transkit tm import` of the memory as TMX
+(units/s, peak memory); `transkit pretranslate` of the queries (median wall time) beside
+`msgmerge --compendium` on the same queries and memory (time-boxed, on at most
+--competitor-queries of them); recall against an exhaustive scan with transkit's own
+scorer (every unit scored) and against a character `fuzz.ratio` ≥ 75 scan (per match and
+per query, with the matches the negation penalty removes); candidates per query; and
+`tm lookup` latency (p50/p95) with the index in memory (a long-lived process: an editor
+plug-in) and without it (one command).
 
-The synthetic language has a Zipfian vocabulary of 20,000 words; half of the
-queries are TM sentences with 1–3 token edits (replace, insert, delete), half
-are new sentences.
+Usage: benchmarks/bench_tm.py [--corpora synthetic,news,real] [--sizes 100000,1000000]
+                              [--queries 1000] [--big-queries 10000] [--runs 3]
+                              [--timebox 300] [--keep DIR] [--seed N]
+       benchmarks/bench_tm.py --backend postgresql [--corpora news] [--sizes 1000000]
 """
 
 from __future__ import annotations
 
 import argparse
+import glob
 import itertools
+import json
 import random
-import resource
+import re
 import shutil
 import statistics
 import subprocess
@@ -31,65 +41,37 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from xml.sax.saxutils import escape
 
-import polib
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
 
 from transkit import catalog
-from transkit.text import score, tokenize
-from transkit.tm.sqlite import SQLiteStore
-from transkit.tm.store import HUMAN, SOURCE, Entry, Variant
+from transkit.catalog import po as po_format
+from transkit.text import _negations, compared_form, indexed, score, tokenize
 from transkit.unit import Unit
 
+ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
+THRESHOLD = 75
+Pairs = list[tuple[str, str]]
+
+
+# -- corpora -------------------------------------------------------------------------------
+
 SYLLABLES = ["ba", "ce", "di", "fo", "gu", "la", "me", "ni", "po", "ru", "sa", "te", "vi",
              "xo", "zu", "ca", "ne", "ri", "to", "lu", "ma", "pe", "qui", "so", "vo"]
 WORDS = ["".join(p) for p in itertools.islice(itertools.product(SYLLABLES, repeat=3), 20000)]
 CUMULATIVE = list(itertools.accumulate(1 / (i + 1) ** 1.05 for i in range(len(WORDS))))
-CONFIG = """[project]
-name = "TM benchmark"
-source_language = "ca"
-languages = ["ca", "fr"]
-"""
 
 
-def sentence(rng: random.Random) -> str:
+def _sentence(rng: random.Random) -> str:
     words = rng.choices(WORDS, cum_weights=CUMULATIVE, k=rng.randint(8, 24))
     return " ".join(words).capitalize() + "."
 
 
-def translate(text: str) -> str:
-    return "FR " + text
-
-
-def build_tm(path: Path | str, size: int, seed: int = 1) -> list[str]:
-    """A TM of `size` units ca→fr; returns a sample of its sources for near neighbours."""
-    from transkit.tm import open_locator
-
-    rng = random.Random(seed)
-    store = open_locator(str(path))
-    sample: list[str] = []
-    batch: list[Entry] = []
-    start = time.perf_counter()
-    for i in range(size):
-        text = sentence(rng)
-        if i % max(1, size // 20000) == 0:
-            sample.append(text)
-        batch.append(Entry([Variant("ca", text, SOURCE, "tm"),
-                            Variant("fr", translate(text), HUMAN, "tm")]))
-        if len(batch) == 20000:
-            store.learn(batch, "bench")
-            batch = []
-    store.learn(batch, "bench")
-    store.close()
-    elapsed = time.perf_counter() - start
-    print(f"  built TM of {size:,} units in {elapsed:.1f} s ({size / elapsed:,.0f} units/s)"
-          f" [{type(store).__name__}]", flush=True)
-    return sample
-
-
-def edit(text: str, rng: random.Random) -> str:
+def _edit(text: str, rng: random.Random) -> str:
     words = text[:-1].split()
     for _ in range(rng.randint(1, 3)):
         i = rng.randrange(len(words))
@@ -103,284 +85,418 @@ def edit(text: str, rng: random.Random) -> str:
     return " ".join(words) + "."
 
 
-def make_queries(sample: list[str], count: int, seed: int = 9) -> list[str]:
-    rng = random.Random(seed)
-    near = [edit(rng.choice(sample), rng) for _ in range(count // 2)]
-    fresh = [sentence(rng) for _ in range(count - count // 2)]
-    queries = near + fresh
-    rng.shuffle(queries)
-    return list(dict.fromkeys(queries))
+def synthetic(size: int, queries: int) -> tuple[Pairs, list[str]]:
+    rng = random.Random(1)
+    memory = list(dict.fromkeys(_sentence(rng) for _ in range(size)))
+    rng = random.Random(9)
+    near = [_edit(rng.choice(memory), rng) for _ in range(queries // 2)]
+    fresh = [_sentence(rng) for _ in range(queries - queries // 2)]
+    found = near + fresh
+    rng.shuffle(found)
+    return [(s, "FR " + s) for s in memory], list(dict.fromkeys(found))
 
 
-def make_project(root: Path, queries: list[str], tm: Path) -> None:
-    """A project whose French catalogues hold the queries, all untranslated."""
+def _po_pairs(path: Path) -> Pairs:
+    parsed = po_format.parse(path.read_bytes(), path)
+    return [(u.msgid, u.msgstr) for u in parsed.active()
+            if u.msgid and u.msgid_plural is None and u.state == "translated"]
+
+
+def news(size: int, queries: int, corpus: Path, seed: int | None) -> tuple[Pairs, list[str]]:
+    tm = corpus / "fuzzy" / f"tm_{size}.po"
+    if not tm.exists():
+        command = [sys.executable, str(GEN_CORPUS), "--out", str(corpus), "--skip-po",
+                   "--tm-sizes", "100000,1000000" if size <= 1_000_000 else str(size)]
+        if seed is not None:
+            command += ["--seed", str(seed)]
+        print(f"  generating the news-like corpus in {corpus} …", flush=True)
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    new = po_format.parse((corpus / "fuzzy" / "new.pot").read_bytes(), corpus / "new.pot")
+    return _po_pairs(tm), [u.msgid for u in new.active() if u.msgid][:queries]
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def real(queries: int, folder: Path) -> tuple[Pairs, list[str]]:
+    folder.mkdir(parents=True, exist_ok=True)
+    pairs: dict[str, str] = {}
+    for mo in sorted(glob.glob("/usr/share/locale/fr/LC_MESSAGES/*.mo")):
+        out = folder / (Path(mo).stem + ".po")
+        if not out.exists():
+            subprocess.run(["msgunfmt", mo, "-o", str(out)], check=False,
+                           stderr=subprocess.DEVNULL)
+        try:
+            found = _po_pairs(out)
+        except Exception:  # a catalogue our strict reader refuses: leave it out
+            continue
+        for source, target in found:
+            # One-line messages that XML 1.0 can hold (TMX cannot carry a BEL or an ESC).
+            if len(source) <= 300 and "\n" not in source.strip() and not _XML_INVALID.search(
+                    source + target):
+                pairs.setdefault(source, target)
+    items = sorted(pairs.items())
+    random.Random(7).shuffle(items)
+    return items[queries:], [source for source, _ in items[:queries]]
+
+
+# -- files ---------------------------------------------------------------------------------
+
+def write_tmx(pairs: Pairs, path: Path, source: str, target: str) -> None:
+    with open(path, "w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header '
+                  'creationtool="bench" creationtoolversion="1" segtype="sentence" '
+                  f'o-tmf="bench" adminlang="en" srclang="{source}" datatype="plaintext"/>'
+                  "<body>\n")
+        for s, t in pairs:
+            out.write(f'<tu><tuv xml:lang="{source}"><seg>{escape(s)}</seg></tuv>'
+                      f'<tuv xml:lang="{target}"><seg>{escape(t)}</seg></tuv></tu>\n')
+        out.write("</body></tmx>\n")
+
+
+def _po_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") \
+        .replace("\t", "\\t") + '"'
+
+
+def write_po(entries: list[tuple[str, str]], path: Path, lang: str) -> None:
+    with open(path, "w", encoding="utf-8") as out:
+        out.write('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                  f'"Language: {lang}\\n"\n\n')
+        for source, target in entries:
+            out.write(f"msgid {_po_string(source)}\nmsgstr {_po_string(target)}\n\n")
+
+
+def make_project(root: Path, source: str, target: str) -> None:
     if root.exists():
         shutil.rmtree(root)
     (root / "bulletins").mkdir(parents=True)
-    (root / ".transkit").mkdir()
-    (root / "transkit.toml").write_text(CONFIG, "utf-8")
-    # A fresh copy each run: pre-translation teaches the TM what it filled.
-    shutil.copyfile(tm, root / ".transkit" / "tm.sqlite")
-    per_doc = 100
-    for d in range(0, len(queries), per_doc):
-        name = f"doc{d // per_doc:04d}"
-        units = [Unit(q, name, i + 1, "p") for i, q in enumerate(queries[d:d + per_doc])]
-        (root / "bulletins" / f"{name}.html").write_text("<html><body><article/></body></html>")
+    (root / "transkit.toml").write_text(
+        f'[project]\nname = "TM benchmark"\nsource_language = "{source}"\n'
+        f'languages = ["{source}", "{target}"]\n', "utf-8")
+
+
+def write_queries(root: Path, queries: list[str], source: str, target: str) -> None:
+    """Catalogues of `target` holding the queries, all untranslated, 100 per document."""
+    shutil.rmtree(root / "locales", ignore_errors=True)
+    for d in range(0, len(queries), 100):
+        name = f"doc{d // 100:04d}"
+        units = [Unit(q, line=i + 1, kind="p") for i, q in enumerate(queries[d:d + 100])]
+        (root / "bulletins" / f"{name}.html").write_text(
+            "<html><body><article/></body></html>", "utf-8")
         pot = catalog.build_template(units, name, f"bulletins/{name}.html", "TM benchmark",
-                                     "ca", "-", None)
-        catalog.save(pot, root / "locales" / "ca" / f"{name}.pot")
-        po, _ = catalog.update(pot, None, "fr", "TM benchmark", name)
-        catalog.save(po, root / "locales" / "fr" / f"{name}.po")
+                                     source, "-", None)
+        catalog.save(pot, root / "locales" / source / f"{name}.pot")
+        po, _ = catalog.update(pot, None, target, "TM benchmark", name)
+        catalog.save(po, root / "locales" / target / f"{name}.po")
 
 
-def timed(command: list[str], cwd: Path, timebox: float) -> tuple[float | None, int]:
-    """Wall seconds (None past the time box) and peak memory (MiB) of a child process."""
+def timed(command: list[str], cwd: Path, timebox: float | None = None,
+          env: dict[str, str] | None = None) -> tuple[float | None, int, str]:
+    """Wall seconds (None past the time box), peak memory (MiB, GNU time) and stdout."""
+    wrapper = ["/usr/bin/time", "-f", "%M", "-o", str(cwd / ".peak")] \
+        if Path("/usr/bin/time").exists() else []
     start = time.perf_counter()
     try:
-        subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, timeout=timebox)
+        result = subprocess.run(wrapper + command, cwd=cwd, check=True, capture_output=True,
+                                text=True, timeout=timebox, env=env)
     except subprocess.TimeoutExpired:
-        return None, 0
+        return None, 0, ""
     elapsed = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-    return elapsed, peak
+    peak = 0
+    if wrapper:
+        lines = (cwd / ".peak").read_text().split()
+        peak = int(lines[-1]) // 1024 if lines and lines[-1].isdigit() else 0
+    return elapsed, peak, result.stdout
 
 
-def run_transkit(work: Path, queries: list[str], tm: Path, runs: int) -> tuple[float, int, str]:
+# -- measurements --------------------------------------------------------------------------
+
+def import_memory(root: Path, tmx: Path) -> tuple[float, int]:
+    seconds, peak, _ = timed([str(BIN / "transkit"), "tm", "import", str(tmx)], root)
+    assert seconds is not None
+    return seconds, peak
+
+
+def pretranslate(root: Path, queries: list[str], source: str, target: str, tm: Path,
+                 runs: int) -> tuple[float, int, str]:
     times, peak, summary = [], 0, ""
     for _ in range(runs):
-        make_project(work, queries, tm)
-        start = time.perf_counter()
-        result = subprocess.run([str(BIN / "transkit"), "pretranslate", "--lang", "fr"],
-                                cwd=work, check=True, capture_output=True, text=True)
-        times.append(time.perf_counter() - start)
-        peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
-        summary = result.stdout.strip().splitlines()[-1]
+        write_queries(root, queries, source, target)
+        # A fresh copy each run: pre-translation teaches the memory what it filled.
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{root / '.transkit' / 'tm.sqlite'}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(tm, root / ".transkit" / "tm.sqlite")
+        seconds, used, out = timed([str(BIN / "transkit"), "pretranslate", "--lang", target],
+                                   root)
+        assert seconds is not None
+        times.append(seconds)
+        peak = max(peak, used)
+        summary = out.strip().splitlines()[-1]
     return statistics.median(times), peak, summary
 
 
-def compendium(tm: Path, out: Path) -> None:
-    store = SQLiteStore(tm)
-    po = polib.POFile()
-    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "fr"}
-    for source, target in store.db.execute(
-            "SELECT s.text, t.text FROM variants s JOIN variants t ON t.unit = s.unit "
-            "AND t.lang = 'fr' WHERE s.lang = 'ca'"):
-        po.append(polib.POEntry(msgid=source, msgstr=target))
-    store.close()
-    po.save(str(out))
-
-
-def competitors(work: Path, queries: list[str], tm: Path, timebox: float,
-                subset: int) -> list[tuple[str, str]]:
-    rows: list[tuple[str, str]] = []
-    comp = work.parent / f"{tm.stem}-compendium.po"
-    if not comp.exists():
-        compendium(tm, comp)
-    pot = work.parent / "queries.pot"
-    empty = work.parent / "empty.po"
-    part = queries[:subset]
-    template = polib.POFile()
-    template.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
-    for q in part:
-        template.append(polib.POEntry(msgid=q, msgstr=""))
-    template.save(str(pot))
+def msgmerge(work: Path, pairs: Pairs, queries: list[str], target: str, timebox: float
+             ) -> float | None:
+    compendium = work / "compendium.po"
+    if not compendium.exists():
+        write_po(pairs, compendium, target)
+    write_po([(q, "") for q in queries], work / "queries.pot", "")
     # The old translations msgmerge starts from: none (an entry with an empty msgstr
-    # here would be taken as the match, and the compendium never searched).
-    nothing = polib.POFile()
-    nothing.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "fr"}
-    nothing.save(str(empty))
-    msgmerge = shutil.which("msgmerge")
-    if msgmerge:
-        seconds, _ = timed([msgmerge, "-q", "--compendium", str(comp), "-o", "/dev/null",
-                            str(empty), str(pot)], work.parent, timebox)
-        rows.append((f"msgmerge --compendium ({len(part):,} queries)",
-                     f"{seconds:.1f} s" if seconds is not None else f"> {timebox:.0f} s"))
-    pot2po = BIN / "pot2po"
-    if pot2po.exists():
-        # -t: pot2po 3.x fails without a template ('NoneType' has no 'findunit').
-        seconds, _ = timed([str(pot2po), "-t", str(empty), "--tm", str(comp), str(pot),
-                            str(work.parent / "ttk-out.po")], work.parent, timebox)
-        rows.append((f"Translate Toolkit pot2po --tm ({len(part):,} queries)",
-                     f"{seconds:.1f} s" if seconds is not None else f"> {timebox:.0f} s"))
-    return rows
+    # would be taken as the match, and the compendium never searched).
+    write_po([], work / "empty.po", target)
+    seconds, _, _ = timed(["msgmerge", "-q", "--compendium", str(compendium), "-o",
+                           "/dev/null", str(work / "empty.po"), str(work / "queries.pot")],
+                          work, timebox)
+    return seconds
 
 
-def recall(tm: Path, queries: list[str], sample: int, threshold: int = 75) -> tuple[float, int]:
-    """Share of brute-force matches (every TM unit scored) that lookup also returns."""
+def _scores(store: object, query: str, forms: list[str], sources: list[str], lang: str
+            ) -> set[str]:
+    """Exhaustive: every memory text's raw score in C, the full score where raw can pass."""
+    hits = process.extract(compared_form(query), forms, scorer=Indel.normalized_similarity,
+                           score_cutoff=(THRESHOLD - 0.5) / 100, limit=None)
+    return {sources[i] for _, _, i in hits
+            if sources[i] != query and score(query, sources[i], lang).score >= THRESHOLD}
+
+
+def recall(tm: Path, pairs: Pairs, queries: list[str], source: str, target: str,
+           sample: int) -> dict[str, float]:
+    from transkit.tm.sqlite import SQLiteStore
+
     store = SQLiteStore(tm)
-    sources = [row[0] for row in store.db.execute(
-        "SELECT text FROM variants WHERE lang='ca' AND origin='source'")]
-    symbols: dict[str, str] = {}
-
-    def encode(text: str) -> str:  # one character per token key: C-speed token distance
-        return "".join(symbols.setdefault(t.key, chr(0x4E00 + len(symbols)))
-                       for t in tokenize(text))
-
-    encoded = [encode(s) for s in sources]
+    # The memory's own texts (as imported: TMX white space collapsed), every one scored.
+    sources = [str(r[0]) for r in store.db.execute(
+        "SELECT text FROM variants WHERE lang=? AND flen >= 0", (source,))]
+    forms = [compared_form(s) for s in sources]
+    store.preload(source)
     expected = found = 0
+    char_pairs = char_found = char_negation = 0
+    char_queries = char_served = 0
+    candidates: list[int] = []
     for query in queries[:sample]:
-        hits = process.extract(encode(query), encoded, scorer=Levenshtein.normalized_similarity,
-                               score_cutoff=threshold / 100, limit=None, processor=None)
-        truth = {sources[i] for _, _, i in hits
-                 if score(query, sources[i], "ca").score >= threshold}
-        got = {m.source for m in store.lookup(query, "ca", "fr", threshold, limit=1000)}
+        got = {m.source for m in store.lookup(query, source, target, THRESHOLD, limit=10_000)
+               if m.source != query}
+        truth = _scores(store, query, forms, sources, source)
         expected += len(truth)
         found += len(truth & got)
+        candidates.append(len(store.candidates(indexed(query), source, THRESHOLD)[0]))
+        chars = {sources[i] for _, _, i in process.extract(
+            query, sources, scorer=fuzz.ratio, score_cutoff=THRESHOLD, limit=None)
+            if sources[i] != query}
+        q_neg = _negations(tokenize(query), source)
+        flips = {s for s in chars if _negations(tokenize(s), source) != q_neg}
+        char_pairs += len(chars)
+        char_found += len(chars & got)
+        char_negation += len(flips)
+        if chars:
+            char_queries += 1
+            char_served += bool(got)
+        assert not (got & flips), "a match that flips a negation passed the threshold"
     store.close()
-    return (found / expected if expected else 1.0), expected
+    candidates.sort()
+    return {
+        "own": found / expected if expected else 1.0, "own_n": expected,
+        "chars": char_found / char_pairs if char_pairs else 1.0, "chars_n": char_pairs,
+        "chars_wo_negation": char_found / (char_pairs - char_negation)
+        if char_pairs > char_negation else 1.0, "negation": char_negation,
+        "queries": char_served / char_queries if char_queries else 1.0,
+        "queries_n": char_queries,
+        "cand_median": statistics.median(candidates) if candidates else 0,
+        "cand_mean": statistics.mean(candidates) if candidates else 0,
+        "cand_p90": candidates[int(0.9 * len(candidates))] if candidates else 0,
+    }
 
 
 LOOKUP_CLIENT = r"""
 import json, sys, time
 from transkit.tm import open_locator
-locator, path, first, step = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-queries = json.load(open(path))[first::step]
+locator, path, source, target, warm = sys.argv[1:6]
+queries = json.load(open(path))
 store = open_locator(locator)
-store.preload("ca")
-lat, found = [], 0
 start = time.perf_counter()
+if warm == "1":
+    store.preload(source)
+loaded = time.perf_counter() - start
+lat = []
 for q in queries:
     t = time.perf_counter()
-    found += bool(store.lookup(q, "ca", "fr", 75, 1))
+    store.lookup(q, source, target, 75, 5)
     lat.append(time.perf_counter() - t)
-print(json.dumps({"wall": time.perf_counter() - start, "lat": lat, "found": found}))
+print(json.dumps({"lat": lat, "preload": loaded}))
 """
 
 
-def lookup_clients(locator: str, queries_file: Path, clients: int) -> dict[str, float]:
-    """`clients` processes share the queries; aggregate lookups/s and latency percentiles
-    (each client's connection and preload happen before its clock starts)."""
-    import json
+def latency(locator: str, queries: list[str], source: str, target: str, warm: bool,
+            work: Path) -> dict[str, float]:
+    """Lookup latency in one client process (connection, and preload when warm, before
+    the clock of each lookup)."""
+    qfile = work / "lookup-queries.json"
+    qfile.write_text(json.dumps(queries), "utf-8")
+    out = subprocess.run([sys.executable, "-c", LOOKUP_CLIENT, locator, str(qfile), source,
+                          target, "1" if warm else "0"], check=True, capture_output=True,
+                         text=True).stdout
+    data = json.loads(out)
+    lat = sorted(data["lat"])
+    return {"p50": lat[len(lat) // 2] * 1000, "p95": lat[int(len(lat) * 0.95)] * 1000,
+            "preload": data["preload"]}
 
-    procs = [subprocess.Popen([sys.executable, "-c", LOOKUP_CLIENT, locator,
-                               str(queries_file), str(i), str(clients)],
-                              stdout=subprocess.PIPE, text=True) for i in range(clients)]
-    results = [json.loads(p.communicate()[0]) for p in procs]
-    lat = sorted(x for r in results for x in r["lat"])
-    wall = max(r["wall"] for r in results)
-    return {"rate": len(lat) / wall, "p50": lat[len(lat) // 2] * 1000,
-            "p95": lat[int(len(lat) * 0.95)] * 1000,
-            "found": sum(r["found"] for r in results)}
+
+# -- the run -------------------------------------------------------------------------------
+
+def corpus_data(name: str, size: int, queries: int, args: argparse.Namespace, base: Path
+                ) -> tuple[Pairs, list[str], str, str]:
+    if name == "synthetic":
+        pairs, found = synthetic(size, queries)
+        return pairs, found, "ca", "fr"
+    if name == "news":
+        pairs, found = news(size, queries, args.corpus or base / "news-corpus", args.seed)
+        return pairs, found, "en", "de"
+    pairs, found = real(queries, base / "real-catalogues")
+    return pairs, found, "en", "fr"
 
 
-def postgres_main(args: argparse.Namespace) -> None:
-    import json
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from transkit.tm import open_locator
-
-    cluster = None
-    if args.pg_url:
-        base_url = args.pg_url
+def run_size(name: str, size: int, args: argparse.Namespace, base: Path,
+             results: dict[str, float]) -> None:
+    big = args.big_queries if size >= 1_000_000 else args.queries
+    pairs, queries, source, target = corpus_data(name, size, big, args, base)
+    label = f"{name}, memory of {len(pairs):,} units, {len(queries):,} queries"
+    print(f"\n== {label} ==", flush=True)
+    work = base / f"{name}-{size}"
+    work.mkdir(parents=True, exist_ok=True)
+    tmx = work / "memory.tmx"
+    if not tmx.exists():
+        write_tmx(pairs, tmx, source, target)
+    root = work / "project"
+    make_project(root, source, target)
+    seconds, peak = import_memory(root, tmx)
+    print(f"  import: {len(pairs):,} units in {seconds:.1f} s ({len(pairs) / seconds:,.0f} "
+          f"units/s), peak RSS {peak} MiB", flush=True)
+    tm = work / "tm.sqlite"
+    shutil.copyfile(root / ".transkit" / "tm.sqlite", tm)
+    wall, used, summary = pretranslate(root, queries, source, target, tm, args.runs)
+    results[f"{name}-{size}"] = wall
+    print(f"  transkit pretranslate: {wall:.2f} s median of {args.runs} "
+          f"({len(queries) / wall:,.0f} queries/s), peak RSS {used} MiB\n    {summary}",
+          flush=True)
+    part = queries[:args.competitor_queries]
+    mm = msgmerge(work, pairs, part, target, args.timebox)
+    if mm is None:
+        print(f"  msgmerge --compendium ({len(part):,} queries): > {args.timebox:.0f} s")
     else:
-        from tests.pgcluster import Cluster
+        ours = wall if len(part) == len(queries) else None
+        if ours is None:
+            ours, _, _ = pretranslate(root, part, source, target, tm, args.runs)
+        print(f"  msgmerge --compendium ({len(part):,} queries): {mm:.2f} s; transkit on the "
+              f"same {len(part):,}: {ours:.2f} s — {mm / ours:.1f}x", flush=True)
+    r = recall(tm, pairs, queries, source, target, args.recall_sample)
+    print(f"  recall vs exhaustive scan with transkit's scorer: {r['own']:.4f} "
+          f"({r['own_n']:,} matches ≥ {THRESHOLD}, {args.recall_sample} queries)")
+    print(f"  recall vs character fuzz.ratio ≥ {THRESHOLD}: {r['chars']:.4f} of "
+          f"{r['chars_n']:,} matches ({r['chars_wo_negation']:.4f} leaving out the "
+          f"{r['negation']} that add or remove a negation); queries served "
+          f"{r['queries']:.4f} of {r['queries_n']}")
+    print(f"  candidates per query: median {r['cand_median']:,.0f}, mean "
+          f"{r['cand_mean']:,.0f}, p90 {r['cand_p90']:,}", flush=True)
+    sample = queries[:args.latency_sample]
+    for warm in (True, False):
+        lat = latency(str(tm), sample, source, target, warm, work)
+        what = f"index in memory (built in {lat['preload']:.1f} s)" if warm else "cold"
+        print(f"  tm lookup, SQLite, {what}: p50 {lat['p50']:.2f} ms, p95 {lat['p95']:.2f} ms",
+              flush=True)
 
-        cluster = Cluster(fast=False, settings=["-c shared_buffers=1GB"])
-        base_url = cluster.socket_url()
-    base = args.keep or Path(tempfile.mkdtemp(prefix="transkit-tmbench-"))
-    base.mkdir(parents=True, exist_ok=True)
+
+def postgres(args: argparse.Namespace, base: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    from tests.pgcluster import Cluster
+
+    from transkit.tm import open_locator
+    from transkit.tm.tmx import iter_tmx
+
+    cluster = Cluster(fast=False, settings=["-c shared_buffers=1GB"])
     try:
-        for size in [int(s) for s in args.sizes.split(",")]:
-            print(f"\n== PostgreSQL vs SQLite: TM of {size:,} units, {args.queries:,} queries ==",
-                  flush=True)
-            lite = base / f"pg-bench-{size}.sqlite"
-            for stale in base.glob(f"pg-bench-{size}.sqlite*"):
-                stale.unlink()
-            sample = build_tm(lite, size)
-            if cluster is not None:
-                url = cluster.create_database(f"bench{size}")
-            else:
-                url = base_url
+        for name in args.corpora.split(","):
+            for size in [int(s) for s in args.sizes.split(",")] if name != "real" else [0]:
+                pairs, queries, source, target = corpus_data(name, size, args.queries, args,
+                                                             base)
+                print(f"\n== PostgreSQL: {name}, memory of {len(pairs):,} units ==",
+                      flush=True)
+                work = base / f"pg-{name}-{size}"
+                work.mkdir(parents=True, exist_ok=True)
+                tmx = work / "memory.tmx"
+                write_tmx(pairs, tmx, source, target)
+                url = cluster.create_database(f"bench_{name}_{size}")
                 store = open_locator(url)
-                store.clear()
+                start = time.perf_counter()
+                with store.transaction():
+                    store.learn(iter_tmx(tmx), "bench")
+                seconds = time.perf_counter() - start
                 store.close()
-            build_tm(url, size)
-            queries = make_queries(sample, args.queries)
-            qfile = base / "queries.json"
-            qfile.write_text(json.dumps(queries), "utf-8")
-            rows = []
-            for name, locator in (("SQLite", str(lite)), ("PostgreSQL", url)):
-                for clients in (1, 8):
-                    runs = [lookup_clients(locator, qfile, clients) for _ in range(args.runs)]
-                    rate = statistics.median(r["rate"] for r in runs)
-                    p50 = statistics.median(r["p50"] for r in runs)
-                    p95 = statistics.median(r["p95"] for r in runs)
-                    rows.append((name, clients, rate, p50, p95, runs[0]["found"]))
-                    print(f"  {name:<10} {clients} client(s): {rate:7,.0f} lookups/s  "
-                          f"p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  "
-                          f"({runs[0]['found']:,} of {len(queries):,} matched, median of "
-                          f"{args.runs})", flush=True)
-            a, b = open_locator(str(lite)), open_locator(url)
-            check = queries[:args.recall_sample]
-            same = sum(
-                [(m.score, m.source, m.target) for m in a.lookup(q, "ca", "fr", 75, 5)] ==
-                [(m.score, m.source, m.target) for m in b.lookup(q, "ca", "fr", 75, 5)]
-                for q in check)
-            a.close()
-            b.close()
-            print(f"  identical answers on both backends: {same} of {len(check)} queries")
-            for clients in (1, 8):
-                lite_rate = next(r[2] for r in rows if r[0] == "SQLite" and r[1] == clients)
-                pg_rate = next(r[2] for r in rows if r[0] == "PostgreSQL" and r[1] == clients)
-                print(f"  PostgreSQL / SQLite lookups per second, {clients} client(s): "
-                      f"{pg_rate / lite_rate:.2f}")
+                print(f"  import: {len(pairs) / seconds:,.0f} units/s", flush=True)
+                lite = work / "tm.sqlite"
+                lite.unlink(missing_ok=True)
+                store = open_locator(str(lite))
+                with store.transaction():
+                    store.learn(iter_tmx(tmx), "bench")
+                store.close()
+                sample = queries[:args.latency_sample]
+                for warm in (True, False):
+                    for label, locator in (("SQLite", str(lite)), ("PostgreSQL", url)):
+                        lat = latency(locator, sample, source, target, warm, work)
+                        print(f"  tm lookup, {label}, {'in memory' if warm else 'cold'}: "
+                              f"p50 {lat['p50']:.2f} ms, p95 {lat['p95']:.2f} ms",
+                              flush=True)
+                a, b = open_locator(str(lite)), open_locator(url)
+                same = sum([(m.score, m.source, m.target) for m in a.lookup(q, source, target)]
+                           == [(m.score, m.source, m.target) for m in b.lookup(q, source,
+                                                                              target)]
+                           for q in sample)
+                a.close()
+                b.close()
+                print(f"  identical answers on both backends: {same} of {len(sample)}")
     finally:
-        if cluster is not None:
-            cluster.stop()
+        cluster.stop()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="100000,1000000")
-    parser.add_argument("--queries", type=int, default=10000)
+    parser.add_argument("--corpora", default="synthetic,news,real")
+    parser.add_argument("--sizes", default="100000,1000000",
+                        help="memory sizes for the synthetic and news corpora")
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--big-queries", type=int, default=10000,
+                        help="queries against memories of a million units or more")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--timebox", type=float, default=120.0)
-    parser.add_argument("--competitor-queries", type=int, default=1000,
-                        help="queries given to msgmerge and pot2po (they are slow)")
+    parser.add_argument("--timebox", type=float, default=300.0)
+    parser.add_argument("--competitor-queries", type=int, default=1000)
     parser.add_argument("--recall-sample", type=int, default=200)
-    parser.add_argument("--keep", type=Path, help="reuse/keep generated TMs in this folder")
+    parser.add_argument("--latency-sample", type=int, default=300)
+    parser.add_argument("--keep", type=Path, help="keep generated files in this folder")
+    parser.add_argument("--corpus", type=Path, help="an existing gen_corpus.py output")
+    parser.add_argument("--seed", type=int, help="gen_corpus.py's seed (default: its own)")
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--pg-url", help="an existing (empty, disposable) PostgreSQL database "
-                        "instead of a throwaway cluster")
     args = parser.parse_args()
-    if args.backend == "postgresql":
-        if args.sizes == "100000,1000000":
-            args.sizes = "1000000"
-        postgres_main(args)
-        return
     base = args.keep or Path(tempfile.mkdtemp(prefix="transkit-tmbench-"))
     base.mkdir(parents=True, exist_ok=True)
-    results: dict[int, float] = {}
-    for size in [int(s) for s in args.sizes.split(",")]:
-        print(f"\n== TM of {size:,} units, {args.queries:,} queries ==", flush=True)
-        tm = base / f"tm-{size}.sqlite"
-        sample_file = base / f"tm-{size}.sample"
-        if tm.exists() and sample_file.exists():
-            sample = sample_file.read_text("utf-8").splitlines()
-        else:
-            for stale in base.glob(f"tm-{size}.sqlite*"):
-                stale.unlink()
-            sample = build_tm(tm, size)
-            sample_file.write_text("\n".join(sample), "utf-8")
-        queries = make_queries(sample, args.queries)
-        work = base / f"work-{size}"
-        seconds, peak, summary = run_transkit(work, queries, tm, args.runs)
-        results[size] = seconds
-        print(f"  transkit pretranslate: {seconds:.1f} s median of {args.runs} "
-              f"({len(queries) / seconds:,.0f} queries/s), peak RSS {peak} MiB", flush=True)
-        print(f"    {summary}")
-        for name, value in competitors(work, queries, tm, args.timebox,
-                                       args.competitor_queries):
-            print(f"  {name}: {value}", flush=True)
-        share, total = recall(tm, queries, args.recall_sample)
-        print(f"  recall at ≥75 vs brute force ({args.recall_sample} queries, {total} matches):"
-              f" {share:.4f}", flush=True)
-    if len(results) >= 2:
-        small, large = sorted(results)[:1][0], sorted(results)[-1]
-        print(f"\nlookup time {large:,} vs {small:,} units: "
-              f"{results[large] / results[small]:.2f}x for {large / small:.0f}x the TM")
+    if args.backend == "postgresql":
+        postgres(args, base)
+        return
+    results: dict[str, float] = {}
+    for name in args.corpora.split(","):
+        sizes = [int(s) for s in args.sizes.split(",")] if name != "real" else [0]
+        for size in sizes:
+            run_size(name, size, args, base, results)
+        if len(sizes) >= 2:
+            small, large = min(sizes), max(sizes)
+            if f"{name}-{small}" in results and f"{name}-{large}" in results:
+                print(f"\n{name}: pretranslate wall time at {large:,} vs {small:,} units: "
+                      f"{results[f'{name}-{large}'] / results[f'{name}-{small}']:.2f}x "
+                      f"(for {large // small}x the memory, and "
+                      f"{args.big_queries // args.queries if large >= 1_000_000 else 1}x "
+                      "the queries)")
+    if not args.keep:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -42,7 +42,18 @@ def check_language(code: str) -> str:
     """The code, if Babel has locale data for it; an InputError naming it otherwise.
 
     Looks for Babel's data file first, so commands that only validate a
-    configuration (like `status`) do not load Babel itself."""
+    configuration (like `status`) do not load Babel itself. A code once found is
+    remembered (a TMX file names its languages on every unit)."""
+    if code in _KNOWN:
+        return code
+    _KNOWN.add(_check_language(code))
+    return code
+
+
+_KNOWN: set[str] = set()
+
+
+def _check_language(code: str) -> str:
     if not _CODE.match(code):
         raise InputError(f"unknown language code {code!r}")
     folder = _babel_data()

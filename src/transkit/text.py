@@ -35,16 +35,18 @@ from .languages import primary
 _FORMAT = (r"%(?:\d+\$|\([\w.]+\))?[-+ #0']*(?:\d+|\*)?(?:\.(?:\d+|\*))?"
            r"(?:hh|h|ll|l|L|q|j|z|t)?[diouxXeEfFgGcrsaAp%@]"
            r"|\{[\w.\[\]]*(?:![rsa])?(?::[^{}\s]*)?\}")
+_CODE = r"</?[gx]\d+/?>|</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>|" + _FORMAT
+_NUMBER = r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?(?:\s?%)?"
+_WORD = r"[^\W\d_]+(?:['’·.][^\W\d_]+)*'?"
 _TOKEN = re.compile(
-    r"(?P<ph></?[gx]\d+/?>|</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>|" + _FORMAT + r")"
-    r"|(?P<num>\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?(?:\s?%)?)"
-    r"|(?P<word>[^\W\d_]+(?:['’·.][^\W\d_]+)*'?)"
-    r"|(?P<punct>[^\w\s]|_)",
+    f"(?P<ph>{_CODE})|(?P<num>{_NUMBER})|(?P<word>{_WORD})|(?P<punct>[^\\w\\s]|_)",
     re.UNICODE,
 )
+_MARKS = re.compile(f"(?P<ph>{_CODE})|(?P<num>{_NUMBER})", re.UNICODE)
+_WORDS = re.compile(_WORD, re.UNICODE)
 # An elided article or pronoun before a word (l'operació, d'Europol, qu'il): not part of the
 # word's index term, so "l'operació" and "operació" share one.
-_ELISION = re.compile(r"^[^\W\d_]{1,3}['’](?=[^\W\d_])")
+_ELISION = re.compile(r"^[^\W\d_]{1,2}['’](?=[^\W\d_]{2})")
 TERM_LENGTH = 5  # a word's index term is its first letters: "certificate(s)" share one
 NUMBER_MARK, CODE_MARK = "\ue000", "\ue001"  # a number, a code, in the compared form
 
@@ -67,7 +69,6 @@ class Token(NamedTuple):
     text: str
     kind: str  # "word", "num", "ph", "punct"
     key: str  # what the alignment compares
-    spaced: bool = False  # white space stood before it in the text
 
     @property
     def value(self) -> Decimal | None:
@@ -107,7 +108,6 @@ def number_value(text: str) -> Decimal | None:
 
 def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
-    end = 0
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "punct"
         value = match.group(0)
@@ -119,21 +119,18 @@ def tokenize(text: str) -> list[Token]:
             key = "<ph>"
         else:
             key = value
-        tokens.append(Token(value, kind, key, match.start() > end))
-        end = match.end()
+        tokens.append(Token(value, kind, key))
     return tokens
 
 
-def compared_form(tokens: list[Token]) -> str:
-    """The text as the score compares it (see the module docstring)."""
-    out: list[str] = []
-    for token in tokens:
-        if token.spaced and out:
-            out.append(" ")
-        kind = token.kind
-        out.append(token.key if kind == "word" else NUMBER_MARK if kind == "num"
-                   else CODE_MARK if kind == "ph" else token.text)
-    return "".join(out)
+def _mark(match: re.Match[str]) -> str:
+    return CODE_MARK if match.lastgroup == "ph" else NUMBER_MARK
+
+
+def compared_form(text: str) -> str:
+    """The text as the score compares it (see the module docstring): codes and numbers
+    marked, case folded, white space collapsed."""
+    return " ".join(_MARKS.sub(_mark, text).lower().split())
 
 
 class Indexed(NamedTuple):
@@ -147,13 +144,10 @@ class Indexed(NamedTuple):
 
 
 def indexed(text: str) -> Indexed:
-    tokens = tokenize(text)
-    terms, weights = [], []
-    for token in tokens:
-        if token.kind == "word":
-            terms.append(_ELISION.sub("", token.key)[:TERM_LENGTH])
-            weights.append(len(token.key) + 1)
-    return Indexed(compared_form(tokens), terms, weights)
+    form = compared_form(text)
+    words = _WORDS.findall(form)
+    terms = [(_ELISION.sub("", w) if "'" in w or "’" in w else w)[:TERM_LENGTH] for w in words]
+    return Indexed(form, terms, [len(w) + 1 for w in words])
 
 
 def raw_similarity(form_a: str, form_b: str, cutoff: float = 0.0) -> float:
@@ -194,7 +188,7 @@ def score(query: str, candidate: str, lang: str, query_tokens: list[Token] | Non
     qk = [t.key for t in q]
     ck = [t.key for t in c]
     ops = Levenshtein.editops(ck, qk)
-    raw = raw_similarity(compared_form(q), compared_form(c))
+    raw = raw_similarity(compared_form(query), compared_form(candidate))
     result = Scored(0, raw)
     structural = True
     for op in ops:

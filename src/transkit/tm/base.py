@@ -26,6 +26,9 @@ from .store import TRUSTED, Match, Variant
 # A length window this small is scanned whole (every text in it scored in C, ~20 ns each):
 # exact, and cheaper than reading posting lists.
 SCAN_LIMIT = 20_000
+# Queries of fewer words than this are matched by scanning (when the window is small):
+# their matches are the most likely to share letters rather than whole words.
+SHORT_TEXT = 8
 # The term filter asks for this many shared terms when the bound allows it: each one more
 # reads one more posting list and divides the texts left to verify.
 SHARED_TERMS = 4
@@ -72,8 +75,9 @@ def by_unit(rows: Iterable[Sequence[Any]]) -> list[tuple[int, list[Variant]]]:
 
 
 class Plan(NamedTuple):
-    """How to find the texts that may reach a threshold: a window of compared-form lengths,
-    and (when the window is too wide to scan) terms of which a candidate holds `need`."""
+    """How to find the texts of one band of lengths that may reach a threshold: texts
+    whose compared form is [low, high] long, and (when there are too many of them to
+    scan) terms of which a candidate holds `need`."""
 
     low: int
     high: int
@@ -81,14 +85,20 @@ class Plan(NamedTuple):
     need: int
 
 
-def plan(query: Indexed, threshold: int, frequency: dict[str, int]) -> Plan | None:
-    """The candidate filter for `query` at `threshold`, or None when nothing can match.
+# Bands of candidate length, as shares of the query's: the longer the candidate, the fewer
+# of the query's characters it may leave unmatched, and the fewer terms the filter reads.
+BANDS = (0.8, 1.0, 1.25)
+
+
+def plan(query: Indexed, threshold: int, frequency: dict[str, int]) -> list[Plan]:
+    """The candidate filter for `query` at `threshold`, one Plan per band of lengths.
 
     Let L be the length of the query's compared form, ℓ a text's, and T the threshold
     less the rounding (a score of T − 0.5 rounds to T). raw ≥ T means 2·C ≥ T·(L + ℓ)
     with C ≤ min(L, ℓ) the characters in common, so T·L/(2 − T) ≤ ℓ ≤ L·(2 − T)/T: the
-    length window, exact. Within it, C ≥ T·L/(2 − T), so the query's characters left
-    unmatched number at most U = L·(2 − 2T)/(2 − T).
+    length window, exact. For a text at least a long, C ≥ T·(L + a)/2, so the query's
+    characters left unmatched number at most U = L − T·(L + a)/2; the window is cut into
+    bands (BANDS) so that longer texts get the smaller U of their band.
 
     Terms: a word the text lacks (no word of the text shares its first letters) leaves
     its letters unmatched, but for those the alignment finds elsewhere; counting that
@@ -97,8 +107,8 @@ def plan(query: Indexed, threshold: int, frequency: dict[str, int]) -> Plan | No
     query's terms rarest first, a text reaching the threshold holds at least
     need = |P| − (most terms of P whose weights fit in B) of the first |P| terms; P grows
     until need reaches SHARED_TERMS. Texts matching through fragments of different words
-    rather than shared words (single words, names, identifiers) are short, and short
-    windows are scanned whole, so they are never lost to this bound.
+    rather than shared words (single words, names, identifiers) are short, and a band with
+    few texts is scanned whole, so they are never lost to this bound.
     """
     ratio = max(threshold - 0.5, 1) / 100
     length = len(query.form)
@@ -107,25 +117,31 @@ def plan(query: Indexed, threshold: int, frequency: dict[str, int]) -> Plan | No
     weight: Counter[str] = Counter()
     for term, w in zip(query.terms, query.weights, strict=True):
         weight[term] += w
-    budget = length * (2 - 2 * ratio) / (2 - ratio) / (1 - SLACK)
-    budget -= sum(w for term, w in weight.items() if term not in frequency)
+    unseen = sum(w for term, w in weight.items() if term not in frequency)
     present = sorted((t for t in weight if t in frequency), key=lambda t: (frequency[t], t))
-    if budget < 0 or not present:
-        return Plan(low, high, [], 0)  # the window alone (scanned if small, else nothing)
-    chosen: list[str] = []
-    need = 0
-    for term in present:
-        chosen.append(term)
-        fits, spent = 0, 0.0
-        for w in sorted(weight[t] for t in chosen):
-            if spent + w > budget + 1e-9:
+    edges = [low] + [e for e in (math.ceil(length * f) for f in BANDS) if low < e <= high]
+    plans = []
+    for start, end in zip(edges, edges[1:] + [high + 1], strict=True):
+        unmatched = length - ratio * (length + start) / 2
+        budget = unmatched / (1 - SLACK) - unseen
+        if budget < 0 or not present:
+            plans.append(Plan(start, end - 1, [], 0))  # scanned if small, else nothing
+            continue
+        chosen: list[str] = []
+        need = 0
+        for term in present:
+            chosen.append(term)
+            fits, spent = 0, 0.0
+            for w in sorted(weight[t] for t in chosen):
+                if spent + w > budget + 1e-9:
+                    break
+                spent += w
+                fits += 1
+            need = len(chosen) - fits
+            if need >= SHARED_TERMS:
                 break
-            spent += w
-            fits += 1
-        need = len(chosen) - fits
-        if need >= SHARED_TERMS:
-            break
-    return Plan(low, high, chosen, need)
+        plans.append(Plan(start, end - 1, chosen, need))
+    return plans
 
 
 class MemoryIndex:
@@ -183,14 +199,15 @@ class MemoryIndex:
             posting = self.postings[self.starts[term]:self.starts[term + 1]]
             lists.append(posting[np.searchsorted(posting, start):
                                  np.searchsorted(posting, end)])
-        if not lists:
+        if len(lists) < max(need, 1):
             return [], []
         merged = np.concatenate(lists)
-        if need <= 1:
-            chosen = np.unique(merged)
-        else:
-            values, counts = np.unique(merged, return_counts=True)
-            chosen = values[counts >= need]
+        merged.sort()
+        if need > 1:
+            # A position held by `need` lists appears `need` times in a row once sorted.
+            merged = merged[need - 1:][merged[need - 1:] == merged[:len(merged) - need + 1]]
+        chosen = merged[np.concatenate(([True], merged[1:] != merged[:-1]))] if len(
+            merged) else merged
         ids: list[int] = self.ids[chosen].tolist()
         return ids, [self.forms[i] for i in chosen.tolist()]
 
@@ -276,27 +293,37 @@ class IndexedStore:
 
     def candidates(self, query: Indexed, lang: str, threshold: int) -> Found:
         """Ids and compared forms of the `lang` texts that may score ≥ threshold (`plan`
-        says why no other can): the whole length window when it is small, else the texts
-        holding enough of the query's rarest terms."""
+        says why no other can): for each band of lengths, all its texts when they are
+        few, else those holding enough of the query's rarest terms."""
         if not self._has_index(lang):
             return [], []
         known = self._term_ids(lang, sorted(set(query.terms)))
         memory: MemoryIndex | None = getattr(self, "_memory", {}).get(lang)
         frequency = {t: (memory.frequency(i) if memory else df) for t, (i, df) in known.items()}
         frequency = {t: f for t, f in frequency.items() if f > 0}
-        filter_ = plan(query, threshold, frequency)
-        if filter_ is None:
-            return [], []
-        low, high = filter_.low, filter_.high
-        size = memory.window_size(low, high) if memory else self._window_size(lang, low, high)
-        if size <= SCAN_LIMIT:
-            return memory.window(low, high) if memory else self._window(lang, low, high)
-        if not filter_.terms:
-            return [], []
-        ids = [known[t][0] for t in filter_.terms]
-        if memory:
-            return memory.with_terms(ids, filter_.need, low, high)
-        return self._with_terms(lang, ids, filter_.need, low, high)
+        ids: list[int] = []
+        forms: list[str] = []
+        for band in plan(query, threshold, frequency):
+            low, high = band.low, band.high
+            size = memory.window_size(low, high) if memory else self._window_size(lang, low,
+                                                                                  high)
+            if not size:
+                continue
+            # A short query, or one whose words cannot filter: every text of the band
+            # is scored when there are few (exact, and no dearer than the index).
+            if size <= SCAN_LIMIT and (len(query.terms) < SHORT_TEXT or not band.terms):
+                found = memory.window(low, high) if memory else self._window(lang, low, high)
+            elif not band.terms:
+                continue
+            elif memory:
+                found = memory.with_terms([known[t][0] for t in band.terms], band.need,
+                                          low, high)
+            else:
+                found = self._with_terms(lang, [known[t][0] for t in band.terms], band.need,
+                                         low, high)
+            ids += found[0]
+            forms += found[1]
+        return ids, forms
 
     def lookup(self, text: str, source_lang: str, target_lang: str, threshold: int = 75,
                limit: int = 5, context: str | None = None,

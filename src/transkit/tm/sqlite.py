@@ -158,17 +158,21 @@ class SQLiteStore(IndexedStore):
     def close(self) -> None:
         self.db.close()
 
-    def _term_id(self, lang: str, term: str) -> int:
-        """The id of an index term, created on first use (inside a write transaction)."""
+    def _terms(self) -> dict[tuple[str, str], int]:
+        """(language, term) -> id of every index term, read once."""
         if self._term_cache is None:
             self._term_cache = {(str(lg), str(t)): int(i) for i, lg, t in
                                 self.db.execute("SELECT id, lang, term FROM terms")}
-        key = (lang, term)
-        found = self._term_cache.get(key)
+        return self._term_cache
+
+    def _term_id(self, lang: str, term: str) -> int:
+        """The id of an index term, created on first use (inside a write transaction)."""
+        cache = self._terms()
+        found = cache.get((lang, term))
         if found is None:
             cursor = self.db.execute("INSERT INTO terms(lang, term, df) VALUES(?, ?, 0)",
                                      (lang, term))
-            found = self._term_cache[key] = int(cursor.lastrowid or 0)
+            found = cache[(lang, term)] = int(cursor.lastrowid or 0)
         return found
 
     def _reindex(self) -> None:
@@ -196,7 +200,12 @@ class SQLiteStore(IndexedStore):
     def _index(self, lang: str, text: str) -> tuple[str, list[int]]:
         """A text's compared form and its distinct index term ids."""
         found = indexed(text)
-        return found.form, sorted({self._term_id(lang, term) for term in found.terms})
+        cache = self._terms()
+        ids = set()
+        for term in set(found.terms):
+            known = cache.get((lang, term))
+            ids.add(known if known is not None else self._term_id(lang, term))
+        return found.form, sorted(ids)
 
     def _fts_insert(self, lang: str, variant_id: int, ids: list[int]) -> None:
         if ids:
