@@ -149,24 +149,23 @@ class MemoryIndex:
     (a length window is a slice), and for each term the positions of the texts holding
     it, ascending (a posting list cut to a window is a slice too)."""
 
-    def __init__(self, rows: Iterable[tuple[int, str, Sequence[int]]]):
+    def __init__(self, rows: Iterable[tuple[int, str, bytes]]):
         ids: list[int] = []
         forms: list[str] = []
-        lengths: list[int] = []
-        terms: list[np.ndarray[Any, Any]] = []
-        for variant_id, form, term_ids in rows:
+        blobs: list[bytes] = []
+        for variant_id, form, terms in rows:
             ids.append(variant_id)
             forms.append(form)
-            lengths.append(len(form))
-            terms.append(np.asarray(term_ids, dtype=np.int32))
-        order = np.argsort(np.asarray(lengths, dtype=np.int32), kind="stable")
+            blobs.append(terms)
+        lengths = np.fromiter(map(len, forms), dtype=np.int32, count=len(forms))
+        order = np.argsort(lengths, kind="stable")
         self.ids = np.asarray(ids, dtype=np.int64)[order]
-        self.lengths = np.asarray(lengths, dtype=np.int32)[order]
-        self.forms = [forms[i] for i in order]
-        counts = np.fromiter((len(terms[i]) for i in order), dtype=np.int64, count=len(order))
-        flat = (np.concatenate([terms[i] for i in order]) if len(order)
-                else np.zeros(0, dtype=np.int32))
-        owner = np.repeat(np.arange(len(order), dtype=np.int32), counts)
+        self.lengths = lengths[order]
+        self.forms = [forms[i] for i in order.tolist()]
+        ordered = [blobs[i] for i in order.tolist()]
+        counts = np.fromiter((len(b) // 4 for b in ordered), dtype=np.int64, count=len(ordered))
+        flat = np.frombuffer(b"".join(ordered), dtype=np.int32)
+        owner = np.repeat(np.arange(len(ordered), dtype=np.int32), counts)
         by_term = np.argsort(flat, kind="stable")  # stable: positions stay ascending
         self.postings = owner[by_term]
         size = int(flat.max()) + 2 if len(flat) else 1
@@ -178,8 +177,10 @@ class MemoryIndex:
         return int(self.starts[term + 1] - self.starts[term])
 
     def _window(self, low: int, high: int) -> tuple[int, int]:
-        return (int(np.searchsorted(self.lengths, low, "left")),
-                int(np.searchsorted(self.lengths, high, "right")))
+        # numpy scalars of the arrays' own type: a Python int would make searchsorted
+        # convert the whole array first.
+        return (int(self.lengths.searchsorted(np.int32(max(low, 0)), "left")),
+                int(self.lengths.searchsorted(np.int32(min(high, 2**31 - 1)), "right")))
 
     def window_size(self, low: int, high: int) -> int:
         start, end = self._window(low, high)
@@ -192,13 +193,13 @@ class MemoryIndex:
 
     def with_terms(self, terms: list[int], need: int, low: int, high: int) -> Found:
         start, end = self._window(low, high)
+        first, last = np.int32(start), np.int32(end)
         lists = []
         for term in terms:
             if term + 1 >= len(self.starts):
                 continue
             posting = self.postings[self.starts[term]:self.starts[term + 1]]
-            lists.append(posting[np.searchsorted(posting, start):
-                                 np.searchsorted(posting, end)])
+            lists.append(posting[posting.searchsorted(first):posting.searchsorted(last)])
         if len(lists) < max(need, 1):
             return [], []
         merged = np.concatenate(lists)
@@ -274,8 +275,8 @@ class IndexedStore:
         compared form of length in [low, high]."""
         raise NotImplementedError
 
-    def _index_rows(self, lang: str) -> Iterator[tuple[int, str, Sequence[int]]]:
-        """Every indexed `lang` text: (id, compared form, term ids)."""
+    def _index_rows(self, lang: str) -> Iterator[tuple[int, str, bytes]]:
+        """Every indexed `lang` text: (id, compared form, term ids as native int32s)."""
         raise NotImplementedError
 
     def _exact_units(self, lang: str, text: str) -> list[int]:

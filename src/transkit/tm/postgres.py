@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -377,13 +378,13 @@ class PostgresStore(IndexedStore):
                 {"t": terms, "need": need, "low": low, "high": high}).fetchall()
         return [int(r[0]) for r in rows], [str(r[1]) for r in rows]
 
-    def _index_rows(self, lang: str) -> Iterator[tuple[int, str, Sequence[int]]]:
+    def _index_rows(self, lang: str) -> Iterator[tuple[int, str, bytes]]:
         with self.db.transaction(), self.db.cursor(name="tm_index_rows") as cursor:
             cursor.itersize = 20000
             cursor.execute("SELECT id, form, terms FROM tm_variants WHERE lang=%s AND "
                            "flen >= 0", (lang,))
             for variant_id, form, terms in cursor:
-                yield int(variant_id), str(form), terms or ()
+                yield int(variant_id), str(form), array("i", terms or ()).tobytes()
 
     def _exact_units(self, lang: str, text: str) -> list[int]:
         return [int(r[0]) for r in self.db.execute(

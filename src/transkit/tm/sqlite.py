@@ -378,10 +378,10 @@ class SQLiteStore(IndexedStore):
                 forms.append(str(form))
         return ids, forms
 
-    def _index_rows(self, lang: str) -> Iterator[tuple[int, str, Sequence[int]]]:
-        for variant_id, form, blob in self.db.execute(
-                "SELECT id, form, terms FROM variants WHERE lang=? AND flen >= 0", (lang,)):
-            yield int(variant_id), str(form), array("i", blob or b"")
+    def _index_rows(self, lang: str) -> Iterator[tuple[int, str, bytes]]:
+        return iter(self.db.execute(
+            "SELECT id, form, coalesce(terms, x'') FROM variants WHERE lang=? AND flen >= 0",
+            (lang,)))
 
     def _exact_units(self, lang: str, text: str) -> list[int]:
         return [int(r[0]) for r in self.db.execute(
