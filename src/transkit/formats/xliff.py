@@ -376,6 +376,12 @@ def read(path: Path, data: bytes | None = None) -> XDocument:
 
     if data is None:
         data = read_bytes(path, MAX_XLIFF_BYTES)
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
+        found = data.find("<!DOCTYPE".encode(encoding))
+        if found >= 0:  # refused before the parser sees any entity declaration
+            line = data[:found].decode(encoding, "replace").count("\n") + 1
+            raise InputError("XLIFF must not have a DOCTYPE (entities and DTDs are refused)",
+                             path, line)
     try:
         tree = etree.ElementTree(etree.fromstring(data, _parser()))
     except etree.XMLSyntaxError as exc:
