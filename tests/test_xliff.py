@@ -526,3 +526,50 @@ def test_tmx_export_carries_the_markup_cat_tools_compare(project: Path,
     assert ph.get("x") == image["ca"].find("ph").get("x")
     bold = segs["El frau superava els <strong>29.000 milions d'euros</strong>."]
     assert bold["fr"].find("bpt").get("type") == "bold"
+
+
+def test_markup_falls_back_to_the_legend_when_the_bulletin_changed(project: Path,
+                                                                  tmp_path: Path) -> None:
+    prepare(project)
+    bulletin = project / "bulletins/post.html"
+    bulletin.write_text(bulletin.read_text("utf-8").replace("Europol</a>", "EUROPOL</a>"),
+                        "utf-8")  # not extracted again: the catalogue has the old sentence
+    out = tmp_path / "fr.xlf"
+    run("xliff", "export", "--lang", "fr", str(out), cwd=project, check=True)
+    tree = validate(out, "2.0")
+    ns = {"x": NS["2.0"]}
+    link = tree.find(".//x:source/x:pc[@type='link']", ns)
+    assert link is not None and link.text == "Europol"
+    unit = link.getparent().getparent().getparent()
+    data = {d.get("id"): d.text for d in unit.iterfind("x:originalData/x:data", ns)}
+    assert data[link.get("dataRefStart")] == '<a href="https://www.europol.europa.eu/">'
+
+
+def test_documents_in_another_source_language(demo: Path, tmp_path: Path) -> None:
+    """The demo has a post written in English: XLIFF 2.0 has one source language per file
+    (that post is named in a warning), 1.2 one per <file>."""
+    two = tmp_path / "fr.xlf"
+    result = run("xliff", "export", "--lang", "fr", "--only", "all", "--no-matches", str(two),
+                 cwd=demo, check=True)
+    assert "2019-03-iocta is written in another source language" in result.stderr
+    assert validate(two, "2.0").getroot().get("srcLang") == "ca"
+    english = tmp_path / "fr-en.xlf"
+    run("xliff", "export", "--lang", "fr", "--only", "all", "--no-matches", "--doc",
+        "2019-03-iocta", str(english), cwd=demo, check=True)
+    assert validate(english, "2.0").getroot().get("srcLang") == "en"
+    old = tmp_path / "fr12.xlf"
+    run("xliff", "export", "--lang", "fr", "--only", "all", "--no-matches", "--version", "1.2",
+        str(old), cwd=demo, check=True)
+    tree = validate(old, "1.2")
+    languages = {f.get("original"): f.get("source-language")
+                 for f in tree.iter(f"{{{NS['1.2']}}}file")}
+    assert languages["bulletins/2019-03-iocta.html"] == "en"
+    assert languages["bulletins/2018-12-frau-targetes.html"] == "ca"
+    # Every unit of the demo is translated: the file comes back with nothing to do.
+    data = {p: p.read_bytes() for p in (demo / "locales").rglob("*.po")}
+    result = run("xliff", "import", str(old), str(two), str(english), cwd=demo, check=True)
+    assert "0 translated" in result.stdout and "conflict" not in result.stderr
+    assert {p: p.read_bytes() for p in (demo / "locales").rglob("*.po")} == data
+    nothing = run("xliff", "export", "--lang", "fr", str(tmp_path / "none.xlf"), cwd=demo,
+                  check=True)
+    assert "nothing to export" in nothing.stdout and not (tmp_path / "none.xlf").exists()

@@ -303,6 +303,7 @@ def _plan(config: Config, path: Path, document: XDocument, lang: str | None,
     target = _target_language(config, path, document, lang)
     known = {entry.name: entry for entry in discover(config)}
     planned: dict[Path, Catalogue] = {}
+    modified: set[Path] = set()
     touched: set[int] = set()
     for xfile in document.files:
         name = xfile.doc
@@ -327,10 +328,20 @@ def _plan(config: Config, path: Path, document: XDocument, lang: str | None,
             planned[po_path] = po
         shown = relative(config, po_path)
         by_id = dict(zip(unit_ids([u.key for u in po.units]), po.units, strict=True))
+        writes = _writes(result)
         for xunit in xfile.units:
             _apply(xunit, by_id, po, shown, f"{relative(config, path)}:{xunit.line}",
                    touched, result)
-    return list(planned.items())
+        if _writes(result) > writes:
+            modified.add(po_path)
+    for po_path in modified:  # as a PO editor does when it saves a translation
+        planned[po_path].metadata["PO-Revision-Date"] = catalog.now()
+    return [(p, po) for p, po in planned.items() if p in modified]
+
+
+def _writes(result: FileImport) -> int:
+    return sum(1 for c in result.changes
+               if c.action in (TRANSLATED_ACTION, FUZZY_ACTION, SUGGESTION))
 
 
 def xfile_source(document: XDocument, xfile: XFile) -> str:
