@@ -573,3 +573,24 @@ def test_documents_in_another_source_language(demo: Path, tmp_path: Path) -> Non
     nothing = run("xliff", "export", "--lang", "fr", str(tmp_path / "none.xlf"), cwd=demo,
                   check=True)
     assert "nothing to export" in nothing.stdout and not (tmp_path / "none.xlf").exists()
+
+
+def test_a_translation_that_would_break_msgfmt_is_refused(project: Path,
+                                                           tmp_path: Path) -> None:
+    path = prepare(project)
+    po = catalog.load(path)
+    po.append(Unit("Primera línia\n", translator_comments=["afegida a mà"]))
+    catalog.save(po, path)
+    out = agency_file(project, tmp_path)
+    tree = etree.parse(str(out), SAFE)
+    target = next(t for t in tree.iter(f"{{{NS['2.0']}}}target")
+                  if t.text == "PRIMERA LÍNIA\n")
+    target.text = "PREMIÈRE LIGNE"
+    tree.write(str(out), xml_declaration=True, encoding="UTF-8")
+    result = run("xliff", "import", str(out), cwd=project)
+    assert result.returncode == 1
+    assert "must begin and end with a line break" in result.stderr
+    entry = polib.pofile(str(path)).find("Primera línia\n")
+    assert entry is not None and entry.msgstr == ""
+    subprocess.run([gettext_tool("msgfmt"), "--check", "-o", "/dev/null", str(path)],
+                   check=True)

@@ -206,12 +206,15 @@ def _export_file(config: Config, store: Store | None, ref: CatalogueRef, only: s
         original = relative(config, config.bulletins / f"{ref.name}.html")
     xfile = XFile(ref.name, original)
     ids = unit_ids([u.key for u in po.units])
-    from_bulletin = markup.codes(ref.name, po)
+    from_bulletin: dict[str, dict[int, Code]] | None = None
     for ident, unit in zip(ids, po.units, strict=True):
         if unit.obsolete or not _wanted(unit, only):
             continue
         codes = legend_codes(unit)
-        codes.update(from_bulletin.get(unit.msgid, {}))
+        if "<" in unit.msgid:
+            if from_bulletin is None:  # the bulletin is read only for units with codes
+                from_bulletin = markup.codes(ref.name, po)
+            codes.update(from_bulletin.get(unit.msgid, {}))
         xunit = XUnit(ident, unit.msgid, unit.msgstr, unit.state, codes, _notes(unit),
                       unit.previous_msgid if unit.fuzzy else None,
                       fingerprint=fingerprint(unit.state, unit.msgstr))
@@ -232,6 +235,7 @@ def _export_file(config: Config, store: Store | None, ref: CatalogueRef, only: s
 
 TRANSLATED_ACTION, FUZZY_ACTION = "translated", "fuzzy"
 SUGGESTION, CONFLICT, REFUSED = "suggestion", "conflict", "refused"
+WRITES = frozenset({TRANSLATED_ACTION, FUZZY_ACTION, SUGGESTION})
 
 
 @dataclass
@@ -301,6 +305,7 @@ def _target_language(config: Config, path: Path, document: XDocument,
 def _plan(config: Config, path: Path, document: XDocument, lang: str | None,
           result: FileImport) -> list[tuple[Path, Catalogue]]:
     target = _target_language(config, path, document, lang)
+    where = relative(config, path)
     known = {entry.name: entry for entry in discover(config)}
     planned: dict[Path, Catalogue] = {}
     modified: set[Path] = set()
@@ -328,20 +333,15 @@ def _plan(config: Config, path: Path, document: XDocument, lang: str | None,
             planned[po_path] = po
         shown = relative(config, po_path)
         by_id = dict(zip(unit_ids([u.key for u in po.units]), po.units, strict=True))
-        writes = _writes(result)
+        first = len(result.changes)
         for xunit in xfile.units:
-            _apply(xunit, by_id, po, shown, f"{relative(config, path)}:{xunit.line}",
-                   touched, result)
-        if _writes(result) > writes:
+            _apply(xunit, by_id, po, shown, f"{where}:{xunit.line}", touched, result)
+        if any(c.action in WRITES for c in result.changes[first:]):
             modified.add(po_path)
     for po_path in modified:  # as a PO editor does when it saves a translation
         planned[po_path].metadata["PO-Revision-Date"] = catalog.now()
     return [(p, po) for p, po in planned.items() if p in modified]
 
-
-def _writes(result: FileImport) -> int:
-    return sum(1 for c in result.changes
-               if c.action in (TRANSLATED_ACTION, FUZZY_ACTION, SUGGESTION))
 
 
 def xfile_source(document: XDocument, xfile: XFile) -> str:
@@ -360,6 +360,14 @@ def _apply(xunit: XUnit, by_id: dict[str, Unit], po: Catalogue, shown: str, at: 
                                      f"unit {xunit.id}: its source was changed in the file"))
         return
     if not xunit.target:
+        return
+    if (xunit.source.startswith("\n") != xunit.target.startswith("\n")
+            or xunit.source.endswith("\n") != xunit.target.endswith("\n")):
+        # msgfmt (and our reader) refuse a translation that does not start and end with a
+        # newline where its source does: writing it would break the catalogue.
+        result.changes.append(Change(at, REFUSED, xunit.target,
+                                     f"unit {xunit.id}: the translation must begin and end "
+                                     "with a line break where its source does"))
         return
     if entry is None or entry.obsolete:
         _source_changed(xunit, entry, po, shown, at, touched, result)
