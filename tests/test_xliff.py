@@ -333,6 +333,50 @@ def test_conflicts_are_reported_and_never_overwritten(project: Path, tmp_path: P
     assert other is not None and other.msgstr == "UN AGENT AL CAIXER"  # the rest went in
 
 
+def test_a_sentence_gone_from_the_bulletin_is_a_conflict(project: Path,
+                                                        tmp_path: Path) -> None:
+    path = prepare(project)
+    po = catalog.load(path)
+    commented = po.find("revisar el compte")
+    assert commented is not None
+    commented.translator_comments.append("cal revisar")  # kept as obsolete when it goes
+    catalog.save(po, path)
+    out = agency_file(project, tmp_path)
+    bulletin = project / "bulletins/post.html"
+    bulletin.write_text(bulletin.read_text("utf-8").replace("<li>revisar el compte</li>", "")
+                        .replace("<li>tapar el teclat</li>", ""), "utf-8")
+    run("extract", cwd=project, check=True)
+    result = run("xliff", "import", str(out), cwd=project)
+    assert result.returncode == 1
+    assert re.search(r"locales/fr/post\.po:\d+: conflict \(the source is no longer in the "
+                     r"bulletin \(obsolete entry\)\): REVISAR EL COMPTE", result.stderr)
+    gone = [e for e in polib.pofile(str(path)).obsolete_entries()
+            if e.msgid == "revisar el compte"]
+    assert len(gone) == 1 and gone[0].msgstr == ""
+    # The fuzzy draft went obsolete with the translation it had: the agency's is listed.
+    assert re.search(r"locales/fr/post\.po:\d+: conflict \(the source is no longer in the "
+                     r"bulletin \(obsolete entry\)\): TAPAR EL TECLAT", result.stderr)
+    drafts = [e for e in polib.pofile(str(path)).obsolete_entries()
+              if e.msgid == "tapar el teclat"]
+    assert len(drafts) == 1 and drafts[0].msgstr == "couvrir le clavier"
+
+
+def test_without_fingerprints_only_empty_entries_are_filled(project: Path,
+                                                            tmp_path: Path) -> None:
+    """A tool that drops foreign attributes: what the catalogue holds is never replaced."""
+    path = prepare(project)
+    out = agency_file(project, tmp_path)
+    text = out.read_text("utf-8")
+    out.write_text(re.sub(r' transkit:fp="[^"]*"', "", text), "utf-8")
+    result = run("xliff", "import", str(out), cwd=project)
+    assert result.returncode == 1
+    assert "conflict (no export fingerprint in the file; kept: couvrir le clavier)" in \
+        result.stderr
+    po = polib.pofile(str(path))
+    assert po.find("tapar el teclat").msgstr == "couvrir le clavier"
+    assert po.find("revisar el compte").msgstr == "REVISAR EL COMPTE"
+
+
 @pytest.mark.parametrize("version", VERSIONS)
 def test_broken_codes_and_unknown_ids_are_refused_and_listed(project: Path, tmp_path: Path,
                                                              version: str) -> None:
@@ -400,6 +444,13 @@ def test_files_that_cannot_be_used_change_nothing(project: Path, tmp_path: Path)
 
     result = run("xliff", "import", "--lang", "fr", str(spanish), cwd=project)
     assert result.returncode == 2 and "is for 'es', not 'fr'" in result.stderr
+    # Without --lang: its units say which catalogues they came from.
+    spanish_data = (project / "locales/es/post.po").read_bytes()
+    result = run("xliff", "import", str(spanish), cwd=project)
+    assert result.returncode == 2
+    assert re.search(rf"{re.escape(str(spanish))}:\d+: unit u[0-9a-f]+ was exported from the "
+                     "fr catalogues, the file says it is for es", result.stderr)
+    assert (project / "locales/es/post.po").read_bytes() == spanish_data
     result = run("xliff", "import", str(german), cwd=project)
     assert result.returncode == 2 and "not one of the project's languages" in result.stderr
     result = run("xliff", "import", str(truncated), cwd=project)

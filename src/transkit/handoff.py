@@ -25,7 +25,16 @@ from .catalog import Catalogue
 from .config import Config
 from .errors import InputError
 from .formats import xliff
-from .formats.xliff import Code, Suggestion, XDocument, XFile, XUnit, fingerprint, unit_ids
+from .formats.xliff import (
+    Code,
+    Suggestion,
+    XDocument,
+    XFile,
+    XUnit,
+    fingerprint,
+    fingerprint_parts,
+    unit_ids,
+)
 from .fsutil import atomic_write_bytes
 from .inline import Code as SourceCode
 from .languages import check_language, primary
@@ -217,7 +226,7 @@ def _export_file(config: Config, store: Store | None, ref: CatalogueRef, only: s
             codes.update(from_bulletin.get(unit.msgid, {}))
         xunit = XUnit(ident, unit.msgid, unit.msgstr, unit.state, codes, _notes(unit),
                       unit.previous_msgid if unit.fuzzy else None,
-                      fingerprint=fingerprint(unit.state, unit.msgstr))
+                      fingerprint=fingerprint(ref.lang, unit.state, unit.msgstr))
         if not unit.has_target and store is not None:
             for match in store.lookup(unit.msgid, ref.source_language, ref.lang,
                                       config.tm.threshold, MATCHES_PER_UNIT):
@@ -305,6 +314,14 @@ def _target_language(config: Config, path: Path, document: XDocument,
 def _plan(config: Config, path: Path, document: XDocument, lang: str | None,
           result: FileImport) -> list[tuple[Path, Catalogue]]:
     target = _target_language(config, path, document, lang)
+    for xfile in document.files:
+        for xunit in xfile.units:
+            parts = fingerprint_parts(xunit.fingerprint)
+            if parts is not None and parts[0] != target:
+                # trgLang edited, or the file of another team: never another language's text
+                raise InputError(f"unit {xunit.id} was exported from the {parts[0]} "
+                                 f"catalogues, the file says it is for {target}", path,
+                                 xunit.line)
     where = relative(config, path)
     known = {entry.name: entry for entry in discover(config)}
     planned: dict[Path, Catalogue] = {}
@@ -335,7 +352,7 @@ def _plan(config: Config, path: Path, document: XDocument, lang: str | None,
         by_id = dict(zip(unit_ids([u.key for u in po.units]), po.units, strict=True))
         first = len(result.changes)
         for xunit in xfile.units:
-            _apply(xunit, by_id, po, shown, f"{where}:{xunit.line}", touched, result)
+            _apply(xunit, by_id, po, shown, f"{where}:{xunit.line}", touched, result, target)
         if any(c.action in WRITES for c in result.changes[first:]):
             modified.add(po_path)
     for po_path in modified:  # as a PO editor does when it saves a translation
@@ -349,7 +366,7 @@ def xfile_source(document: XDocument, xfile: XFile) -> str:
 
 
 def _apply(xunit: XUnit, by_id: dict[str, Unit], po: Catalogue, shown: str, at: str,
-           touched: set[int], result: FileImport) -> None:
+           touched: set[int], result: FileImport, lang: str) -> None:
     if xunit.problem is not None:
         result.changes.append(Change(at, REFUSED, xunit.target or xunit.source,
                                      f"unit {xunit.id}: {xunit.problem}"))
@@ -370,7 +387,7 @@ def _apply(xunit: XUnit, by_id: dict[str, Unit], po: Catalogue, shown: str, at: 
                                      "with a line break where its source does"))
         return
     if entry is None or entry.obsolete:
-        _source_changed(xunit, entry, po, shown, at, touched, result)
+        _source_changed(xunit, entry, po, shown, at, touched, result, lang)
         return
     where = f"{shown}:{entry.line}"
     if id(entry) in touched:
@@ -381,7 +398,7 @@ def _apply(xunit: XUnit, by_id: dict[str, Unit], po: Catalogue, shown: str, at: 
     if xunit.target == entry.msgstr and xunit.state == entry.state:
         result.unchanged += 1
         return
-    current = fingerprint(entry.state, entry.msgstr)
+    current = fingerprint(lang, entry.state, entry.msgstr)
     if xunit.fingerprint == current or not entry.has_target:
         entry.msgstr = xunit.target
         entry.set_fuzzy(xunit.state == FUZZY)
@@ -398,7 +415,7 @@ def _apply(xunit: XUnit, by_id: dict[str, Unit], po: Catalogue, shown: str, at: 
 
 
 def _source_changed(xunit: XUnit, entry: Unit | None, po: Catalogue, shown: str, at: str,
-                    touched: set[int], result: FileImport) -> None:
+                    touched: set[int], result: FileImport, lang: str) -> None:
     """The entry's source changed since the export: the merge made a fuzzy successor with
     the exported source as its previous msgid; the agency's text becomes its suggestion
     when that entry holds nothing a person wrote since."""
@@ -415,9 +432,10 @@ def _source_changed(xunit: XUnit, entry: Unit | None, po: Catalogue, shown: str,
         return
     where = f"{shown}:{successor.line}"
     touched.add(id(successor))
-    exported = (xunit.fingerprint or "").partition(":")[2]
-    carried = fingerprint(UNTRANSLATED, successor.msgstr).partition(":")[2]
-    if not successor.has_target or (successor.fuzzy and exported == carried):
+    exported = fingerprint_parts(xunit.fingerprint)
+    carried = fingerprint_parts(fingerprint(lang, UNTRANSLATED, successor.msgstr))
+    if not successor.has_target or (successor.fuzzy and exported is not None
+                                    and carried is not None and exported[2] == carried[2]):
         successor.msgstr = xunit.target
         successor.set_fuzzy(True)
         result.changes.append(Change(where, SUGGESTION, xunit.target,

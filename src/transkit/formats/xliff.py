@@ -120,10 +120,17 @@ def unit_ids(keys: list[tuple[str, str | None]]) -> list[str]:
     return ids
 
 
-def fingerprint(state: str, msgstr: str) -> str:
-    """What the entry's translation side was at export: its state and a hash of its text."""
+def fingerprint(lang: str, state: str, msgstr: str) -> str:
+    """What the entry's translation side was at export: the catalogue's language, the
+    entry's state and a hash of its text (`fr:fuzzy:1f0c…`)."""
     digest = hashlib.sha256(msgstr.encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    return f"{state}:{digest}"
+    return f"{lang}:{state}:{digest}"
+
+
+def fingerprint_parts(value: str | None) -> tuple[str, str, str] | None:
+    """(language, state, hash) of a fingerprint; None when there is none or it is not one."""
+    parts = (value or "").split(":")
+    return (parts[0], parts[1], parts[2]) if len(parts) == 3 else None
 
 
 # --- writing ---------------------------------------------------------------------------------
