@@ -513,6 +513,10 @@ def test_hostile_files_are_refused(project: Path, tmp_path: Path, attack: str) -
     assert "TOPSECRET" not in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert path.read_bytes() == data
+    memory = run("tm", "import", str(hostile), cwd=project)  # the memory reads it the same way
+    assert memory.returncode == 2 and "DOCTYPE" in memory.stderr
+    assert "TOPSECRET" not in memory.stdout + memory.stderr
+    assert not (project / "tm").exists()
 
 
 # --- the memory -----------------------------------------------------------------------------
@@ -645,3 +649,17 @@ def test_a_translation_that_would_break_msgfmt_is_refused(project: Path,
     assert entry is not None and entry.msgstr == ""
     subprocess.run([gettext_tool("msgfmt"), "--check", "-o", "/dev/null", str(path)],
                    check=True)
+
+
+def test_catalogues_of_one_file_are_written_together_or_not_at_all(tmp_path: Path) -> None:
+    from transkit.fsutil import atomic_write_all
+
+    first, blocked = tmp_path / "a.po", tmp_path / "not-a-folder" / "b.po"
+    first.write_bytes(b"old")
+    (tmp_path / "not-a-folder").write_bytes(b"a file where a folder should be")
+    with pytest.raises(OSError):
+        atomic_write_all([(first, b"new"), (blocked, b"new")])
+    assert first.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.po", "not-a-folder"]
+    atomic_write_all([(first, b"new"), (tmp_path / "c.po", b"new too")])
+    assert first.read_bytes() == b"new" and (tmp_path / "c.po").read_bytes() == b"new too"
