@@ -179,11 +179,13 @@ def _type20(code: Code) -> str:
 class _Inline:
     """Placeholder text written as inline codes into one element."""
 
-    def __init__(self, ns: str, version: str, codes: dict[int, Code], data_refs: bool):
+    def __init__(self, ns: str, version: str, codes: dict[int, Code], data_refs: bool,
+                 data_ids: frozenset[int] = frozenset()):
         self.ns = ns
         self.version = version
         self.codes = codes
         self.data_refs = data_refs
+        self.data_ids = data_ids  # the codes whose markup the unit's originalData holds
 
     def write(self, parent: etree._Element, text: str) -> None:
         stack = [parent]
@@ -210,12 +212,12 @@ class _Inline:
         if self.version == "2.0":
             if kind == "open":
                 element = etree.SubElement(parent, q + "pc", id=str(n))
-                if self.data_refs and code.start:
+                if self.data_refs and n in self.data_ids:
                     element.set("dataRefStart", f"d{n}")
                     element.set("dataRefEnd", f"d{n}e")
             else:
                 element = etree.SubElement(parent, q + "ph", id=str(n))
-                if self.data_refs and code.start:
+                if self.data_refs and n in self.data_ids:
                     element.set("dataRef", f"d{n}")
             element.set("type", _type20(code))
             element.set("canDelete", "no")
@@ -281,7 +283,8 @@ def _write20(document: XDocument) -> etree._Element:
                     if category == "placeholders":
                         note.set("appliesTo", "source")
                     note.text = _notes_text(text)
-            used = [n for kind, _, n in tokens(unit.source) if kind in ("open", "empty")]
+            used = list(dict.fromkeys(n for kind, _, n in tokens(unit.source)
+                                      if kind in ("open", "empty")))
             data = [(n, unit.codes[n]) for n in used if n in unit.codes and unit.codes[n].start]
             if data:
                 original = etree.SubElement(unit_el, q + "originalData")
@@ -290,7 +293,8 @@ def _write20(document: XDocument) -> etree._Element:
                     if code.kind == "g":
                         _data(original, q, f"d{n}e", code.end)
             segment = etree.SubElement(unit_el, q + "segment", id="s1", canResegment="no")
-            inline = _Inline(NS2, "2.0", unit.codes, data_refs=True)
+            inline = _Inline(NS2, "2.0", unit.codes, data_refs=True,
+                             data_ids=frozenset(n for n, _ in data))
             inline.write(etree.SubElement(segment, q + "source"), unit.source)
             if unit.target:
                 inline.write(etree.SubElement(segment, q + "target"), unit.target)
