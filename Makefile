@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install gettext postgresql chromium java demo pseudo-demo test lint bench clean
+.PHONY: install gettext postgresql chromium java omegat demo pseudo-demo test lint bench interop clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,14 @@ java:
 	    $(SUDO) apt-get update -qq && \
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
 
+# OmegaT (Debian package, console mode) for the interop script: does a real CAT tool reuse
+# the memory transkit exports? Not needed by the tests.
+omegat: java
+	@test -f /usr/share/omegat/OmegaT.jar || \
+	  { echo "installing omegat (Debian package)"; \
+	    $(SUDO) apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq omegat >/dev/null; }
+
 demo: install
 	$(BIN)/transkit extract
 	$(BIN)/transkit status --by-doc
@@ -73,6 +81,10 @@ bench: install gettext postgresql
 	$(BIN)/python benchmarks/bench_tm.py
 	$(BIN)/python benchmarks/bench_tm.py --backend postgresql
 	$(BIN)/python benchmarks/bench_align.py
+	$(BIN)/python benchmarks/bench_xliff.py
+
+interop: install omegat
+	$(BIN)/python benchmarks/interop_omegat.py
 
 clean:
 	rm -rf $(VENV) site .transkit .pytest_cache .hypothesis

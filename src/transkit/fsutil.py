@@ -79,6 +79,35 @@ def atomic_write_stream(path: Path, write: Callable[[BinaryIO], object]) -> None
         raise
 
 
+def atomic_write_all(files: list[tuple[Path, bytes]]) -> None:
+    """Write several files as one: every temporary file written and synced first (a
+    failure removes them all and leaves every file as it was), then all renamed."""
+    import tempfile
+
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files:
+            if path.exists() and not path.is_file():
+                raise InputError("is not a regular file, expected a file (left as it is)", path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            staged.append((tmp, path))
+            os.fchmod(fd, file_mode())
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+    except BaseException:
+        for tmp, _ in staged:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+        raise
+    for tmp, path in staged:
+        os.replace(tmp, path)
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 

@@ -19,9 +19,10 @@ from .common import progress as _progress
 
 
 class _Commands(click.Group):
-    """The main group: the TM, MT and check commands load on demand (cli/tools.py)."""
+    """The main group: the TM, MT, check, align and XLIFF commands load on demand
+    (cli/tools.py)."""
 
-    LAZY = ("align", "check", "mt", "pretranslate", "tm")
+    LAZY = ("align", "check", "mt", "pretranslate", "tm", "xliff")
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.LAZY])

@@ -213,8 +213,9 @@ def tm_rebuild(ctx: click.Context) -> None:
 @click.pass_context
 @handle_errors
 def tm_import(ctx: click.Context, files: tuple[Path, ...], source_lang: str | None) -> None:
-    """Import TMX files and PO compendia (all or nothing); copies them into tm/ so that
-    `tm rebuild` can always restore them."""
+    """Import TMX files, XLIFF files (their translated units) and PO compendia (all or
+    nothing); keeps a TMX copy of each in tm/ so that `tm rebuild` can always restore
+    them."""
     from ..tm.exchange import import_files
 
     config = _config(ctx)
@@ -229,21 +230,39 @@ def tm_import(ctx: click.Context, files: tuple[Path, ...], source_lang: str | No
 
 @tm.command("export")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--langs", help="Comma-separated languages (default: all).")
+@click.option("--langs", help="Comma-separated languages (default: all); for an XLIFF "
+              "file (.xlf, .xliff) the source language, then the target language.")
 @click.pass_context
 @handle_errors
 def tm_export(ctx: click.Context, out: Path, langs: str | None) -> None:
-    """Write the aligned multilingual memory as TMX 1.4b."""
+    """Write the aligned multilingual memory as TMX 1.4b (inline codes carrying the
+    bulletins' markup), or one language pair of it as XLIFF 2.0 (OUT ending in .xlf or
+    .xliff)."""
     from ..languages import check_language
+    from ..tm.exchange import XLIFF_SUFFIXES, export_xliff
     from ..tm.learn import learn_project
     from ..tm.tmx import export_tmx
 
     config = _config(ctx)
     chosen = tuple(check_language(x.strip()) for x in langs.split(",")) if langs else None
+    as_xliff = out.suffix.lower() in XLIFF_SUFFIXES
+    if as_xliff:
+        if chosen is None and len(config.languages) == 2:
+            chosen = (config.source_language,
+                      next(x for x in config.languages if x != config.source_language))
+        if chosen is None or len(chosen) != 2 or chosen[0] == chosen[1]:
+            raise click.UsageError("an XLIFF file holds one language pair: give --langs "
+                                   "SOURCE,TARGET (e.g. --langs ca,fr)")
     with _store(config) as store:
         with locked(config):
             learn_project(config, store)
-        count = export_tmx(store.entries(chosen), out, config.source_language, chosen)
+        if as_xliff and chosen is not None:
+            count = export_xliff(store.entries(chosen), out, chosen[0], chosen[1])
+        else:
+            from ..handoff import markup_index
+
+            count = export_tmx(store.entries(chosen), out, config.source_language, chosen,
+                               markup_index(config))
     click.echo(f"wrote {count} translation units to {out}")
 
 
@@ -448,6 +467,121 @@ def check_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...],
         sys.exit(1)
 
 
+# --- XLIFF: work sent to an agency and taken back -------------------------------------------
+
+@click.group("xliff")
+def xliff_group() -> None:
+    """Exchange with an agency's CAT tool: export a language as XLIFF, import it back."""
+
+
+@xliff_group.command("export")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", required=True, help="Target language of the file.")
+@click.option("--doc", "docs", multiple=True, help="Only this document (repeatable).")
+@click.option("--version", "version", type=click.Choice(["2.0", "1.2"]), default="2.0",
+              show_default=True, help="XLIFF version.")
+@click.option("--only", "only", multiple=True,
+              type=click.Choice(["untranslated", "fuzzy", "all"]),
+              help="Units to send (repeatable; default: untranslated and fuzzy).")
+@click.option("--no-matches", is_flag=True, help="Do not add translation memory matches.")
+@click.pass_context
+@handle_errors
+def xliff_export(ctx: click.Context, out: Path, lang: str, docs: tuple[str, ...],
+                 version: str, only: tuple[str, ...], no_matches: bool) -> None:
+    """Write the units of one language as one XLIFF file for a CAT tool: one <file> per
+    document, inline markup as inline codes, notes, previous source of fuzzy units, and
+    translation memory matches for empty units."""
+    from ..handoff import export_xliff
+    from ..project import check_languages
+
+    config = _config(ctx)
+    check_languages(config, [lang])
+    chosen = set(only) or {"untranslated", "fuzzy"}
+    if no_matches:
+        report = export_xliff(config, None, lang, list(docs) or None, version, chosen, out)
+    else:
+        from ..tm.learn import learn_project
+
+        with _store(config) as store:
+            with locked(config):
+                learn_project(config, store)
+            report = export_xliff(config, store, lang, list(docs) or None, version, chosen,
+                                  out)
+    for name in report.skipped:
+        click.echo(f"warning: {name} is written in another source language: export it in a "
+                   f"file of its own (--doc {name})", err=True)
+    if not report.written:
+        click.echo(f"nothing to export for {lang} ({', '.join(sorted(chosen))}); "
+                   f"{out} not written")
+        return
+    click.echo(f"wrote {out}: XLIFF {version}, {report.files} document(s), {report.units} "
+               f"unit(s) ({report.words} words), {report.matches} TM match(es)")
+
+
+@xliff_group.command("import")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--lang", help="Refuse a file whose target language is not this one.")
+@click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
+@click.pass_context
+@handle_errors
+def xliff_import(ctx: click.Context, files: tuple[Path, ...], lang: str | None,
+                 dry_run: bool) -> None:
+    """Take an agency's XLIFF files back into the catalogues. Each file is validated and
+    applied whole or not at all; units with broken inline codes are refused and listed,
+    entries changed since the export are kept and reported as conflicts. Exit 1 when a
+    unit was refused or in conflict, 2 when a file was refused."""
+    from ..handoff import CONFLICT, REFUSED, import_document, read_files
+    from ..project import check_languages
+
+    config = _config(ctx)
+    if lang is not None:
+        check_languages(config, [lang])
+    documents = read_files(list(files))  # every file valid before anything is written
+    results = []
+    with locked(config):
+        for path, document in documents:
+            results.append(import_document(config, path, document, dry_run, lang))
+        if not dry_run and any(r.written for r in results):
+            from ..tm.learn import learn_project
+
+            with _store(config) as store:
+                learn_project(config, store)
+    verb = "would write" if dry_run else "wrote"
+    failed = attention = False
+    for result in results:
+        if result.error is not None:
+            failed = True
+            click.echo(_shown_error(result.error), err=True)
+            continue
+        for change in result.changes:
+            line = change.line()
+            if change.action in (CONFLICT, REFUSED):
+                attention = True
+                click.echo(line, err=True)
+            elif dry_run:
+                click.echo(line)
+        for written in result.written:
+            click.echo(f"{verb} {written}")
+        click.echo(f"{result.path}: {result.count('translated')} translated, "
+                   f"{result.count('fuzzy')} fuzzy, {result.count('suggestion')} kept as "
+                   f"fuzzy suggestions, {result.unchanged} unchanged, "
+                   f"{result.count(CONFLICT)} conflict(s), {result.count(REFUSED)} refused"
+                   + (" (dry run: nothing written)" if dry_run else ""))
+    if failed:
+        sys.exit(2)
+    if attention:
+        sys.exit(1)
+
+
+def _shown_error(error: InputError) -> str:
+    from .common import _safe, _shown
+
+    if error.path is not None:
+        error.path = _shown(error.path)
+    return _safe(str(error))
+
+
 COMMANDS: dict[str, click.Command] = {
     "align": align_cmd, "check": check_cmd, "mt": mt_group,
-    "pretranslate": pretranslate_cmd, "tm": tm}
+    "pretranslate": pretranslate_cmd, "tm": tm, "xliff": xliff_group}

@@ -1,5 +1,6 @@
-"""`transkit tm import`: TMX files and PO compendia into the TM in one transaction, each
-kept under tm/ as TMX so that `tm rebuild` restores what was imported."""
+"""`transkit tm import`: TMX files, XLIFF files (2.0, 1.2) and PO compendia into the TM in
+one transaction, each kept under tm/ as TMX so that `tm rebuild` restores what was
+imported; `tm export` to XLIFF (one language pair)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from .. import catalog
 from ..catalog import SOURCE_LANG_HEADER
 from ..config import Config
 from ..errors import InputError
-from ..fsutil import atomic_copy, file_sha256
+from ..fsutil import atomic_copy, atomic_write_bytes, file_sha256
 from ..languages import check_language, primary
 from ..project import relative
-from .store import IMPORTED, Entry, Store, Variant
+from ..unit import TRANSLATED
+from .store import HUMAN, IMPORTED, SOURCE, Entry, Store, Variant
 from .tmx import export_tmx, iter_tmx
 
 
@@ -42,6 +44,61 @@ def read_compendium(path: Path, source_lang: str | None, default_source: str) ->
     return entries
 
 
+XLIFF_SUFFIXES = (".xlf", ".xliff")
+
+
+def read_xliff(path: Path) -> list[Entry]:
+    """The translated units of an XLIFF file (any tool's; inline codes as placeholders) as
+    imported entries; units that need review, are empty or have broken codes are not."""
+    from ..formats import xliff
+
+    document = xliff.read(path)
+    target = check_language(primary(document.target_lang))
+    entries: list[Entry] = []
+    for xfile in document.files:
+        source = check_language(primary(xfile.source_lang or document.source_lang))
+        doc = xfile.doc or path.name
+        for unit in xfile.units:
+            if unit.problem is not None or unit.state != TRANSLATED or not unit.source:
+                continue
+            entries.append(Entry([Variant(source, unit.source, IMPORTED, doc),
+                                  Variant(target, unit.target, IMPORTED, doc)]))
+    return entries
+
+
+def export_xliff(groups: Iterable[list[Variant]], out: Path, source: str, target: str) -> int:
+    """The memory's `source`→`target` pairs as XLIFF 2.0 (one <file>, every unit
+    translated; human translations preferred to imported ones); returns the units."""
+    from ..formats import xliff
+
+    units: list[xliff.XUnit] = []
+    for group in groups:
+        src = _best(group, source, (SOURCE, HUMAN, IMPORTED))
+        tgt = _best(group, target, (HUMAN, IMPORTED))
+        if src is None or tgt is None:
+            continue
+        units.append(xliff.XUnit("", src.text, tgt.text, TRANSLATED))
+    for ident, unit in zip(xliff.unit_ids([(u.source, None) for u in units]), units,
+                           strict=True):
+        unit.id = ident
+    if not units:
+        raise InputError(f"the memory has no {source}→{target} translation to export", out)
+    document = xliff.XDocument("2.0", source, target,
+                               [xliff.XFile("memory", "transkit translation memory", units)])
+    try:
+        data = xliff.dumps(document)
+    except ValueError as exc:
+        raise InputError(str(exc), out) from None
+    atomic_write_bytes(out, data)
+    return len(units)
+
+
+def _best(group: list[Variant], lang: str, origins: tuple[str, ...]) -> Variant | None:
+    found = [v for v in group if v.lang == lang and v.origin in origins and v.text]
+    found.sort(key=lambda v: origins.index(v.origin))
+    return found[0] if found else None
+
+
 def import_files(config: Config, store: Store, files: list[Path],
                  source_lang: str | None = None) -> ImportReport:
     """Everything in one transaction: a malformed file stops the import and nothing is
@@ -52,13 +109,15 @@ def import_files(config: Config, store: Store, files: list[Path],
     tm_dir = config.root / "tm"
     for path in files:
         suffix = path.suffix.lower()
-        if suffix not in (".po", ".pot", ".tmx"):
-            raise InputError("expected a .tmx or .po file", path)
+        if suffix not in (".po", ".pot", ".tmx", *XLIFF_SUFFIXES):
+            raise InputError("expected a .tmx, .xlf/.xliff or .po file", path)
         if not path.is_file():
             raise InputError("is a directory, expected a file" if path.is_dir()
                              else "no such file", path)
         plans.append((path, tm_dir / (f"{path.stem}.tmx" if suffix != ".tmx" else path.name)))
-    compendia = {path: read_compendium(path, source_lang, config.source_language)
+    # Compendia and XLIFF files are read whole first; TMX files stream while learning.
+    compendia = {path: read_xliff(path) if path.suffix.lower() in XLIFF_SUFFIXES
+                 else read_compendium(path, source_lang, config.source_language)
                  for path, _ in plans if path.suffix.lower() != ".tmx"}
     written: list[Path] = []
     try:

@@ -4,10 +4,10 @@ write (UTF-16, xml:lang variants, inline bpt/ept/ph/it/hi/ut codes, props and no
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from lxml import etree
 
@@ -18,13 +18,30 @@ from ..languages import check_language, primary
 from ..unit import PLACEHOLDER
 from .store import IMPORTED, SOURCE, Entry, Variant
 
+if TYPE_CHECKING:
+    from ..formats.xliff import Code
+
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 # --- export ------------------------------------------------------------------------------
 
-def _seg(parent: etree._Element, text: str) -> None:
-    """Placeholder text as a TMX <seg>: <g1>…</g1> -> bpt/ept, <x2/> -> ph."""
+# TMX's own `type` values for the codes CAT tools know; others are `x-<element>`.
+_PAIRED_TYPES = {"a": "link", "b": "bold", "strong": "bold", "i": "italic", "em": "italic",
+                 "u": "ulined"}
+_EMPTY_TYPES = {"img": "image", "br": "lb"}
+
+
+def _code_type(code: Code) -> str:
+    found = (_PAIRED_TYPES if code.kind == "g" else _EMPTY_TYPES).get(code.tag)
+    return found or "x-" + (re.sub(r"[^A-Za-z0-9_-]", "", code.tag) or "code")
+
+
+def _seg(parent: etree._Element, text: str, codes: dict[int, Code] | None = None) -> None:
+    """Placeholder text as a TMX <seg>: <g1>…</g1> -> bpt/ept, <x2/> -> ph, paired by `i`
+    and matched across languages by `x` (the placeholder number). With `codes`, each
+    carries the original markup it stands for and its `type`, which is what CAT tools
+    (OmegaT, Okapi) compare with the codes of the document they translate."""
     seg = etree.SubElement(parent, "seg")
     last: etree._Element | None = None
     pos = 0
@@ -40,20 +57,28 @@ def _seg(parent: etree._Element, text: str) -> None:
     for match in PLACEHOLDER.finditer(text):
         add_text(text[pos:match.start()])
         closing, kind, number, _ = match.groups()
+        code = codes.get(int(number)) if codes else None
         if kind == "x":
             last = etree.SubElement(seg, "ph", x=number)
         elif closing:
             last = etree.SubElement(seg, "ept", i=number)
         else:
             last = etree.SubElement(seg, "bpt", i=number, x=number)
-        last.text = match.group(0)
+        if code is not None and code.kind == kind and code.start:
+            if not closing:
+                last.set("type", _code_type(code))
+            last.text = code.end if closing else code.start
+        else:
+            last.text = match.group(0)
         pos = match.end()
     add_text(text[pos:])
 
 
 def export_tmx(groups: Iterable[list[Variant]], out: Path, source_lang: str,
-               langs: tuple[str, ...] | None = None) -> int:
-    """One <tu> per unit with a <tuv> for every language it has; returns the units written."""
+               langs: tuple[str, ...] | None = None,
+               markup: Callable[[Variant], dict[int, Code] | None] | None = None) -> int:
+    """One <tu> per unit with a <tuv> for every language it has; returns the units written.
+    `markup` says what the placeholders of a unit (given its source variant) stand for."""
     root = etree.Element("tmx", version="1.4")
     now = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     etree.SubElement(root, "header", {
@@ -78,6 +103,8 @@ def export_tmx(groups: Iterable[list[Variant]], out: Path, source_lang: str,
         src = next((v.lang for v in group if v.origin == SOURCE and v.lang in chosen),
                    next(iter(chosen)))
         tu = etree.SubElement(body, "tu", srclang=src)
+        source = next((v for v in group if v.origin == SOURCE), None)
+        codes = markup(source) if markup is not None and source is not None else None
         docs = sorted({v.doc for v in chosen.values() if v.doc})
         for doc in docs:
             etree.SubElement(tu, "prop", type="x-transkit-doc").text = doc
@@ -89,7 +116,7 @@ def export_tmx(groups: Iterable[list[Variant]], out: Path, source_lang: str,
             etree.SubElement(tuv, "prop", type="x-transkit-origin").text = variant.origin
             if variant.note:
                 etree.SubElement(tuv, "note").text = variant.note
-            _seg(tuv, variant.text)
+            _seg(tuv, variant.text, codes)
         count += 1
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True,
                           doctype='<!DOCTYPE tmx SYSTEM "tmx14.dtd">')

@@ -1,0 +1,1 @@
+"""Exchange formats behind the one unit model: what a CAT tool reads and writes."""

@@ -1,0 +1,483 @@
+"""Work sent to an agency and taken back: a language's catalogues exported as one XLIFF
+file (2.0 or 1.2) and the agency's file imported into them, through the one catalogue
+model, without overwriting what changed meanwhile.
+
+Each exported unit carries the id of its entry (a hash of msgctxt and msgid) and a
+fingerprint of the entry's translation side; on import an entry whose fingerprint no
+longer matches was edited since the export, and the agency's text is reported as a
+conflict (or, when only the source moved on, kept as a fuzzy suggestion), never
+written over it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from . import catalog
+from .catalog import Catalogue
+from .config import Config
+from .errors import InputError
+from .formats import xliff
+from .formats.xliff import (
+    Code,
+    Suggestion,
+    XDocument,
+    XFile,
+    XUnit,
+    fingerprint,
+    fingerprint_parts,
+    unit_ids,
+)
+from .fsutil import atomic_write_all, atomic_write_bytes
+from .inline import Code as SourceCode
+from .languages import check_language, primary
+from .project import (
+    CatalogueRef,
+    catalog_path,
+    catalogues,
+    discover,
+    is_chrome,
+    load_document,
+    relative,
+)
+from .unit import FUZZY, TRANSLATED, UNTRANSLATED, Unit, count_words, excerpt
+
+if TYPE_CHECKING:
+    from .tm.store import Store, Variant
+
+SELECTIONS = ("untranslated", "fuzzy", "all")
+MATCHES_PER_UNIT = 3
+
+
+# --- what the placeholders stand for -----------------------------------------------------
+
+def _markup(code: SourceCode) -> Code:
+    element = code.element
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if code.kind == "g":
+        attrs = "".join(f' {k}="{html.escape(str(v), quote=True)}"'
+                        for k, v in element.attrib.items())
+        return Code("g", tag, f"<{tag}{attrs}>", f"</{tag}>")
+    whole = etree.tostring(element, method="html", encoding="unicode", with_tail=False)
+    return Code("x", tag, whole)
+
+
+class SourceMarkup:
+    """The HTML each placeholder of a document stands for, read from its bulletin(s) by the
+    bulletin reader (a document's units; the chrome's from every bulletin it refers to)."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self._by_doc: dict[str, dict[str, dict[int, Code]]] = {}
+
+    def codes(self, doc: str, po: Catalogue) -> dict[str, dict[int, Code]]:
+        """msgid -> {placeholder number: Code} for the units the bulletins still have."""
+        found = self._by_doc.get(doc)
+        if found is not None:
+            return found
+        found = {}
+        chrome = is_chrome(doc)
+        if chrome:
+            where = {r.rsplit(":", 1)[0] for u in po.units for r in u.references}
+            paths = sorted(self.config.root / w for w in where)
+        else:
+            paths = [self.config.bulletins / f"{doc}.html"]
+        from .bulletin import AttributeBlock
+
+        for path in paths:
+            if not path.is_file():
+                continue
+            try:
+                document = load_document(self.config, path)
+            except InputError:
+                continue  # the legend still says what the codes are
+            for block in document.chrome if chrome else document.blocks:
+                if isinstance(block, AttributeBlock):
+                    continue
+                for index, source in enumerate(block.unit_sources()):
+                    found.setdefault(source, {
+                        local: _markup(block.encoded.codes[number])
+                        for local, number in block.locals[index].items()})
+        self._by_doc[doc] = found
+        return found
+
+
+_LEGEND = re.compile(r"^<(?:g(\d+)>|x(\d+)/>) = (<([A-Za-z][\w.-]*).*)$", re.DOTALL)
+
+
+def is_legend(note: str) -> bool:
+    return _LEGEND.match(note) is not None
+
+
+def legend_codes(unit: Unit) -> dict[int, Code]:
+    """The codes as the PO legend tells them (`<g1> = <a href="…">`), for units the
+    bulletin no longer shows as they were extracted."""
+    codes: dict[int, Code] = {}
+    for note in unit.extracted_comments:
+        found = _LEGEND.match(note)
+        if found is None:
+            continue
+        paired, empty, markup, tag = found.groups()
+        if paired:
+            codes[int(paired)] = Code("g", tag, markup, f"</{tag}>")
+        else:
+            codes[int(empty)] = Code("x", tag, markup)
+    return codes
+
+
+# --- export ------------------------------------------------------------------------------
+
+@dataclass
+class ExportReport:
+    files: int = 0
+    units: int = 0
+    words: int = 0
+    matches: int = 0
+    written: bool = False
+    skipped: list[str] = field(default_factory=list)  # documents of another source language
+
+
+def _wanted(unit: Unit, only: set[str]) -> bool:
+    if unit.msgid_plural is not None or unit.is_header:
+        return False  # bulletins have no plural entries; a hand-made one stays in the PO
+    return "all" in only or unit.state in only
+
+
+def _notes(unit: Unit) -> list[tuple[str, str]]:
+    notes: list[tuple[str, str]] = []
+    legend = [c for c in unit.extracted_comments if is_legend(c)]
+    if legend:
+        notes.append(("placeholders", "\n".join(legend)))
+    notes += [("developer", c) for c in unit.extracted_comments if not is_legend(c)]
+    notes += [("translator", c) for c in unit.translator_comments]
+    if unit.msgctxt is not None:
+        notes.append(("context", unit.msgctxt))
+    flags = [f for f in unit.flags if f != "fuzzy"]
+    if flags:
+        notes.append(("flags", ", ".join(flags)))
+    if unit.references:
+        notes.append(("location", " ".join(unit.references)))
+    return notes
+
+
+def export_xliff(config: Config, store: Store | None, lang: str, docs: list[str] | None,
+                 version: str, only: set[str], out: Path) -> ExportReport:
+    """Write the units of `lang` selected by `only` (states, or "all") as one XLIFF file:
+    one <file> per document, TM matches for empty units. Nothing is written when no unit
+    is selected."""
+    if version not in xliff.VERSIONS:
+        raise InputError(f"XLIFF version {version!r}: 2.0 or 1.2")
+    check_language(lang)
+    report = ExportReport()
+    refs = catalogues(config, [lang], docs)
+    if not refs:
+        raise InputError(f"no catalogue for {lang} (is it the documents' source language? "
+                         "run `transkit extract`)")
+    sources = {r.source_language for r in refs}
+    source_lang = (config.source_language if config.source_language in sources
+                   else refs[0].source_language)
+    markup = SourceMarkup(config)
+    files: list[tuple[str, XFile]] = []
+    for ref in refs:
+        if version == "2.0" and ref.source_language != source_lang:
+            report.skipped.append(ref.name)  # one srcLang per XLIFF 2.0 document
+            continue
+        xfile = _export_file(config, store, ref, only, markup, report)
+        if xfile.units:
+            files.append((ref.source_language, xfile))
+    if not files:
+        return report
+    for src, xfile in files:
+        xfile.source_lang = src
+    try:
+        data = xliff.dumps(XDocument(version, source_lang, lang, [f for _, f in files]))
+    except ValueError as exc:
+        raise InputError(str(exc), out) from None
+    atomic_write_bytes(out, data)
+    report.files = len(files)
+    report.written = True
+    return report
+
+
+def _export_file(config: Config, store: Store | None, ref: CatalogueRef, only: set[str],
+                 markup: SourceMarkup, report: ExportReport) -> XFile:
+    po = catalog.load(ref.path)
+    if is_chrome(ref.name):
+        original = relative(config, ref.doc.template)
+    else:
+        original = relative(config, config.bulletins / f"{ref.name}.html")
+    xfile = XFile(ref.name, original)
+    ids = unit_ids([u.key for u in po.units])
+    from_bulletin: dict[str, dict[int, Code]] | None = None
+    for ident, unit in zip(ids, po.units, strict=True):
+        if unit.obsolete or not _wanted(unit, only):
+            continue
+        codes = legend_codes(unit)
+        if "<" in unit.msgid:
+            if from_bulletin is None:  # the bulletin is read only for units with codes
+                from_bulletin = markup.codes(ref.name, po)
+            codes.update(from_bulletin.get(unit.msgid, {}))
+        xunit = XUnit(ident, unit.msgid, unit.msgstr, unit.state, codes, _notes(unit),
+                      unit.previous_msgid if unit.fuzzy else None,
+                      fingerprint=fingerprint(ref.lang, unit.state, unit.msgstr))
+        if not unit.has_target and store is not None:
+            for match in store.lookup(unit.msgid, ref.source_language, ref.lang,
+                                      config.tm.threshold, MATCHES_PER_UNIT):
+                where = f", {match.doc}" if match.doc else ""
+                xunit.matches.append(Suggestion(match.score, match.source, match.proposal,
+                                                f"transkit TM ({match.origin}{where})"))
+        report.matches += len(xunit.matches)
+        report.units += 1
+        report.words += count_words(unit.msgid)
+        xfile.units.append(xunit)
+    return xfile
+
+
+# --- import ------------------------------------------------------------------------------
+
+TRANSLATED_ACTION, FUZZY_ACTION = "translated", "fuzzy"
+SUGGESTION, CONFLICT, REFUSED = "suggestion", "conflict", "refused"
+WRITES = frozenset({TRANSLATED_ACTION, FUZZY_ACTION, SUGGESTION})
+
+
+@dataclass
+class Change:
+    """What the import does (or would do) with one unit."""
+
+    where: str  # path:line of the PO entry (of the XLIFF unit when it has none)
+    action: str
+    text: str
+    reason: str = ""
+
+    def line(self) -> str:
+        reason = f" ({self.reason})" if self.reason else ""
+        return f"{self.where}: {self.action}{reason}: {excerpt(self.text)}"
+
+
+@dataclass
+class FileImport:
+    """One XLIFF file's import: its changes, the catalogues written, or the error that
+    stopped it (then nothing of it was written)."""
+
+    path: Path
+    changes: list[Change] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    error: InputError | None = None
+
+    def count(self, action: str) -> int:
+        return sum(1 for c in self.changes if c.action == action)
+
+
+def read_files(paths: list[Path]) -> list[tuple[Path, XDocument]]:
+    """Read and validate every file first: a malformed one stops the import before any
+    write."""
+    return [(path, xliff.read(path)) for path in paths]
+
+
+def import_document(config: Config, path: Path, document: XDocument, dry_run: bool,
+                    lang: str | None = None) -> FileImport:
+    """Apply one read XLIFF file to the catalogues (all its catalogues written, or none)."""
+    result = FileImport(path)
+    try:
+        planned = _plan(config, path, document, lang, result)
+    except InputError as exc:
+        result.error = exc
+        result.changes = []
+        return result
+    if not dry_run:
+        # Every catalogue of the file is computed and staged before the first is replaced.
+        files = []
+        for po_path, po in planned:
+            data = catalog.dumps(po).encode("utf-8", "surrogateescape")  # as catalog.save
+            if po_path.read_bytes() != data:
+                files.append((po_path, data))
+        atomic_write_all(files)
+        result.written = [relative(config, p) for p, _ in files]
+    return result
+
+
+def _target_language(config: Config, path: Path, document: XDocument,
+                     lang: str | None) -> str:
+    code = primary(document.target_lang)
+    if code not in config.languages:
+        raise InputError(f"the file is for {document.target_lang!r}, not one of the project's "
+                         f"languages ({', '.join(config.languages)})", path, 1)
+    if lang is not None and code != lang:
+        raise InputError(f"the file is for {document.target_lang!r}, not {lang!r}", path, 1)
+    return code
+
+
+def _plan(config: Config, path: Path, document: XDocument, lang: str | None,
+          result: FileImport) -> list[tuple[Path, Catalogue]]:
+    target = _target_language(config, path, document, lang)
+    for xfile in document.files:
+        for xunit in xfile.units:
+            parts = fingerprint_parts(xunit.fingerprint)
+            if parts is not None and parts[0] != target:
+                # trgLang edited, or the file of another team: never another language's text
+                raise InputError(f"unit {xunit.id} was exported from the {parts[0]} "
+                                 f"catalogues, the file says it is for {target}", path,
+                                 xunit.line)
+    where = relative(config, path)
+    known = {entry.name: entry for entry in discover(config)}
+    planned: dict[Path, Catalogue] = {}
+    modified: set[Path] = set()
+    touched: set[int] = set()
+    for xfile in document.files:
+        name = xfile.doc
+        entry = known.get(name)  # only known names reach a path: the file is untrusted
+        if entry is None:
+            raise InputError(f"<file> of a document this project does not have ({name!r}: "
+                             "no extracted document of that name)", path, xfile.line)
+        if primary(xfile_source(document, xfile)) != entry.source_language:
+            raise InputError(f"document {name!r} is written in {entry.source_language}, the "
+                             f"file's source is {xfile_source(document, xfile)}", path,
+                             xfile.line)
+        if target == entry.source_language:
+            raise InputError(f"the file's target language {target} is the source language "
+                             f"of {name!r}", path, xfile.line)
+        po_path = catalog_path(config, name, target)
+        po = planned.get(po_path)
+        if po is None:
+            if not po_path.is_file():
+                raise InputError(f"no catalogue {relative(config, po_path)} to import into",
+                                 path, xfile.line)
+            po = catalog.load(po_path)
+            planned[po_path] = po
+        shown = relative(config, po_path)
+        by_id = dict(zip(unit_ids([u.key for u in po.units]), po.units, strict=True))
+        first = len(result.changes)
+        for xunit in xfile.units:
+            _apply(xunit, by_id, po, shown, f"{where}:{xunit.line}", touched, result, target)
+        if any(c.action in WRITES for c in result.changes[first:]):
+            modified.add(po_path)
+    for po_path in modified:  # as a PO editor does when it saves a translation
+        planned[po_path].metadata["PO-Revision-Date"] = catalog.now()
+    return [(p, po) for p, po in planned.items() if p in modified]
+
+
+
+def xfile_source(document: XDocument, xfile: XFile) -> str:
+    return xfile.source_lang or document.source_lang
+
+
+def _apply(xunit: XUnit, by_id: dict[str, Unit], po: Catalogue, shown: str, at: str,
+           touched: set[int], result: FileImport, lang: str) -> None:
+    if xunit.problem is not None:
+        result.changes.append(Change(at, REFUSED, xunit.target or xunit.source,
+                                     f"unit {xunit.id}: {xunit.problem}"))
+        return
+    entry = by_id.get(xunit.id)
+    if entry is not None and not entry.obsolete and entry.msgid != xunit.source:
+        result.changes.append(Change(at, REFUSED, xunit.source,
+                                     f"unit {xunit.id}: its source was changed in the file"))
+        return
+    if not xunit.target:
+        return
+    if (xunit.source.startswith("\n") != xunit.target.startswith("\n")
+            or xunit.source.endswith("\n") != xunit.target.endswith("\n")):
+        # msgfmt (and our reader) refuse a translation that does not start and end with a
+        # newline where its source does: writing it would break the catalogue.
+        result.changes.append(Change(at, REFUSED, xunit.target,
+                                     f"unit {xunit.id}: the translation must begin and end "
+                                     "with a line break where its source does"))
+        return
+    if entry is None or entry.obsolete:
+        _source_changed(xunit, entry, po, shown, at, touched, result, lang)
+        return
+    where = f"{shown}:{entry.line}"
+    if id(entry) in touched:
+        result.changes.append(Change(where, CONFLICT, xunit.target,
+                                     f"unit {xunit.id} appears twice in the file"))
+        return
+    touched.add(id(entry))
+    if xunit.target == entry.msgstr and xunit.state == entry.state:
+        result.unchanged += 1
+        return
+    current = fingerprint(lang, entry.state, entry.msgstr)
+    if xunit.fingerprint == current or not entry.has_target:
+        entry.msgstr = xunit.target
+        entry.set_fuzzy(xunit.state == FUZZY)
+        action = TRANSLATED_ACTION if xunit.state == TRANSLATED else FUZZY_ACTION
+        result.changes.append(Change(where, action, xunit.target))
+        return
+    if xunit.target == entry.msgstr:
+        result.unchanged += 1  # same text; the state was changed here meanwhile
+        return
+    why = ("no export fingerprint in the file" if xunit.fingerprint is None
+           else "the entry was edited since the export")
+    result.changes.append(Change(where, CONFLICT, xunit.target,
+                                 f"{why}; kept: {excerpt(entry.msgstr, 40)}"))
+
+
+def _source_changed(xunit: XUnit, entry: Unit | None, po: Catalogue, shown: str, at: str,
+                    touched: set[int], result: FileImport, lang: str) -> None:
+    """The entry's source changed since the export: the merge made a fuzzy successor with
+    the exported source as its previous msgid; the agency's text becomes its suggestion
+    when that entry holds nothing a person wrote since."""
+    successor = next((u for u in po.active() if u.previous_msgid == xunit.source
+                      and id(u) not in touched), None)
+    if successor is None:
+        if entry is None:
+            result.changes.append(Change(at, REFUSED, xunit.target,
+                                         f"unknown unit id {xunit.id} (not in {shown})"))
+        else:
+            result.changes.append(Change(f"{shown}:{entry.line}", CONFLICT, xunit.target,
+                                         "the source is no longer in the bulletin "
+                                         "(obsolete entry)"))
+        return
+    where = f"{shown}:{successor.line}"
+    touched.add(id(successor))
+    exported = fingerprint_parts(xunit.fingerprint)
+    carried = fingerprint_parts(fingerprint(lang, UNTRANSLATED, successor.msgstr))
+    if not successor.has_target or (successor.fuzzy and exported is not None
+                                    and carried is not None and exported[2] == carried[2]):
+        successor.msgstr = xunit.target
+        successor.set_fuzzy(True)
+        result.changes.append(Change(where, SUGGESTION, xunit.target,
+                                     "the source changed since the export: kept as fuzzy"))
+        return
+    result.changes.append(Change(where, CONFLICT, xunit.target,
+                                 "the source changed and the entry was edited since the "
+                                 f"export; kept: {excerpt(successor.msgstr, 40)}"))
+
+
+# --- the memory's codes, for TMX export ---------------------------------------------------
+
+def markup_index(config: Config) -> Callable[[Variant], dict[int, Code] | None]:
+    """What the placeholders of each source text of the project stand for (its bulletin's
+    markup, else the template's legend), for `export_tmx`: a CAT tool reuses a match only
+    when its codes carry the same markup as the document's."""
+    markup = SourceMarkup(config)
+    by_doc: dict[tuple[str, str], dict[int, Code]] = {}
+    by_text: dict[str, dict[int, Code]] = {}
+    for entry in discover(config):
+        try:
+            pot = catalog.load(entry.template)
+        except InputError:
+            continue  # a broken template is for `extract` to report; its codes stay plain
+        from_bulletin = markup.codes(entry.name, pot)
+        for unit in pot:
+            if "<" not in unit.msgid:
+                continue
+            codes = legend_codes(unit)
+            codes.update(from_bulletin.get(unit.msgid, {}))
+            if codes:
+                by_doc[(entry.name, unit.msgid)] = codes
+                by_text.setdefault(unit.msgid, codes)
+
+    def lookup(source: Variant) -> dict[int, Code] | None:
+        if "<" not in source.text:
+            return None
+        found = by_doc.get((source.doc or "", source.text))
+        return found if found is not None else by_text.get(source.text)
+
+    return lookup
