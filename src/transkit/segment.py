@@ -1,5 +1,26 @@
 """Sentence segmentation per language: an SRX engine (choppa) with LanguageTool's
-rules, preceded by our own per-language exception rules kept as data files."""
+rules, preceded by our own per-language rules kept as data files, then one pass that
+keeps quotations and parentheses inside the sentence that contains them.
+
+Rule files: `data/segment/all.txt` (every language) then `data/segment/<lang>.txt`,
+and the same names in each extra rule folder, in that order; with cascading SRX the
+first rule that matches a position decides it, so these run before LanguageTool's.
+One rule a line, `#` starts a comment:
+
+- `Sr.`, `p. ex.`: an abbreviation that never ends a sentence (a title before a name).
+- `final: EE. UU.` or `final: U.S. ⟶ REGEX`: an abbreviation that may end a sentence.
+  It ends one when a capitalised word follows (after any opening quote, bracket or
+  dash), unless that word matches REGEX (a name it is part of: `U.S. Army`); before
+  anything else (a lower-case word, a number, a comma) the sentence goes on.
+- `nobreak: BEFORE ⟶ AFTER` / `break: BEFORE ⟶ AFTER`: SRX regexes; the engine breaks
+  after the whitespace, so BEFORE ends with it.
+
+After the engine, a quotation (« », “ ”, ‘ ’, " ") or a parenthesis that is part of a
+larger sentence (words before it in that sentence, or the sentence going on after it)
+is never cut inside: `La nota deia «Quedem a les sis. Porta el paquet.» i estava
+signada.` is one sentence. A quotation or parenthesis that stands alone keeps its own
+sentence boundaries.
+"""
 
 from __future__ import annotations
 
@@ -29,8 +50,9 @@ def parse_rules(text: str, origin: str) -> list[Rule]:
     """Read one exception-rule file.
 
     Lines: an abbreviation ("Sr.", "p. ex.") that never ends a sentence;
-    `nobreak: BEFORE ⟶ AFTER` or `break: BEFORE ⟶ AFTER` with SRX regexes;
-    `#` starts a comment.
+    `final: ABBREVIATION [⟶ NAMES]` for one that may; `nobreak: BEFORE ⟶ AFTER` or
+    `break: BEFORE ⟶ AFTER` with SRX regexes; `#` starts a comment (see the module
+    docstring).
     """
     rules: list[Rule] = []
     for number, raw in enumerate(text.splitlines(), 1):
@@ -38,6 +60,17 @@ def parse_rules(text: str, origin: str) -> list[Rule]:
         if not line or line.startswith("#"):
             continue
         kind, _, rest = line.partition(":")
+        if kind == "final":
+            abbreviation, _, names = (part.strip() for part in rest.partition("⟶"))
+            if "." not in abbreviation:
+                raise InputError("a final abbreviation must contain '.'", origin, number)
+            if names:
+                try:
+                    regex.compile(names, flags=regex.V1)
+                except regex.error as exc:
+                    raise InputError(f"bad pattern {names!r}: {exc}", origin, number) from None
+            rules += final_abbreviation_rules(abbreviation, names)
+            continue
         if kind in ("nobreak", "break") and "⟶" in rest:
             before, _, after = rest.partition("⟶")
             before, after = before.strip(), after.strip()
@@ -70,6 +103,24 @@ def abbreviation_rules(abbreviation: str) -> list[Rule]:
     for k in range(1, len(pieces)):
         rules.append(Rule(False, edge + r"\s".join(pieces[:k]) + r"\s", r"\s?".join(pieces[k:])))
     rules.append(Rule(False, edge + r"\s".join(pieces) + r"\s", ""))
+    return rules
+
+
+# What may open a sentence before its first capital: quotes, brackets, dialogue dashes,
+# Spanish opening marks, and a placeholder's stand-in space.
+_SENTENCE_OPENING = r"[«\"“‘„‹(\[¿¡—–]*\s?"
+
+
+def final_abbreviation_rules(abbreviation: str, names: str = "") -> list[Rule]:
+    """Rules for an abbreviation that may end a sentence ("etc.", "EE. UU."): no break
+    inside it; after it, a break before a capitalised word unless `names` (a regex)
+    matches it, and no break before anything else."""
+    rules = abbreviation_rules(abbreviation)
+    at_end = rules.pop()
+    if names:
+        rules.append(Rule(False, at_end.before_pattern, rf"(?:{names})\b"))
+    rules.append(Rule(True, at_end.before_pattern, _SENTENCE_OPENING + r"\p{Lu}"))
+    rules.append(at_end)
     return rules
 
 
@@ -149,6 +200,7 @@ class Segmenter:
             offset += len(sentence)
             if offset < len(masked):
                 breaks.append(offset)
+        breaks = _keep_embedded_spans(masked, breaks)
         cuts = _map_breaks(text, masked, origin, breaks)
         pieces: list[str] = []
         start = 0
@@ -158,6 +210,65 @@ class Segmenter:
                 pieces.append(piece)
             start = cut
         return pieces
+
+
+_OPENERS = {"«": "»", "“": "”", "‘": "’", "(": ")", "[": "]"}
+_CLOSERS = {close: open_ for open_, close in _OPENERS.items()}
+_QUOTE_CHARS = regex.compile(r'[«»“”‘’()\[\]"]')
+_CONTINUES = regex.compile(r"[\s\u00a0\u202f]*(?:\p{Ll}|[,;:.!?…»”’)\]\"])")
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """(opening, closing) offsets of the quotation and bracket pairs of `text`.
+
+    Curly quotes, guillemets and brackets pair by kind (nested pairs included); a
+    straight double quote opens where a word starts after it and closes otherwise;
+    a right single quote between letters is an apostrophe. Unclosed marks pair with
+    nothing."""
+    stack: list[tuple[str, int]] = []
+    pairs: list[tuple[int, int]] = []
+    for match in _QUOTE_CHARS.finditer(text):
+        char, at = match.group(), match.start()
+        before = text[at - 1] if at else " "
+        after = text[at + 1] if at + 1 < len(text) else " "
+        if char == '"':
+            opens = (before.isspace() or before in "([«“‘—–-/") and not after.isspace()
+            if stack and stack[-1][0] == '"' and not opens:
+                pairs.append((stack.pop()[1], at))
+            elif opens:
+                stack.append((char, at))
+            continue
+        if char == "’" and before.isalpha() and after.isalpha():
+            continue
+        if char in _OPENERS and not (char == "‘" and before.isalpha()):
+            stack.append((char, at))
+            continue
+        opener = _CLOSERS.get(char)
+        for depth in range(len(stack) - 1, -1, -1):
+            if stack[depth][0] == opener:
+                pairs.append((stack[depth][1], at))
+                del stack[depth:]
+                break
+    return sorted(pairs)
+
+
+def _keep_embedded_spans(text: str, breaks: list[int]) -> list[int]:
+    """Drop the breaks inside a quotation or parenthesis that is part of a larger
+    sentence: words before it since the last break, or the sentence going on after it
+    (a lower-case word, a comma, a full stop after the closing mark...)."""
+    if not breaks or not _QUOTE_CHARS.search(text):
+        return breaks
+    kept = list(breaks)
+    for start, end in _spans(text):
+        inside = [b for b in kept if start < b <= end]
+        if not inside:
+            continue
+        sentence_start = max((b for b in kept if b <= start), default=0)
+        embedded = any(c.isalnum() for c in text[sentence_start:start]) or \
+            _CONTINUES.match(text, end + 1) is not None
+        if embedded:
+            kept = [b for b in kept if not start < b <= end]
+    return kept
 
 
 def _mask(text: str) -> tuple[str, list[int]]:
