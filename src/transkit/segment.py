@@ -39,6 +39,10 @@ from .inline import PLACEHOLDER
 from .languages import check_language, primary
 
 _LOCK = threading.Lock()
+# Every break the rules can make follows whitespace after an end mark (with at most a
+# few closing quotes or brackets between) or is a line break: text without one is a
+# single sentence, and the engine is not run on it.
+_MAYBE_BREAK = re.compile(r"[.?!…。！？]\S{0,4}\s|\n")
 _OPENING = re.compile(r"(?:<g\d+>|<x\d+/>)$")
 
 
@@ -55,6 +59,7 @@ def parse_rules(text: str, origin: str) -> list[Rule]:
     docstring).
     """
     rules: list[Rule] = []
+    finals: list[tuple[str, str]] = []
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -69,7 +74,7 @@ def parse_rules(text: str, origin: str) -> list[Rule]:
                     regex.compile(names, flags=regex.V1)
                 except regex.error as exc:
                     raise InputError(f"bad pattern {names!r}: {exc}", origin, number) from None
-            rules += final_abbreviation_rules(abbreviation, names)
+            finals.append((abbreviation, names))
             continue
         if kind in ("nobreak", "break") and "⟶" in rest:
             before, _, after = rest.partition("⟶")
@@ -87,7 +92,7 @@ def parse_rules(text: str, origin: str) -> list[Rule]:
                 origin, number,
             )
         rules += abbreviation_rules(line)
-    return rules
+    return rules + final_abbreviation_rules(finals)
 
 
 def abbreviation_rules(abbreviation: str) -> list[Rule]:
@@ -111,16 +116,26 @@ def abbreviation_rules(abbreviation: str) -> list[Rule]:
 _SENTENCE_OPENING = r"[«\"“‘„‹(\[¿¡—–]*\s?"
 
 
-def final_abbreviation_rules(abbreviation: str, names: str = "") -> list[Rule]:
-    """Rules for an abbreviation that may end a sentence ("etc.", "EE. UU."): no break
-    inside it; after it, a break before a capitalised word unless `names` (a regex)
-    matches it, and no break before anything else."""
-    rules = abbreviation_rules(abbreviation)
-    at_end = rules.pop()
-    if names:
-        rules.append(Rule(False, at_end.before_pattern, rf"(?:{names})\b"))
-    rules.append(Rule(True, at_end.before_pattern, _SENTENCE_OPENING + r"\p{Lu}"))
-    rules.append(at_end)
+def final_abbreviation_rules(finals: list[tuple[str, str]]) -> list[Rule]:
+    """Rules for abbreviations that may end a sentence ("etc.", "EE. UU."), each with a
+    regex of the words that continue a name after it (or ""): no break inside one;
+    after one, no break before those words, a break before another capitalised word,
+    and no break before anything else. One break rule serves them all (the engine runs
+    one matcher per break rule)."""
+    if not finals:
+        return []
+    rules: list[Rule] = []
+    ends = []
+    for abbreviation, names in finals:
+        pieces = abbreviation_rules(abbreviation)
+        at_end = pieces.pop()
+        rules += pieces
+        if names:
+            rules.append(Rule(False, at_end.before_pattern, rf"(?:{names})\b"))
+        ends.append(r"\s".join(regex.escape(p) for p in abbreviation.split()))
+    before = rf"(?<![\p{{L}}\p{{N}}.])(?:{'|'.join(ends)})\s"
+    rules.append(Rule(True, before, _SENTENCE_OPENING + r"\p{Lu}"))
+    rules.append(Rule(False, before, ""))
     return rules
 
 
@@ -194,6 +209,8 @@ class Segmenter:
 
     def _split(self, text: str, code: str) -> list[str]:
         masked, origin = _mask(text)
+        if not _MAYBE_BREAK.search(masked):
+            return [text]
         breaks: list[int] = []
         offset = 0
         for sentence in SrxTextIterator(self.document, code, masked):
