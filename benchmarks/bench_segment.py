@@ -168,9 +168,11 @@ def main() -> None:
         cols = [f"{lang}{'' if part == 'all' else ' ' + part}" for part in parts for lang in LANGS]
         print(f"{'segmenter':<22}" + "".join(f"{c:>8}" for c in cols) + f"{'P':>7}{'R':>7}"
               f"{'para/s':>9}")
+        lines: dict[str, str] = {}
+        timed: dict[str, list[tuple[str, str]]] = {}
         for name, split in tools.items():
             if isinstance(split, str):
-                print(f"{name:<22} ({split})")
+                lines[name] = f"{name:<22} ({split})"
                 continue
             cells, total, langs_done = [], [0, 0, 0], []
             for part in parts:
@@ -185,16 +187,23 @@ def main() -> None:
                         total = [total[0] + tp, total[1] + fp, total[2] + fn]
                         langs_done.append(lang)
             p, r, _ = f1(*total)
-            texts = [(" ".join(s), lang) for lang in langs_done for s in data[lang]]
-            times = []
-            for _ in range(args.repeat):
+            lines[name] = f"{name:<22}" + "".join(cells) + f"{p:>7.3f}{r:>7.3f}"
+            timed[name] = [(" ".join(s), lang) for lang in langs_done for s in data[lang]]
+        # Timing passes go round the tools in turn, so a burst of load on the shared
+        # machine falls on all of them rather than on one.
+        times: dict[str, list[float]] = {name: [] for name in timed}
+        for _ in range(args.repeat):
+            for name, texts in timed.items():
+                split = tools[name]
+                assert not isinstance(split, str)
                 start = time.perf_counter()
                 for text, lang in texts:
                     split(text, lang)
-                times.append(time.perf_counter() - start)
-            rate = len(texts) / statistics.median(times)
-            print(f"{name:<22}" + "".join(cells) + f"{p:>7.3f}{r:>7.3f}{rate:>9,.0f}")
-
+                times[name].append(time.perf_counter() - start)
+        for name, line in lines.items():
+            if name in timed:
+                line += f"{len(timed[name]) / statistics.median(times[name]):>9,.0f}"
+            print(line)
 
 if __name__ == "__main__":
     main()

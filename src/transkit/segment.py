@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -288,8 +289,10 @@ def _keep_embedded_spans(text: str, breaks: list[int]) -> list[int]:
     return kept
 
 
-def _mask(text: str) -> tuple[str, list[int]]:
+def _mask(text: str) -> tuple[str, Sequence[int]]:
     """Text without placeholders (empty ones become a space) and each char's origin index."""
+    if "<" not in text:
+        return text, range(len(text))
     chars: list[str] = []
     origin: list[int] = []
     pos = 0
@@ -307,7 +310,9 @@ def _mask(text: str) -> tuple[str, list[int]]:
     return "".join(chars), origin
 
 
-def _map_breaks(text: str, masked: str, origin: list[int], breaks: list[int]) -> list[int]:
+def _map_breaks(
+    text: str, masked: str, origin: Sequence[int], breaks: list[int]
+) -> list[int]:
     cuts: list[int] = []
     for k in breaks:
         # Skip the whitespace the engine left at the start of the next sentence.
