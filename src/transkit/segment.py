@@ -1,10 +1,32 @@
 """Sentence segmentation per language: an SRX engine (choppa) with LanguageTool's
-rules, preceded by our own per-language exception rules kept as data files."""
+rules, preceded by our own per-language rules kept as data files, then one pass that
+keeps quotations and parentheses inside the sentence that contains them.
+
+Rule files: `data/segment/all.txt` (every language) then `data/segment/<lang>.txt`,
+and the same names in each extra rule folder, in that order; with cascading SRX the
+first rule that matches a position decides it, so these run before LanguageTool's.
+One rule a line, `#` starts a comment:
+
+- `Sr.`, `p. ex.`: an abbreviation that never ends a sentence (a title before a name).
+- `final: EE. UU.` or `final: U.S. ⟶ REGEX`: an abbreviation that may end a sentence.
+  It ends one when a capitalised word follows (after any opening quote, bracket or
+  dash), unless that word matches REGEX (a name it is part of: `U.S. Army`); before
+  anything else (a lower-case word, a number, a comma) the sentence goes on.
+- `nobreak: BEFORE ⟶ AFTER` / `break: BEFORE ⟶ AFTER`: SRX regexes; the engine breaks
+  after the whitespace, so BEFORE ends with it.
+
+After the engine, a quotation (« », “ ”, ‘ ’, " ") or a parenthesis that is part of a
+larger sentence (words before it in that sentence, or the sentence going on after it)
+is never cut inside: `La nota deia «Quedem a les sis. Porta el paquet.» i estava
+signada.` is one sentence. A quotation or parenthesis that stands alone keeps its own
+sentence boundaries.
+"""
 
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -18,6 +40,10 @@ from .inline import PLACEHOLDER
 from .languages import check_language, primary
 
 _LOCK = threading.Lock()
+# Every break the rules can make follows whitespace after an end mark (with at most a
+# few closing quotes or brackets between) or is a line break: text without one is a
+# single sentence, and the engine is not run on it.
+_MAYBE_BREAK = re.compile(r"[.?!…。！？]\S{0,4}\s|\n")
 _OPENING = re.compile(r"(?:<g\d+>|<x\d+/>)$")
 
 
@@ -29,15 +55,28 @@ def parse_rules(text: str, origin: str) -> list[Rule]:
     """Read one exception-rule file.
 
     Lines: an abbreviation ("Sr.", "p. ex.") that never ends a sentence;
-    `nobreak: BEFORE ⟶ AFTER` or `break: BEFORE ⟶ AFTER` with SRX regexes;
-    `#` starts a comment.
+    `final: ABBREVIATION [⟶ NAMES]` for one that may; `nobreak: BEFORE ⟶ AFTER` or
+    `break: BEFORE ⟶ AFTER` with SRX regexes; `#` starts a comment (see the module
+    docstring).
     """
     rules: list[Rule] = []
+    finals: list[tuple[str, str]] = []
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
         kind, _, rest = line.partition(":")
+        if kind == "final":
+            abbreviation, _, names = (part.strip() for part in rest.partition("⟶"))
+            if "." not in abbreviation:
+                raise InputError("a final abbreviation must contain '.'", origin, number)
+            if names:
+                try:
+                    regex.compile(names, flags=regex.V1)
+                except regex.error as exc:
+                    raise InputError(f"bad pattern {names!r}: {exc}", origin, number) from None
+            finals.append((abbreviation, names))
+            continue
         if kind in ("nobreak", "break") and "⟶" in rest:
             before, _, after = rest.partition("⟶")
             before, after = before.strip(), after.strip()
@@ -54,7 +93,7 @@ def parse_rules(text: str, origin: str) -> list[Rule]:
                 origin, number,
             )
         rules += abbreviation_rules(line)
-    return rules
+    return rules + final_abbreviation_rules(finals)
 
 
 def abbreviation_rules(abbreviation: str) -> list[Rule]:
@@ -70,6 +109,34 @@ def abbreviation_rules(abbreviation: str) -> list[Rule]:
     for k in range(1, len(pieces)):
         rules.append(Rule(False, edge + r"\s".join(pieces[:k]) + r"\s", r"\s?".join(pieces[k:])))
     rules.append(Rule(False, edge + r"\s".join(pieces) + r"\s", ""))
+    return rules
+
+
+# What may open a sentence before its first capital: quotes, brackets, dialogue dashes,
+# Spanish opening marks, and a placeholder's stand-in space.
+_SENTENCE_OPENING = r"[«\"“‘„‹(\[¿¡—–]*\s?"
+
+
+def final_abbreviation_rules(finals: list[tuple[str, str]]) -> list[Rule]:
+    """Rules for abbreviations that may end a sentence ("etc.", "EE. UU."), each with a
+    regex of the words that continue a name after it (or ""): no break inside one;
+    after one, no break before those words, a break before another capitalised word,
+    and no break before anything else. One break rule serves them all (the engine runs
+    one matcher per break rule)."""
+    if not finals:
+        return []
+    rules: list[Rule] = []
+    ends = []
+    for abbreviation, names in finals:
+        pieces = abbreviation_rules(abbreviation)
+        at_end = pieces.pop()
+        rules += pieces
+        if names:
+            rules.append(Rule(False, at_end.before_pattern, rf"(?:{names})\b"))
+        ends.append(r"\s".join(regex.escape(p) for p in abbreviation.split()))
+    before = rf"(?<![\p{{L}}\p{{N}}.])(?:{'|'.join(ends)})\s"
+    rules.append(Rule(True, before, _SENTENCE_OPENING + r"\p{Lu}"))
+    rules.append(Rule(False, before, ""))
     return rules
 
 
@@ -143,12 +210,15 @@ class Segmenter:
 
     def _split(self, text: str, code: str) -> list[str]:
         masked, origin = _mask(text)
+        if not _MAYBE_BREAK.search(masked):
+            return [text]
         breaks: list[int] = []
         offset = 0
         for sentence in SrxTextIterator(self.document, code, masked):
             offset += len(sentence)
             if offset < len(masked):
                 breaks.append(offset)
+        breaks = _keep_embedded_spans(masked, breaks)
         cuts = _map_breaks(text, masked, origin, breaks)
         pieces: list[str] = []
         start = 0
@@ -160,8 +230,69 @@ class Segmenter:
         return pieces
 
 
-def _mask(text: str) -> tuple[str, list[int]]:
+_OPENERS = {"«": "»", "“": "”", "‘": "’", "(": ")", "[": "]"}
+_CLOSERS = {close: open_ for open_, close in _OPENERS.items()}
+_QUOTE_CHARS = regex.compile(r'[«»“”‘’()\[\]"]')
+_CONTINUES = regex.compile(r"[\s\u00a0\u202f]*(?:\p{Ll}|[,;:.!?…»”’)\]\"])")
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """(opening, closing) offsets of the quotation and bracket pairs of `text`.
+
+    Curly quotes, guillemets and brackets pair by kind (nested pairs included); a
+    straight double quote opens where a word starts after it and closes otherwise;
+    a right single quote between letters is an apostrophe. Unclosed marks pair with
+    nothing."""
+    stack: list[tuple[str, int]] = []
+    pairs: list[tuple[int, int]] = []
+    for match in _QUOTE_CHARS.finditer(text):
+        char, at = match.group(), match.start()
+        before = text[at - 1] if at else " "
+        after = text[at + 1] if at + 1 < len(text) else " "
+        if char == '"':
+            opens = (before.isspace() or before in "([«“‘—–-/") and not after.isspace()
+            if stack and stack[-1][0] == '"' and not opens:
+                pairs.append((stack.pop()[1], at))
+            elif opens:
+                stack.append((char, at))
+            continue
+        if char == "’" and before.isalpha() and after.isalpha():
+            continue
+        if char in _OPENERS and not (char == "‘" and before.isalpha()):
+            stack.append((char, at))
+            continue
+        opener = _CLOSERS.get(char)
+        for depth in range(len(stack) - 1, -1, -1):
+            if stack[depth][0] == opener:
+                pairs.append((stack[depth][1], at))
+                del stack[depth:]
+                break
+    return sorted(pairs)
+
+
+def _keep_embedded_spans(text: str, breaks: list[int]) -> list[int]:
+    """Drop the breaks inside a quotation or parenthesis that is part of a larger
+    sentence: words before it since the last break, or the sentence going on after it
+    (a lower-case word, a comma, a full stop after the closing mark...)."""
+    if not breaks or not _QUOTE_CHARS.search(text):
+        return breaks
+    kept = list(breaks)
+    for start, end in _spans(text):
+        inside = [b for b in kept if start < b <= end]
+        if not inside:
+            continue
+        sentence_start = max((b for b in kept if b <= start), default=0)
+        embedded = any(c.isalnum() for c in text[sentence_start:start]) or \
+            _CONTINUES.match(text, end + 1) is not None
+        if embedded:
+            kept = [b for b in kept if not start < b <= end]
+    return kept
+
+
+def _mask(text: str) -> tuple[str, Sequence[int]]:
     """Text without placeholders (empty ones become a space) and each char's origin index."""
+    if "<" not in text:
+        return text, range(len(text))
     chars: list[str] = []
     origin: list[int] = []
     pos = 0
@@ -179,7 +310,9 @@ def _mask(text: str) -> tuple[str, list[int]]:
     return "".join(chars), origin
 
 
-def _map_breaks(text: str, masked: str, origin: list[int], breaks: list[int]) -> list[int]:
+def _map_breaks(
+    text: str, masked: str, origin: Sequence[int], breaks: list[int]
+) -> list[int]:
     cuts: list[int] = []
     for k in breaks:
         # Skip the whitespace the engine left at the start of the next sentence.
