@@ -3,6 +3,7 @@ same answers as SQLite, schema migrations, `tm migrate`, concurrency, credential
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import signal
@@ -119,8 +120,17 @@ def test_schema_migrations_are_recorded_and_applied_once(pg_url: str) -> None:
         conn.execute(MIGRATIONS[0][2].encode())
         conn.execute("INSERT INTO transkit_schema(version, description) VALUES (1, 'v1')")
         conn.execute("INSERT INTO tm_files VALUES ('old.po', 'abc', 1, 2)")
+        for lang, text, origin in (("ca", "La policia ha detingut tres persones.", "source"),
+                                   ("fr", "La police a arrêté trois personnes.", "human")):
+            conn.execute("INSERT INTO tm_variants(unit, lang, text, digest, origin, file, "
+                         "ntok, keys, terms) VALUES (1, %s, %s, %s, %s, 'old.po', 6, 'abc', "
+                         "%s)", (lang, text, hashlib.blake2b(text.encode(), digest_size=16)
+                                 .digest(), origin, [f"{lang}:policia"]))
     store = PostgresStore(pg_url)
     assert store.file_hash("old.po") == "abc"  # data kept across the upgrade
+    # …and indexed again for the score of schema 3.
+    found = store.lookup("La policia ha detingut quatre persones.", "ca", "fr")
+    assert [m.target for m in found] == ["La police a arrêté trois personnes."]
     store.set_meta("k", "v")  # the version-2 table exists now
     store.close()
     with psycopg.connect(pg_url) as conn:

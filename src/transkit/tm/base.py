@@ -106,9 +106,11 @@ def plan(query: Indexed, threshold: int, frequency: dict[str, int]) -> list[Plan
     weight of query words the memory has never seen (no text has them). Taking the
     query's terms rarest first, a text reaching the threshold holds at least
     need = |P| − (most terms of P whose weights fit in B) of the first |P| terms; P grows
-    until need reaches SHARED_TERMS. Texts matching through fragments of different words
-    rather than shared words (single words, names, identifiers) are short, and a band with
-    few texts is scanned whole, so they are never lost to this bound.
+    until need reaches SHARED_TERMS. When no P gives need ≥ 1 (the words cannot rule any
+    text out), the band has no terms and is scanned whole. Texts matching through
+    fragments of different words rather than shared words (single words, names,
+    identifiers) are short, and short queries scan bands of few texts whole, so they are
+    not lost to the margin.
     """
     ratio = max(threshold - 0.5, 1) / 100
     length = len(query.form)
@@ -120,10 +122,12 @@ def plan(query: Indexed, threshold: int, frequency: dict[str, int]) -> list[Plan
     unseen = sum(w for term, w in weight.items() if term not in frequency)
     present = sorted((t for t in weight if t in frequency), key=lambda t: (frequency[t], t))
     edges = [low] + [e for e in (math.ceil(length * f) for f in BANDS) if low < e <= high]
+    # Below 75, matches are made more of scattered letters: the margin grows with it.
+    slack = SLACK + max(0.0, 0.75 - ratio) * 2 / 3
     plans = []
     for start, end in zip(edges, edges[1:] + [high + 1], strict=True):
         unmatched = length - ratio * (length + start) / 2
-        budget = unmatched / (1 - SLACK) - unseen
+        budget = unmatched / (1 - slack) - unseen
         if budget < 0 or not present:
             plans.append(Plan(start, end - 1, [], 0))  # scanned if small, else nothing
             continue
@@ -140,7 +144,8 @@ def plan(query: Indexed, threshold: int, frequency: dict[str, int]) -> list[Plan
             need = len(chosen) - fits
             if need >= SHARED_TERMS:
                 break
-        plans.append(Plan(start, end - 1, chosen, need))
+        # need 0: every text of the band could lack all the terms; the band is scanned.
+        plans.append(Plan(start, end - 1, chosen if need else [], need))
     return plans
 
 
@@ -310,12 +315,11 @@ class IndexedStore:
                                                                                   high)
             if not size:
                 continue
-            # A short query, or one whose words cannot filter: every text of the band
-            # is scored when there are few (exact, and no dearer than the index).
-            if size <= SCAN_LIMIT and (len(query.terms) < SHORT_TEXT or not band.terms):
+            # A query whose words cannot filter (none known, or too few to rule a text
+            # out), or a short one in a band of few texts: every text of the band is
+            # scored (exact; for short queries no dearer than the index).
+            if not band.terms or (size <= SCAN_LIMIT and len(query.terms) < SHORT_TEXT):
                 found = memory.window(low, high) if memory else self._window(lang, low, high)
-            elif not band.terms:
-                continue
             elif memory:
                 found = memory.with_terms([known[t][0] for t in band.terms], band.need,
                                           low, high)
