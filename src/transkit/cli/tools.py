@@ -221,7 +221,9 @@ def tm_import(ctx: click.Context, files: tuple[Path, ...], source_lang: str | No
     config = _config(ctx)
     with locked(config):
         with _store(config) as store:
-            result = import_files(config, store, list(files), source_lang)
+            result = import_files(config, store, list(files), source_lang,
+                                  _progress("importing"))
+    _done_progress()
     for path in result.saved:
         click.echo(f"kept {path}")
     click.echo(f"imported {result.entries} entries ({result.variants} new translations) "

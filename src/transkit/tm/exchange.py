@@ -4,7 +4,7 @@ imported; `tm export` to XLIFF (one language pair)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,7 +100,8 @@ def _best(group: list[Variant], lang: str, origins: tuple[str, ...]) -> Variant 
 
 
 def import_files(config: Config, store: Store, files: list[Path],
-                 source_lang: str | None = None) -> ImportReport:
+                 source_lang: str | None = None,
+                 progress: Callable[[str], None] | None = None) -> ImportReport:
     """Everything in one transaction: a malformed file stops the import and nothing is
     learnt. TMX files are read as a stream (memory holds a batch, not the file); a TMX
     copy of each file is kept under tm/ once all of them were learnt."""
@@ -124,7 +125,9 @@ def import_files(config: Config, store: Store, files: list[Path],
         with store.transaction():
             for path, keep in plans:
                 entries = compendia.get(path)
-                counted = _counting(iter_tmx(path) if entries is None else entries, report)
+                counted = _counting(iter_tmx(path) if entries is None else entries, report,
+                                    progress and (lambda n, p=path: progress(f"{p.name}: "
+                                                                             f"{n:,} units")))
                 report.variants += store.learn(counted, relative(config, keep))
             for path, keep in plans:
                 if keep.resolve() == path.resolve():
@@ -152,7 +155,10 @@ def import_files(config: Config, store: Store, files: list[Path],
     return report
 
 
-def _counting(entries: Iterable[Entry], report: ImportReport) -> Iterator[Entry]:
-    for entry in entries:
+def _counting(entries: Iterable[Entry], report: ImportReport,
+              progress: Callable[[int], None] | None) -> Iterator[Entry]:
+    for count, entry in enumerate(entries, 1):
         report.entries += 1
+        if progress and count % 10_000 == 0:
+            progress(count)
         yield entry
