@@ -207,6 +207,12 @@ class SQLiteStore(IndexedStore):
             ids.add(known if known is not None else self._term_id(lang, term))
         return found.form, sorted(ids)
 
+    def _fts_flush(self, pending: dict[str, list[tuple[int, str]]]) -> None:
+        for lang, rows in pending.items():
+            self.db.executemany(f"INSERT INTO {self._ensure_fts(lang)}(rowid, terms) "
+                                "VALUES(?, ?)", rows)
+        pending.clear()
+
     def _fts_insert(self, lang: str, variant_id: int, ids: list[int]) -> None:
         if ids:
             self.db.execute(f"INSERT INTO {self._ensure_fts(lang)}(rowid, terms) VALUES(?, ?)",
@@ -287,6 +293,7 @@ class SQLiteStore(IndexedStore):
         insert = ("INSERT OR IGNORE INTO variants(unit, lang, text, origin, doc, file, date, "
                   "context, note, flen, form, terms) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)")
         execute = self.db.execute
+        pending: dict[str, list[tuple[int, str]]] = {}  # FTS rows, inserted in batches
         with self.transaction():
             self._forget_memory()
             for entry in entries:
@@ -308,9 +315,14 @@ class SQLiteStore(IndexedStore):
                         variant.note, len(form) if matchable else -1, form,
                         array("i", ids).tobytes() if matchable else None))
                     if cursor.rowcount and matchable:
-                        self._fts_insert(variant.lang, int(cursor.lastrowid or 0), ids)
+                        if ids:
+                            pending.setdefault(variant.lang, []).append(
+                                (int(cursor.lastrowid or 0), " ".join(map(str, ids))))
                         frequencies.update(ids)
                     added += cursor.rowcount
+                if sum(map(len, pending.values())) >= 5000:
+                    self._fts_flush(pending)
+            self._fts_flush(pending)
             self.db.executemany("UPDATE terms SET df = df + ? WHERE id=?",
                                 [(n, term) for term, n in frequencies.items()])
         return added

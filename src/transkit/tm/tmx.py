@@ -131,6 +131,8 @@ _XML_SPACE = re.compile(r"[ \t\r\n]+")
 
 def _seg_text(seg: etree._Element) -> str:
     """A <seg> as placeholder text: paired codes (bpt/ept, hi) -> <gN>, others -> <xN/>."""
+    if not len(seg):  # plain text, the common case
+        return _xml_space(seg.text or "")
     parts: list[str] = [seg.text or ""]
     counter = 0
     pairs: dict[str, int] = {}
@@ -168,8 +170,15 @@ def _seg_text(seg: etree._Element) -> str:
     # An unmatched bpt leaves an unclosed pair: make it an empty code instead.
     for number in pairs.values():
         text = text.replace(f"<g{number}>", f"<x{number}/>", 1)
-    # XML white space only: the no-break spaces of French typography are text.
-    return _XML_SPACE.sub(" ", text).strip(" ")
+    return _xml_space(text)
+
+
+def _xml_space(text: str) -> str:
+    """XML white space collapsed; only XML's: the no-break spaces of French typography are
+    text."""
+    if "\n" in text or "\t" in text or "\r" in text or "  " in text:
+        text = _XML_SPACE.sub(" ", text)
+    return text.strip(" ")
 
 
 def _language(value: str | None, path: Path, line: int | None) -> str | None:
@@ -182,13 +191,28 @@ def _language(value: str | None, path: Path, line: int | None) -> str | None:
         raise InputError(f"unknown language {value!r} in xml:lang", path, line) from None
 
 
+def _props(element: etree._Element) -> tuple[list[str], list[str], list[etree._Element]]:
+    """An element's <prop>s (as type=value), <note>s and <tuv>s, in one pass."""
+    props: list[str] = []
+    notes: list[str] = []
+    tuvs: list[etree._Element] = []
+    for child in element:
+        tag = child.tag
+        if tag == "tuv":
+            tuvs.append(child)
+        elif tag == "prop":
+            props.append(f"{child.get('type', '')}={child.text or ''}")
+        elif tag == "note":
+            notes.append(child.text or "")
+    return props, notes, tuvs
+
+
 def _entry(tu: etree._Element, default_src: str | None, path: Path) -> Entry | None:
     """One <tu> as an imported entry, or None when it has fewer than two languages."""
-    tu_props = [f"{p.get('type', '')}={p.text or ''}" for p in tu.findall("prop")]
-    tu_notes = [n.text or "" for n in tu.findall("note")]
+    tu_props, tu_notes, tuvs = _props(tu)
     src = _language(tu.get("srclang"), path, tu.sourceline) or default_src
     variants: list[Variant] = []
-    for tuv in tu.findall("tuv"):
+    for tuv in tuvs:
         lang = _language(tuv.get(XML_LANG) or tuv.get("lang"), path, tuv.sourceline)
         if lang is None:
             raise InputError("<tuv> without xml:lang", path, tuv.sourceline)
@@ -198,8 +222,8 @@ def _entry(tu: etree._Element, default_src: str | None, path: Path) -> Entry | N
         text = _seg_text(seg)
         if not text:
             continue
-        props = tu_props + [f"{p.get('type', '')}={p.text or ''}" for p in tuv.findall("prop")]
-        notes = tu_notes + [n.text or "" for n in tuv.findall("note")]
+        own_props, own_notes, _ = _props(tuv)
+        props, notes = tu_props + own_props, tu_notes + own_notes
         doc = next((p.split("=", 1)[1] for p in props if p.startswith("x-transkit-doc=")),
                    None)
         provenance = "; ".join(x for x in props + notes
