@@ -264,3 +264,25 @@ def test_a_late_error_in_a_streamed_tmx_rolls_the_import_back(demo: Path,
     found = run("tm", "lookup", "Frase número 17 del butlletí!", "--from", "ca", "--to", "fr",
                 cwd=demo, check=True).stdout
     assert "Phrase numéro 17." in found
+
+
+def test_control_characters_never_break_tmx(demo: Path, tmp_path: Path) -> None:
+    """XML 1.0 cannot hold a BEL: a compendium entry with one is left out of the import
+    with its file:line (its TMX copy could not keep it), and `tm export` skips what the
+    catalogues taught with one instead of failing."""
+    compendium = tmp_path / "bell.po"
+    compendium.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                          '"Language: fr\\n"\n\nmsgid "Bell \\a here"\nmsgstr "Cloche \\a ici"\n'
+                          '\nmsgid "Plain text"\nmsgstr "Texte simple"\n', "utf-8")
+    result = run("tm", "import", str(compendium), cwd=demo)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert f"{compendium}:6: left out" in result.stderr
+    assert "imported 1 entries" in result.stdout
+    store = SQLiteStore(demo / ".transkit" / "tm.sqlite")
+    store.learn([Entry([Variant("ca", "Campana \a aquí", SOURCE),
+                        Variant("fr", "Cloche \a ici", HUMAN)])], "locales/fr/x.po")
+    store.close()
+    out = tmp_path / "out.tmx"
+    exported = run("tm", "export", str(out), cwd=demo)
+    assert exported.returncode == 0, exported.stderr
+    assert "Texte simple" in out.read_text("utf-8") and "\a" not in out.read_text("utf-8")

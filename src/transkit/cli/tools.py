@@ -224,6 +224,8 @@ def tm_import(ctx: click.Context, files: tuple[Path, ...], source_lang: str | No
             result = import_files(config, store, list(files), source_lang,
                                   _progress("importing"))
     _done_progress()
+    for line in result.left_out:
+        click.echo(f"warning: {line}", err=True)
     for path in result.saved:
         click.echo(f"kept {path}")
     click.echo(f"imported {result.entries} entries ({result.variants} new translations) "

@@ -17,7 +17,7 @@ from ..languages import check_language, primary
 from ..project import relative
 from ..unit import TRANSLATED
 from .store import HUMAN, IMPORTED, SOURCE, Entry, Store, Variant
-from .tmx import export_tmx, iter_tmx
+from .tmx import export_tmx, iter_tmx, xml_safe
 
 
 @dataclass
@@ -25,9 +25,14 @@ class ImportReport:
     entries: int = 0
     variants: int = 0
     saved: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # file:line: why
 
 
-def read_compendium(path: Path, source_lang: str | None, default_source: str) -> list[Entry]:
+def read_compendium(path: Path, source_lang: str | None, default_source: str,
+                    left_out: list[str] | None = None) -> list[Entry]:
+    """A PO compendium's translated entries. An entry holding a control character that
+    XML cannot carry is left out (and listed in `left_out`): the memory keeps what it
+    imports as TMX, and what it could not write there `tm rebuild` would lose."""
     po = catalog.load(path)
     lang = po.metadata.get("Language", "").strip()
     if not lang:
@@ -38,6 +43,11 @@ def read_compendium(path: Path, source_lang: str | None, default_source: str) ->
     entries: list[Entry] = []
     for entry in po:
         if not entry.translated or entry.msgid_plural is not None:
+            continue
+        if not (xml_safe(entry.msgid) and xml_safe(entry.msgstr)):
+            if left_out is not None:
+                left_out.append(f"{path}:{entry.line}: left out: a control character that "
+                                "TMX cannot hold")
             continue
         entries.append(Entry([Variant(source, entry.msgid, IMPORTED, path.name),
                               Variant(target, entry.msgstr, IMPORTED, path.name)]))
@@ -118,7 +128,8 @@ def import_files(config: Config, store: Store, files: list[Path],
         plans.append((path, tm_dir / (f"{path.stem}.tmx" if suffix != ".tmx" else path.name)))
     # Compendia and XLIFF files are read whole first; TMX files stream while learning.
     compendia = {path: read_xliff(path) if path.suffix.lower() in XLIFF_SUFFIXES
-                 else read_compendium(path, source_lang, config.source_language)
+                 else read_compendium(path, source_lang, config.source_language,
+                                      report.left_out)
                  for path, _ in plans if path.suffix.lower() != ".tmx"}
     written: list[Path] = []
     try:

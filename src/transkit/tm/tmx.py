@@ -22,6 +22,12 @@ if TYPE_CHECKING:
     from ..formats.xliff import Code
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> bool:
+    """Whether XML 1.0 can carry `text` (no C0 control but tab and newlines)."""
+    return not _XML_INVALID.search(text)
 
 
 # --- export ------------------------------------------------------------------------------
@@ -90,8 +96,8 @@ def export_tmx(groups: Iterable[list[Variant]], out: Path, source_lang: str,
     for group in groups:
         chosen: dict[str, Variant] = {}
         for variant in group:
-            if langs and variant.lang not in langs:
-                continue
+            if langs and variant.lang not in langs or not xml_safe(variant.text):
+                continue  # (a control character: TMX cannot hold it, the memory keeps it)
             # One variant per language: the source, else a human translation, else imported.
             rank = {SOURCE: 0, "human": 1, IMPORTED: 2}.get(variant.origin, 9)
             best = chosen.get(variant.lang)
