@@ -93,7 +93,7 @@ class SQLiteStore(IndexedStore):
             self.db.execute("PRAGMA foreign_keys=ON")
             # Memory-mapped reads: lookups touch rows all over a large file.
             self.db.execute("PRAGMA mmap_size=1073741824")
-            self.db.execute("PRAGMA cache_size=-65536")
+            self.db.execute("PRAGMA cache_size=-262144")
             version = self._schema_version()
             if version not in (None, "2", str(SCHEMA_VERSION)):
                 raise sqlite3.DatabaseError(f"schema version {version}, "
