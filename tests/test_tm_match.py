@@ -286,3 +286,47 @@ def test_control_characters_never_break_tmx(demo: Path, tmp_path: Path) -> None:
     exported = run("tm", "export", str(out), cwd=demo)
     assert exported.returncode == 0, exported.stderr
     assert "Texte simple" in out.read_text("utf-8") and "\a" not in out.read_text("utf-8")
+
+
+def test_the_saved_index_serves_a_new_process_until_the_memory_changes(
+        memory_store: tuple[SQLiteStore, list[str], list[str]], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    store, memory, queries = memory_store
+    monkeypatch.setattr(base, "SAVE_FROM", 1000)  # (the demo's memories are not saved)
+    assert len(memory) > base.SAVE_FROM
+    copy = tmp_path / "tm.sqlite"
+    with sqlite3.connect(copy) as target:  # a memory of its own: this test writes to it
+        store.db.backup(target)
+    first = SQLiteStore(copy)
+    cold = _answers(first, queries[:40], 75)
+    first.preload("en")  # built, and saved beside the memory
+    folder = copy.with_name("tm.sqlite.index-en")
+    assert (folder / "stamp").exists() and (folder / "forms.bin").stat().st_mode & 0o777 == \
+        0o666 & ~_umask()
+    first.close()
+    second = SQLiteStore(copy)
+    second.preload("en", build=False)  # a new process: opened, not built
+    assert "en" in second._memory and second._memory["en"]._forms is None
+    assert _answers(second, queries[:40], 75) == cold
+    new = "Europol warned citizens of stolen bank accounts and money mules in 12 countries."
+    second.learn([Entry([Variant("en", new, SOURCE), Variant("fr", "FR new", HUMAN)])])
+    second.close()
+    third = SQLiteStore(copy)
+    third.preload("en", build=False)  # the memory changed: the saved index is not used
+    assert "en" not in getattr(third, "_memory", {})
+    found = third.lookup(new.replace("12", "13"), "en", "fr")
+    assert found and found[0].target == "FR new"
+    third.preload("en")  # built again for the new generation
+    assert third.lookup(new.replace("12", "13"), "en", "fr")[0].target == "FR new"
+    (folder / "forms.bin").write_bytes(b"broken")  # a damaged index is ignored
+    fourth = SQLiteStore(copy)
+    fourth.preload("en", build=False)
+    assert "en" not in getattr(fourth, "_memory", {})
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -118,14 +118,19 @@ def read_bytes(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
         if size > limit:
             raise InputError(f"file is too large ({size} bytes, limit {limit})", path)
         return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", path) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, expected a file", path) from None
-    except PermissionError:
-        raise InputError("permission denied", path) from None
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", path) from None
+        raise read_error(exc, path) from None
+
+
+def read_error(exc: OSError, path: Path) -> InputError:
+    """What went wrong reading `path`, as one clear error."""
+    if isinstance(exc, FileNotFoundError):
+        return InputError("no such file", path)
+    if isinstance(exc, IsADirectoryError):
+        return InputError("is a directory, expected a file", path)
+    if isinstance(exc, PermissionError):
+        return InputError("permission denied", path)
+    return InputError(f"cannot read: {exc.strerror}", path)
 
 
 def decode_utf8(data: bytes, path: Path | str) -> str:

@@ -11,9 +11,12 @@ arrays in memory.
 from __future__ import annotations
 
 import math
+import mmap
+import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -26,6 +29,9 @@ from .store import TRUSTED, Match, Variant
 # A length window this small is scanned whole (every text in it scored in C, ~20 ns each):
 # exact, and cheaper than reading posting lists.
 SCAN_LIMIT = 20_000
+# Texts from which an index built for a job is saved for the next process (smaller ones
+# are built in a blink).
+SAVE_FROM = 20_000
 # Queries of fewer words than this are matched by scanning (when the window is small):
 # their matches are the most likely to share letters rather than whole words.
 SHORT_TEXT = 8
@@ -149,32 +155,119 @@ def plan(query: Indexed, threshold: int, frequency: dict[str, int]) -> list[Plan
     return plans
 
 
+def at_least(lists: list[np.ndarray[Any, Any]], need: int) -> np.ndarray[Any, Any]:
+    """The values found in at least `need` of `lists` (each without repeats), ascending."""
+    if len(lists) < max(need, 1):
+        return np.zeros(0, dtype=np.int64)
+    merged = np.concatenate(lists)
+    merged.sort()
+    if need > 1:
+        # A value held by `need` lists appears `need` times in a row once sorted.
+        merged = merged[need - 1:][merged[need - 1:] == merged[:len(merged) - need + 1]]
+    return merged[np.concatenate(([True], merged[1:] != merged[:-1]))] if len(
+        merged) else merged
+
+
 class MemoryIndex:
     """One language's matchable texts in arrays, for long jobs: texts ordered by length
     (a length window is a slice), and for each term the positions of the texts holding
-    it, ascending (a posting list cut to a window is a slice too)."""
+    it, ascending (a posting list cut to a window is a slice too).
 
-    def __init__(self, rows: Iterable[tuple[int, str, bytes]]):
-        ids: list[int] = []
-        forms: list[str] = []
-        blobs: list[bytes] = []
-        for variant_id, form, terms in rows:
-            ids.append(variant_id)
-            forms.append(form)
-            blobs.append(terms)
-        lengths = np.fromiter(map(len, forms), dtype=np.int32, count=len(forms))
+    Saved beside an SQLite memory (`save`) and opened again memory-mapped (`load`), so a
+    new process answers its first lookup without reading the memory; the folder records
+    the memory's generation it was built at, and any other generation is ignored."""
+
+    ARRAYS = ("ids", "lengths", "postings", "starts", "offsets")
+    FORMAT = "1"
+
+    def __init__(self, arrays: dict[str, np.ndarray[Any, Any]], forms: list[str] | None,
+                 blob: bytes | mmap.mmap | None = None):
+        self.ids = arrays["ids"]
+        self.lengths = arrays["lengths"]
+        self.postings = arrays["postings"]
+        self.starts = arrays["starts"]
+        self._offsets = arrays.get("offsets")
+        self._forms = forms  # built here: the forms as strings
+        self._blob = blob  # loaded: the forms as UTF-8, cut at `offsets`
+
+    @classmethod
+    def build(cls, rows: Iterable[tuple[int, str, bytes]]) -> MemoryIndex:
+        table = list(rows)
+        ids = np.fromiter((r[0] for r in table), dtype=np.int64, count=len(table))
+        lengths = np.fromiter((len(r[1]) for r in table), dtype=np.int32, count=len(table))
         order = np.argsort(lengths, kind="stable")
-        self.ids = np.asarray(ids, dtype=np.int64)[order]
-        self.lengths = lengths[order]
-        self.forms = [forms[i] for i in order.tolist()]
-        ordered = [blobs[i] for i in order.tolist()]
-        counts = np.fromiter((len(b) // 4 for b in ordered), dtype=np.int64, count=len(ordered))
-        flat = np.frombuffer(b"".join(ordered), dtype=np.int32)
+        ordered = [table[i] for i in order.tolist()]
+        del table
+        counts = np.fromiter((len(r[2]) // 4 for r in ordered), dtype=np.int64,
+                             count=len(ordered))
+        flat = np.frombuffer(b"".join(r[2] for r in ordered), dtype=np.int32)
         owner = np.repeat(np.arange(len(ordered), dtype=np.int32), counts)
         by_term = np.argsort(flat, kind="stable")  # stable: positions stay ascending
-        self.postings = owner[by_term]
         size = int(flat.max()) + 2 if len(flat) else 1
-        self.starts = np.concatenate(([0], np.cumsum(np.bincount(flat, minlength=size))))
+        starts: np.ndarray[Any, Any] = np.concatenate(
+            ([0], np.cumsum(np.bincount(flat, minlength=size))))
+        arrays: dict[str, np.ndarray[Any, Any]] = {
+            "ids": ids[order], "lengths": lengths[order], "postings": owner[by_term],
+            "starts": starts}
+        return cls(arrays, [r[1] for r in ordered])
+
+    def save(self, folder: Path, stamp: str) -> None:
+        """Write the index to `folder` as a whole: a new folder renamed into place."""
+        import shutil
+
+        forms = self._forms_range(0, len(self.ids))
+        encoded = [f.encode() for f in forms]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(e) for e in encoded], out=offsets[1:])
+        arrays = {"ids": self.ids, "lengths": self.lengths, "postings": self.postings,
+                  "starts": self.starts, "offsets": offsets}
+        staging = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        try:
+            for name, array in arrays.items():
+                np.save(staging / f"{name}.npy", np.ascontiguousarray(array))
+            (staging / "forms.bin").write_bytes(b"".join(encoded))
+            (staging / "stamp").write_text(f"{self.FORMAT} {stamp}", "utf-8")
+            old = folder.with_name(f".{folder.name}.{os.getpid()}.old")
+            if folder.exists():
+                os.replace(folder, old)
+            os.replace(staging, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path, stamp: str) -> MemoryIndex | None:
+        """The index saved in `folder` at generation `stamp`, memory-mapped; None when it
+        is missing, of another generation or unreadable (then it is built again)."""
+        try:
+            if (folder / "stamp").read_text("utf-8") != f"{cls.FORMAT} {stamp}":
+                return None
+            arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r",
+                                    allow_pickle=False) for name in cls.ARRAYS}
+            with open(folder / "forms.bin", "rb") as handle:
+                blob: bytes | mmap.mmap = (mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+                                           if os.fstat(handle.fileno()).st_size else b"")
+        except (OSError, ValueError):
+            return None
+        n = len(arrays["ids"])
+        if len(arrays["lengths"]) != n or len(arrays["offsets"]) != n + 1 or \
+                int(arrays["offsets"][-1]) != len(blob):
+            return None
+        return cls(arrays, None, blob)
+
+    def _forms_range(self, start: int, end: int) -> list[str]:
+        if self._forms is not None:
+            return self._forms[start:end]
+        return self._forms_at(range(start, end))
+
+    def _forms_at(self, positions: Iterable[int]) -> list[str]:
+        if self._forms is not None:
+            return [self._forms[i] for i in positions]
+        assert self._blob is not None and self._offsets is not None
+        blob, offsets = self._blob, self._offsets
+        return [blob[int(offsets[i]):int(offsets[i + 1])].decode() for i in positions]
 
     def frequency(self, term: int) -> int:
         if term + 1 >= len(self.starts):
@@ -194,7 +287,7 @@ class MemoryIndex:
     def window(self, low: int, high: int) -> Found:
         start, end = self._window(low, high)
         ids: list[int] = self.ids[start:end].tolist()
-        return ids, self.forms[start:end]
+        return ids, self._forms_range(start, end)
 
     def with_terms(self, terms: list[int], need: int, low: int, high: int) -> Found:
         start, end = self._window(low, high)
@@ -205,17 +298,9 @@ class MemoryIndex:
                 continue
             posting = self.postings[self.starts[term]:self.starts[term + 1]]
             lists.append(posting[posting.searchsorted(first):posting.searchsorted(last)])
-        if len(lists) < max(need, 1):
-            return [], []
-        merged = np.concatenate(lists)
-        merged.sort()
-        if need > 1:
-            # A position held by `need` lists appears `need` times in a row once sorted.
-            merged = merged[need - 1:][merged[need - 1:] == merged[:len(merged) - need + 1]]
-        chosen = merged[np.concatenate(([True], merged[1:] != merged[:-1]))] if len(
-            merged) else merged
+        chosen = at_least(lists, need)
         ids: list[int] = self.ids[chosen].tolist()
-        return ids, [self.forms[i] for i in chosen.tolist()]
+        return ids, self._forms_at(chosen.tolist())
 
 
 class IndexedStore:
@@ -238,6 +323,7 @@ class IndexedStore:
             self._depth = 1
             try:
                 yield
+                self._stamp()
             finally:
                 self._depth = 0
 
@@ -245,13 +331,42 @@ class IndexedStore:
         """The backend's outermost write transaction: commit on success, else roll back."""
         raise NotImplementedError
 
-    def preload(self, lang: str) -> None:
-        """Index `lang`'s texts in memory for a long job (many lookups): built once, from
-        one read of the store; learning in this process drops it."""
+    def preload(self, lang: str, build: bool = True) -> None:
+        """Index `lang`'s texts in memory for many lookups: the saved index of this
+        generation of the memory when there is one (memory-mapped, instant), else (with
+        `build`) one built from a read of the store and saved for the next process.
+        Learning in this process drops it."""
         if not hasattr(self, "_memory"):
             self._memory = {}
-        if lang not in self._memory:
-            self._memory[lang] = MemoryIndex(self._index_rows(lang))
+        if lang in self._memory:
+            return
+        folder = self._index_folder(lang)
+        stamp = self.get_meta("generation") or "0"  # read before the rows: see _stamp
+        index = MemoryIndex.load(folder, stamp) if folder else None
+        if index is None and build:
+            index = MemoryIndex.build(self._index_rows(lang))
+            if folder is not None and len(index.ids) >= SAVE_FROM:
+                try:
+                    index.save(folder, stamp)
+                except OSError:
+                    pass  # a cache: the next process builds it again
+        if index is not None:
+            self._memory[lang] = index
+
+    def _index_folder(self, lang: str) -> Path | None:
+        """Where the index of `lang` is saved (None: not saved, built in each process)."""
+        return None
+
+    def get_meta(self, key: str) -> str | None:
+        raise NotImplementedError
+
+    def set_meta(self, key: str, value: str) -> None:
+        raise NotImplementedError
+
+    def _stamp(self) -> None:
+        """A new generation: every committed write changes it, so an index saved at an
+        older one is never used (it was read before the write, or is of another memory)."""
+        self.set_meta("generation", str(int(self.get_meta("generation") or 0) + 1))
 
     def _forget_memory(self) -> None:
         if hasattr(self, "_memory"):
@@ -261,6 +376,9 @@ class IndexedStore:
 
     def _has_index(self, lang: str) -> bool:
         raise NotImplementedError
+
+    def _new_lookup(self) -> None:
+        """A lookup starts: whatever the backend remembered for the last one goes."""
 
     def _term_ids(self, lang: str, terms: list[str]) -> dict[str, tuple[int, int]]:
         """term -> (id, document frequency > 0), for those of `terms` the TM holds."""
@@ -303,6 +421,7 @@ class IndexedStore:
         few, else those holding enough of the query's rarest terms."""
         if not self._has_index(lang):
             return [], []
+        self._new_lookup()
         known = self._term_ids(lang, sorted(set(query.terms)))
         memory: MemoryIndex | None = getattr(self, "_memory", {}).get(lang)
         frequency = {t: (memory.frequency(i) if memory else df) for t, (i, df) in known.items()}

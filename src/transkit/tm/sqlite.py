@@ -11,12 +11,23 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from itertools import combinations
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from ..errors import InputError
 from ..text import indexed
-from .base import HISTORY, Found, IndexedStore, Target, by_unit, grouped, history_key
+from .base import (
+    HISTORY,
+    Found,
+    IndexedStore,
+    Target,
+    at_least,
+    by_unit,
+    grouped,
+    history_key,
+)
 from .store import (
     FUZZY,
     IMPORTED,
@@ -29,7 +40,6 @@ from .store import (
 )
 
 SCHEMA_VERSION = 3
-MAX_GROUPS = 64  # term combinations one FTS query may hold
 _LANG = re.compile(r"^[a-z]{2,3}$")
 
 SCHEMA = """
@@ -103,6 +113,7 @@ class SQLiteStore(IndexedStore):
                     "SELECT name FROM sqlite_master WHERE type='table' AND sql LIKE "
                     "'CREATE VIRTUAL TABLE%fts5(%'")}
             self._term_cache: dict[tuple[str, str], int] | None = None
+            self._postings: dict[tuple[str, int], np.ndarray[Any, Any]] = {}
             if version == str(SCHEMA_VERSION):
                 self.db.executescript(SCHEMA)
             else:
@@ -341,6 +352,15 @@ class SQLiteStore(IndexedStore):
     def _has_index(self, lang: str) -> bool:
         return lang in self._fts_known
 
+    def _new_lookup(self) -> None:
+        self._postings.clear()
+
+    def _index_folder(self, lang: str) -> Path | None:
+        if self.path == ":memory:":
+            return None
+        path = Path(self.path)
+        return path.with_name(f"{path.name}.index-{_fts(lang)[4:]}")
+
     def _term_ids(self, lang: str, terms: list[str]) -> dict[str, tuple[int, int]]:
         marks = ",".join("?" * len(terms))
         return {str(t): (int(i), int(df)) for t, i, df in self.db.execute(
@@ -364,21 +384,20 @@ class SQLiteStore(IndexedStore):
 
     def _with_terms(self, lang: str, terms: list[int], need: int, low: int, high: int
                     ) -> Found:
+        # Each term's posting list read once from FTS5 (remembered for the other bands of
+        # the same lookup) and the texts holding `need` of them counted in numpy: an OR of
+        # ANDs would read every list once per group it is in.
         name = _fts(lang)
-        quoted = [f'"{t}"' for t in terms]
-        groups = list(combinations(quoted, need))
-        if len(groups) <= MAX_GROUPS:
-            # "At least `need` of these terms" as an OR of ANDs: FTS5 intersects the
-            # posting lists in C and hands back only the texts that reach the count.
-            query = " OR ".join("(" + " AND ".join(group) + ")" for group in groups)
-            found = [row[0] for row in self.db.execute(
-                f"SELECT rowid FROM {name} WHERE {name} MATCH ?", (query,))]
-        else:
-            counts: Counter[int] = Counter()
-            for term in quoted:
-                counts.update(row[0] for row in self.db.execute(
-                    f"SELECT rowid FROM {name} WHERE {name} MATCH ?", (term,)))
-            found = [i for i, c in counts.items() if c >= need]
+        lists = []
+        for term in terms:
+            key = (lang, term)
+            if key not in self._postings:
+                self._postings[key] = np.fromiter(
+                    (row[0] for row in self.db.execute(
+                        f"SELECT rowid FROM {name} WHERE {name} MATCH ?", (f'"{term}"',))),
+                    dtype=np.int64)
+            lists.append(self._postings[key])
+        found = at_least(lists, need).tolist()
         ids: list[int] = []
         forms: list[str] = []
         for start in range(0, len(found), 500):

@@ -13,7 +13,7 @@ from lxml import etree
 
 from .. import __version__
 from ..errors import InputError
-from ..fsutil import atomic_write_bytes
+from ..fsutil import atomic_write_bytes, read_error
 from ..languages import check_language, primary
 from ..unit import PLACEHOLDER
 from .store import IMPORTED, SOURCE, Entry, Variant
@@ -253,12 +253,8 @@ def iter_tmx(path: Path) -> Iterator[Entry]:
     try:
         with open(path, "rb") as handle:
             yield from _stream(handle, path)
-    except FileNotFoundError:
-        raise InputError("no such file", path) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, expected a file", path) from None
-    except PermissionError:
-        raise InputError("permission denied", path) from None
+    except OSError as exc:
+        raise read_error(exc, path) from None
     except etree.XMLSyntaxError as exc:
         raise InputError(f"malformed TMX: {exc.msg}", path, exc.lineno or None) from None
 
