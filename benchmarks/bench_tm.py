@@ -315,8 +315,10 @@ locator, path, source, target, mode = sys.argv[1:6]
 queries = json.load(open(path))
 store = open_locator(locator)
 start = time.perf_counter()
-if mode != "none":
-    store.preload(source, build=mode == "built")
+if mode == "built":
+    store.preload(source, save=True)  # (the folder was removed: built here, then saved)
+elif mode == "saved":
+    store.preload(source, build=False)
 loaded = time.perf_counter() - start
 lat = []
 for q in queries:
@@ -403,6 +405,7 @@ def run_size(name: str, size: int, args: argparse.Namespace, base: Path,
     print(f"  candidates per query: median {r['cand_median']:,.0f}, mean "
           f"{r['cand_mean']:,.0f}, p90 {r['cand_p90']:,}", flush=True)
     sample = queries[:args.latency_sample]
+    shutil.rmtree(tm.with_name(f"{tm.name}.index-{source}"), ignore_errors=True)
     for mode, what in LATENCY_MODES.items():
         lat = latency(str(tm), sample, source, target, mode, work)
         print(f"  lookup, SQLite, {what} ({lat['preload']:.2f} s): p50 {lat['p50']:.2f} ms, "
@@ -412,7 +415,7 @@ def run_size(name: str, size: int, args: argparse.Namespace, base: Path,
     from transkit.tm.sqlite import SQLiteStore
 
     project_tm = SQLiteStore(root / ".transkit" / "tm.sqlite")
-    project_tm.preload(source)
+    project_tm.prepare_lookups(source)
     project_tm.close()
     walls = []
     for query in sample[:args.command_sample]:

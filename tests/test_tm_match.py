@@ -299,7 +299,7 @@ def test_the_saved_index_serves_a_new_process_until_the_memory_changes(
         store.db.backup(target)
     first = SQLiteStore(copy)
     cold = _answers(first, queries[:40], 75)
-    first.preload("en")  # built, and saved beside the memory
+    first.prepare_lookups("en")  # no index yet: built, and saved beside the memory
     folder = copy.with_name("tm.sqlite.index-en")
     assert (folder / "stamp").exists() and (folder / "forms.bin").stat().st_mode & 0o777 == \
         0o666 & ~_umask()
@@ -316,7 +316,7 @@ def test_the_saved_index_serves_a_new_process_until_the_memory_changes(
     assert "en" not in getattr(third, "_memory", {})
     found = third.lookup(new.replace("12", "13"), "en", "fr")
     assert found and found[0].target == "FR new"
-    third.preload("en")  # built again for the new generation
+    third.preload("en", save=True)  # built again for the new generation
     assert third.lookup(new.replace("12", "13"), "en", "fr")[0].target == "FR new"
     (folder / "forms.bin").write_bytes(b"broken")  # a damaged index is ignored
     fourth = SQLiteStore(copy)

@@ -153,7 +153,7 @@ def tm_lookup(ctx: click.Context, text: str, source: str, target: str, limit: in
     check_language(target)
     config = _config(ctx)
     with _store(config) as store:
-        store.preload(source, build=False)  # the saved index, when it is current
+        store.prepare_lookups(source)
         matches = store.lookup(text, source, target, threshold or config.tm.threshold, limit)
     if as_json:
         click.echo(json.dumps([{

@@ -29,8 +29,8 @@ from .store import TRUSTED, Match, Variant
 # A length window this small is scanned whole (every text in it scored in C, ~20 ns each):
 # exact, and cheaper than reading posting lists.
 SCAN_LIMIT = 20_000
-# Texts from which an index built for a job is saved for the next process (smaller ones
-# are built in a blink).
+# Texts from which `tm lookup` builds and saves an index for the lookups after it
+# (smaller memories answer fast from the database alone).
 SAVE_FROM = 20_000
 # Queries of fewer words than this are matched by scanning (when the window is small):
 # their matches are the most likely to share letters rather than whole words.
@@ -331,11 +331,14 @@ class IndexedStore:
         """The backend's outermost write transaction: commit on success, else roll back."""
         raise NotImplementedError
 
-    def preload(self, lang: str, build: bool = True) -> None:
+    def preload(self, lang: str, build: bool = True, save: bool = False) -> None:
         """Index `lang`'s texts in memory for many lookups: the saved index of this
         generation of the memory when there is one (memory-mapped, instant), else (with
-        `build`) one built from a read of the store and saved for the next process.
-        Learning in this process drops it."""
+        `build`) one built from a read of the store, and with `save` (and SAVE_FROM
+        texts or more) saved for the next process. Learning in this process drops it.
+
+        A job that learns when it ends (pretranslate) does not save: its learning would
+        make the saved index stale at once. `tm lookup` does, for the lookups after it."""
         if not hasattr(self, "_memory"):
             self._memory = {}
         if lang in self._memory:
@@ -345,13 +348,21 @@ class IndexedStore:
         index = MemoryIndex.load(folder, stamp) if folder else None
         if index is None and build:
             index = MemoryIndex.build(self._index_rows(lang))
-            if folder is not None and len(index.ids) >= SAVE_FROM:
+            if save and folder is not None and len(index.ids) >= SAVE_FROM:
                 try:
                     index.save(folder, stamp)
                 except OSError:
                     pass  # a cache: the next process builds it again
         if index is not None:
             self._memory[lang] = index
+
+    def prepare_lookups(self, lang: str) -> None:
+        """For a command that looks up a few texts (`tm lookup`): the saved index when it
+        is current; a memory of SAVE_FROM texts or more without one gets it built and
+        saved now, for the lookups after this one (an editor asks many)."""
+        self.preload(lang, build=False)
+        if lang not in self._memory and self._window_size(lang, 0, 2**31 - 1) >= SAVE_FROM:
+            self.preload(lang, save=True)
 
     def _index_folder(self, lang: str) -> Path | None:
         """Where the index of `lang` is saved (None: not saved, built in each process)."""
