@@ -308,6 +308,13 @@ def test_the_saved_index_serves_a_new_process_until_the_memory_changes(
     second.preload("en", build=False)  # a new process: opened, not built
     assert "en" in second._memory and second._memory["en"]._forms is None
     assert _answers(second, queries[:40], 75) == cold
+    known = memory[0]  # learning what the memory holds adds nothing: the index stays good
+    assert second.learn([Entry([Variant("en", known, SOURCE),
+                                Variant("fr", "FR " + known, HUMAN)])], "again.po") == 0
+    second.close()
+    second = SQLiteStore(copy)
+    second.preload("en", build=False)
+    assert "en" in second._memory
     new = "Europol warned citizens of stolen bank accounts and money mules in 12 countries."
     second.learn([Entry([Variant("en", new, SOURCE), Variant("fr", "FR new", HUMAN)])])
     second.close()
@@ -330,3 +337,26 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def test_tm_import_leaves_a_saved_index_for_lookups(demo: Path, tmp_path: Path) -> None:
+    rng = random.Random(5)
+    count = base.SAVE_FROM + 500
+    sentences = [f"{' '.join(rng.choices(VOCAB, k=9))} {i}." for i in range(count)]
+    body = "".join(f'<tu><tuv xml:lang="ca"><seg>{text}</seg></tuv>'
+                   f'<tuv xml:lang="fr"><seg>FR {i}</seg></tuv></tu>\n'
+                   for i, text in enumerate(sentences))
+    tmx = tmp_path / "big.tmx"
+    tmx.write_text('<?xml version="1.0"?>\n<tmx version="1.4"><header srclang="ca"/><body>\n'
+                   + body + "</body></tmx>\n", "utf-8")
+    run("tm", "import", str(tmx), cwd=demo, check=True)
+    folder = demo / ".transkit" / "tm.sqlite.index-ca"
+    store = SQLiteStore(demo / ".transkit" / "tm.sqlite")
+    assert (folder / "stamp").read_text("utf-8").split()[1] == store.get_meta("generation")
+    store.close()
+    query = sentences[777].replace(" 777.", " 778!")
+    found = run("tm", "lookup", query, "--from", "ca", "--to", "fr", cwd=demo, check=True)
+    assert f"source: {sentences[777]}" in found.stdout and "adapted 777 → 778" in found.stdout
+    before = (folder / "stamp").stat().st_mtime_ns
+    run("tm", "lookup", query, "--from", "ca", "--to", "fr", cwd=demo, check=True)
+    assert (folder / "stamp").stat().st_mtime_ns == before  # opened, not built again

@@ -224,6 +224,11 @@ def tm_import(ctx: click.Context, files: tuple[Path, ...], source_lang: str | No
         with _store(config) as store:
             result = import_files(config, store, list(files), source_lang,
                                   _progress("importing"))
+            show = _progress("indexing")
+            for lang in sorted(result.sources):  # a large memory's index, saved for lookups
+                if show:
+                    show(lang)
+                store.prepare_lookups(lang)
     _done_progress()
     for line in result.left_out:
         click.echo(f"warning: {line}", err=True)

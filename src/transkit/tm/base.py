@@ -307,6 +307,7 @@ class IndexedStore:
     """Lookup over a term index; subclasses implement the primitives below."""
 
     _depth = 0
+    _changed = False
     _memory: dict[str, MemoryIndex]
 
     @contextmanager
@@ -321,9 +322,11 @@ class IndexedStore:
             return
         with self._write():
             self._depth = 1
+            self._changed = False
             try:
                 yield
-                self._stamp()
+                if self._changed:
+                    self._stamp()
             finally:
                 self._depth = 0
 
@@ -375,13 +378,19 @@ class IndexedStore:
         raise NotImplementedError
 
     def _stamp(self) -> None:
-        """A new generation: every committed write changes it, so an index saved at an
-        older one is never used (it was read before the write, or is of another memory)."""
+        """A new generation: every committed transaction that added or removed texts
+        changes it, so an index saved at an older one is never used."""
         self.set_meta("generation", str(int(self.get_meta("generation") or 0) + 1))
 
     def _forget_memory(self) -> None:
         if hasattr(self, "_memory"):
             self._memory.clear()
+
+    def _texts_changed(self) -> None:
+        """Texts were added or removed in this transaction: the indexes built or saved
+        before it no longer hold (the generation advances when it commits)."""
+        self._changed = True
+        self._forget_memory()
 
     # -- primitives ------------------------------------------------------------------------
 

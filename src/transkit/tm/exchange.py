@@ -26,6 +26,7 @@ class ImportReport:
     variants: int = 0
     saved: list[str] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)  # file:line: why
+    sources: set[str] = field(default_factory=set)  # source languages of what was read
 
 
 def read_compendium(path: Path, source_lang: str | None, default_source: str,
@@ -170,6 +171,7 @@ def _counting(entries: Iterable[Entry], report: ImportReport,
               progress: Callable[[int], None] | None) -> Iterator[Entry]:
     for count, entry in enumerate(entries, 1):
         report.entries += 1
+        report.sources.add(entry.variants[0].lang)
         if progress and count % 10_000 == 0:
             progress(count)
         yield entry

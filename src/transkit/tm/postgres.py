@@ -181,6 +181,7 @@ class PostgresStore(IndexedStore):
 
     def _reindex(self) -> None:
         """Compared forms, term ids and frequencies made anew from the texts (schema 3)."""
+        self._texts_changed()
         self.db.execute("UPDATE tm_variants SET flen=-1, form='', terms=NULL "
                         "WHERE NOT origin = ANY(%s)", (list(MATCHABLE_SIDES),))
         rows = self.db.execute("SELECT id, lang, text FROM tm_variants WHERE origin = ANY(%s)",
@@ -203,7 +204,9 @@ class PostgresStore(IndexedStore):
 
     def clear(self) -> None:
         with self.transaction():
-            self.db.execute("TRUNCATE tm_variants, tm_files, tm_terms, tm_meta")
+            self.db.execute("TRUNCATE tm_variants, tm_files, tm_terms")
+            self.db.execute("DELETE FROM tm_meta WHERE key <> 'generation'")
+            self._texts_changed()
 
     # -- learning ------------------------------------------------------------------------
 
@@ -246,7 +249,8 @@ class PostgresStore(IndexedStore):
                 (file, SOURCE)).fetchall()
             self._count_terms(gone, -1)
             self.db.execute("DELETE FROM tm_files WHERE path=%s", (file,))
-            self._forget_memory()
+            if gone:
+                self._texts_changed()
         return len(gone)
 
     def learn(self, entries: Iterable[Entry], file: str | None = None) -> int:
@@ -254,7 +258,6 @@ class PostgresStore(IndexedStore):
         added = 0
         today = date.today().isoformat()
         with self.transaction():
-            self._forget_memory()
             self.db.execute("CREATE TEMP TABLE IF NOT EXISTS tm_incoming_3(seq integer, "
                             "unit bigint, lang text, text text, digest bytea, origin text, "
                             "doc text, file text, date text, context text, note text, "
@@ -268,6 +271,8 @@ class PostgresStore(IndexedStore):
                     batch = []
             if batch:
                 added += self._learn_batch(batch, file, today)
+            if added:
+                self._texts_changed()
             if added >= ANALYZE_AFTER:  # fresh statistics, or the planner may scan
                 self.db.execute("ANALYZE tm_variants")
                 self.db.execute("ANALYZE tm_terms")

@@ -188,6 +188,7 @@ class SQLiteStore(IndexedStore):
 
     def _reindex(self) -> None:
         """Compared forms, terms, FTS tables and frequencies made anew from the texts."""
+        self._texts_changed()
         for lang in list(self._fts_known):
             self.db.execute(f"DROP TABLE IF EXISTS {_fts(lang)}")
         self._fts_known.clear()
@@ -238,9 +239,9 @@ class SQLiteStore(IndexedStore):
             self.db.execute("DELETE FROM units")
             self.db.execute("DELETE FROM files")
             self.db.execute("DELETE FROM terms")
-            self.db.execute("DELETE FROM meta WHERE key != 'schema'")
+            self.db.execute("DELETE FROM meta WHERE key NOT IN ('schema', 'generation')")
             self._term_cache = None
-            self._forget_memory()
+            self._texts_changed()
 
     # -- learning ------------------------------------------------------------------------
 
@@ -281,7 +282,8 @@ class SQLiteStore(IndexedStore):
                     gone.update(ids)
             self.db.executemany("UPDATE terms SET df = df - ? WHERE id=?",
                                 [(n, term) for term, n in gone.items()])
-            self._forget_memory()
+            if rows:
+                self._texts_changed()
             self.db.execute("DELETE FROM variants WHERE file=? AND origin != ?", (file, SOURCE))
             self.db.execute("DELETE FROM files WHERE path=?", (file,))
         return len(rows)
@@ -306,7 +308,6 @@ class SQLiteStore(IndexedStore):
         execute = self.db.execute
         pending: dict[str, list[tuple[int, str]]] = {}  # FTS rows, inserted in batches
         with self.transaction():
-            self._forget_memory()
             for entry in entries:
                 if not entry.variants:
                     continue
@@ -336,6 +337,8 @@ class SQLiteStore(IndexedStore):
             self._fts_flush(pending)
             self.db.executemany("UPDATE terms SET df = df + ? WHERE id=?",
                                 [(n, term) for term, n in frequencies.items()])
+            if added:
+                self._texts_changed()
         return added
 
     # -- matching ------------------------------------------------------------------------
