@@ -10,6 +10,7 @@ arrays in memory.
 
 from __future__ import annotations
 
+import itertools
 import math
 import mmap
 import os
@@ -189,6 +190,7 @@ class MemoryIndex:
         self._offsets = arrays.get("offsets")
         self._forms = forms  # built here: the forms as strings
         self._blob = blob  # loaded: the forms as UTF-8, cut at `offsets`
+        self._cuts: list[int] | None = None
 
     @classmethod
     def build(cls, rows: Iterable[tuple[int, str, bytes]]) -> MemoryIndex:
@@ -266,8 +268,17 @@ class MemoryIndex:
         if self._forms is not None:
             return [self._forms[i] for i in positions]
         assert self._blob is not None and self._offsets is not None
-        blob, offsets = self._blob, self._offsets
-        return [blob[int(offsets[i]):int(offsets[i + 1])].decode() for i in positions]
+        if self._cuts is None:
+            self._cuts = self._offsets.tolist()
+        blob, cuts = self._blob, self._cuts
+        return [blob[cuts[i]:cuts[i + 1]].decode() for i in positions]
+
+    def materialize(self) -> None:
+        """Every form as a string now (one decode): for a long job on a saved index."""
+        if self._forms is None and self._blob is not None:
+            text = self._blob[:].decode()
+            cuts = [0, *itertools.accumulate(self.lengths.tolist())]
+            self._forms = [text[cuts[i]:cuts[i + 1]] for i in range(len(cuts) - 1)]
 
     def frequency(self, term: int) -> int:
         if term + 1 >= len(self.starts):
@@ -349,6 +360,8 @@ class IndexedStore:
         folder = self._index_folder(lang)
         stamp = self.get_meta("generation") or "0"  # read before the rows: see _stamp
         index = MemoryIndex.load(folder, stamp) if folder else None
+        if index is not None and build:
+            index.materialize()  # a long job: strings once rather than at every lookup
         if index is None and build:
             index = MemoryIndex.build(self._index_rows(lang))
             if save and folder is not None and len(index.ids) >= SAVE_FROM:
