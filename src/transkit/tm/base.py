@@ -375,10 +375,12 @@ class IndexedStore:
     def prepare_lookups(self, lang: str) -> None:
         """For a command that looks up a few texts (`tm lookup`): the saved index when it
         is current; a memory of SAVE_FROM texts or more without one gets it built and
-        saved now, for the lookups after this one (an editor asks many)."""
+        saved now, for the lookups after this one (an editor asks many). Only a memory
+        that can keep an index beside it (SQLite) does."""
         self.preload(lang, build=False)
-        if lang not in self._memory and self._window_size(lang, 0, 2**31 - 1) >= SAVE_FROM:
-            self.preload(lang, save=True)
+        if lang not in self._memory and self._index_folder(lang) is not None and \
+                self._window_size(lang, 0, 2**31 - 1) >= SAVE_FROM:
+            self.preload(lang, save=True)  # (a server's memory is searched in the server)
 
     def _index_folder(self, lang: str) -> Path | None:
         """Where the index of `lang` is saved (None: not saved, built in each process)."""
