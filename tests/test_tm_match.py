@@ -360,3 +360,20 @@ def test_tm_import_leaves_a_saved_index_for_lookups(demo: Path, tmp_path: Path) 
     before = (folder / "stamp").stat().st_mtime_ns
     run("tm", "lookup", query, "--from", "ca", "--to", "fr", cwd=demo, check=True)
     assert (folder / "stamp").stat().st_mtime_ns == before  # opened, not built again
+
+
+def test_closer_texts_without_a_translation_do_not_hide_one_with(tmp_path: Path) -> None:
+    """A query many texts match closely, none of them translated into the language asked
+    for, and one a little further that is: it is the answer (the scan of candidates stops
+    only when enough *answerable* matches beat what is left)."""
+    store = SQLiteStore(tmp_path / "tm.sqlite")
+    base_text = "La policia de Girona ha detingut vint persones per estafa telefònica"
+    # 320 = five batches of 64 verified candidates: the translated one starts the sixth.
+    store.learn([Entry([Variant("ca", f"{base_text} {i}.", SOURCE),
+                        Variant("es", f"ES {i}", HUMAN)]) for i in range(320)])
+    store.learn([Entry([Variant("ca", "La policia de Girona ha detingut vint persones per "
+                                      "una estafa telefònica greu.", SOURCE),
+                        Variant("fr", "La police de Gérone a arrêté vingt personnes.",
+                                HUMAN)])])
+    found = store.lookup(f"{base_text}.", "ca", "fr", 75, 1)
+    assert [m.target for m in found] == ["La police de Gérone a arrêté vingt personnes."]

@@ -508,12 +508,21 @@ class IndexedStore:
         wanted = limit * 3
         query_tokens: list[Token] = tokenize(text)
         scored: list[tuple[int, int, str, Any]] = []
+        targets: dict[int, list[Target]] = {}
+
+        def targets_of(unit: int) -> list[Target]:
+            if unit not in targets:
+                targets[unit] = self._targets(unit, target_lang, origins)
+            return targets[unit]
+
         for start in range(0, len(near), 64):
             batch = near[start:start + 64]
-            best = sorted((s[0] for s in scored), reverse=True)
-            # Scores never exceed raw: once `wanted` matches beat the best raw left, stop.
-            if len(best) >= wanted and best[wanted - 1] > round(100 * batch[0][1] + 0.5):
-                break
+            # Scores never exceed raw: once `wanted` matches that have a translation beat
+            # the best raw left, the rest cannot enter the answer.
+            if len(scored) >= wanted:
+                best = sorted((s[0] for s in scored if targets_of(s[1])), reverse=True)
+                if len(best) >= wanted and best[wanted - 1] > round(100 * batch[0][1] + 0.5):
+                    break
             rows = self._rows([ids[i] for _, _, i in batch])
             for _, _, i in batch:
                 unit, candidate = rows[ids[i]]
@@ -526,7 +535,7 @@ class IndexedStore:
         for value, unit, candidate, result in scored:
             if len(matches) >= wanted:
                 break
-            for target, origin, doc, when, _ in self._targets(unit, target_lang, origins)[:1]:
+            for target, origin, doc, when, _ in targets_of(unit)[:1]:
                 if (candidate, target) in seen:
                     continue
                 seen.add((candidate, target))
