@@ -323,8 +323,13 @@ def test_the_saved_index_serves_a_new_process_until_the_memory_changes(
     assert "en" not in getattr(third, "_memory", {})
     found = third.lookup(new.replace("12", "13"), "en", "fr")
     assert found and found[0].target == "FR new"
-    third.preload("en", save=True)  # built again for the new generation
+    third.preload("en", save=True)  # built again for the new generation, and saved
     assert third.lookup(new.replace("12", "13"), "en", "fr")[0].target == "FR new"
+    assert (folder / "stamp").read_text("utf-8").split()[1] == third.get_meta("generation")
+    again = SQLiteStore(copy)
+    again.preload("en", build=False)
+    assert "en" in again._memory
+    again.close()
     (folder / "forms.bin").write_bytes(b"broken")  # a damaged index is ignored
     fourth = SQLiteStore(copy)
     fourth.preload("en", build=False)
@@ -377,3 +382,38 @@ def test_closer_texts_without_a_translation_do_not_hide_one_with(tmp_path: Path)
                                 HUMAN)])])
     found = store.lookup(f"{base_text}.", "ca", "fr", 75, 1)
     assert [m.target for m in found] == ["La police de Gérone a arrêté vingt personnes."]
+
+
+def test_a_memory_made_again_never_meets_its_old_index(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index is saved beside the memory's file; a file deleted and made anew starts
+    its generations afresh, and must not take the old folder for its own."""
+    monkeypatch.setattr(base, "SAVE_FROM", 1)
+    path = tmp_path / "tm.sqlite"
+    first = SQLiteStore(path)
+    first.learn([Entry([Variant("en", f"Old sentence number {i} about cats.", SOURCE),
+                        Variant("fr", f"Vieux {i}", HUMAN)]) for i in range(3)])
+    first.prepare_lookups("en")
+    first.close()
+    assert path.with_name("tm.sqlite.index-en").is_dir()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    second = SQLiteStore(path)
+    second.learn([Entry([Variant("en", "A new sentence about dogs and their owners.", SOURCE),
+                         Variant("fr", "Nouveau", HUMAN)])])
+    second.prepare_lookups("en")
+    found = second.lookup("A new sentence about dogs and their owner.", "en", "fr")
+    assert [m.target for m in found] == ["Nouveau"]
+
+
+def test_texts_removed_by_another_process_are_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "tm.sqlite"
+    reader = SQLiteStore(path)
+    reader.learn([Entry([Variant("en", f"Police arrested {w} suspects in the city.", SOURCE),
+                         Variant("fr", f"FR {w}", HUMAN)]) for w in ("three", "four")],
+                 "a.po")
+    reader.preload("en")  # a snapshot of the texts
+    writer = SQLiteStore(path)
+    writer.clear()  # another process empties the memory meanwhile
+    writer.close()
+    assert reader.lookup("Police arrested five suspects in the city.", "en", "fr") == []

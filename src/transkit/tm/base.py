@@ -14,6 +14,7 @@ import itertools
 import math
 import mmap
 import os
+import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -135,8 +136,11 @@ def plan(query: Indexed, threshold: int, frequency: dict[str, int]) -> list[Plan
     for start, end in zip(edges, edges[1:] + [high + 1], strict=True):
         unmatched = length - ratio * (length + start) / 2
         budget = unmatched / (1 - slack) - unseen
-        if budget < 0 or not present:
-            plans.append(Plan(start, end - 1, [], 0))  # scanned if small, else nothing
+        if budget < 0:  # more unseen words than a match may lack: none by words
+            plans.append(Plan(start, end - 1, [], -1))  # (scanned if small, for letters)
+            continue
+        if not present:  # no words to filter with (numbers, codes, punctuation): scanned
+            plans.append(Plan(start, end - 1, [], 0))
             continue
         chosen: list[str] = []
         need = 0
@@ -227,10 +231,16 @@ class MemoryIndex:
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         try:
-            for name, array in arrays.items():
-                np.save(staging / f"{name}.npy", np.ascontiguousarray(array))
-            (staging / "forms.bin").write_bytes(b"".join(encoded))
-            (staging / "stamp").write_text(f"{self.FORMAT} {stamp}", "utf-8")
+            files = {f"{name}.npy": array for name, array in arrays.items()}
+            for name, data in [*files.items(), ("forms.bin", b"".join(encoded)),
+                               ("stamp", f"{self.FORMAT} {stamp}".encode())]:
+                with open(staging / name, "wb") as handle:
+                    if isinstance(data, bytes):
+                        handle.write(data)
+                    else:
+                        np.save(handle, np.ascontiguousarray(data))
+                    handle.flush()
+                    os.fsync(handle.fileno())  # whole on disk before the rename
             old = folder.with_name(f".{folder.name}.{os.getpid()}.old")
             if folder.exists():
                 os.replace(folder, old)
@@ -251,12 +261,14 @@ class MemoryIndex:
             with open(folder / "forms.bin", "rb") as handle:
                 blob: bytes | mmap.mmap = (mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
                                            if os.fstat(handle.fileno()).st_size else b"")
-        except (OSError, ValueError):
+        except Exception:  # a cache: whatever is wrong with it, it is built again
             return None
         n = len(arrays["ids"])
         if len(arrays["lengths"]) != n or len(arrays["offsets"]) != n + 1 or \
-                int(arrays["offsets"][-1]) != len(blob):
-            return None
+                int(arrays["offsets"][-1]) != len(blob) or \
+                int(arrays["starts"][-1]) != len(arrays["postings"]) or \
+                (folder / "stamp").read_text("utf-8") != f"{cls.FORMAT} {stamp}":
+            return None  # (a stamp changed while reading: another process saved anew)
         return cls(arrays, None, blob)
 
     def _forms_range(self, start: int, end: int) -> list[str]:
@@ -271,12 +283,12 @@ class MemoryIndex:
         if self._cuts is None:
             self._cuts = self._offsets.tolist()
         blob, cuts = self._blob, self._cuts
-        return [blob[cuts[i]:cuts[i + 1]].decode() for i in positions]
+        return [blob[cuts[i]:cuts[i + 1]].decode(errors="replace") for i in positions]
 
     def materialize(self) -> None:
         """Every form as a string now (one decode): for a long job on a saved index."""
         if self._forms is None and self._blob is not None:
-            text = self._blob[:].decode()
+            text = self._blob[:].decode(errors="replace")
             cuts = [0, *itertools.accumulate(self.lengths.tolist())]
             self._forms = [text[cuts[i]:cuts[i + 1]] for i in range(len(cuts) - 1)]
 
@@ -394,8 +406,9 @@ class IndexedStore:
 
     def _stamp(self) -> None:
         """A new generation: every committed transaction that added or removed texts
-        changes it, so an index saved at an older one is never used."""
-        self.set_meta("generation", str(int(self.get_meta("generation") or 0) + 1))
+        changes it, so an index saved at an older one is never used. A random token, not
+        a counter: a memory deleted and made again must not meet its old index's stamp."""
+        self.set_meta("generation", uuid.uuid4().hex)
 
     def _forget_memory(self) -> None:
         if hasattr(self, "_memory"):
@@ -469,9 +482,11 @@ class IndexedStore:
                                                                                   high)
             if not size:
                 continue
-            # A query whose words cannot filter (none known, or too few to rule a text
-            # out), or a short one in a band of few texts: every text of the band is
-            # scored (exact; for short queries no dearer than the index).
+            # A query whose words cannot rule a text out, or a band of few texts with no
+            # match by words or for a short query: every text of the band is scored
+            # (exact; for short queries no dearer than the index).
+            if band.need == -1 and size > SCAN_LIMIT:
+                continue
             if not band.terms or (size <= SCAN_LIMIT and len(query.terms) < SHORT_TEXT):
                 found = memory.window(low, high) if memory else self._window(lang, low, high)
             elif memory:
@@ -525,6 +540,8 @@ class IndexedStore:
                     break
             rows = self._rows([ids[i] for _, _, i in batch])
             for _, _, i in batch:
+                if ids[i] not in rows:
+                    continue  # removed by another process since the index was read
                 unit, candidate = rows[ids[i]]
                 if candidate == text or unit in exact_units:
                     continue

@@ -130,6 +130,8 @@ class SQLiteStore(IndexedStore):
         """A new memory's tables, or a schema-2 memory brought to this schema and indexed
         again; in one transaction, so an interrupted upgrade leaves the old memory."""
         with self.transaction():
+            if self._schema_version() == str(SCHEMA_VERSION):
+                return  # another process created or upgraded it meanwhile
             script = (UPGRADE_2 if upgrade else "") + SCHEMA
             for statement in script.split(";\n"):
                 if statement.strip():
@@ -353,7 +355,7 @@ class SQLiteStore(IndexedStore):
         return [(str(r[0]), str(r[1]), r[2], r[3], r[4]) for r in rows]
 
     def _has_index(self, lang: str) -> bool:
-        return lang in self._fts_known
+        return True  # (texts without words have no FTS rows but are found by length)
 
     def _new_lookup(self) -> None:
         self._postings.clear()
