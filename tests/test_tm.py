@@ -16,7 +16,7 @@ from transkit.tm import Store, open_locator, open_store
 from transkit.tm.learn import learn_project
 from transkit.tm.sqlite import SQLiteStore
 from transkit.tm.store import FUZZY, HUMAN, MACHINE, SOURCE, Entry, Variant
-from transkit.tm.tmx import read_tmx
+from transkit.tm.tmx import iter_tmx
 
 from .conftest import run
 
@@ -259,7 +259,7 @@ TMX_UTF16 = """<?xml version="1.0" encoding="UTF-16"?>
 def test_import_real_world_tmx(demo: Path, tmp_path: Path, tm_backend: str) -> None:
     path = tmp_path / "cat-tool.tmx"
     path.write_bytes(TMX_UTF16.encode("utf-16"))  # with BOM
-    entries = read_tmx(path)
+    entries = list(iter_tmx(path))
     assert len(entries) == 2
     ca, *others = entries[0].variants
     assert ca.lang == "ca" and ca.text == "Vegeu el <g1>portal</g1> ara.<x2/>"
@@ -303,7 +303,7 @@ def test_tmx_entities_are_not_resolved(tmp_path: Path) -> None:
                     '<tmx version="1.4"><header srclang="ca"/><body><tu>'
                     '<tuv xml:lang="ca"><seg>a &s; b</seg></tuv>'
                     '<tuv xml:lang="fr"><seg>c</seg></tuv></tu></body></tmx>', "utf-8")
-    entries = read_tmx(path)
+    entries = list(iter_tmx(path))
     assert all("TOPSECRET" not in v.text for e in entries for v in e.variants)
 
 
@@ -447,7 +447,7 @@ def test_tu_without_srclang_takes_the_header_srclang(tmp_path: Path) -> None:
                     'creationtool="x" creationtoolversion="1"/><body><tu>'
                     '<tuv xml:lang="ca"><seg>Bon dia.</seg></tuv>'
                     '<tuv xml:lang="fr"><seg>Bonjour.</seg></tuv></tu></body></tmx>', "utf-8")
-    [entry] = read_tmx(path)
+    [entry] = list(iter_tmx(path))
     assert [v.lang for v in entry.variants] == ["fr", "ca"]
 
 

@@ -150,9 +150,9 @@ def indexed(text: str) -> Indexed:
     return Indexed(form, terms, [len(w) + 1 for w in words])
 
 
-def raw_similarity(form_a: str, form_b: str, cutoff: float = 0.0) -> float:
-    """The raw score (0–100) of two compared forms; 0 below `cutoff`."""
-    return 100.0 * Indel.normalized_similarity(form_a, form_b, score_cutoff=cutoff / 100)
+def raw_similarity(form_a: str, form_b: str) -> float:
+    """The raw score (0–100) of two compared forms."""
+    return 100.0 * Indel.normalized_similarity(form_a, form_b)
 
 
 @dataclass

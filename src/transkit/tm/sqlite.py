@@ -202,12 +202,16 @@ class SQLiteStore(IndexedStore):
         rows = self.db.execute(f"SELECT id, lang, text FROM variants WHERE origin IN ({marks})",
                                MATCHABLE_SIDES).fetchall()
         frequencies: Counter[int] = Counter()
+        pending: dict[str, list[tuple[int, str]]] = {}
         for variant_id, lang, text in rows:
             form, ids = self._index(str(lang), str(text))
             self.db.execute("UPDATE variants SET form=?, flen=?, terms=? WHERE id=?",
                             (form, len(form), array("i", ids).tobytes(), variant_id))
-            self._fts_insert(str(lang), int(variant_id), ids)
+            if ids:
+                pending.setdefault(str(lang), []).append(
+                    (int(variant_id), " ".join(map(str, ids))))
             frequencies.update(ids)
+        self._fts_flush(pending)
         self.db.executemany("UPDATE terms SET df=? WHERE id=?",
                             [(n, term) for term, n in frequencies.items()])
 
@@ -226,11 +230,6 @@ class SQLiteStore(IndexedStore):
             self.db.executemany(f"INSERT INTO {self._ensure_fts(lang)}(rowid, terms) "
                                 "VALUES(?, ?)", rows)
         pending.clear()
-
-    def _fts_insert(self, lang: str, variant_id: int, ids: list[int]) -> None:
-        if ids:
-            self.db.execute(f"INSERT INTO {self._ensure_fts(lang)}(rowid, terms) VALUES(?, ?)",
-                            (variant_id, " ".join(map(str, ids))))
 
     def clear(self) -> None:
         with self.transaction():

@@ -293,8 +293,3 @@ def _stream(handle: BinaryIO, path: Path) -> Iterator[Entry]:
             body = True  # the rest is still read: a malformed end is an error too
     if not body:
         raise InputError("TMX has no <body>", path)
-
-
-def read_tmx(path: Path) -> list[Entry]:
-    """Every entry of a TMX file (`iter_tmx`), all read before anything is returned."""
-    return list(iter_tmx(path))
