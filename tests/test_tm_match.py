@@ -417,3 +417,32 @@ def test_texts_removed_by_another_process_are_skipped(tmp_path: Path) -> None:
     writer.clear()  # another process empties the memory meanwhile
     writer.close()
     assert reader.lookup("Police arrested five suspects in the city.", "en", "fr") == []
+
+
+def test_workers_adopt_the_parents_index_only_at_its_generation(tmp_path: Path) -> None:
+    """pretranslate forks its workers after building the index: a worker uses it when the
+    memory is where it was built, and builds its own (finds the new text) when not."""
+    path = tmp_path / "tm.sqlite"
+    parent = SQLiteStore(path)
+    parent.learn([Entry([Variant("ca", "La policia ha detingut tres persones.", SOURCE),
+                         Variant("fr", "La police a arrêté trois personnes.", HUMAN)])])
+    parent.preload("ca")
+    built = parent.preloaded()
+    worker = SQLiteStore(path)
+    worker.adopt(built)
+    assert worker._memory["ca"] is built["ca"]
+    assert [m.target for m in worker.lookup("La policia ha detingut quatre persones.", "ca",
+                                            "fr")] == ["La police a arrêté trois personnes."]
+    worker.close()
+    other = SQLiteStore(path)  # another process teaches the memory a text
+    other.learn([Entry([Variant("ca", "Europol adverteix dels fraus amb criptomonedes.",
+                                SOURCE),
+                        Variant("fr", "Europol met en garde contre les fraudes.", HUMAN)])])
+    other.close()
+    late = SQLiteStore(path)
+    late.adopt(built)  # the parent's index is of the old generation: not used
+    assert "ca" not in late._memory
+    found = late.lookup("Europol adverteix dels fraus amb criptomonedes!", "ca", "fr")
+    assert [m.target for m in found] == ["Europol met en garde contre les fraudes."]
+    late.close()
+    parent.close()

@@ -54,6 +54,8 @@ class _Done:
 
 _WORKER_STORE: dict[str, Store] = {}
 _PRELOADED: set[tuple[str, str]] = set()
+# Indexes the parent built before forking its workers: (memory, its indexes by language).
+_INHERITED: tuple[str, dict[str, Any]] | None = None
 
 
 def _fill(job: _Job, store: Store | None = None) -> _Done:
@@ -64,6 +66,8 @@ def _fill(job: _Job, store: Store | None = None) -> _Done:
             from .tm import open_locator
 
             worker = _WORKER_STORE.setdefault(job.tm, open_locator(job.tm))
+            if _INHERITED is not None and _INHERITED[0] == job.tm:
+                worker.adopt(_INHERITED[1])
         if (job.tm, job.source_lang) not in _PRELOADED:
             worker.preload(job.source_lang)  # a worker serves many catalogues
             _PRELOADED.add((job.tm, job.source_lang))
@@ -102,7 +106,7 @@ def _fill(job: _Job, store: Store | None = None) -> _Done:
     return _Done(job.path, catalog.dumps(po) if changed else None, counts, looked_up)
 
 
-PARALLEL_FROM = 2000  # empty entries before a second process pays for itself
+PARALLEL_FROM = 500  # empty entries before a second process pays for itself
 PRELOAD_FROM = 100  # lookups before an index of the memory in memory pays for itself
 
 
@@ -123,19 +127,31 @@ def pretranslate(config: Config, store: Store, langs: list[str] | None = None,
     jobs = [_Job(str(ref.path), ref.source_language, ref.lang, tm_path, threshold, as_fuzzy)
             for ref in refs]
     workers = min(os.cpu_count() or 1, 4)
-    if workers > 1 and len(jobs) > 1 and (pending or 0) >= PARALLEL_FROM:
+    parallel = workers > 1 and len(jobs) > 1 and (pending or 0) >= PARALLEL_FROM
+    if (pending or 0) >= PRELOAD_FROM:
+        for source_lang in sorted({job.source_lang for job in jobs}):
+            store.preload(source_lang)
+    if parallel:
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            done = []
-            for result in pool.map(_fill, jobs, chunksize=max(1, len(jobs) // (workers * 8))):
-                done.append(result)
-                if progress:
-                    progress(result.looked_up)
+        global _INHERITED
+        # Forked workers share the index built here (copy-on-write) rather than each
+        # building its own; elsewhere they open the saved one or build it.
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        _INHERITED = (tm_path, store.preloaded()) if fork else None
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(
+                    "fork") if fork else None) as pool:
+                done = []
+                for result in pool.map(_fill, jobs,
+                                       chunksize=max(1, len(jobs) // (workers * 8))):
+                    done.append(result)
+                    if progress:
+                        progress(result.looked_up)
+        finally:
+            _INHERITED = None
     else:
-        if (pending or 0) >= PRELOAD_FROM:
-            for source_lang in sorted({job.source_lang for job in jobs}):
-                store.preload(source_lang)
         done = []
         for job in jobs:
             result = _fill(job, store)

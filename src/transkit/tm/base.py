@@ -187,14 +187,18 @@ class MemoryIndex:
 
     def __init__(self, arrays: dict[str, np.ndarray[Any, Any]], forms: list[str] | None,
                  blob: bytes | mmap.mmap | None = None):
-        self.ids = arrays["ids"]
-        self.lengths = arrays["lengths"]
-        self.postings = arrays["postings"]
-        self.starts = arrays["starts"]
-        self._offsets = arrays.get("offsets")
+        # Plain arrays over the mapped pages: a numpy memmap's slices are memmaps too,
+        # each several microseconds dearer, and a lookup slices hundreds of times.
+        self.ids = np.asarray(arrays["ids"])
+        self.lengths = np.asarray(arrays["lengths"])
+        self.postings = np.asarray(arrays["postings"])
+        self.starts = np.asarray(arrays["starts"])
+        offsets = arrays.get("offsets")
+        self._offsets = None if offsets is None else np.asarray(offsets)
         self._forms = forms  # built here: the forms as strings
         self._blob = blob  # loaded: the forms as UTF-8, cut at `offsets`
         self._cuts: list[int] | None = None
+        self.stamp: str | None = None  # the memory's generation it holds (set by preload)
 
     @classmethod
     def build(cls, rows: Iterable[tuple[int, str, bytes]]) -> MemoryIndex:
@@ -382,7 +386,22 @@ class IndexedStore:
                 except OSError:
                     pass  # a cache: the next process builds it again
         if index is not None:
+            index.stamp = stamp
             self._memory[lang] = index
+
+    def preloaded(self) -> dict[str, MemoryIndex]:
+        """The indexes `preload` made, for worker processes forked from this one."""
+        return dict(getattr(self, "_memory", {}))
+
+    def adopt(self, indexes: dict[str, MemoryIndex]) -> None:
+        """Use indexes another process built (inherited by fork: no copy, no rebuild),
+        each only if the memory is still at the generation it was built at."""
+        if not hasattr(self, "_memory"):
+            self._memory = {}
+        stamp = self.get_meta("generation") or "0"
+        for lang, index in indexes.items():
+            if index.stamp == stamp:
+                self._memory.setdefault(lang, index)
 
     def prepare_lookups(self, lang: str) -> None:
         """For a command that looks up a few texts (`tm lookup`): the saved index when it

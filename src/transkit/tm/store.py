@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 # Provenance of a variant. Only "human" and "imported" can be exact matches;
 # "fuzzy" (unreviewed PO entries) and "machine" (MT drafts) are kept apart.
@@ -106,6 +106,10 @@ class Store(Protocol):
     def preload(self, lang: str, build: bool = True, save: bool = False) -> None: ...
 
     def prepare_lookups(self, lang: str) -> None: ...
+
+    def preloaded(self) -> dict[str, Any]: ...
+
+    def adopt(self, indexes: dict[str, Any]) -> None: ...
 
     def clear(self) -> None: ...
 
