@@ -8,7 +8,10 @@ import random
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
 from transkit import text
@@ -446,3 +449,42 @@ def test_workers_adopt_the_parents_index_only_at_its_generation(tmp_path: Path) 
     assert [m.target for m in found] == ["Europol met en garde contre les fraudes."]
     late.close()
     parent.close()
+
+
+_FORM_CHARS = "abcdé \ue000\ue001.,'" + chr(0x1F600) + "ab" + chr(97 + 32)  # (classes shared)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_FORM_CHARS, max_size=60), st.data(),
+       st.sampled_from([0.5, 0.745, 0.9]))
+def test_the_letter_count_bound_never_drops_a_text_that_can_reach_the_ratio(
+        query: str, data: st.DataObject, ratio: float) -> None:
+    from rapidfuzz.distance import Indel
+
+    forms = []
+    for _ in range(20):  # neighbours of the query: parts kept, parts replaced, text added
+        cut = sorted(data.draw(st.lists(st.integers(0, len(query)), min_size=2, max_size=2)))
+        forms.append(query[:cut[0]] + data.draw(st.text(alphabet=_FORM_CHARS, max_size=8))
+                     + query[cut[1]:])
+    lengths = np.array([len(f) for f in forms], dtype=np.int32)
+    kept = set(base.may_reach(base.letter_counts(forms), lengths, query, ratio).tolist())
+    reaching = [i for i, form in enumerate(forms)
+                if Indel.normalized_similarity(query, form) >= ratio]
+    assert set(reaching) <= kept
+
+
+def test_the_letter_count_bound_prunes_and_holds_past_255() -> None:
+    from rapidfuzz.distance import Indel
+
+    forms = ["abc" * 100, "a" * 300 + "b", "xyz" * 100, "police arrested three men",
+             "the weather was mild in june"]
+    lengths = np.array([len(f) for f in forms], dtype=np.int32)
+    kept = base.may_reach(base.letter_counts(forms), lengths, "a" * 250, 0.745).tolist()
+    assert kept == [1]  # 301 a's counted as 255 on the memory's side still match 250
+    assert Indel.normalized_similarity("a" * 250, forms[1]) > 0.9
+    # A query with more than 255 of a class is not filtered at all.
+    assert base.may_reach(base.letter_counts(forms), lengths, "a" * 300, 0.745).tolist() == \
+        list(range(len(forms)))
+    kept = base.may_reach(base.letter_counts(forms), lengths, "police arrested two men",
+                          0.745).tolist()
+    assert 3 in kept and 4 not in kept and 0 not in kept

@@ -44,6 +44,10 @@ SHARED_TERMS = 4
 # letters a word shares with its neighbours by chance): the filter's safety margin.
 SLACK = 0.25
 
+# Characters of a compared form are counted in this many classes (code point modulo it)
+# for the count bound of scanned windows (`letter_counts`).
+CLASSES = 32
+
 Target = tuple[str, str, str | None, str | None, str | None]  # text, origin, doc, date, ctx
 Found = tuple[Sequence[int], list[str]]  # variant ids and their compared forms
 
@@ -118,7 +122,8 @@ def plan(query: Indexed, threshold: int, frequency: dict[str, int]) -> list[Plan
     text out), the band has no terms and is scanned whole. Texts matching through
     fragments of different words rather than shared words (single words, names,
     identifiers) are short, and short queries scan bands of few texts whole, so they are
-    not lost to the margin.
+    not lost to the margin. A scan is exact too: with an index in memory it scores only
+    the texts whose letter counts allow the threshold (`may_reach`).
     """
     ratio = max(threshold - 0.5, 1) / 100
     length = len(query.form)
@@ -173,6 +178,44 @@ def at_least(lists: list[np.ndarray[Any, Any]], need: int) -> np.ndarray[Any, An
         merged) else merged
 
 
+def _class_counts(forms: Sequence[str]) -> np.ndarray[Any, Any]:
+    codes = np.frombuffer("".join(forms).encode("utf-32-le"), dtype=np.uint32)
+    owner = np.repeat(np.arange(len(forms), dtype=np.int64),
+                      np.fromiter(map(len, forms), dtype=np.int64, count=len(forms)))
+    counts = np.bincount(owner * CLASSES + (codes % CLASSES), minlength=len(forms) * CLASSES)
+    return counts.reshape(len(forms), CLASSES)
+
+
+def letter_counts(forms: Sequence[str]) -> np.ndarray[Any, Any]:
+    """Each form's characters counted by class (code point modulo CLASSES): one row per
+    class, one column per form (a window's counts are a slice of each row, summed over
+    rows as whole vectors); a count of 255 means 255 or more."""
+    table = np.zeros((CLASSES, len(forms)), dtype=np.uint8)
+    for start in range(0, len(forms), 50_000):  # bounded temporary arrays
+        part = forms[start:start + 50_000]
+        table[:, start:start + len(part)] = np.minimum(_class_counts(part), 255).T
+    return table
+
+
+def may_reach(counts: np.ndarray[Any, Any], lengths: np.ndarray[Any, Any], form: str,
+              ratio: float) -> np.ndarray[Any, Any]:
+    """Positions of the texts (their `letter_counts` columns and lengths) whose raw score
+    against `form` can reach `ratio`: exact, never leaves out a text that does.
+
+    The characters two forms have in common in order (C) are at most those they have in
+    common in any order: per class, the smaller of the two counts, summed (a class merges
+    characters, which can only raise that sum). raw ≥ ratio needs 2·C ≥ ratio·(L + ℓ).
+    A row's 255 stands for 255 or more: the smaller count is still exact while the
+    query's counts are at most 255; a query with more is not filtered."""
+    query = _class_counts([form])[0]
+    if query.max(initial=0) > 255:
+        return np.arange(len(lengths))
+    present = np.flatnonzero(query)  # (a class the query lacks adds nothing)
+    common = np.minimum(counts[present], query[present, None].astype(np.uint8)).sum(
+        axis=0, dtype=np.int32)
+    return np.flatnonzero(2.0 * common >= ratio * (len(form) + lengths) - 1e-9)
+
+
 class MemoryIndex:
     """One language's matchable texts in arrays, for long jobs: texts ordered by length
     (a length window is a slice), and for each term the positions of the texts holding
@@ -182,8 +225,8 @@ class MemoryIndex:
     new process answers its first lookup without reading the memory; the folder records
     the memory's generation it was built at, and any other generation is ignored."""
 
-    ARRAYS = ("ids", "lengths", "postings", "starts", "offsets")
-    FORMAT = "1"
+    ARRAYS = ("ids", "lengths", "postings", "starts", "offsets", "counts")
+    FORMAT = "2"
 
     def __init__(self, arrays: dict[str, np.ndarray[Any, Any]], forms: list[str] | None,
                  blob: bytes | mmap.mmap | None = None):
@@ -193,6 +236,7 @@ class MemoryIndex:
         self.lengths = np.asarray(arrays["lengths"])
         self.postings = np.asarray(arrays["postings"])
         self.starts = np.asarray(arrays["starts"])
+        self.counts = np.asarray(arrays["counts"])  # letter_counts: a column per text
         offsets = arrays.get("offsets")
         self._offsets = None if offsets is None else np.asarray(offsets)
         self._forms = forms  # built here: the forms as strings
@@ -216,10 +260,11 @@ class MemoryIndex:
         size = int(flat.max()) + 2 if len(flat) else 1
         starts: np.ndarray[Any, Any] = np.concatenate(
             ([0], np.cumsum(np.bincount(flat, minlength=size))))
+        forms = [r[1] for r in ordered]
         arrays: dict[str, np.ndarray[Any, Any]] = {
             "ids": ids[order], "lengths": lengths[order], "postings": owner[by_term],
-            "starts": starts}
-        return cls(arrays, [r[1] for r in ordered])
+            "starts": starts, "counts": letter_counts(forms)}
+        return cls(arrays, forms)
 
     def save(self, folder: Path, stamp: str) -> None:
         """Write the index to `folder` as a whole: a new folder renamed into place."""
@@ -230,7 +275,7 @@ class MemoryIndex:
         offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
         np.cumsum([len(e) for e in encoded], out=offsets[1:])
         arrays = {"ids": self.ids, "lengths": self.lengths, "postings": self.postings,
-                  "starts": self.starts, "offsets": offsets}
+                  "starts": self.starts, "offsets": offsets, "counts": self.counts}
         staging = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
@@ -269,6 +314,7 @@ class MemoryIndex:
             return None
         n = len(arrays["ids"])
         if len(arrays["lengths"]) != n or len(arrays["offsets"]) != n + 1 or \
+                arrays["counts"].shape != (CLASSES, n) or \
                 int(arrays["offsets"][-1]) != len(blob) or \
                 int(arrays["starts"][-1]) != len(arrays["postings"]) or \
                 (folder / "stamp").read_text("utf-8") != f"{cls.FORMAT} {stamp}":
@@ -311,10 +357,13 @@ class MemoryIndex:
         start, end = self._window(low, high)
         return end - start
 
-    def window(self, low: int, high: int) -> Found:
+    def window(self, low: int, high: int, form: str, ratio: float) -> Found:
+        """The texts of a length window whose letters can reach `ratio` (`may_reach`)."""
         start, end = self._window(low, high)
-        ids: list[int] = self.ids[start:end].tolist()
-        return ids, self._forms_range(start, end)
+        chosen = may_reach(self.counts[:, start:end], self.lengths[start:end], form, ratio)
+        chosen += start
+        ids: list[int] = self.ids[chosen].tolist()
+        return ids, self._forms_at(chosen.tolist())
 
     def with_terms(self, terms: list[int], need: int, low: int, high: int) -> Found:
         start, end = self._window(low, high)
@@ -485,7 +534,8 @@ class IndexedStore:
     def candidates(self, query: Indexed, lang: str, threshold: int) -> Found:
         """Ids and compared forms of the `lang` texts that may score ≥ threshold (`plan`
         says why no other can): for each band of lengths, all its texts when they are
-        few, else those holding enough of the query's rarest terms."""
+        few (in memory, those whose letter counts allow it), else those holding enough
+        of the query's rarest terms."""
         if not self._has_index(lang):
             return [], []
         self._new_lookup()
@@ -495,6 +545,7 @@ class IndexedStore:
         frequency = {t: f for t, f in frequency.items() if f > 0}
         ids: list[int] = []
         forms: list[str] = []
+        ratio = max(threshold - 0.5, 0) / 100  # what the verification asks of raw
         for band in plan(query, threshold, frequency):
             low, high = band.low, band.high
             size = memory.window_size(low, high) if memory else self._window_size(lang, low,
@@ -507,7 +558,8 @@ class IndexedStore:
             if band.need == -1 and size > SCAN_LIMIT:
                 continue
             if not band.terms or (size <= SCAN_LIMIT and len(query.terms) < SHORT_TEXT):
-                found = memory.window(low, high) if memory else self._window(lang, low, high)
+                found = memory.window(low, high, query.form, ratio) if memory else \
+                    self._window(lang, low, high)
             elif memory:
                 found = memory.with_terms([known[t][0] for t in band.terms], band.need,
                                           low, high)
