@@ -10,6 +10,7 @@ arrays in memory.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import mmap
@@ -148,15 +149,13 @@ def plan(query: Indexed, threshold: int, frequency: dict[str, int]) -> list[Plan
             plans.append(Plan(start, end - 1, [], 0))
             continue
         chosen: list[str] = []
+        weights: list[int] = []  # of the chosen terms, ascending
         need = 0
         for term in present:
             chosen.append(term)
-            fits, spent = 0, 0.0
-            for w in sorted(weight[t] for t in chosen):
-                if spent + w > budget + 1e-9:
-                    break
-                spent += w
-                fits += 1
+            bisect.insort(weights, weight[term])
+            # The most chosen terms a text may lack: the lightest, while they fit.
+            fits = bisect.bisect_right(list(itertools.accumulate(weights)), budget + 1e-9)
             need = len(chosen) - fits
             if need >= SHARED_TERMS:
                 break
