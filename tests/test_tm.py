@@ -346,6 +346,52 @@ def test_parallel_pretranslation_matches_serial(demo: Path, tmp_path: Path) -> N
     assert results[0][0] == 6 and results[0][1] == 3  # es, en, fr: 2 exact + 1 fuzzy each
 
 
+def test_pretranslate_workers_use_the_index_their_parent_built(
+        demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool's workers are forked after the parent built the index, and use it: every
+    build happens in the parent (a spy records the process of each build and adoption,
+    and calls the real methods)."""
+    import sys
+
+    from transkit.pretranslate import pretranslate
+    from transkit.project import catalogues
+    from transkit.tm import base, open_store
+
+    if sys.platform != "linux":
+        pytest.skip("workers are forked only on Linux")
+    (demo / "bulletins/2019-03-nou.html").write_text(NEW_POST, "utf-8")
+    run("extract", cwd=demo, check=True)
+    log = tmp_path / "log"
+    build, adopt = base.MemoryIndex.build.__func__, base.IndexedStore.adopt
+
+    def spy_build(cls: type, rows: object) -> object:
+        with open(log, "a") as out:
+            out.write(f"build {os.getpid()}\n")
+        return build(cls, rows)
+
+    def spy_adopt(self: object, indexes: dict[str, object]) -> None:
+        adopt(self, indexes)
+        with open(log, "a") as out:
+            out.write(f"adopt {os.getpid()} {','.join(sorted(self._memory))}\n")
+
+    monkeypatch.setattr(base.MemoryIndex, "build", classmethod(spy_build))
+    monkeypatch.setattr(base.IndexedStore, "adopt", spy_adopt)
+    config = load_config(demo)
+    store = open_store(config)
+    try:
+        report = pretranslate(config, store, pending=10**6)  # (the process pool)
+    finally:
+        store.close()
+    assert report.exact == 6 and report.fuzzy == 3
+    lines = [line.split() for line in log.read_text().splitlines()]
+    builds = [int(line[1]) for line in lines if line[0] == "build"]
+    adopted = [line for line in lines if line[0] == "adopt"]
+    sources = {ref.source_language for ref in catalogues(config, None, None)}
+    assert builds == [os.getpid()] * len(sources)
+    assert adopted and all(int(line[1]) != os.getpid() and line[2].split(",") ==
+                           sorted(sources) for line in adopted)
+
+
 def test_killed_runs_leave_files_whole_and_the_tm_consistent(demo: Path) -> None:
     """SIGKILL a pre-translation at random moments: every catalogue still parses (old or
     new, never half-written), the TM passes SQLite's integrity check, and a rebuild

@@ -488,3 +488,32 @@ def test_the_letter_count_bound_prunes_and_holds_past_255() -> None:
     kept = base.may_reach(base.letter_counts(forms), lengths, "police arrested two men",
                           0.745).tolist()
     assert 3 in kept and 4 not in kept and 0 not in kept
+
+
+def test_a_saved_index_with_arrays_of_another_type_is_built_again(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch
+                                                                   ) -> None:
+    monkeypatch.setattr(base, "SAVE_FROM", 1)
+    path = tmp_path / "tm.sqlite"
+    store = SQLiteStore(path)
+    store.learn([Entry([Variant("en", "Police arrested ten suspects in the city.", SOURCE),
+                        Variant("fr", "La police a arrêté dix suspects en ville.", HUMAN)])])
+    store.prepare_lookups("en")
+    store.close()
+    folder = path.with_name("tm.sqlite.index-en")
+    counts = np.load(folder / "counts.npy")
+    np.save(folder / "counts.npy", np.full(counts.shape, "x"))  # right shape, wrong type
+    again = SQLiteStore(path)
+    again.preload("en", build=False)
+    assert "en" not in getattr(again, "_memory", {})
+    found = again.lookup("Police arrested nine suspects in the city.", "en", "fr")
+    assert [m.target for m in found] == ["La police a arrêté dix suspects en ville."]
+    again.close()
+
+
+def test_threshold_one_finds_what_scores_one(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "tm.sqlite")
+    far = "ab " + "zz " * 160
+    store.learn([Entry([Variant("en", far, SOURCE), Variant("fr", "FR", HUMAN)])])
+    assert text.score("ab", far, "en").score == 1
+    assert [m.source for m in store.lookup("ab", "en", "fr", 1)] == [far]

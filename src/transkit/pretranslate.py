@@ -8,6 +8,7 @@ comment `TM 87% (doc, reason)`. A translated or fuzzy entry is never touched.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,7 +129,11 @@ def pretranslate(config: Config, store: Store, langs: list[str] | None = None,
             for ref in refs]
     workers = min(os.cpu_count() or 1, 4)
     parallel = workers > 1 and len(jobs) > 1 and (pending or 0) >= PARALLEL_FROM
-    if (pending or 0) >= PRELOAD_FROM:
+    # Workers forked from this process share the index built here (copy-on-write) rather
+    # than each building its own. Only on Linux: elsewhere fork is unsafe or missing, and
+    # workers are started afresh and open the saved index or build one.
+    fork = parallel and sys.platform == "linux"
+    if (pending or 0) >= PRELOAD_FROM and (fork or not parallel):
         for source_lang in sorted({job.source_lang for job in jobs}):
             store.preload(source_lang)
     if parallel:
@@ -136,9 +141,6 @@ def pretranslate(config: Config, store: Store, langs: list[str] | None = None,
         from concurrent.futures import ProcessPoolExecutor
 
         global _INHERITED
-        # Forked workers share the index built here (copy-on-write) rather than each
-        # building its own; elsewhere they open the saved one or build it.
-        fork = "fork" in multiprocessing.get_all_start_methods()
         _INHERITED = (tm_path, store.preloaded()) if fork else None
         try:
             with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(

@@ -126,7 +126,7 @@ def plan(query: Indexed, threshold: int, frequency: dict[str, int]) -> list[Plan
     not lost to the margin. A scan is exact too: with an index in memory it scores only
     the texts whose letter counts allow the threshold (`may_reach`).
     """
-    ratio = max(threshold - 0.5, 1) / 100
+    ratio = max(threshold - 0.5, 0.5) / 100  # (as the verification: threshold 1 is 0.5)
     length = len(query.form)
     low = math.ceil(length * ratio / (2 - ratio) - 1e-9)
     high = math.floor(length * (2 - ratio) / ratio + 1e-9)
@@ -179,10 +179,14 @@ def at_least(lists: list[np.ndarray[Any, Any]], need: int) -> np.ndarray[Any, An
 
 def _class_counts(forms: Sequence[str]) -> np.ndarray[Any, Any]:
     codes = np.frombuffer("".join(forms).encode("utf-32-le"), dtype=np.uint32)
-    owner = np.repeat(np.arange(len(forms), dtype=np.int64),
+    cells = np.repeat(np.arange(0, len(forms) * CLASSES, CLASSES, dtype=np.int64),
                       np.fromiter(map(len, forms), dtype=np.int64, count=len(forms)))
-    counts = np.bincount(owner * CLASSES + (codes % CLASSES), minlength=len(forms) * CLASSES)
+    cells += codes % CLASSES
+    counts = np.bincount(cells, minlength=len(forms) * CLASSES)
     return counts.reshape(len(forms), CLASSES)
+
+
+CHUNK = 2_000_000  # characters counted at once (bounds the temporary arrays: ~40 MB)
 
 
 def letter_counts(forms: Sequence[str]) -> np.ndarray[Any, Any]:
@@ -190,9 +194,14 @@ def letter_counts(forms: Sequence[str]) -> np.ndarray[Any, Any]:
     class, one column per form (a window's counts are a slice of each row, summed over
     rows as whole vectors); a count of 255 means 255 or more."""
     table = np.zeros((CLASSES, len(forms)), dtype=np.uint8)
-    for start in range(0, len(forms), 50_000):  # bounded temporary arrays
-        part = forms[start:start + 50_000]
-        table[:, start:start + len(part)] = np.minimum(_class_counts(part), 255).T
+    start = 0
+    while start < len(forms):
+        end, size = start, 0
+        while end < len(forms) and (size < CHUNK or end == start):
+            size += len(forms[end])
+            end += 1
+        table[:, start:end] = np.minimum(_class_counts(forms[start:end]), 255).T
+        start = end
     return table
 
 
@@ -225,6 +234,8 @@ class MemoryIndex:
     the memory's generation it was built at, and any other generation is ignored."""
 
     ARRAYS = ("ids", "lengths", "postings", "starts", "offsets", "counts")
+    DTYPES = {"ids": "int64", "lengths": "int32", "postings": "int32", "starts": "int64",
+              "offsets": "int64", "counts": "uint8"}
     FORMAT = "2"
 
     def __init__(self, arrays: dict[str, np.ndarray[Any, Any]], forms: list[str] | None,
@@ -312,7 +323,8 @@ class MemoryIndex:
         except Exception:  # a cache: whatever is wrong with it, it is built again
             return None
         n = len(arrays["ids"])
-        if len(arrays["lengths"]) != n or len(arrays["offsets"]) != n + 1 or \
+        if {name: str(arrays[name].dtype) for name in cls.ARRAYS} != cls.DTYPES or \
+                len(arrays["lengths"]) != n or len(arrays["offsets"]) != n + 1 or \
                 arrays["counts"].shape != (CLASSES, n) or \
                 int(arrays["offsets"][-1]) != len(blob) or \
                 int(arrays["starts"][-1]) != len(arrays["postings"]) or \
