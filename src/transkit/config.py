@@ -7,6 +7,7 @@ a visible share of a warm `status`. Dict-valued defaults are shared and never mu
 from __future__ import annotations
 
 import tomllib
+from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -89,9 +90,15 @@ class ExtractConfig(NamedTuple):
     article_selector: str = "article"
     lang_switch_selector: str = ".lang-switch"
     max_file_bytes: int = 20 * 1024 * 1024
-    # Link texts that make a block of links a language switch whatever its markup (the
-    # [build.lang_switch] labels and every project language's name in itself).
-    switch_labels: frozenset[str] = frozenset()
+    labels: tuple[str, ...] = ()  # the [build.lang_switch] labels
+    switch_languages: tuple[str, ...] = ()  # the project's languages
+
+    @property
+    def switch_labels(self) -> frozenset[str]:
+        """Link texts that make a block of links a language switch whatever its markup:
+        the labels and every project language's name in itself (read from Babel's data
+        when first asked: most commands never do)."""
+        return _switch_labels(self.labels, self.switch_languages)
 
 
 class ReleaseConfig(NamedTuple):
@@ -388,7 +395,8 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
             article_selector=_typed(extract, "article_selector", str, "article", path),
             lang_switch_selector=_typed(extract, "lang_switch_selector", str, ".lang-switch", path),
             max_file_bytes=_typed(extract, "max_file_bytes", int, 20 * 1024 * 1024, path),
-            switch_labels=_switch_labels(labels, languages),
+            labels=tuple(v for v in labels.values() if isinstance(v, str)),
+            switch_languages=languages,
         ),
         release=ReleaseConfig(required=required, threshold=threshold),
         lang_switch_labels={k: v for k, v in labels.items() if v},
@@ -404,10 +412,11 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
     )
 
 
-def _switch_labels(labels: dict[str, str], languages: tuple[str, ...]) -> frozenset[str]:
+@cache
+def _switch_labels(labels: tuple[str, ...], languages: tuple[str, ...]) -> frozenset[str]:
     from .languages import native_name
 
-    found = {v for v in labels.values() if isinstance(v, str)}
+    found = set(labels)
     for code in languages:
         found.add(native_name(code))
     return frozenset(" ".join(v.split()).casefold() for v in found if v.strip())
