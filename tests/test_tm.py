@@ -215,6 +215,57 @@ def test_tm_lookup_stats_and_rebuild_commands(demo: Path, tm_backend: str) -> No
     assert bad.returncode == 2
 
 
+def test_tm_lookup_stdin_answers_each_request_as_it_comes(demo: Path, tm_backend: str) -> None:
+    """An editor plug-in keeps one `tm lookup --stdin` open: each request (a JSON string on
+    a line) is answered on its own line before the next is sent; what another process
+    teaches the memory meanwhile is found; a bad request gets an error line, not the end
+    of the session, and the exit code says one was refused."""
+    import json
+
+    from .conftest import TRANSKIT
+
+    run("tm", "rebuild", cwd=demo, check=True)
+    server = subprocess.Popen([TRANSKIT, "tm", "lookup", "--stdin", "--from", "ca", "--to",
+                               "en"], cwd=demo, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    assert server.stdin is not None and server.stdout is not None
+
+    def ask(line: str) -> dict[str, object]:
+        assert server.stdin is not None and server.stdout is not None
+        server.stdin.write(line + "\n")
+        server.stdin.flush()
+        reply: dict[str, object] = json.loads(server.stdout.readline())
+        return reply
+
+    try:
+        first = ask(json.dumps("La policia va inspeccionar 1.400 locals en 5 dies."))
+        matches = first["matches"]
+        assert isinstance(matches, list)
+        assert matches[0]["proposal"] == "Police inspected 1,400 premises in 5 days."
+        assert ask("not json")["error"] == "<stdin>:2: not JSON (Expecting value)"
+        assert ask("[1, 2]")["error"] == "<stdin>:3: not a JSON string"
+        new = "Els Mossos han desarticulat una xarxa de frau telefònic a Girona."
+        assert ask(json.dumps(new.replace("Girona", "Lleida"))) == {"matches": []}
+        tmx = demo / "new.tmx"
+        tmx.write_text(
+            '<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header '
+            'creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" '
+            'adminlang="en" srclang="ca" datatype="plaintext"/><body><tu>'
+            f'<tuv xml:lang="ca"><seg>{new}</seg></tuv><tuv xml:lang="en"><seg>The Mossos '
+            'broke up a phone fraud ring in Girona.</seg></tuv></tu></body></tmx>', "utf-8")
+        run("tm", "import", str(tmx), cwd=demo, check=True)  # another process learns it
+        later = ask(json.dumps(new.replace("Girona", "Lleida")))["matches"]
+        assert isinstance(later, list) and later[0]["target"] == \
+            "The Mossos broke up a phone fraud ring in Girona."
+    finally:
+        server.stdin.close()
+        code = server.wait(timeout=60)
+    assert code == 2  # two requests were refused
+    assert "Traceback" not in server.stderr.read()  # type: ignore[union-attr]
+    usage = run("tm", "lookup", "--from", "ca", "--to", "en", cwd=demo)
+    assert usage.returncode == 2 and "--stdin" in usage.stderr
+
+
 # --- TMX -------------------------------------------------------------------------------------
 
 def test_export_validates_against_tmx14_dtd(demo: Path, tmp_path: Path, tm_backend: str) -> None:

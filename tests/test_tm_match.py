@@ -517,3 +517,26 @@ def test_threshold_one_finds_what_scores_one(tmp_path: Path) -> None:
     store.learn([Entry([Variant("en", far, SOURCE), Variant("fr", "FR", HUMAN)])])
     assert text.score("ab", far, "en").score == 1
     assert [m.source for m in store.lookup("ab", "en", "fr", 1)] == [far]
+
+
+def test_refresh_drops_an_index_the_memory_has_moved_past(tmp_path: Path) -> None:
+    """A process that stays open (tm lookup --stdin) sees what another one learned."""
+    path = tmp_path / "tm.sqlite"
+    server = SQLiteStore(path)
+    server.learn([Entry([Variant("ca", "La policia ha detingut tres persones.", SOURCE),
+                         Variant("fr", "La police a arrêté trois personnes.", HUMAN)])])
+    server.preload("ca")
+    server.refresh()
+    assert "ca" in server._memory  # nothing changed: kept
+    other = SQLiteStore(path)
+    other.learn([Entry([Variant("ca", "Europol adverteix dels fraus amb criptomonedes.",
+                                SOURCE),
+                        Variant("fr", "Europol met en garde contre les fraudes.", HUMAN)])])
+    other.close()
+    query = "Europol adverteix dels fraus amb criptomonedes!"
+    assert server.lookup(query, "ca", "fr") == []  # the index read before it
+    server.refresh()
+    assert "ca" not in server._memory
+    assert [m.target for m in server.lookup(query, "ca", "fr")] == [
+        "Europol met en garde contre les fraudes."]
+    server.close()

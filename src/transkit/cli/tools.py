@@ -134,34 +134,81 @@ def tm() -> None:
     """Translation memory: lookup, import, export, stats, rebuild, migrate."""
 
 
+def _match_json(m: Any, text: str) -> dict[str, Any]:
+    from ..text import word_diff
+
+    return {"score": m.score, "source": m.source, "target": m.target, "proposal": m.proposal,
+            "origin": m.origin, "doc": m.doc, "date": m.date, "explanation": m.explanation,
+            "penalties": [{"reason": r, "points": p} for r, p in m.penalties],
+            "notes": m.notes, "diff": word_diff(m.source, text)}
+
+
+def _serve_lookups(store: Any, source: str, target: str, threshold: int, limit: int) -> int:
+    """`tm lookup --stdin`: one request per line (a JSON string, the text), one JSON line
+    per request ({"matches": [...]} or {"error": "<stdin>:N: reason"}); the index stays
+    open between requests and is read again when the memory changes. Returns the exit
+    code: 2 when a request was refused."""
+    refused = 0
+    for number, raw in enumerate(sys.stdin.buffer, 1):
+        if not raw.strip():
+            continue  # (a blank line asks nothing)
+        reply: dict[str, Any]
+        try:
+            text = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            reply = {"error": f"<stdin>:{number}: not valid UTF-8"}
+        except ValueError as exc:
+            reply = {"error": f"<stdin>:{number}: not JSON ({getattr(exc, 'msg', exc)})"}
+        else:
+            if isinstance(text, str):
+                store.refresh()
+                store.prepare_lookups(source)
+                found = store.lookup(text, source, target, threshold, limit)
+                reply = {"matches": [_match_json(m, text) for m in found]}
+            else:
+                reply = {"error": f"<stdin>:{number}: not a JSON string"}
+        refused += "error" in reply
+        click.echo(json.dumps(reply, ensure_ascii=False))
+        sys.stdout.flush()
+    return 2 if refused else 0
+
+
 @tm.command("lookup")
-@click.argument("text")
+@click.argument("text", required=False)
 @click.option("--from", "source", required=True, help="Language of TEXT.")
 @click.option("--to", "target", required=True, help="Language of the translations.")
 @click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True)
 @click.option("--threshold", type=click.IntRange(1, 100), help="Lowest score shown.")
 @click.option("--json", "as_json", is_flag=True, help="Matches as JSON.")
+@click.option("--stdin", "serve", is_flag=True,
+              help="Answer many lookups: one JSON string per line of stdin, one JSON line "
+                   "of matches per request on stdout (for editor plug-ins).")
 @click.pass_context
 @handle_errors
-def tm_lookup(ctx: click.Context, text: str, source: str, target: str, limit: int,
-              threshold: int | None, as_json: bool) -> None:
+def tm_lookup(ctx: click.Context, text: str | None, source: str, target: str, limit: int,
+              threshold: int | None, as_json: bool, serve: bool) -> None:
     """Exact and fuzzy matches for TEXT, each with its score and explanation."""
     from ..languages import check_language
     from ..text import word_diff
 
+    if (text is None) == (not serve):
+        raise click.UsageError("give TEXT, or --stdin to read requests from stdin")
     check_language(source)
     check_language(target)
     config = _config(ctx)
     with _store(config) as store:
+        if serve:
+            code = _serve_lookups(store, source, target, threshold or config.tm.threshold,
+                                  limit)
+            if code:
+                sys.exit(code)
+            return
+        assert text is not None
         store.prepare_lookups(source)
         matches = store.lookup(text, source, target, threshold or config.tm.threshold, limit)
     if as_json:
-        click.echo(json.dumps([{
-            "score": m.score, "source": m.source, "target": m.target, "proposal": m.proposal,
-            "origin": m.origin, "doc": m.doc, "date": m.date, "explanation": m.explanation,
-            "penalties": [{"reason": r, "points": p} for r, p in m.penalties],
-            "notes": m.notes, "diff": word_diff(m.source, text)} for m in matches],
-            ensure_ascii=False, indent=2))
+        click.echo(json.dumps([_match_json(m, text) for m in matches], ensure_ascii=False,
+                              indent=2))
         return
     if not matches:
         click.echo("no match")

@@ -449,6 +449,15 @@ class IndexedStore:
             index.stamp = stamp
             self._memory[lang] = index
 
+    def refresh(self) -> None:
+        """For a process that stays open (`tm lookup --stdin`): indexes of an older
+        generation of the memory are dropped (another process learned or forgot texts)."""
+        memory = getattr(self, "_memory", {})
+        if memory:
+            stamp = self.get_meta("generation") or "0"
+            for lang in [lang for lang, index in memory.items() if index.stamp != stamp]:
+                del memory[lang]
+
     def preloaded(self) -> dict[str, MemoryIndex]:
         """The indexes `preload` made, for worker processes forked from this one."""
         return dict(getattr(self, "_memory", {}))
