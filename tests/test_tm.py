@@ -222,30 +222,43 @@ def test_tm_lookup_stdin_answers_each_request_as_it_comes(demo: Path, tm_backend
     of the session, and the exit code says one was refused."""
     import json
 
+    from transkit.cli.tools import REQUEST_LIMIT
+
     from .conftest import TRANSKIT
 
     run("tm", "rebuild", cwd=demo, check=True)
     server = subprocess.Popen([TRANSKIT, "tm", "lookup", "--stdin", "--from", "ca", "--to",
                                "en"], cwd=demo, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, encoding="utf-8")
+                              stderr=subprocess.PIPE)
     assert server.stdin is not None and server.stdout is not None
 
-    def ask(line: str) -> dict[str, object]:
+    def ask(line: bytes) -> dict[str, object]:
         assert server.stdin is not None and server.stdout is not None
-        server.stdin.write(line + "\n")
+        server.stdin.write(line + b"\n")
         server.stdin.flush()
-        reply: dict[str, object] = json.loads(server.stdout.readline())
+        reply: dict[str, object] = json.loads(server.stdout.readline().decode("utf-8"))
         return reply
 
+    known = "La policia va inspeccionar 1.400 locals en 5 dies."
     try:
-        first = ask(json.dumps("La policia va inspeccionar 1.400 locals en 5 dies."))
+        first = ask(json.dumps(known).encode())
         matches = first["matches"]
         assert isinstance(matches, list)
         assert matches[0]["proposal"] == "Police inspected 1,400 premises in 5 days."
-        assert ask("not json")["error"] == "<stdin>:2: not JSON (Expecting value)"
-        assert ask("[1, 2]")["error"] == "<stdin>:3: not a JSON string"
+        refused = {
+            b"not json": "<stdin>:2: not a JSON string",
+            b"[1, 2]": "<stdin>:3: not a JSON string",
+            b"[" * 200_000: "<stdin>:4: not a JSON string",  # (never parsed: no recursion)
+            b'"\\ud800"': "<stdin>:5: not valid Unicode (a lone surrogate)",
+            b'"a\\u0000b"': "<stdin>:6: a text may not contain NUL (U+0000)",
+            b'"\xff\xfe"': "<stdin>:7: not valid UTF-8",
+            b'"' + b"a" * REQUEST_LIMIT + b'"': f"<stdin>:8: longer than {REQUEST_LIMIT} bytes",
+            b'"unterminated': "<stdin>:9: not a JSON string (Unterminated string starting at)",
+        }
+        for line, error in refused.items():
+            assert ask(line) == {"error": error}
         new = "Els Mossos han desarticulat una xarxa de frau telefònic a Girona."
-        assert ask(json.dumps(new.replace("Girona", "Lleida"))) == {"matches": []}
+        assert ask(json.dumps(new.replace("Girona", "Lleida")).encode()) == {"matches": []}
         tmx = demo / "new.tmx"
         tmx.write_text(
             '<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header '
@@ -254,14 +267,24 @@ def test_tm_lookup_stdin_answers_each_request_as_it_comes(demo: Path, tm_backend
             f'<tuv xml:lang="ca"><seg>{new}</seg></tuv><tuv xml:lang="en"><seg>The Mossos '
             'broke up a phone fraud ring in Girona.</seg></tuv></tu></body></tmx>', "utf-8")
         run("tm", "import", str(tmx), cwd=demo, check=True)  # another process learns it
-        later = ask(json.dumps(new.replace("Girona", "Lleida")))["matches"]
+        later = ask(json.dumps(new.replace("Girona", "Lleida")).encode())["matches"]
         assert isinstance(later, list) and later[0]["target"] == \
             "The Mossos broke up a phone fraud ring in Girona."
+        if tm_backend.endswith(".sqlite"):  # the memory deleted under the session
+            for suffix in ("", "-wal", "-shm"):
+                (demo / f".transkit/tm.sqlite{suffix}").unlink(missing_ok=True)
+            server.stdin.write(json.dumps(known).encode() + b"\n")
+            server.stdin.flush()
+            assert server.stdout.readline() == b""  # no answer from a memory now gone
     finally:
         server.stdin.close()
         code = server.wait(timeout=60)
-    assert code == 2  # two requests were refused
-    assert "Traceback" not in server.stderr.read()  # type: ignore[union-attr]
+    assert code == 2  # requests were refused, or the memory went away
+    stderr = server.stderr.read().decode()  # type: ignore[union-attr]
+    assert "Traceback" not in stderr
+    if tm_backend.endswith(".sqlite"):
+        assert stderr.startswith(".transkit/tm.sqlite: the translation memory was removed "
+                                 "or replaced"), stderr
     usage = run("tm", "lookup", "--from", "ca", "--to", "en", cwd=demo)
     assert usage.returncode == 2 and "--stdin" in usage.stderr
 

@@ -490,24 +490,37 @@ def test_the_letter_count_bound_prunes_and_holds_past_255() -> None:
     assert 3 in kept and 4 not in kept and 0 not in kept
 
 
-def test_a_saved_index_with_arrays_of_another_type_is_built_again(tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch
-                                                                   ) -> None:
+DAMAGES = {
+    "counts of another type": ("counts", lambda a: np.full(a.shape, "x")),
+    "ids without a dimension": ("ids", lambda a: np.array(5, dtype=np.int64)),
+    "ids of two dimensions": ("ids", lambda a: a.reshape(-1, 1)),
+    "a position past the end": ("postings", lambda a: a + 10**6),
+    "offsets past the forms": ("offsets", lambda a: a * 1000),
+    "negative lengths": ("lengths", lambda a: a - 1000),
+    "big-endian ids": ("ids", lambda a: a.astype(">i8")),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGES))
+def test_a_damaged_saved_index_is_built_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              damage: str) -> None:
     monkeypatch.setattr(base, "SAVE_FROM", 1)
     path = tmp_path / "tm.sqlite"
     store = SQLiteStore(path)
-    store.learn([Entry([Variant("en", "Police arrested ten suspects in the city.", SOURCE),
-                        Variant("fr", "La police a arrêté dix suspects en ville.", HUMAN)])])
+    store.learn([Entry([Variant("en", f"Police arrested {n} suspects in the city of {town}.",
+                                SOURCE),
+                        Variant("fr", f"FR {n} {town}", HUMAN)])
+                 for n, town in [("ten", "Lyon"), ("two", "Nice"), ("six", "Metz")]])
     store.prepare_lookups("en")
     store.close()
     folder = path.with_name("tm.sqlite.index-en")
-    counts = np.load(folder / "counts.npy")
-    np.save(folder / "counts.npy", np.full(counts.shape, "x"))  # right shape, wrong type
+    name, change = DAMAGES[damage]
+    np.save(folder / f"{name}.npy", change(np.load(folder / f"{name}.npy")))
     again = SQLiteStore(path)
     again.preload("en", build=False)
     assert "en" not in getattr(again, "_memory", {})
-    found = again.lookup("Police arrested nine suspects in the city.", "en", "fr")
-    assert [m.target for m in found] == ["La police a arrêté dix suspects en ville."]
+    found = again.lookup("Police arrested ten suspects in the city of Lyons.", "en", "fr")
+    assert [m.target for m in found][:1] == ["FR ten Lyon"]
     again.close()
 
 

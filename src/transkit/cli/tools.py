@@ -143,33 +143,76 @@ def _match_json(m: Any, text: str) -> dict[str, Any]:
             "notes": m.notes, "diff": word_diff(m.source, text)}
 
 
+REQUEST_LIMIT = 1 << 20  # bytes in one `tm lookup --stdin` request line
+
+
+def _requests(stream: Any) -> Iterator[tuple[int, bytes | None]]:
+    """The lines of `stream`, numbered; a line longer than REQUEST_LIMIT is skipped to its
+    end and given as None."""
+    number = 0
+    while True:
+        line = stream.readline(REQUEST_LIMIT + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > REQUEST_LIMIT and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):
+                line = stream.readline(REQUEST_LIMIT)
+            yield number, None
+        else:
+            yield number, line
+
+
+def _request_text(raw: bytes | None) -> str:
+    """The text a request line asks for, or ValueError with the reason it is refused."""
+    if raw is None:
+        raise ValueError(f"longer than {REQUEST_LIMIT} bytes")
+    try:
+        line = raw.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise ValueError("not valid UTF-8") from None
+    if not line.startswith('"'):  # (so nothing else is parsed: no nesting to recurse in)
+        raise ValueError("not a JSON string")
+    try:
+        text = json.loads(line)
+    except ValueError as exc:
+        raise ValueError(f"not a JSON string ({getattr(exc, 'msg', exc)})") from None
+    if not isinstance(text, str):
+        raise ValueError("not a JSON string")
+    if "\x00" in text:
+        raise ValueError("a text may not contain NUL (U+0000)")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("not valid Unicode (a lone surrogate)") from None
+    return text
+
+
 def _serve_lookups(store: Any, source: str, target: str, threshold: int, limit: int) -> int:
     """`tm lookup --stdin`: one request per line (a JSON string, the text), one JSON line
-    per request ({"matches": [...]} or {"error": "<stdin>:N: reason"}); the index stays
-    open between requests and is read again when the memory changes. Returns the exit
-    code: 2 when a request was refused."""
+    per request in UTF-8 ({"matches": [...]} or {"error": "<stdin>:N: reason"}); the index
+    stays open between requests and is read again when the memory changes. Returns the
+    exit code: 2 when a request was refused."""
+    if sys.stdin is None or sys.stdout is None:
+        raise InputError("tm lookup --stdin needs an open standard input and output")
+    out = sys.stdout.buffer
     refused = 0
-    for number, raw in enumerate(sys.stdin.buffer, 1):
-        if not raw.strip():
+    for number, raw in _requests(sys.stdin.buffer):
+        if raw is not None and not raw.strip():
             continue  # (a blank line asks nothing)
         reply: dict[str, Any]
         try:
-            text = json.loads(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            reply = {"error": f"<stdin>:{number}: not valid UTF-8"}
+            text = _request_text(raw)
         except ValueError as exc:
-            reply = {"error": f"<stdin>:{number}: not JSON ({getattr(exc, 'msg', exc)})"}
+            reply = {"error": f"<stdin>:{number}: {exc}"}
+            refused += 1
         else:
-            if isinstance(text, str):
-                store.refresh()
-                store.prepare_lookups(source)
-                found = store.lookup(text, source, target, threshold, limit)
-                reply = {"matches": [_match_json(m, text) for m in found]}
-            else:
-                reply = {"error": f"<stdin>:{number}: not a JSON string"}
-        refused += "error" in reply
-        click.echo(json.dumps(reply, ensure_ascii=False))
-        sys.stdout.flush()
+            store.refresh()
+            store.prepare_lookups(source)
+            found = store.lookup(text, source, target, threshold, limit)
+            reply = {"matches": [_match_json(m, text) for m in found]}
+        out.write(json.dumps(reply, ensure_ascii=False).encode("utf-8") + b"\n")
+        out.flush()
     return 2 if refused else 0
 
 
@@ -182,7 +225,8 @@ def _serve_lookups(store: Any, source: str, target: str, threshold: int, limit: 
 @click.option("--json", "as_json", is_flag=True, help="Matches as JSON.")
 @click.option("--stdin", "serve", is_flag=True,
               help="Answer many lookups: one JSON string per line of stdin, one JSON line "
-                   "of matches per request on stdout (for editor plug-ins).")
+                   "of matches per request on stdout, UTF-8 (for editor plug-ins; --json "
+                   "is implied).")
 @click.pass_context
 @handle_errors
 def tm_lookup(ctx: click.Context, text: str | None, source: str, target: str, limit: int,
@@ -192,7 +236,8 @@ def tm_lookup(ctx: click.Context, text: str | None, source: str, target: str, li
     from ..text import word_diff
 
     if (text is None) == (not serve):
-        raise click.UsageError("give TEXT, or --stdin to read requests from stdin")
+        raise click.UsageError("give either TEXT or --stdin (requests read from stdin), "
+                               "not both")
     check_language(source)
     check_language(target)
     config = _config(ctx)

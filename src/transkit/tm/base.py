@@ -194,12 +194,12 @@ def letter_counts(forms: Sequence[str]) -> np.ndarray[Any, Any]:
     class, one column per form (a window's counts are a slice of each row, summed over
     rows as whole vectors); a count of 255 means 255 or more."""
     table = np.zeros((CLASSES, len(forms)), dtype=np.uint8)
+    ends = np.cumsum(np.fromiter(map(len, forms), dtype=np.int64, count=len(forms)))
     start = 0
     while start < len(forms):
-        end, size = start, 0
-        while end < len(forms) and (size < CHUNK or end == start):
-            size += len(forms[end])
-            end += 1
+        # Forms up to CHUNK more characters, and at least one.
+        reached = int(ends[start - 1]) if start else 0
+        end = max(int(ends.searchsorted(reached + CHUNK, "right")), start + 1)
         table[:, start:end] = np.minimum(_class_counts(forms[start:end]), 255).T
         start = end
     return table
@@ -319,17 +319,32 @@ class MemoryIndex:
             with open(folder / "forms.bin", "rb") as handle:
                 blob: bytes | mmap.mmap = (mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
                                            if os.fstat(handle.fileno()).st_size else b"")
+            if not cls._whole(arrays, len(blob)) or \
+                    (folder / "stamp").read_text("utf-8") != f"{cls.FORMAT} {stamp}":
+                return None  # (a stamp changed while reading: another process saved anew)
         except Exception:  # a cache: whatever is wrong with it, it is built again
             return None
-        n = len(arrays["ids"])
-        if {name: str(arrays[name].dtype) for name in cls.ARRAYS} != cls.DTYPES or \
-                len(arrays["lengths"]) != n or len(arrays["offsets"]) != n + 1 or \
-                arrays["counts"].shape != (CLASSES, n) or \
-                int(arrays["offsets"][-1]) != len(blob) or \
-                int(arrays["starts"][-1]) != len(arrays["postings"]) or \
-                (folder / "stamp").read_text("utf-8") != f"{cls.FORMAT} {stamp}":
-            return None  # (a stamp changed while reading: another process saved anew)
         return cls(arrays, None, blob)
+
+    @classmethod
+    def _whole(cls, arrays: dict[str, np.ndarray[Any, Any]], blob: int) -> bool:
+        """Arrays that hold together: types, shapes, and every offset, length and position
+        in range (one pass over each; a damaged index is rebuilt, never read)."""
+        if {name: str(arrays[name].dtype) for name in cls.ARRAYS} != cls.DTYPES or \
+                [arrays[name].ndim for name in cls.ARRAYS] != [1, 1, 1, 1, 1, 2]:
+            return False
+        ids, lengths, postings, starts, offsets = (
+            arrays[name] for name in ("ids", "lengths", "postings", "starts", "offsets"))
+        n = len(ids)
+        return bool(
+            len(lengths) == n and len(offsets) == n + 1 and arrays["counts"].shape == (
+                CLASSES, n) and len(starts) >= 1 and int(starts[0]) == 0
+            and int(starts[-1]) == len(postings) and int(offsets[0]) == 0
+            and int(offsets[-1]) == blob and np.all(np.diff(starts) >= 0)
+            and (n == 0 or int(lengths[0]) >= 0) and np.all(np.diff(lengths) >= 0)
+            # (a character is 1 to 4 bytes of UTF-8)
+            and np.all(np.diff(offsets) >= lengths) and np.all(np.diff(offsets) <= 4 * lengths)
+            and (len(postings) == 0 or (int(postings.min()) >= 0 and int(postings.max()) < n)))
 
     def _forms_range(self, start: int, end: int) -> list[str]:
         if self._forms is not None:

@@ -4,6 +4,7 @@ compared form and its index terms (ids); one FTS5 index of term ids per language
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from array import array
@@ -114,6 +115,7 @@ class SQLiteStore(IndexedStore):
                     "'CREATE VIRTUAL TABLE%fts5(%'")}
             self._term_cache: dict[tuple[str, str], int] | None = None
             self._postings: dict[tuple[str, int], np.ndarray[Any, Any]] = {}
+            self._identity = self._file_identity() if self.path != ":memory:" else None
             if version == str(SCHEMA_VERSION):
                 self.db.executescript(SCHEMA)
             else:
@@ -358,6 +360,21 @@ class SQLiteStore(IndexedStore):
 
     def _new_lookup(self) -> None:
         self._postings.clear()
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        try:
+            found = os.stat(self.path)
+        except OSError:
+            return None
+        return found.st_dev, found.st_ino
+
+    def refresh(self) -> None:
+        """As IndexedStore.refresh, and first: the memory is still the file this store
+        opened (a memory deleted or replaced meanwhile is not read from the old one)."""
+        if self.path != ":memory:" and self._file_identity() != self._identity:
+            raise InputError("the translation memory was removed or replaced while this "
+                             "process had it open: start it again", self.path)
+        super().refresh()
 
     def _index_folder(self, lang: str) -> Path | None:
         if self.path == ":memory:":
