@@ -104,8 +104,8 @@ def test_same_matches_and_scores_on_both_backends(pg_url: str, tmp_path: Path) -
 
 def _df_consistent(url: str) -> bool:
     """Term frequencies equal a recount from the variants (what candidate choice needs),
-    and the posting table holds exactly each text's terms at its length (what candidate
-    retrieval reads)."""
+    the posting table holds exactly each text's terms at its length (what candidate
+    retrieval reads), and the texts per length are a recount too (window sizes)."""
     with psycopg.connect(url) as conn:
         diff = conn.execute("""
             WITH real AS (SELECT t AS id, count(*) AS n
@@ -117,7 +117,12 @@ def _df_consistent(url: str) -> bool:
                                   unnest(terms) AS t) AS want
             FULL JOIN tm_postings AS have USING (term, flen, id)
             WHERE want.id IS NULL OR have.id IS NULL""").fetchone()
-    return diff == (0,) and postings == (0,)
+        lengths = conn.execute("""
+            SELECT count(*) FROM (SELECT lang, flen, count(*) AS n FROM tm_variants
+                                  WHERE flen >= 0 GROUP BY 1, 2) AS want
+            FULL JOIN (SELECT * FROM tm_lengths WHERE n <> 0) AS have USING (lang, flen)
+            WHERE want.n IS DISTINCT FROM have.n""").fetchone()
+    return diff == (0,) and postings == (0,) and lengths == (0,)
 
 
 def _same_primitives(lite: SQLiteStore, pg: PostgresStore, queries: list[str]) -> int:
@@ -145,11 +150,13 @@ def _same_primitives(lite: SQLiteStore, pg: PostgresStore, queries: list[str]) -
 
 def _as_schema_3(url: str) -> None:
     """Turn a memory back into what schema 3 left (the same variants and terms; a GIN
-    index over the term ids instead of the posting table), as an older transkit made it."""
+    index over the term ids instead of the posting and length tables, and an index of
+    units), as an older transkit made it."""
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP TABLE tm_postings")
+        conn.execute("DROP TABLE tm_postings, tm_lengths")
         conn.execute("CREATE INDEX tm_variants_terms ON tm_variants USING gin(terms) "
                       "WITH (fastupdate = off) WHERE terms IS NOT NULL")
+        conn.execute("CREATE INDEX tm_variants_unit ON tm_variants(unit, lang)")
         conn.execute("DELETE FROM transkit_schema WHERE version > 3")
 
 
