@@ -141,6 +141,7 @@ def _digest(text: str) -> bytes:
 
 class PostgresStore(IndexedStore):
     _learnt = 0  # variants learnt in the current write transaction
+
     def __init__(self, url: str):
         self.locator = url
         try:
@@ -197,9 +198,11 @@ class PostgresStore(IndexedStore):
         """After a large write, outside any transaction: vacuum the posting table so that
         its pages are marked all-visible (an index-only scan reads the table row of every
         entry on a page that is not: a lookup right after a big import would read the
-        heap, as GIN did, until autovacuum came by), and fresh planner statistics."""
+        heap, as GIN did, until autovacuum came by), and fresh planner statistics. The
+        variants are vacuumed too: else the first lookups to read a fresh page would each
+        write its hint bits."""
         self.db.execute("VACUUM (ANALYZE) tm_postings")
-        self.db.execute("VACUUM (ANALYZE) tm_variants")  # (its length index too)
+        self.db.execute("VACUUM (ANALYZE) tm_variants")
         self.db.execute("ANALYZE tm_terms")
         self.db.execute("ANALYZE tm_lengths")
 
