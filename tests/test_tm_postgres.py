@@ -204,7 +204,12 @@ def test_schema_3_memory_upgrades_with_its_data_and_keeps_them_right(
 
 
 def test_clear_empties_the_postings_and_learning_again_answers_the_same(
-        pg_url: str, tmp_path: Path) -> None:
+        pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from transkit.tm import postgres
+
+    # Small batches and passes: postings gathered over several batches, written in passes.
+    monkeypatch.setattr(postgres, "BATCH", 100)
+    monkeypatch.setattr(postgres, "POSTINGS_PASS", 250)
     entries, queries = _corpus(3)
     lite = SQLiteStore(tmp_path / "tm.sqlite")
     pg = PostgresStore(pg_url)
