@@ -103,14 +103,175 @@ def test_same_matches_and_scores_on_both_backends(pg_url: str, tmp_path: Path) -
 
 
 def _df_consistent(url: str) -> bool:
-    """Term frequencies equal a recount from the variants (what candidate choice needs)."""
+    """Term frequencies equal a recount from the variants (what candidate choice needs),
+    the posting table holds exactly each text's terms at its length (what candidate
+    retrieval reads), and the texts per length are a recount too (window sizes)."""
     with psycopg.connect(url) as conn:
         diff = conn.execute("""
             WITH real AS (SELECT t AS id, count(*) AS n
                           FROM tm_variants, unnest(terms) AS t GROUP BY 1)
             SELECT count(*) FROM real FULL JOIN (SELECT * FROM tm_terms WHERE df <> 0) k
               USING (id) WHERE real.n IS DISTINCT FROM k.df""").fetchone()
-    return diff == (0,)
+        postings = conn.execute("""
+            SELECT count(*) FROM (SELECT t AS term, flen, id FROM tm_variants,
+                                  unnest(terms) AS t) AS want
+            FULL JOIN tm_postings AS have USING (term, flen, id)
+            WHERE want.id IS NULL OR have.id IS NULL""").fetchone()
+        lengths = conn.execute("""
+            SELECT count(*) FROM (SELECT lang, flen, count(*) AS n FROM tm_variants
+                                  WHERE flen >= 0 GROUP BY 1, 2) AS want
+            FULL JOIN (SELECT * FROM tm_lengths WHERE n <> 0) AS have USING (lang, flen)
+            WHERE want.n IS DISTINCT FROM have.n""").fetchone()
+    return diff == (0,) and postings == (0,) and lengths == (0,)
+
+
+def _same_primitives(lite: SQLiteStore, pg: PostgresStore, queries: list[str]) -> int:
+    """`_with_terms` answers the same texts on both backends (their term ids differ: they
+    are matched by term), for several counts and windows; returns the texts compared."""
+    from transkit.text import indexed
+
+    compared = 0
+    for query in queries:
+        terms = sorted(set(indexed(query).terms))
+        a, b = lite._term_ids("ca", terms), pg._term_ids("ca", terms)
+        assert {t: df for t, (_, df) in a.items()} == {t: df for t, (_, df) in b.items()}
+        shared = sorted(a, key=lambda t: (a[t][1], t))[:6]
+        for need in (1, 2, 3):
+            for low, high in ((0, 10_000), (len(query) // 2, len(query)), (40, 60)):
+                lite._new_lookup()
+                pg._new_lookup()
+                mine = pg._with_terms("ca", [b[t][0] for t in shared], need, low, high)
+                theirs = lite._with_terms("ca", [a[t][0] for t in shared], need, low, high)
+                assert sorted(mine[1]) == sorted(theirs[1]), (query, need, low, high)
+                assert len(set(mine[0])) == len(mine[0])
+                compared += len(mine[1])
+    return compared
+
+
+def _as_schema_3(url: str) -> None:
+    """Turn a memory back into what schema 3 left (the same variants and terms; a GIN
+    index over the term ids instead of the posting and length tables, and an index of
+    units), as an older transkit made it."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP TABLE tm_postings, tm_lengths")
+        conn.execute("CREATE INDEX tm_variants_terms ON tm_variants USING gin(terms) "
+                      "WITH (fastupdate = off) WHERE terms IS NOT NULL")
+        conn.execute("CREATE INDEX tm_variants_unit ON tm_variants(unit, lang)")
+        conn.execute("DELETE FROM transkit_schema WHERE version > 3")
+
+
+def test_schema_3_memory_upgrades_with_its_data_and_keeps_them_right(
+        pg_url: str, tmp_path: Path) -> None:
+    entries, queries = _corpus(7)
+    lite = SQLiteStore(tmp_path / "tm.sqlite")
+    pg = PostgresStore(pg_url)
+    for store in (lite, pg):
+        store.learn(entries[:800], "locales/fr/a.po")
+        store.learn(entries[800:], "locales/fr/b.po")
+    pg.close()
+    _as_schema_3(pg_url)
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT to_regclass('tm_postings')").fetchone() == (None,)
+    pg = PostgresStore(pg_url)  # migration 4, on the data
+    with psycopg.connect(pg_url) as conn:
+        versions = [r[0] for r in conn.execute("SELECT version FROM transkit_schema ORDER BY 1")]
+        gin = conn.execute("SELECT count(*) FROM pg_indexes WHERE tablename = 'tm_variants' "
+                           "AND indexdef ILIKE '%using gin%'").fetchone()
+        held = conn.execute("SELECT count(*) FROM tm_postings").fetchone()
+    assert versions == [1, 2, 3, 4] == [m[0] for m in MIGRATIONS]
+    assert gin == (0,)  # nothing reads it any more
+    assert held is not None and held[0] > 10 * len(entries)  # every text's terms
+    assert _df_consistent(pg_url)
+    answers = _answers(pg, queries)
+    assert sum(1 for a in answers if a) > len(queries) // 2
+    assert answers == _answers(lite, queries)
+    assert _same_primitives(lite, pg, queries[:30]) > 100
+    # Learning and forgetting after the upgrade keep both in step.
+    for store in (lite, pg):
+        store.forget_file("locales/fr/a.po")
+        store.learn(entries[:300], "locales/fr/c.po")
+        store.learn(entries[1200:], "locales/fr/d.po")
+        store.forget_file("locales/fr/b.po")
+        store.forget_file("locales/fr/a.po#history")  # (its translations too, terms and all)
+    with psycopg.connect(pg_url) as conn:  # the test removed indexed texts
+        assert conn.execute("SELECT count(*) FROM tm_variants WHERE file LIKE %s",
+                            ("%a.po#history",)).fetchone() == (0,)
+    assert _df_consistent(pg_url)
+    assert _answers(pg, queries) == _answers(lite, queries)
+    assert _same_primitives(lite, pg, queries[:30]) > 100
+    lite.close()
+    pg.close()
+
+
+def test_clear_empties_the_postings_and_learning_again_answers_the_same(
+        pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from transkit.tm import postgres
+
+    # Small batches and passes: postings gathered over several batches, written in passes.
+    monkeypatch.setattr(postgres, "BATCH", 100)
+    monkeypatch.setattr(postgres, "POSTINGS_PASS", 250)
+    entries, queries = _corpus(3)
+    lite = SQLiteStore(tmp_path / "tm.sqlite")
+    pg = PostgresStore(pg_url)
+    for store in (lite, pg):
+        store.learn(entries, "locales/fr/a.po")
+    pg.clear()
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT count(*) FROM tm_postings").fetchone() == (0,)
+    assert pg.lookup(queries[0], "ca", "fr") == []
+    pg.learn(entries[:500], "locales/fr/b.po")
+    pg.learn(entries[500:], "locales/fr/a.po")
+    assert _df_consistent(pg_url)
+    assert _answers(pg, queries[:60]) == _answers(lite, queries[:60])
+    lite.close()
+    pg.close()
+
+
+def _read_index_only(url: str, term: int) -> tuple[bool, str]:
+    """Whether the posting table's pages are all marked all-visible, and the plan of a
+    posting range read (as `_with_terms` asks it)."""
+    with psycopg.connect(url) as conn:
+        pages, visible = conn.execute("SELECT relpages, relallvisible FROM pg_class WHERE "
+                                      "relname = 'tm_postings'").fetchone() or (0, 0)
+        plan = conn.execute(
+            "EXPLAIN (ANALYZE, FORMAT JSON) SELECT term, string_agg(int8send(id), ''::bytea) "
+            "FROM tm_postings WHERE term = ANY(%s) AND flen BETWEEN 20 AND 80 GROUP BY term",
+            ([term],)).fetchone()
+    return pages > 0 and visible == pages, str(plan[0] if plan else "")
+
+
+def test_a_large_import_or_upgrade_is_read_index_only_right_after() -> None:
+    """Learning many texts, or upgrading a memory, vacuums the posting table once
+    committed: an index-only scan then reads no table row (else each posting on a fresh
+    page costs a heap visit, the cost GIN had), and the planner has statistics to choose
+    that scan. On a server of default durability: with synchronous_commit off (the
+    session's test cluster) vacuum may find commits not yet flushed and leave the pages
+    to autovacuum."""
+    from transkit.tm.postgres import SETTLE_AFTER
+
+    from .pgcluster import Cluster
+
+    rng = random.Random(9)
+    entries = [Entry([Variant("ca", f"{_sentence(rng)[:-1]} {i}.", SOURCE),
+                      Variant("fr", f"FR {i}", HUMAN)]) for i in range(SETTLE_AFTER // 2 + 50)]
+    cluster = Cluster(fast=False)
+    try:
+        url = cluster.create_database("settle")
+        store = PostgresStore(url)
+        assert store.learn(entries, "locales/fr/big.po") >= SETTLE_AFTER
+        frequent = store._term_ids("ca", ["polic"])  # (policia: its first five letters)
+        assert frequent and frequent["polic"][1] > 1000
+        store.close()
+        marked, plan = _read_index_only(url, frequent["polic"][0])
+        assert marked
+        assert "Index Only Scan" in plan and "'Heap Fetches': 0" in plan, plan
+        _as_schema_3(url)
+        PostgresStore(url).close()
+        marked, plan = _read_index_only(url, frequent["polic"][0])
+        assert marked
+        assert "Index Only Scan" in plan and "'Heap Fetches': 0" in plan, plan
+    finally:
+        cluster.stop()
 
 
 def test_schema_migrations_are_recorded_and_applied_once(pg_url: str) -> None:
@@ -133,6 +294,7 @@ def test_schema_migrations_are_recorded_and_applied_once(pg_url: str) -> None:
     assert [m.target for m in found] == ["La police a arrêté trois personnes."]
     store.set_meta("k", "v")  # the version-2 table exists now
     store.close()
+    assert _df_consistent(pg_url)  # terms, frequencies and postings made anew
     with psycopg.connect(pg_url) as conn:
         versions = [r[0] for r in conn.execute("SELECT version FROM transkit_schema ORDER BY 1")]
         assert versions == [m[0] for m in MIGRATIONS] and versions[-1] == SCHEMA_VERSION
