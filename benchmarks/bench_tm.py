@@ -387,6 +387,8 @@ def run_size(name: str, size: int, args: argparse.Namespace, base: Path,
           f"of {args.runs} ({len(queries) / wall:,.0f} queries/s), peak RSS {used} MiB"
           f"\n    {summary}", flush=True)
     if saved.exists():  # the memory changed since: the job builds its index itself
+        # (a folder left by an interrupted run would take the index in, and give back its own)
+        shutil.rmtree(work / "saved-index", ignore_errors=True)
         shutil.move(saved, work / "saved-index")
         built, used, _ = pretranslate(root, queries, source, target, tm, args.runs)
         shutil.move(work / "saved-index", saved)
