@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from . import catalog
 from .catalog import Catalogue, MergeReport
 from .config import Config
+from .fsutil import Changes, Seen, StaleError, digest
 from .project import (
     DocEntry,
     bulletin_paths,
@@ -55,18 +57,34 @@ def orphans(config: Config, entries: list[DocEntry]) -> list[Path]:
     return found
 
 
+class _Plan(NamedTuple):
+    """One file extract writes (or removes: `catalogue` None), and what it must still
+    hold on disk to be replaced: what was read from it (None: it was absent)."""
+
+    path: Path
+    catalogue: Catalogue | None
+    expect: Seen | None
+
+
+def _load(path: Path) -> tuple[Catalogue | None, Seen | None]:
+    if not path.exists() and not path.is_symlink():
+        return None, None
+    found = catalog.load(path)
+    return found, found.seen
+
+
 def _merges(config: Config, pot: Catalogue, name: str, src: str,
-            report: ExtractReport) -> list[tuple[Path, Catalogue | None, str]]:
+            report: ExtractReport) -> list[_Plan]:
     """The template merged into every target language's catalogue (planned, not written)."""
-    plans: list[tuple[Path, Catalogue | None, str]] = []
+    plans: list[_Plan] = []
     for lang in config.languages:
         if lang == src:
             continue
         po_path = catalog_path(config, name, lang)
-        old = catalog.load(po_path) if po_path.exists() else None
+        old, seen = _load(po_path)
         po, merge = catalog.update(pot, old, lang, config.name, name)
         report.merges[relative(config, po_path)] = merge
-        plans.append((po_path, po, "po"))
+        plans.append(_Plan(po_path, po, seen))
     return plans
 
 
@@ -85,6 +103,11 @@ def _kept_chrome(config: Config, previous: Catalogue | None, read: set[str]) -> 
     return kept
 
 
+def _changes_file(plan: _Plan) -> bool:
+    assert plan.catalogue is not None
+    return plan.expect is None or digest(catalog.encoded(plan.catalogue)) != plan.expect.digest
+
+
 def _first_reference(unit: Unit) -> tuple[str, int]:
     where, _, line = unit.references[0].rpartition(":")
     return (where, int(line)) if line.isdigit() else (unit.references[0], 0)
@@ -95,12 +118,30 @@ def extract(config: Config, docs: list[str] | None = None, source_lang: str | No
             prune: bool = False) -> ExtractReport:
     """Segment sources, write each template, merge it into every language's catalogue.
 
-    Everything is read and computed before the first write, so a bad input
-    leaves every file as it was. Afterwards the TM learns the catalogues that
-    changed (by content hash). With `prune`, the catalogues of bulletins that are
-    gone are removed, once the TM has learnt them (it keeps their translations).
+    Everything is read and computed before the first write, and every file is
+    written as one (`fsutil.Changes`), so a bad input or a failed write leaves every
+    file as it was. A catalogue someone saved while extract worked is never replaced by
+    the copy extract read: extract reads and merges again (a few times at most), so the
+    newer translations are kept. Afterwards the TM learns the catalogues that changed
+    (by content hash). With `prune`, the catalogues of bulletins that are gone are
+    removed, once the TM has learnt them (it keeps their translations).
     """
-    report = ExtractReport()
+    for attempt in range(1, RETRIES + 1):
+        report = ExtractReport()
+        try:
+            return _extract(config, report, docs, source_lang, progress, learn, prune)
+        except StaleError:
+            if attempt == RETRIES:
+                raise
+    raise AssertionError("unreachable")
+
+
+RETRIES = 3  # reads of the project when files keep changing under extract
+
+
+def _extract(config: Config, report: ExtractReport, docs: list[str] | None,
+             source_lang: str | None, progress: Callable[[str], None] | None, learn: bool,
+             prune: bool) -> ExtractReport:
     entries = discover(config)
     left = orphans(config, entries)
     if prune:
@@ -109,7 +150,7 @@ def extract(config: Config, docs: list[str] | None = None, source_lang: str | No
     else:
         report.orphans = [relative(config, p) for p in left]
     known = {d.name: d for d in entries}
-    plans: list[tuple[Path, Catalogue | None, str]] = []
+    plans: list[_Plan] = []
     chrome: dict[str, list[Unit]] = {e.source_language: [] for e in entries
                                      if e.name == chrome_name(e.source_language)}
     read: set[str] = set()
@@ -127,28 +168,31 @@ def extract(config: Config, docs: list[str] | None = None, source_lang: str | No
         old_entry = known.get(document.name)
         if old_entry is not None and old_entry.source_language != src:
             # The document changed source language: its old template goes, its catalogues stay.
-            plans.append((old_entry.template, None, "remove"))
+            plans.append(_Plan(old_entry.template, None, _load(old_entry.template)[1]))
         pot_path = template_path(config, document.name, src)
-        previous = catalog.load(pot_path) if pot_path.exists() else None
+        previous, seen = _load(pot_path)
         pot = catalog.build_template(units, document.name, document.ref_path, config.name, src,
                                      document.source_hash, previous)
-        plans.append((pot_path, pot, "pot"))
+        plans.append(_Plan(pot_path, pot, seen))
         report.units += len(pot)  # units as status counts them: one per (source, context)
         plans += _merges(config, pot, document.name, src, report)
     for src, units in sorted(chrome.items()):
         name = chrome_name(src)
         pot_path = template_path(config, name, src)
-        previous = catalog.load(pot_path) if pot_path.exists() else None
+        previous, seen = _load(pot_path)
         every = sorted(_kept_chrome(config, previous, read) + units, key=_first_reference)
         pot = catalog.build_template(every, name, None, config.name, src, None, previous)
-        plans.append((pot_path, pot, "pot"))
+        plans.append(_Plan(pot_path, pot, seen))
         plans += _merges(config, pot, name, src, report)
-    for path, planned, kind in plans:
-        if kind == "remove":
-            path.unlink(missing_ok=True)
-            report.written.append(relative(config, path))
-        elif planned is not None and catalog.save(planned, path):
-            report.written.append(relative(config, path))
+    changes = Changes()
+    for plan in plans:
+        if plan.catalogue is None:
+            changes.remove(plan.path, plan.expect)
+            report.written.append(relative(config, plan.path))
+        elif _changes_file(plan):
+            changes.write(plan.path, catalog.encoded(plan.catalogue), plan.expect)
+            report.written.append(relative(config, plan.path))
+    changes.commit()
     if learn or (prune and left):
         from .tm import open_store
         from .tm.learn import learn_project

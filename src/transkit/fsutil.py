@@ -1,15 +1,118 @@
-"""Atomic file writes and strict reading: no half-written file, no silent mojibake."""
+"""Atomic file writes and strict, bounded reading: no half-written file, no silent
+mojibake, no stale copy over a newer file, no read of a FIFO or a device."""
 
 from __future__ import annotations
 
+import io
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from .errors import InputError
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
+
+
+class Seen(NamedTuple):
+    """What a file was when a command read it: its identity, size, modification time and
+    the digest of the bytes read. A write that must not replace a newer file carries it."""
+
+    ino: int
+    size: int
+    mtime_ns: int
+    digest: str
+
+
+class StaleError(InputError):
+    """A file changed on disk between the command's read and its write."""
+
+    def __init__(self, path: Path | str):
+        super().__init__("changed on disk while transkit was working on it (saved by someone "
+                         "else meanwhile): the newer file is left as it is and nothing was "
+                         "written; run the command again", path)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def digest(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_seen(path: Path, limit: int = MAX_INPUT_BYTES) -> tuple[bytes, Seen]:
+    """The bytes of a regular file and what it was when read. A FIFO, device, socket or
+    folder is refused before any read (opened non-blocking: a FIFO never blocks), and so
+    is a file over `limit` bytes, whatever its size says when the read starts."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise read_error(exc, path) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"is {_kind(info.st_mode)}, expected a regular file", path)
+        if info.st_size > limit:
+            raise InputError(f"file is too large ({info.st_size} bytes, limit {limit})", path)
+        chunks = []
+        total = 0
+        while True:  # a file that grows while read is bounded all the same
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise InputError(f"file is too large (over {limit} bytes)", path)
+        data = b"".join(chunks)
+    except OSError as exc:
+        raise read_error(exc, path) from None
+    finally:
+        os.close(fd)
+    return data, Seen(info.st_ino, len(data), info.st_mtime_ns, digest(data))
+
+
+def seen_now(path: Path) -> Seen | None:
+    """What `path` holds now (None: no file there); a special file is refused unread."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"is {_kind(info.st_mode)}, expected a regular file", path)
+    return read_seen(path, max(info.st_size, MAX_INPUT_BYTES) * 2)[1]
+
+
+def unchanged(path: Path, seen: Seen | None) -> bool:
+    """Whether `path` still holds what was read as `seen` (None: it was absent). Same
+    inode, size and time is taken as unchanged; otherwise the content decides (a `touch`
+    or a copy of the same bytes changes nothing)."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return seen is None
+    if seen is None:
+        return False
+    if (info.st_ino, info.st_size, info.st_mtime_ns) == (seen.ino, seen.size, seen.mtime_ns):
+        return True
+    if info.st_size != seen.size or not stat.S_ISREG(info.st_mode):
+        return False
+    try:
+        return read_seen(path, seen.size)[1].digest == seen.digest
+    except InputError:
+        return False
 
 
 def _umask() -> int:
@@ -28,11 +131,25 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     atomic_write_stream(path, lambda handle: handle.write(data))
 
 
+def open_regular(path: Path) -> io.BufferedReader:
+    """A regular file opened for reading; a FIFO, device, socket or folder is refused
+    without blocking or reading."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise read_error(exc, path) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise InputError(f"is {_kind(info.st_mode)}, expected a regular file", path)
+    return io.BufferedReader(io.FileIO(fd, "rb"))
+
+
 def atomic_copy(source: Path, path: Path) -> None:
     """A copy of `source` at `path`, written atomically, read in blocks (any size)."""
     import shutil
 
-    with open(source, "rb") as handle:
+    with open_regular(source) as handle:
         atomic_write_stream(path, lambda out: shutil.copyfileobj(handle, out, 1 << 20))
 
 
@@ -40,7 +157,7 @@ def file_sha256(path: Path) -> str:
     """The SHA-256 of a file, read in blocks."""
     import hashlib
 
-    with open(path, "rb") as handle:
+    with open_regular(path) as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
@@ -50,62 +167,140 @@ def atomic_write_stream(path: Path, write: Callable[[BinaryIO], object]) -> None
     The file gets the permissions the umask gives any new file (mkstemp's 0600 would
     hide the catalogues and the site from the team and the web server); the temporary
     file is removed on any failure."""
-    import stat
-    import tempfile
+    _check_target(path)
+    tmp, _ = _stage(path, write)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        _discard([tmp])
+        raise
 
+
+def _check_target(path: Path) -> None:
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        mode = None
+        return
     except NotADirectoryError:
         raise InputError("a file stands where a folder of this path should be", path) from None
-    if mode is not None and not stat.S_ISREG(mode):
-        what = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
-        raise InputError(f"is {what}, expected a file (left as it is)", path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise write_error(exc, path) from None
+    if not stat.S_ISREG(mode):
+        raise InputError(f"is {_kind(mode)}, expected a file (left as it is)", path)
+
+
+def _stage(path: Path, write: Callable[[BinaryIO], object]) -> tuple[str, os.stat_result]:
+    """A temporary file beside `path` holding what `write` writes, synced; errors name
+    `path`, never the temporary file."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise write_error(exc, path) from None
     try:
         os.fchmod(fd, file_mode())
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+            info = os.fstat(handle.fileno())
+    except BaseException as exc:
+        _discard([tmp])
+        if isinstance(exc, OSError) and not isinstance(exc, InputError):
+            raise write_error(exc, path) from None
+        raise
+    return tmp, info
+
+
+def _discard(tmps: list[str]) -> None:
+    for tmp in tmps:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
-        raise
+
+
+def write_error(exc: OSError, path: Path) -> InputError:
+    """What went wrong writing `path`, as one clear error naming it."""
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        return InputError("no space left on device (nothing was half-written)", path)
+    if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
+        return InputError(f"cannot write: {exc.strerror} (nothing was written)", path)
+    return InputError(f"cannot write: {exc.strerror or exc}", path)
+
+
+class _Unchecked:
+    pass
+
+
+UNCHECKED = _Unchecked()
+Expect = Seen | None | _Unchecked
+
+
+class Changes:
+    """The files one command writes or removes, as one: each staged as a temporary file
+    beside its target, then every target compared with what the command read (`expect`:
+    the `Seen` of its read, None if it was absent), then all renamed. Anything that fails
+    before the renames, a stale target included, leaves every file as it was."""
+
+    def __init__(self) -> None:
+        self._writes: list[tuple[Path, bytes, Expect]] = []
+        self._removes: list[tuple[Path, Expect]] = []
+
+    def __bool__(self) -> bool:
+        return bool(self._writes or self._removes)
+
+    def write(self, path: Path, data: bytes, expect: Expect = UNCHECKED) -> None:
+        self._writes.append((path, data, expect))
+
+    def remove(self, path: Path, expect: Expect = UNCHECKED) -> None:
+        self._removes.append((path, expect))
+
+    def stale(self) -> list[Path]:
+        """Targets that changed since the command read them."""
+        targets = [(path, expect) for path, _, expect in self._writes] + self._removes
+        return [path for path, expect in targets
+                if not isinstance(expect, _Unchecked) and not unchanged(path, expect)]
+
+    def commit(self) -> dict[Path, Seen]:
+        """Stage, compare, rename; returns what each written file now is."""
+        staged: list[tuple[str, Path]] = []
+        written: dict[Path, Seen] = {}
+        try:
+            for path, data, _ in self._writes:
+                _check_target(path)
+                tmp, info = _stage(path, lambda handle, d=data: handle.write(d))  # type: ignore[misc]
+                staged.append((tmp, path))
+                written[path] = Seen(info.st_ino, len(data), info.st_mtime_ns, digest(data))
+            for path, _ in self._removes:
+                _check_target(path)
+            stale = self.stale()
+            if stale:
+                raise StaleError(stale[0])
+        except BaseException:
+            _discard([tmp for tmp, _ in staged])
+            raise
+        for index, (tmp, path) in enumerate(staged):
+            try:
+                os.replace(tmp, path)
+            except OSError as exc:
+                _discard([t for t, _ in staged[index:]])
+                raise write_error(exc, path) from None
+        for path, _ in self._removes:
+            path.unlink(missing_ok=True)
+        return written
 
 
 def atomic_write_all(files: list[tuple[Path, bytes]]) -> None:
-    """Write several files as one: every temporary file written and synced first (a
-    failure removes them all and leaves every file as it was), then all renamed."""
-    import tempfile
-
-    staged: list[tuple[str, Path]] = []
-    try:
-        for path, data in files:
-            if path.exists() and not path.is_file():
-                raise InputError("is not a regular file, expected a file (left as it is)", path)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            staged.append((tmp, path))
-            os.fchmod(fd, file_mode())
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-    except BaseException:
-        for tmp, _ in staged:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-        raise
-    for tmp, path in staged:
-        os.replace(tmp, path)
+    """Write several files as one (see `Changes`)."""
+    changes = Changes()
+    for path, data in files:
+        changes.write(path, data)
+    changes.commit()
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -113,23 +308,24 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def read_bytes(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(f"file is too large ({size} bytes, limit {limit})", path)
-        return path.read_bytes()
-    except OSError as exc:
-        raise read_error(exc, path) from None
+    """A regular file's bytes, at most `limit` (see `read_seen`)."""
+    return read_seen(path, limit)[0]
 
 
 def read_error(exc: OSError, path: Path) -> InputError:
     """What went wrong reading `path`, as one clear error."""
+    import errno
+
     if isinstance(exc, FileNotFoundError):
         return InputError("no such file", path)
     if isinstance(exc, IsADirectoryError):
         return InputError("is a directory, expected a file", path)
     if isinstance(exc, PermissionError):
         return InputError("permission denied", path)
+    if exc.errno == errno.ELOOP:
+        return InputError("symbolic link loop", path)
+    if isinstance(exc, NotADirectoryError):
+        return InputError("a file stands where a folder of this path should be", path)
     return InputError(f"cannot read: {exc.strerror}", path)
 
 

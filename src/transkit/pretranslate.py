@@ -17,7 +17,7 @@ from typing import Any
 from . import catalog
 from .config import Config
 from .errors import InputError
-from .fsutil import atomic_write_text
+from .fsutil import Changes, Seen, unchanged
 from .project import catalogues, relative
 from .tm.learn import learn_project, neighbour_context
 from .tm.store import Store
@@ -49,6 +49,7 @@ class _Job:
 class _Done:
     path: str
     text: str | None  # the new catalogue, None if nothing was filled
+    seen: Seen | None  # what the file was when read
     counts: list[int]  # exact, exact words, fuzzy, fuzzy words, none, none words
     looked_up: int
 
@@ -104,7 +105,7 @@ def _fill(job: _Job, store: Store | None = None) -> _Done:
             entry.previous_msgid = match.source
             entry.set_provenance("tm", f"{match.score}% ({where}, {match.reason})")
     changed = counts[0] + counts[2] > 0
-    return _Done(job.path, catalog.dumps(po) if changed else None, counts, looked_up)
+    return _Done(job.path, catalog.dumps(po) if changed else None, po.seen, counts, looked_up)
 
 
 PARALLEL_FROM = 500  # empty entries before a second process pays for itself
@@ -169,14 +170,27 @@ def pretranslate(config: Config, store: Store, langs: list[str] | None = None,
         report.none += result.counts[4]
         report.none_words += result.counts[5]
     if not dry_run:
-        for result in done:
-            if result.text is not None:
-                path = Path(result.path)
-                atomic_write_text(path, result.text)
-                report.written.append(relative(config, path))
+        drafts = {Path(r.path): (r.text, r.seen) for r in done if r.text is not None}
+        write_drafts(drafts)
+        report.written = [relative(config, path) for path in drafts]
         if report.written:
             learn_project(config, store)
     return report
+
+
+def write_drafts(drafts: dict[Path, tuple[str, Seen | None]]) -> None:
+    """Each drafted catalogue written over the file it was drafted from, all as one. A
+    file someone saved meanwhile is not replaced: the drafts go into the units still
+    empty in their version (`Catalogue.fill_from`), and nothing of theirs is lost."""
+    changes = Changes()
+    for path, (text, seen) in drafts.items():
+        data = text.encode("utf-8", "surrogateescape")
+        if seen is not None and not unchanged(path, seen):
+            newer = catalog.load(path)
+            newer.fill_from(catalog.parse(data, path))
+            data, seen = catalog.encoded(newer), newer.seen
+        changes.write(path, data, seen)
+    changes.commit()
 
 
 def count_pending(config: Config, langs: list[str] | None, docs: list[str] | None) -> int:

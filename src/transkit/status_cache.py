@@ -130,10 +130,9 @@ def source_hash(key: str, config: Config, cache: Cache,
     hit = cache.sources.get(key)
     if hit is not None and hit[0] == sig[0] and hit[1] == sig[1]:
         return str(hit[2])
-    import hashlib
+    from .fsutil import read_seen
 
-    with open(path, "rb") as handle:
-        digest = hashlib.sha256(handle.read()).hexdigest()
+    digest = read_seen(Path(path), config.extract.max_file_bytes)[1].digest
     cache.sources[key] = [sig[0], sig[1], digest]
     cache.dirty = True
     return digest

@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import __version__
-from ..fsutil import atomic_write_bytes
+from ..errors import InputError
+from ..fsutil import UNCHECKED, Changes, Expect, digest, read_bytes
 from ..languages import native_name, plural_forms
 from ..unit import Unit
 from .model import (
@@ -38,17 +39,41 @@ def load(path: Path) -> Catalogue:
     return read(path)
 
 
-def save(catalogue: Catalogue, path: Path) -> bool:
-    """Write atomically; returns False (and writes nothing) when the bytes would not change."""
-    # Bytes that were not UTF-8 where msgfmt does not check them (comments) go back as
-    # they came.
-    data = dumps(catalogue).encode("utf-8", "surrogateescape")
+def encoded(catalogue: Catalogue) -> bytes:
+    """The file's bytes. Bytes that were not UTF-8 where msgfmt does not check them
+    (comments) go back as they came."""
+    return dumps(catalogue).encode("utf-8", "surrogateescape")
+
+
+def stage(changes: Changes, catalogue: Catalogue, path: Path, expect: Expect = UNCHECKED
+          ) -> bool:
+    """Add the catalogue's write to `changes` unless it would change nothing. A catalogue
+    read from `path` expects the file to be still what it read (a newer file is never
+    replaced by it); one made anew expects `expect`."""
+    data = encoded(catalogue)
+    if catalogue.seen is not None and catalogue.path == path:
+        if digest(data) == catalogue.seen.digest:
+            return False  # nothing of ours to write: a newer file on disk stays as it is
+        changes.write(path, data, catalogue.seen)
+        return True
     try:
-        if path.read_bytes() == data:
+        if read_bytes(path, max(len(data), 1) * 2) == data:
             return False
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+    except InputError:
         pass
-    atomic_write_bytes(path, data)
+    changes.write(path, data, expect)
+    return True
+
+
+def save(catalogue: Catalogue, path: Path) -> bool:
+    """Write atomically; returns False (and writes nothing) when the bytes would not change.
+    A file that changed on disk since `catalogue` was read from it is not replaced
+    (`StaleError`); after a save, the catalogue stands for what was written."""
+    changes = Changes()
+    if not stage(changes, catalogue, path):
+        return False
+    written = changes.commit()
+    catalogue.path, catalogue.seen = path, written[path]
     return True
 
 

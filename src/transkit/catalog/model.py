@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+from ..fsutil import Seen
 from ..unit import FUZZY, OBSOLETE, TRANSLATED, Unit, count_words
 
 TEMPLATE_HEADER = "X-Transkit-Template"
@@ -55,6 +56,8 @@ class Catalogue:
         self.has_header = metadata is not None
         self.header_extra: list[str] = []  # header lines that are not `Name: value`
         self.path: Path | None = None
+        # What the file at `path` was when read: a save refuses to replace a newer file.
+        self.seen: Seen | None = None
 
     # -- header ---------------------------------------------------------------------------
     def set_header(self, unit: Unit | None) -> None:
@@ -118,6 +121,27 @@ class Catalogue:
 
     def by_key(self) -> dict[tuple[str, str | None], Unit]:
         return {u.key: u for u in self.units if not u.obsolete}
+
+    def fill_from(self, drafted: Catalogue) -> int:
+        """Every unit still empty here takes the draft `drafted` holds for the same source
+        (translation, flags, previous source, comments): how a job that only fills empty
+        units joins a file someone saved while it worked, losing nothing of theirs."""
+        drafts = drafted.by_key()
+        filled = 0
+        for index, unit in enumerate(self.units):
+            if unit.obsolete or unit.has_target:
+                continue
+            draft = drafts.get(unit.key)
+            if draft is None or not draft.has_target or draft.msgid_plural != unit.msgid_plural:
+                continue
+            self.units[index] = unit.clone(
+                msgstr=draft.msgstr, msgstr_plural=dict(draft.msgstr_plural),
+                flags=list(draft.flags), previous_msgid=draft.previous_msgid,
+                previous_msgctxt=draft.previous_msgctxt,
+                previous_msgid_plural=draft.previous_msgid_plural,
+                translator_comments=list(draft.translator_comments))
+            filled += 1
+        return filled
 
     def append(self, unit: Unit) -> None:
         self.units.append(unit)

@@ -603,10 +603,12 @@ def _parse_simple(text: str) -> Catalogue | None:
 
 def read(path: Path) -> Catalogue:
     """Read a PO/POT file strictly (see `parse`); the file's path goes in every error."""
-    from ..fsutil import read_bytes
+    from ..fsutil import read_seen
 
-    catalogue = parse(read_bytes(path), path)
+    data, seen = read_seen(path)
+    catalogue = parse(data, path)
     catalogue.path = path
+    catalogue.seen = seen
     return catalogue
 
 

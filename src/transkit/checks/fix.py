@@ -62,7 +62,11 @@ def fix_text(source: str, target: str, lang: str, policy: str) -> str:
 
 
 def fix_project(config: Config, langs: list[str] | None, docs: list[str] | None) -> list[str]:
-    """Fix every selected catalogue in place (atomically); one line per change."""
+    """Fix every selected catalogue in place, all written as one (none if any file changed
+    on disk since it was read); one line per change."""
+    from ..fsutil import Changes
+
+    writes = Changes()
     changes: list[str] = []
     loaded = [(ref, catalog.load(ref.path)) for ref in catalogues(config, langs, docs)]
     for ref, po in loaded:  # every file read (and accepted) before the first write
@@ -77,5 +81,6 @@ def fix_project(config: Config, langs: list[str] | None, docs: list[str] | None)
                 entry.msgstr = fixed
                 changed = True
         if changed:
-            catalog.save(po, ref.path)
+            catalog.stage(writes, po, ref.path)
+    writes.commit()
     return changes

@@ -13,7 +13,7 @@ from lxml import etree
 
 from .. import __version__
 from ..errors import InputError
-from ..fsutil import atomic_write_bytes, read_error
+from ..fsutil import atomic_write_bytes, open_regular, read_error
 from ..languages import check_language, primary
 from ..unit import PLACEHOLDER
 from .store import IMPORTED, SOURCE, Entry, Variant
@@ -251,7 +251,7 @@ def iter_tmx(path: Path) -> Iterator[Entry]:
     for a malformed file, possibly after entries were yielded: learn them in one
     transaction, so that the error rolls them back."""
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             yield from _stream(handle, path)
     except OSError as exc:
         raise read_error(exc, path) from None
