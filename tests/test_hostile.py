@@ -212,7 +212,7 @@ def test_full_disk_during_extract_and_build(demo: Path, small_disk: Path, leave:
      "threshold = 140"),
     (('french_spacing = "either"', 'french_spacing = "eithr"'),
      "did you mean 'either'?", "eithr"),
-    (('locales = "locales"', 'locales = "../.."'), "paths.locales must be a folder inside",
+    (('locales = "locales"', 'locales = "../.."'), "paths.locales must be inside the project",
      '"../.."'),
 ])
 def test_configuration_typos_are_errors_with_their_line(tmp_path: Path,
@@ -408,7 +408,7 @@ def test_special_files_are_never_replaced(project: Path, tmp_path: Path) -> None
     run("extract", cwd=project, check=True)
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    _clean_error(run("tm", "export", str(fifo), cwd=project), "not a regular file")
+    _clean_error(run("tm", "export", str(fifo), cwd=project), "FIFO")
     assert fifo.is_fifo()
 
 

@@ -3,6 +3,7 @@ racing a command, all-or-nothing writes, links and special files, bounded reads.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
@@ -94,8 +95,9 @@ def test_a_save_racing_extract_processes_is_never_lost(two_posts: Path) -> None:
              "import re,sys; p=sys.argv[1]; s=open(p,encoding='utf-8').read(); "
              "s=re.sub(r'(msgid \"tapar el teclat\"\\nmsgstr )\"[^\"]*\"', "
              "lambda m: m.group(1)+'\"'+sys.argv[2]+'\"', s); "
-             "open(p,'w',encoding='utf-8').write(s)", str(target), text], check=True)
-        assert writer.returncode == 0
+             "print(sys.argv[2] in s); open(p,'w',encoding='utf-8').write(s)",
+             str(target), text], check=True, capture_output=True, text=True)
+        assert writer.stdout.strip() == "True", "the translator's save found no unit"
         out, err = command.communicate(timeout=120)
         assert command.returncode == 0, err
         assert _msgstr(target, "tapar el teclat") == text, (delay, err)
@@ -175,3 +177,111 @@ def test_a_failing_language_leaves_every_file_as_it_was(two_posts: Path) -> None
     assert ".tmp" not in line
     assert _snapshot(root / "locales") == before
     assert not [p for p in (root / "locales").rglob(".*") if p.is_file()]
+
+
+# --- confinement ------------------------------------------------------------------------------
+
+def test_a_site_link_leading_outside_is_refused(project: Path, tmp_path: Path) -> None:
+    run("extract", cwd=project, check=True)
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "precious.txt").write_text("not transkit's", "utf-8")
+    (project / "site").symlink_to(victim)
+    for command in (["release"], ["build", "--allow-incomplete"]):
+        result = run(*command, cwd=project)
+        assert result.returncode == 2, result.stderr
+        assert "leads outside the project" in result.stderr and "Traceback" not in result.stderr
+    assert [p.name for p in victim.iterdir()] == ["precious.txt"]
+
+
+def test_a_language_folder_linked_outside_is_never_written_through(project: Path,
+                                                                   tmp_path: Path) -> None:
+    run("extract", cwd=project, check=True)
+    outside = tmp_path / "outside-fr"
+    shutil.move(project / "locales" / "fr", outside)
+    (project / "locales" / "fr").symlink_to(outside)
+    (project / "bulletins" / "post.html").write_text(
+        POST.replace("tapar el teclat", "tapar bé el teclat"), encoding="utf-8")
+    before = _snapshot(outside)
+    for command in (["extract"], ["status"], ["pretranslate"]):
+        _clean_error(run(*command, cwd=project), "locales/fr", "leads outside the project")
+    assert _snapshot(outside) == before
+    # Said explicitly, it is the user's choice.
+    run("--allow-outside", "extract", cwd=project, check=True)
+    assert _snapshot(outside) != before
+
+
+@pytest.mark.parametrize("setting", ['[paths]\nsite = "../victim"\n',
+                                     '[tm]\npath = "../outside.sqlite"\n',
+                                     '[paths]\nsite = "/tmp/victim"\n'])
+def test_configured_places_outside_the_project_need_the_option(project: Path, tmp_path: Path,
+                                                               setting: str) -> None:
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "precious.txt").write_text("not transkit's", "utf-8")
+    config = project / "transkit.toml"
+    config.write_text(config.read_text("utf-8") + setting, "utf-8")
+    line = _clean_error(run("extract", cwd=project), "transkit.toml:", "inside the project")
+    assert "--allow-outside" in line
+    assert not (tmp_path / "outside.sqlite").exists()
+    assert [p.name for p in victim.iterdir()] == ["precious.txt"]
+
+
+def test_the_allowed_outside_site_is_built(project: Path, tmp_path: Path) -> None:
+    config = project / "transkit.toml"
+    config.write_text(config.read_text("utf-8") + '[paths]\nsite = "../public"\n', "utf-8")
+    run("--allow-outside", "extract", cwd=project, check=True)
+    run("--allow-outside", "build", "--allow-incomplete", cwd=project, check=True)
+    assert (tmp_path / "public" / "index.html").is_file()
+    result = subprocess.run([TRANSKIT, "status"], cwd=project, capture_output=True, text=True,
+                            env={**os.environ, "TRANSKIT_ALLOW_OUTSIDE": "1"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_links_to_outside_files_are_refused(project: Path, tmp_path: Path) -> None:
+    run("extract", cwd=project, check=True)
+    secret = tmp_path / "secret.html"
+    secret.write_text(POST, "utf-8")
+    (project / "bulletins" / "leak.html").symlink_to(secret)
+    _clean_error(run("extract", cwd=project), "bulletins/leak.html", "leads outside")
+    (project / "bulletins" / "leak.html").unlink()
+    (project / "glossary").mkdir()
+    (project / "glossary" / "terms.csv").symlink_to(tmp_path / "terms.csv")
+    (tmp_path / "terms.csv").write_text("ca,fr\nEuropol,Europol\n", "utf-8")
+    _clean_error(run("check", cwd=project), "glossary/terms.csv", "leads outside")
+
+
+def test_a_link_loop_in_bulletins_is_one_line(project: Path) -> None:
+    loop = project / "bulletins" / "loop.html"
+    loop.symlink_to(project / "bulletins" / "loop2.html")
+    (project / "bulletins" / "loop2.html").symlink_to(loop)
+    for command in ("extract", "status"):
+        _clean_error(run(command, cwd=project), "bulletins/loop", "symbolic link loop")
+
+
+# --- special files and bounds --------------------------------------------------------------------
+
+@pytest.mark.parametrize("where", ["locales/fr/post.po", "bulletins/post.html",
+                                   "glossary/terms.csv", "tm/extra.tmx"])
+def test_special_files_are_refused_without_blocking(project: Path, where: str) -> None:
+    run("extract", cwd=project, check=True)
+    target = project / where
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    os.mkfifo(target)
+    commands = {"locales/fr/post.po": ["status", "--no-cache"],
+                "bulletins/post.html": ["extract"], "glossary/terms.csv": ["check"],
+                "tm/extra.tmx": ["tm", "rebuild"]}[where]
+    start = time.monotonic()
+    result = subprocess.run([TRANSKIT, *commands], cwd=project, capture_output=True, text=True,
+                            timeout=60)
+    assert time.monotonic() - start < 60
+    _clean_error(result, where, "FIFO")
+    target.unlink()
+    target.symlink_to("/dev/zero")  # outside the project: refused as such, and as a device
+    result = subprocess.run([TRANSKIT, *commands], cwd=project, capture_output=True, text=True,
+                            timeout=60)
+    _clean_error(result, where, "leads outside the project")
+    result = subprocess.run([TRANSKIT, "--allow-outside", *commands], cwd=project,
+                            capture_output=True, text=True, timeout=60)
+    _clean_error(result, where, "device")

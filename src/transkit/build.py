@@ -62,6 +62,7 @@ class BuildReport:
         out = self.out.resolve()  # a linked site: its target
         if out != self.out:
             self.files = {out / p.relative_to(self.out): d for p, d in self.files.items()}
+            self.assets = {out / p.relative_to(self.out): s for p, s in self.assets.items()}
         if out.exists() and not out.is_dir():
             raise InputError("is a file, expected the site folder", out)
         staging = out.with_name(f".{out.name}.new-{os.getpid()}")

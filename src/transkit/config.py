@@ -152,6 +152,9 @@ class Config(NamedTuple):
     checks: ChecksConfig = ChecksConfig()
     mt: MTConfig = MTConfig()
     align: AlignConfig = AlignConfig()
+    # Folders and files outside the project allowed (--allow-outside): never from the
+    # file a pull request can change, only from the command line or the environment.
+    allow_outside: bool = False
 
     @property
     def bulletins(self) -> Path:
@@ -306,7 +309,7 @@ def _languages(value: Any, key: str, path: Path) -> tuple[str, ...]:
                           line_of(_TEXT, table or "project", name)) from None
 
 
-def parse_config(text: str, root: Path, path: Path) -> Config:
+def parse_config(text: str, root: Path, path: Path, allow_outside: bool = False) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -377,12 +380,15 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
         raise ConfigError(f"build.base_url must be the site's http(s) URL, such as "
                           f"'https://example.org/bulletin' (no user, query or fragment), "
                           f"not {base_url!r}", path, line_of(text, "build", "base_url"))
-    for key in ("bulletins", "locales"):
-        folder = paths.get(key, key)
+    for table, key, default in (("paths", "bulletins", "bulletins"),
+                                ("paths", "locales", "locales"), ("paths", "site", "site"),
+                                ("tm", "path", ".transkit/tm.sqlite")):
+        folder = data.get(table, {}).get(key, default)
         if isinstance(folder, str) and (not folder.strip() or Path(folder).is_absolute()
-                                        or ".." in Path(folder).parts):
-            raise ConfigError(f"paths.{key} must be a folder inside the project, not "
-                              f"{folder!r}", path, line_of(text, "paths", key))
+                                        or ".." in Path(folder).parts) and not allow_outside:
+            raise ConfigError(f"{table}.{key} must be inside the project, not {folder!r} "
+                              "(transkit --allow-outside permits a place outside it)",
+                              path, line_of(text, table, key))
     return Config(
         root=root,
         name=_typed(project, "name", str, root.name, path),
@@ -409,6 +415,7 @@ def parse_config(text: str, root: Path, path: Path) -> Config:
         checks=checks,
         mt=_mt(mt, languages, source, path),
         align=AlignConfig(trust=trust_bar, refuse_below=refuse_below),
+        allow_outside=allow_outside,
     )
 
 
@@ -497,9 +504,23 @@ def find_root(start: Path) -> Path:
     raise ConfigError(f"no {CONFIG_NAME} here or in any parent folder (run `transkit init`)", start)
 
 
-def load_config(start: Path | None = None) -> Config:
-    from .fsutil import read_text
+def load_config(start: Path | None = None, allow_outside: bool | None = None) -> Config:
+    """The project's configuration; every folder and file it names is checked to lie in
+    the project (no `..`, no link leading out) unless `allow_outside`, which defaults to
+    the TRANSKIT_ALLOW_OUTSIDE environment variable (1, true, yes)."""
+    import os
 
+    from .fsutil import ALLOW_OUTSIDE_ENV, confine, read_text, set_project
+
+    if allow_outside is None:
+        allow_outside = os.environ.get(ALLOW_OUTSIDE_ENV, "").strip().lower() in (
+            "1", "true", "yes")
     root = find_root(start or Path.cwd()).resolve()
     path = root / CONFIG_NAME
-    return parse_config(read_text(path), root, path)
+    set_project(root, allow_outside)
+    config = parse_config(read_text(path), root, path, allow_outside)
+    tm_file = root / config.tm.path
+    for place in (config.bulletins, config.locales, config.site, config.state, tm_file,
+                  tm_file.parent, root / "glossary", root / "tm"):
+        confine(root, place, allow_outside)
+    return config

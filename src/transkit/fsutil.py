@@ -34,7 +34,7 @@ class StaleError(InputError):
                          "written; run the command again", path)
 
 
-def _kind(mode: int) -> str:
+def kind_of(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):
@@ -56,6 +56,7 @@ def read_seen(path: Path, limit: int = MAX_INPUT_BYTES) -> tuple[bytes, Seen]:
     """The bytes of a regular file and what it was when read. A FIFO, device, socket or
     folder is refused before any read (opened non-blocking: a FIFO never blocks), and so
     is a file over `limit` bytes, whatever its size says when the read starts."""
+    guard(path)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
@@ -63,7 +64,7 @@ def read_seen(path: Path, limit: int = MAX_INPUT_BYTES) -> tuple[bytes, Seen]:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise InputError(f"is {_kind(info.st_mode)}, expected a regular file", path)
+            raise InputError(f"is {kind_of(info.st_mode)}, expected a regular file", path)
         if info.st_size > limit:
             raise InputError(f"file is too large ({info.st_size} bytes, limit {limit})", path)
         chunks = []
@@ -91,7 +92,7 @@ def seen_now(path: Path) -> Seen | None:
     except FileNotFoundError:
         return None
     if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"is {_kind(info.st_mode)}, expected a regular file", path)
+        raise InputError(f"is {kind_of(info.st_mode)}, expected a regular file", path)
     return read_seen(path, max(info.st_size, MAX_INPUT_BYTES) * 2)[1]
 
 
@@ -134,6 +135,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def open_regular(path: Path) -> io.BufferedReader:
     """A regular file opened for reading; a FIFO, device, socket or folder is refused
     without blocking or reading."""
+    guard(path)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
@@ -141,7 +143,7 @@ def open_regular(path: Path) -> io.BufferedReader:
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
-        raise InputError(f"is {_kind(info.st_mode)}, expected a regular file", path)
+        raise InputError(f"is {kind_of(info.st_mode)}, expected a regular file", path)
     return io.BufferedReader(io.FileIO(fd, "rb"))
 
 
@@ -177,6 +179,7 @@ def atomic_write_stream(path: Path, write: Callable[[BinaryIO], object]) -> None
 
 
 def _check_target(path: Path) -> None:
+    guard(path)
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
@@ -186,7 +189,7 @@ def _check_target(path: Path) -> None:
     except OSError as exc:
         raise write_error(exc, path) from None
     if not stat.S_ISREG(mode):
-        raise InputError(f"is {_kind(mode)}, expected a file (left as it is)", path)
+        raise InputError(f"is {kind_of(mode)}, expected a file (left as it is)", path)
 
 
 def _stage(path: Path, write: Callable[[BinaryIO], object]) -> tuple[str, os.stat_result]:
@@ -305,6 +308,49 @@ def atomic_write_all(files: list[tuple[Path, bytes]]) -> None:
 
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+ALLOW_OUTSIDE_ENV = "TRANSKIT_ALLOW_OUTSIDE"
+
+
+def confine(root: Path, path: Path, allow_outside: bool = False) -> Path:
+    """`path`, refused when it resolves outside the project folder `root` (resolved) —
+    through `..` or a symbolic link — unless the user allowed it explicitly; a link
+    loop is refused too. Nothing transkit reads, writes or deletes in the project
+    escapes it by a name or a link someone committed."""
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: Python 3.11's loop report
+        raise InputError("symbolic link loop", path) from None
+    if allow_outside or real == root or root in real.parents:
+        return path
+    raise InputError(f"leads outside the project (to {real}): refused; run with "
+                     f"--allow-outside (or {ALLOW_OUTSIDE_ENV}=1) if that is meant", path)
+
+
+# The project every read and write of this process is confined to (set by load_config):
+# a path inside it by name must stay inside it once links are followed. Paths the user
+# names outside the project (an export, a memory to import) are theirs to name.
+_PROJECT: tuple[str, bool] | None = None
+
+
+def set_project(root: Path, allow_outside: bool) -> None:
+    global _PROJECT
+    _PROJECT = (str(root), allow_outside)
+
+
+def guard(path: Path) -> None:
+    """Refuse `path` when it lies in the project by name but leads outside it."""
+    if _PROJECT is None or _PROJECT[1]:
+        return
+    root = _PROJECT[0]
+    name = os.path.abspath(path)
+    if name != root and not name.startswith(root + os.sep):
+        return
+    real = os.path.realpath(name)
+    if real != root and not real.startswith(root + os.sep):
+        if os.path.islink(name) or real != name:
+            confine(Path(root), path, False)
 
 
 def read_bytes(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .config import SEVERITIES
 from .errors import InputError
-from .fsutil import read_text
+from .fsutil import confine, read_text
 from .languages import primary
 
 WARNING = SEVERITIES[1]
@@ -41,10 +41,13 @@ def term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", re.IGNORECASE)
 
 
-def load_glossary(root: Path) -> Glossary:
+def load_glossary(root: Path, allow_outside: bool = False) -> Glossary:
     glossary = Glossary()
     folder = root / "glossary"
     terms_file = folder / "terms.csv"
+    for path in (terms_file, folder / "do-not-translate.txt"):
+        if path.is_symlink():
+            confine(root.resolve(), path, allow_outside)
     if terms_file.exists():
         reader = csv.DictReader(io.StringIO(read_text(terms_file)))
         if not reader.fieldnames or not {"ca", "es", "en", "fr"} & set(reader.fieldnames):

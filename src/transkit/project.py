@@ -15,6 +15,7 @@ from .config import Config
 if TYPE_CHECKING:
     from .bulletin import Document
 from .errors import InputError, LockedError
+from .fsutil import confine
 from .languages import check_language
 
 _DOC_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -105,10 +106,38 @@ def check_doc_name(name: str, where: Path | str | None = None) -> str:
     return name
 
 
+def linked(config: Config, path: Path) -> Path:
+    """`path` when it is no symbolic link, or a link that stays in the project (or the
+    user allowed outside places); a link leading out, or a loop, is refused."""
+    if path.is_symlink():
+        confine(config.root, path, config.allow_outside)
+    return path
+
+
+def regular(path: Path) -> bool:
+    """Whether `path` is a regular file (False: nothing there); a FIFO, device, socket or
+    folder standing where a file is expected is refused, unopened."""
+    import stat
+
+    from .fsutil import kind_of
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        from .fsutil import read_error
+
+        raise read_error(exc, path) from None
+    if not stat.S_ISREG(mode):
+        raise InputError(f"is {kind_of(mode)}, expected a regular file", path)
+    return True
+
+
 def bulletin_paths(config: Config, docs: list[str] | None = None) -> list[Path]:
     if not config.bulletins.is_dir():
         raise InputError("no bulletins folder", config.bulletins)
-    paths = sorted(p for p in config.bulletins.glob("*.html") if p.is_file())
+    paths = sorted(p for p in config.bulletins.glob("*.html") if regular(linked(config, p)))
     if docs:
         wanted: list[Path] = []
         for doc in docs:
@@ -169,6 +198,8 @@ def discover(config: Config) -> list[DocEntry]:
     with os.scandir(locales) as folders:
         entries = list(folders)
     for item in entries:
+        if item.is_symlink():
+            linked(config, Path(item.path))
         if item.name in config.languages and not item.is_dir():
             raise InputError("is a file, expected a language folder", Path(item.path))
     lang_dirs = sorted(d.name for d in entries if d.is_dir())
@@ -176,6 +207,8 @@ def discover(config: Config) -> list[DocEntry]:
         with os.scandir(f"{locales}/{lang}") as files:
             pots = [f for f in files if f.name.endswith(".pot")]
         for item in pots:
+            if item.is_symlink():
+                linked(config, Path(item.path))
             if not item.is_file():
                 raise InputError("is a folder, expected a template file", Path(item.path))
         names = sorted(f.name for f in pots)
@@ -237,7 +270,7 @@ def catalogues(config: Config, langs: list[str] | None = None, docs: list[str] |
         for lang in languages:
             if lang == doc.source_language:
                 continue
-            path = catalog_path(config, doc.name, lang)
+            path = linked(config, catalog_path(config, doc.name, lang))
             if missing or path.exists():
                 found.append(CatalogueRef(doc, lang, path))
     return found

@@ -111,7 +111,7 @@ def _options(config: Config, only: list[str] | None, min_severity: str) -> _Opti
     enabled = {c.id for c in REGISTRY if c.id not in settings.disable}
     if only:
         enabled &= set(only)
-    glossary = load_glossary(config.root)
+    glossary = load_glossary(config.root, config.allow_outside)
     unit_checks: list[tuple[str, Callable[[Pair], list[str]]]] = []
     for check in REGISTRY:
         if check.scope != "unit" or check.id not in enabled:

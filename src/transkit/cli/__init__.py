@@ -42,12 +42,18 @@ class _Commands(click.Group):
 @click.option("--no-wait", is_flag=True,
               help="Fail at once when another transkit holds the project lock (default: "
                    "wait, at most TRANSKIT_LOCK_TIMEOUT seconds, 600).")
+@click.option("--allow-outside", is_flag=True,
+              help="Allow folders and files of the project (paths.site, tm.path, links in "
+                   "locales/ or bulletins/…) outside the project folder; refused otherwise "
+                   "(also TRANSKIT_ALLOW_OUTSIDE=1).")
 @click.pass_context
-def main(ctx: click.Context, root: Path | None, no_wait: bool) -> None:
+def main(ctx: click.Context, root: Path | None, no_wait: bool,
+         allow_outside: bool) -> None:
     """Translate a multilingual news bulletin: segment, PO catalogues, status, release."""
     ctx.ensure_object(dict)
     ctx.obj["root"] = root
     ctx.obj["no_wait"] = no_wait
+    ctx.obj["allow_outside"] = allow_outside or None  # else TRANSKIT_ALLOW_OUTSIDE
 
 
 @main.command()

@@ -45,6 +45,8 @@ def handle_errors(func: F) -> F:
             reason = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
             if exc.errno == errno.ENOSPC:
                 reason = "no space left on device (no file was half-written)"
+            elif exc.errno == errno.ELOOP:
+                reason = "symbolic link loop"
             where = exc.filename
             click.echo(_safe(f"{_shown(where)}: {reason}" if where is not None
                              else f"transkit: error: {reason}"), err=True)
@@ -84,8 +86,8 @@ def _shown(path: object) -> str:
     from pathlib import Path
 
     text = os.fsdecode(path) if isinstance(path, (str, bytes)) else str(path)
-    try:
-        return Path(text).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    try:  # by name only: a link loop or a missing folder must not stop the message
+        return Path(os.path.abspath(text)).relative_to(Path(os.getcwd())).as_posix()
     except (ValueError, OSError):
         return text
 
@@ -106,7 +108,8 @@ def done_progress() -> None:
 
 
 def config_of(ctx: click.Context) -> Config:
-    return load_config(ctx.obj.get("root"))
+    root = ctx.find_root().obj or {}
+    return load_config(root.get("root"), root.get("allow_outside"))
 
 
 def locked(config: Config) -> Any:

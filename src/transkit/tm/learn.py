@@ -14,7 +14,7 @@ from .. import catalog
 from ..catalog import Catalogue
 from ..config import Config
 from ..fsutil import file_sha256
-from ..project import catalogues, relative
+from ..project import catalogues, linked, relative
 from ..unit import Unit
 from .base import HISTORY
 from .store import FUZZY, HUMAN, MACHINE, SOURCE, Entry, Store, Variant
@@ -108,7 +108,7 @@ def learn_project(config: Config, store: Store, progress: Callable[[str], None] 
                                      ref.name))
     tm_dir = config.root / "tm"
     for path in sorted(tm_dir.glob("*.tmx")) if tm_dir.is_dir() else []:
-        learn_file(path, partial(iter_tmx, path))
+        learn_file(linked(config, path), partial(iter_tmx, path))
     return report
 
 
