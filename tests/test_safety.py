@@ -285,3 +285,196 @@ def test_special_files_are_refused_without_blocking(project: Path, where: str) -
     result = subprocess.run([TRANSKIT, "--allow-outside", *commands], cwd=project,
                             capture_output=True, text=True, timeout=60)
     _clean_error(result, where, "device")
+
+
+# --- Unicode, controls, markers ---------------------------------------------------------------
+
+def test_a_bulletin_saved_again_in_nfd_changes_nothing(project: Path) -> None:
+    import unicodedata
+
+    run("extract", cwd=project, check=True)
+    fill(project, "fr", lambda e: f"FR {e.msgid}")
+    before = _snapshot(project / "locales")
+    source = project / "bulletins" / "post.html"
+    nfd = unicodedata.normalize("NFD", source.read_text("utf-8"))
+    assert nfd != source.read_text("utf-8")
+    source.write_text(nfd, "utf-8")
+    result = run("status", "--lang", "fr", cwd=project, check=True)
+    assert "100" in result.stdout, result.stdout
+    run("extract", cwd=project, check=True)
+    assert _snapshot(project / "locales") == before
+
+
+def test_git_conflict_markers_in_a_bulletin_are_refused_with_their_line(project: Path) -> None:
+    source = project / "bulletins" / "post.html"
+    lines = source.read_text("utf-8").splitlines()
+    lines[4:4] = ["<<<<<<< HEAD", "<p>Una versió.</p>", "=======", "<p>Una altra.</p>",
+                  ">>>>>>> branca"]
+    source.write_text("\n".join(lines) + "\n", "utf-8")
+    _clean_error(run("extract", cwd=project), "bulletins/post.html:5:", "conflict marker")
+    assert not (project / "locales").exists()
+
+
+def test_control_characters_and_open_overrides_are_errors_never_tracebacks(
+        project: Path) -> None:
+    run("extract", cwd=project, check=True)
+    for lang in ("es", "en", "fr"):
+        fill(project, lang, lambda e: e.msgid)
+    path = project / "locales" / "fr" / "post.po"
+    po = catalog.load(path)
+    title = po.find("Europol detén 23 persones")
+    assert title is not None
+    title.msgstr = "Europol arrête 23 personnes \u202eoui"
+    other = next(u for u in po.active() if "<g1>" in u.msgid)
+    other.msgstr = other.msgid.replace("<g1>", "<b title=\x1b]0;pwned\x07>", 1)
+    catalog.save(po, path)
+    check = run("check", cwd=project)
+    assert check.returncode == 1 and "Traceback" not in check.stderr
+    assert "error[bidi]" in check.stdout and "error[control-characters]" in check.stdout
+    assert "\x1b" not in check.stdout and "\x07" not in check.stdout
+    assert "\\x1b]0;pwned\\x07" in check.stdout  # shown, escaped
+    for command in (["release"], ["build"]):
+        result = run(*command, cwd=project)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr and "\x1b" not in result.stderr
+    result = run("build", "--allow-incomplete", cwd=project)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    page = (project / "site" / "fr" / "post.html").read_text("utf-8")
+    assert "\x1b" not in page and "\u202e" not in page
+
+
+def test_bidi_balance() -> None:
+    from transkit.text import unbalanced_bidi
+
+    assert unbalanced_bidi("a \u2067مرحبا\u2069 b") is None
+    assert unbalanced_bidi("\u202bx\u2067y\u2069z\u202c") is None
+    assert unbalanced_bidi("a \u202eb") is not None
+    assert unbalanced_bidi("a \u2069") is not None
+    assert unbalanced_bidi("\u2067x\u202c\u2069") is not None  # PDF closes no isolate
+
+
+def test_terminal_escapes_from_memory_are_shown_escaped(project: Path) -> None:
+    run("extract", cwd=project, check=True)
+    fill(project, "fr", lambda e: f"\x1b]0;owned\x07{e.msgid}")
+    run("extract", cwd=project, check=True)  # the memory learns it
+    result = run("tm", "lookup", "--from", "ca", "--to", "fr", "Europol detén 23 persones",
+                 cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\\x1b]0;owned\\x07" in result.stdout
+
+
+# --- the process: environment, interrupts, output ------------------------------------------------
+
+def test_a_bad_lock_timeout_is_one_line(project: Path) -> None:
+    for value in ("nan", "-1", "inf", "soon"):
+        result = subprocess.run([TRANSKIT, "extract"], cwd=project, capture_output=True,
+                                text=True, env={**os.environ, "TRANSKIT_LOCK_TIMEOUT": value})
+        _clean_error(result, "TRANSKIT_LOCK_TIMEOUT")
+
+
+def test_ctrl_c_is_one_line_and_exit_130(project: Path) -> None:
+    import signal
+
+    run("extract", cwd=project, check=True)
+    process = subprocess.Popen([TRANSKIT, "tm", "lookup", "--stdin", "--from", "ca", "--to",
+                                "fr"], cwd=project, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write('"Europol detén 23 persones"\n')
+    process.stdin.flush()
+    process.stdout.readline()  # it is serving
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_output_that_cannot_be_written_is_reported(project: Path) -> None:
+    with open("/dev/full", "w") as full:
+        for args in (["--version"], ["--help"], ["status"]):
+            result = subprocess.run([TRANSKIT, *args], cwd=project, stdout=full,
+                                    stderr=subprocess.PIPE, text=True)
+            assert result.returncode == 2, (args, result.stderr)
+            assert result.stderr.strip().splitlines() == [
+                "transkit: error: cannot write the output: No space left on device"], result.stderr
+    closed = subprocess.run(f"{TRANSKIT} status --missing >&-", shell=True, cwd=project,
+                            capture_output=True, text=True)
+    assert closed.returncode == 2 and "standard output is closed" in closed.stderr
+    piped = subprocess.run(f"{TRANSKIT} check --list | head -1; exit ${{PIPESTATUS[0]}}",
+                           shell=True, executable="/bin/bash", cwd=project,
+                           capture_output=True, text=True)
+    assert piped.returncode == 0 and piped.stderr == "", piped.stderr
+
+
+def test_a_status_cache_of_another_shape_is_discarded(project: Path) -> None:
+    import marshal
+
+    run("extract", cwd=project, check=True)
+    expected = run("status", cwd=project, check=True).stdout
+    folder = project / ".transkit" / "cache"
+    from transkit.status_cache import CACHE_VERSION
+
+    for name, data in (("status.marshal", {"version": CACHE_VERSION, "files": {
+            "locales/fr/post.po": [1, 2, 3]}, "sources": []}),
+                       ("status-summary.marshal", {"version": CACHE_VERSION,
+                                                   "fingerprint": None, "languages": 7})):
+        for path in folder.glob("*.marshal"):
+            path.unlink()
+        run("status", cwd=project, check=True)
+        (folder / name).write_bytes(marshal.dumps(data))
+        result = run("status", "--no-cache", cwd=project)  # the cache is not read: same
+        assert result.stdout == expected
+        for stat_file in folder.glob("*.marshal"):  # make every cached signature match
+            os.utime(stat_file)
+        result = run("status", cwd=project)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        assert result.stdout == expected
+
+
+# --- the memory ---------------------------------------------------------------------------------
+
+TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence"
+o-tmf="t" adminlang="en" srclang="ca" datatype="plaintext"/><body>
+<tu><tuv xml:lang="ca"><seg>{ca}</seg></tuv><tuv xml:lang="fr"><seg>{fr}</seg></tuv></tu>
+</body></tmx>
+"""
+
+
+def test_two_memories_of_one_name_are_both_kept(project: Path, tmp_path: Path) -> None:
+    run("extract", cwd=project, check=True)
+    for folder, (ca, fr) in (("a", ("Bon dia a tothom", "Bonjour à tous")),
+                             ("b", ("Bona nit a tothom", "Bonne nuit à tous"))):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "mem.tmx").write_text(TMX.format(ca=ca, fr=fr), "utf-8")
+        run("tm", "import", str(tmp_path / folder / "mem.tmx"), cwd=project, check=True)
+    run("tm", "import", str(tmp_path / "a" / "mem.tmx"), cwd=project, check=True)  # again
+    assert sorted(p.name for p in (project / "tm").iterdir()) == ["mem-2.tmx", "mem.tmx"]
+    run("tm", "rebuild", cwd=project, check=True)
+    for ca, fr in (("Bon dia a tothom", "Bonjour à tous"), ("Bona nit a tothom",
+                                                             "Bonne nuit à tous")):
+        found = run("tm", "lookup", "--from", "ca", "--to", "fr", ca, cwd=project,
+                    check=True).stdout
+        assert fr in found, found
+
+
+def test_rebuild_moves_a_damaged_memory_aside_and_learns_again(project: Path) -> None:
+    run("extract", cwd=project, check=True)
+    fill(project, "fr", lambda e: f"FR {e.msgid}")
+    run("extract", cwd=project, check=True)
+    memory = project / ".transkit" / "tm.sqlite"
+    for suffix in ("-wal", "-shm"):
+        Path(f"{memory}{suffix}").unlink(missing_ok=True)
+    memory.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4096)
+    first = run("status", "--lang", "fr", cwd=project)
+    assert first.returncode == 0  # status needs no memory
+    broken = run("tm", "lookup", "--from", "ca", "--to", "fr", "Europol detén 23 persones",
+                 cwd=project)
+    _clean_error(broken, "tm rebuild")
+    result = run("tm", "rebuild", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "moved aside" in result.stderr
+    assert list(memory.parent.glob("tm.sqlite.damaged-*"))
+    found = run("tm", "lookup", "--from", "ca", "--to", "fr", "Europol detén 23 persones",
+                cwd=project, check=True).stdout
+    assert "FR Europol" in found

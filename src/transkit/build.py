@@ -30,6 +30,7 @@ from .project import (
     load_document,
     relative,
 )
+from .text import unbalanced_bidi
 from .unit import FUZZY, TRANSLATED, UNTRANSLATED, Unit, excerpt
 
 if TYPE_CHECKING:
@@ -167,11 +168,13 @@ class _Page:
         if found is not None and found.msgid_plural is None and (
                 state == TRANSLATED or (state == FUZZY and self.include_fuzzy)):
             bad = NOT_IN_HTML.search(found.msgstr)
-            if bad is None:
+            bidi = unbalanced_bidi(found.msgstr)
+            if bad is None and bidi is None:
                 return found
             self.report.problems.append(
                 f"{where.rel}:{found.line}: control character U+{ord(bad.group()):04X} in "
-                "the translation (not allowed in HTML)")
+                "the translation (not allowed in HTML)" if bad is not None else
+                f"{where.rel}:{found.line}: bidirectional controls do not balance: {bidi}")
             return None
         place = f"{where.rel}:{found.line}" if found is not None else where.rel
         self.report.fallbacks.append((self.lang, f"{place}: {state}: {excerpt(source)}"))

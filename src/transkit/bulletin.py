@@ -9,8 +9,8 @@ articles), which every bulletin shares through one project-wide catalogue.
 
 from __future__ import annotations
 
-import hashlib
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +24,7 @@ from .config import ExtractConfig
 from .errors import InputError
 from .fsutil import decode_utf8, read_bytes
 from .languages import check_language, primary
+from .text import source_digest
 from .unit import PLACEHOLDER, Unit
 
 BLOCK_TAGS = frozenset(
@@ -203,6 +204,10 @@ def parse_html(data: bytes, path: Path) -> etree._ElementTree:
     text = decode_utf8(data, path)
     if not text.strip():
         raise InputError("empty file, expected an HTML bulletin", path, 1)
+    conflict = _CONFLICT.search(text)
+    if conflict is not None:
+        raise InputError("git conflict marker: resolve the merge before extracting", path,
+                         text.count("\n", 0, conflict.start()) + 1)
     parser = html.HTMLParser(encoding="utf-8", no_network=True, remove_comments=False,
                              remove_pis=True, huge_tree=False, recover=True)
     try:
@@ -217,6 +222,9 @@ def parse_html(data: bytes, path: Path) -> etree._ElementTree:
     return root.getroottree()
 
 
+# Lines git writes around a conflict it left in a file (`<<<<<<< ours`, `=======`,
+# `>>>>>>> theirs`; `|||||||` with diff3): never a bulletin's text.
+_CONFLICT = re.compile(r"^(?:<{7}|>{7}|\|{7})(?: |$)|^={7}$", re.MULTILINE)
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -252,7 +260,10 @@ def read_document(
     split: Callable[[str, str], list[str]] | None = None,
 ) -> Document:
     """Parse a bulletin and find its translatable blocks, segmented into sentences."""
-    data = read_bytes(path, config.max_file_bytes)
+    # Compared as NFC: a bulletin saved again in another normalisation (NFD, as some
+    # editors and macOS file systems do) is the same text, the same units, the same hash.
+    data = unicodedata.normalize("NFC", decode_utf8(read_bytes(path, config.max_file_bytes),
+                                                    path)).encode("utf-8")
     tree = parse_html(data, path)
     root = tree.getroot()
     lang = source_language or declared_language(root, path) or default_language
@@ -296,7 +307,7 @@ def read_document(
                 order = inline.numbers(sentence)
                 block.locals.append({i + 1: n for i, (_, n) in enumerate(order)})
     return Document(name, path, ref_path, tree, lang, blocks,
-                    hashlib.sha256(data).hexdigest(), list(articles), chrome, switches)
+                    source_digest(data), list(articles), chrome, switches)
 
 
 SWITCH_TAGS = ("p", "div", "nav", "ul", "ol", "li", "span", "aside", "footer", "section")

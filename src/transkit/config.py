@@ -192,7 +192,8 @@ SCHEMA: dict[str, dict[str, str | None]] = {
 }
 # The ids of transkit's checks (tests hold this equal to checks.REGISTRY: reading the
 # configuration does not import the checks).
-CHECK_IDS = ("placeholders", "unsafe-markup", "numbers", "urls", "emails", "end-punctuation",
+CHECK_IDS = ("placeholders", "unsafe-markup", "control-characters", "bidi", "numbers", "urls",
+             "emails", "end-punctuation",
              "spanish-inverted-marks", "french-spacing", "quotes", "catalan-middle-dot",
              "whitespace", "unchanged", "length", "doubled-word", "brackets", "glossary",
              "acronyms", "inconsistent", "reused", "cross-numbers", "cross-urls", "aligned",

@@ -108,6 +108,14 @@ def _fill(job: _Job, store: Store | None = None) -> _Done:
     return _Done(job.path, catalog.dumps(po) if changed else None, po.seen, counts, looked_up)
 
 
+def _worker_ignores_interrupts() -> None:
+    """Ctrl-C reaches every process of the terminal's group: the parent alone answers it
+    (one line, exit 130), not each worker with a traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 PARALLEL_FROM = 500  # empty entries before a second process pays for itself
 PRELOAD_FROM = 100  # lookups before an index of the memory in memory pays for itself
 
@@ -145,7 +153,7 @@ def pretranslate(config: Config, store: Store, langs: list[str] | None = None,
         _INHERITED = (tm_path, store.preloaded()) if fork else None
         try:
             with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(
-                    "fork") if fork else None) as pool:
+                    "fork") if fork else None, initializer=_worker_ignores_interrupts) as pool:
                 done = []
                 for result in pool.map(_fill, jobs,
                                        chunksize=max(1, len(jobs) // (workers * 8))):

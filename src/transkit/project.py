@@ -24,6 +24,25 @@ _DOC_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 LOCK_TIMEOUT = 600.0  # seconds a writer waits for another (TRANSKIT_LOCK_TIMEOUT)
 
 
+def lock_timeout() -> float:
+    """TRANSKIT_LOCK_TIMEOUT: seconds, a finite number ≥ 0 (else an error naming it)."""
+    import math
+
+    raw = os.environ.get("TRANSKIT_LOCK_TIMEOUT", "").strip()
+    if not raw:
+        return LOCK_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        from .errors import ConfigError
+
+        raise ConfigError(f"TRANSKIT_LOCK_TIMEOUT must be a number of seconds (0 or more), "
+                          f"not {raw[:40]!r}")
+    return value
+
+
 @contextmanager
 def project_lock(config: Config, wait: bool = True,
                  on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
@@ -34,10 +53,7 @@ def project_lock(config: Config, wait: bool = True,
     config.state.mkdir(parents=True, exist_ok=True)
     path = config.state / "lock"
     holder = config.state / "lock.holder"
-    try:
-        timeout = float(os.environ.get("TRANSKIT_LOCK_TIMEOUT", LOCK_TIMEOUT))
-    except ValueError:
-        timeout = LOCK_TIMEOUT
+    timeout = lock_timeout()
     lock = filelock.FileLock(str(path), timeout=0)
     try:
         lock.acquire()

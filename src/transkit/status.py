@@ -21,6 +21,7 @@ from .project import (
 )
 from .status_cache import (
     Cache,
+    discard_cache,
     files_of,
     fingerprint_of,
     saved_findings,
@@ -223,7 +224,19 @@ def _stats_for(keys: list[str], config: Config, cache: Cache, want_missing: bool
 def compute_status(config: Config, langs: list[str] | None = None, docs: list[str] | None = None,
                    use_cache: bool = True, want_missing: bool = True) -> Status:
     """Figures for every (language, document); a catalogue whose template or source changed
-    since it was merged is out of date, and so incomplete."""
+    since it was merged is out of date, and so incomplete. The cache is derived data: one
+    of a shape this code does not expect (another version's, damaged) is discarded."""
+    try:
+        return _compute_status(config, langs, docs, use_cache, want_missing)
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+        if not use_cache:
+            raise
+        discard_cache(config)
+        return _compute_status(config, langs, docs, False, want_missing)
+
+
+def _compute_status(config: Config, langs: list[str] | None, docs: list[str] | None,
+                    use_cache: bool, want_missing: bool) -> Status:
     languages = check_languages(config, langs)
     every = discover(config)
     entries = select_documents(every, docs)

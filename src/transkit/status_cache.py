@@ -13,7 +13,8 @@ from .config import Config
 from .fsutil import atomic_write_bytes
 from .project import DocEntry, discover, relative
 
-CACHE_VERSION = 5  # 4: counts as msgfmt counts them (the one reader); 5: fuzzy words
+CACHE_VERSION = 6  # 4: counts as msgfmt counts them (the one reader); 5: fuzzy words;
+# 6: bulletin digests of the NFC text (text.source_digest)
 
 class Cache:
     """Per-file figures keyed by (mtime, size). The lists of missing units live in a second
@@ -100,6 +101,19 @@ class Cache:
             pass  # a cache we cannot write only costs time
 
 
+def discard_cache(config: Config) -> None:
+    """Remove the status and check caches (they are rebuilt by the next run)."""
+    folder = config.state / "cache"
+    for name in ("status.marshal", "status-missing.marshal", "status-summary.marshal",
+                 "check-summary.marshal"):
+        try:
+            (folder / name).unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            pass
+
+
 def signature(path: str) -> tuple[int, int] | None:
     try:
         st = os.stat(path)
@@ -130,9 +144,10 @@ def source_hash(key: str, config: Config, cache: Cache,
     hit = cache.sources.get(key)
     if hit is not None and hit[0] == sig[0] and hit[1] == sig[1]:
         return str(hit[2])
-    from .fsutil import read_seen
+    from .fsutil import read_bytes
+    from .text import source_digest
 
-    digest = read_seen(Path(path), config.extract.max_file_bytes)[1].digest
+    digest = source_digest(read_bytes(Path(path), config.extract.max_file_bytes))
     cache.sources[key] = [sig[0], sig[1], digest]
     cache.dirty = True
     return digest

@@ -301,3 +301,50 @@ def adapt(target: str, scored: Scored, target_lang: str) -> tuple[str, list[str]
                 notes.append(f"adapted {token.text} → {replacement}")
                 break
     return text, notes
+
+
+def source_digest(data: bytes) -> str:
+    """The digest of a bulletin's text as transkit compares it: UTF-8 without a BOM, in
+    NFC, so re-saving it in another normalisation changes nothing. Bytes that are not
+    UTF-8 are hashed as they are (reading the bulletin reports them)."""
+    import hashlib
+    import unicodedata
+
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return hashlib.sha256(data).hexdigest()
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# Bidirectional embeddings, overrides (U+202A–U+202E) and isolates (U+2066–U+2069): each
+# opened one must be closed within the unit (U+202C PDF closes the first kind, U+2069 PDI
+# the second), or it reverses or reorders the rest of the block it lands in.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_BIDI_NAMES = {"\u202a": "LRE", "\u202b": "RLE", "\u202c": "PDF", "\u202d": "LRO",
+               "\u202e": "RLO", "\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI",
+               "\u2069": "PDI"}
+
+
+def unbalanced_bidi(text: str) -> str | None:
+    """What is wrong with the text's bidirectional controls, None when they balance."""
+    if _BIDI.search(text) is None:
+        return None
+    stack: list[str] = []
+    for match in _BIDI.finditer(text):
+        char = match.group()
+        if char in "\u202a\u202b\u202d\u202e":
+            stack.append("embedding")
+        elif char in "\u2066\u2067\u2068":
+            stack.append("isolate")
+        else:
+            wanted = "embedding" if char == "\u202c" else "isolate"
+            if not stack or stack[-1] != wanted:
+                return f"{_BIDI_NAMES[char]} (U+{ord(char):04X}) closes nothing"
+            stack.pop()
+    if stack:
+        return f"{len(stack)} bidirectional control(s) left open"
+    return None
+

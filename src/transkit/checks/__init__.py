@@ -29,6 +29,10 @@ REGISTRY: tuple[Check, ...] = (
           "unit", units.placeholders),
     Check("unsafe-markup", ERROR, "markup or entities in the translation that are not "
           "placeholders", "unit", units.unsafe_markup),
+    Check("control-characters", ERROR, "no control character (C0, DEL, C1) the source does "
+          "not have", "unit", units.control_characters),
+    Check("bidi", ERROR, "bidirectional embeddings, overrides and isolates closed within "
+          "the unit", "unit", units.bidi_controls),
     Check("numbers", ERROR, "every number of the source is in the translation, compared as "
           "values in each language's format", "unit", units.numbers),
     Check("urls", ERROR, "the same URLs as the source", "unit", units.urls_check),

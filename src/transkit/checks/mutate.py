@@ -147,7 +147,19 @@ def _bracket(pair: Pair, rng: random.Random) -> str | None:
     return pair.target.replace(")", "", 1)
 
 
+def _control(pair: Pair, rng: random.Random) -> str | None:
+    at = rng.randrange(len(pair.target) + 1)
+    return pair.target[:at] + rng.choice("\x1b\x07\x00\x85") + pair.target[at:]
+
+
+def _override(pair: Pair, rng: random.Random) -> str | None:
+    at = rng.randrange(len(pair.target) + 1)
+    return pair.target[:at] + rng.choice("\u202e\u202d\u2067") + pair.target[at:]
+
+
 MUTATIONS: dict[str, Mutation] = {
+    "control-characters": _control,
+    "bidi": _override,
     "placeholders": _drop_placeholder,
     "unsafe-markup": _markup,
     "numbers": _digit,

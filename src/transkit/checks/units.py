@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from .. import inline
 from ..languages import primary
-from ..text import number_value
+from ..text import number_value, unbalanced_bidi
 from ..unit import PLACEHOLDER
 from .base import Pair
 
@@ -73,6 +73,26 @@ def unsafe_markup(pair: Pair) -> list[str]:
     allowed = set(MARKUP.findall(PLACEHOLDER.sub("", pair.source)))
     found = [m for m in MARKUP.findall(PLACEHOLDER.sub("", pair.target)) if m not in allowed]
     return [f"markup that is not a placeholder: {', '.join(sorted(set(found)))}"] if found else []
+
+
+# Characters no HTML page may carry (C0 controls but tab and newline, DEL, C1 controls):
+# msgfmt accepts them in a translation, the build cannot place them.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def control_characters(pair: Pair) -> list[str]:
+    found = sorted({m.group() for m in _CONTROL.finditer(pair.target)} -
+                   set(_CONTROL.findall(pair.source)))
+    if not found:
+        return []
+    return ["control character " + ", ".join(f"U+{ord(c):04X}" for c in found) +
+            " in the translation (not allowed in HTML)"]
+
+
+def bidi_controls(pair: Pair) -> list[str]:
+    problem = unbalanced_bidi(pair.target)
+    return [f"bidirectional controls do not balance: {problem} (they would reorder the rest "
+            "of the page)"] if problem else []
 
 
 # --- numbers and addresses ---------------------------------------------------------------

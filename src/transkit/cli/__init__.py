@@ -27,6 +27,28 @@ class _Commands(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.LAZY])
 
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            # Before click turns it into "Aborted!" and exit code 1: one line, 130.
+            import signal
+            import sys
+
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            click.echo("transkit: interrupted (every file is as it was, or whole and new)",
+                       err=True)
+            sys.exit(130)
+        except OSError as exc:
+            from .common import output_failed
+
+            code = output_failed(exc)  # click would say nothing and exit 1
+            if code is None:
+                raise
+            import sys
+
+            sys.exit(code)
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.LAZY:
             from .tools import COMMANDS
@@ -257,3 +279,10 @@ def release(ctx: click.Context, out: Path | None) -> None:
         written = gate.site.write()
     click.echo(f"release gate passed; built {len(written)} file(s) in "
                f"{relative(config, out or config.site)}/")
+
+
+def run() -> None:
+    """The `transkit` command's entry point (see `common.run_command`)."""
+    from .common import run_command
+
+    run_command(main)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import errno
 import functools
+import io
 import os
+import re
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 
@@ -40,6 +42,8 @@ def handle_errors(func: F) -> F:
                        "UTF-8", err=True)
             sys.exit(2)
         except OSError as exc:
+            if exc.filename is None and exc.errno in _OUTPUT_ERRNOS:
+                raise  # the output itself failed (stdout full or closed): run_command says so
             # A fault of the machine or of a path (a folder where a file should be, a full
             # disk): every write is atomic, so each file is as it was or as it should be.
             reason = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
@@ -123,3 +127,138 @@ def locked(config: Config) -> Any:
         click.echo(f"transkit: {message}", err=True)
 
     return project_lock(config, wait=not no_wait, on_wait=say)
+
+
+# --- the process: what the terminal is shown, Ctrl-C, output that cannot be written --------
+
+# Characters a terminal acts on (C0 but tab and newline, DEL, C1: escape sequences retitle
+# or rewrite the screen) and bidirectional controls (they reorder what follows, so a line
+# reads as something it is not). Text from files is shown with them escaped; the one
+# sequence transkit writes itself (progress: CR, erase line) passes.
+_TERMINAL_UNSAFE = re.compile("\r\x1b\\[K|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e"
+                              "\u2066-\u2069]")
+
+
+def _escape_unsafe(match: re.Match[str]) -> str:
+    found = match.group()
+    if len(found) > 1:
+        return found
+    code = ord(found)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_safe(text: str) -> str:
+    return _TERMINAL_UNSAFE.sub(_escape_unsafe, text)
+
+
+class SafeStream(io.TextIOBase):
+    """stdout or stderr as transkit writes them: control characters escaped, whatever
+    command prints what text (JSON and SARIF escape them already as their formats do)."""
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._stream.encoding
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return self._stream.errors
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError("text only")
+        self._stream.write(terminal_safe(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    @property
+    def buffer(self) -> Any:
+        """The bytes underneath, for output already escaped by its format (JSON lines)."""
+        return self._stream.buffer
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    def writable(self) -> bool:
+        return True
+
+
+def run_command(main: click.Group) -> None:
+    """The `transkit` process: the command group run with terminal-safe output; Ctrl-C
+    ends with one line and exit code 130; output that cannot be written (a closed or
+    full stdout) is one error, exit code 2; a closed pipe (`| head`) is not an error."""
+    import signal
+
+    if sys.stdout is None:  # started with stdout closed (`>&-`): nothing could be said
+        if sys.stderr is not None:
+            sys.stderr.write("transkit: error: standard output is closed\n")
+        sys.exit(2)
+    sys.stdout = SafeStream(sys.stdout)
+    if sys.stderr is not None:
+        sys.stderr = SafeStream(sys.stderr)
+    code = 0
+    try:
+        main.main(prog_name="transkit", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while we say so
+        _last_words("transkit: interrupted (every file is as it was or whole and new)")
+        code = 130
+    except OSError as exc:
+        failed = output_failed(exc)
+        if failed is None:
+            raise
+        code = failed
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        code = output_failed(exc) or 2
+    _quiet_exit(code)
+
+
+_OUTPUT_ERRNOS = (errno.EPIPE, errno.ENOSPC, errno.EBADF, errno.EIO, errno.EFBIG)
+
+
+def output_failed(exc: OSError) -> int | None:
+    """The exit code for output that could not be written (None: not an output error):
+    0 for a reader that had enough (`transkit check --list | head`), else one line, 2."""
+    if exc.filename is not None or exc.errno not in _OUTPUT_ERRNOS:
+        return None
+    if exc.errno == errno.EPIPE:
+        try:  # nothing more reaches the reader, and the final flush must not fail
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
+        except (OSError, ValueError):
+            pass
+        return 0
+    _last_words(f"transkit: error: cannot write the output: {exc.strerror or exc}")
+    return 2
+
+
+def _last_words(message: str) -> None:
+    try:
+        if sys.stderr is not None:
+            sys.stderr.write(message + "\n")
+            sys.stderr.flush()
+    except OSError:
+        pass
+
+
+def _quiet_exit(code: int) -> None:
+    """Exit without the interpreter's own flush of a stdout that failed (which would
+    print 'Exception ignored' and change the exit code)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)

@@ -14,6 +14,7 @@ import click
 
 from ..config import Config
 from ..errors import InputError
+from ..project import relative
 from .common import config_of as _config
 from .common import done_progress as _done_progress
 from .common import handle_errors, locked
@@ -288,13 +289,16 @@ def tm_stats(ctx: click.Context) -> None:
 @handle_errors
 def tm_rebuild(ctx: click.Context) -> None:
     """Recreate the TM from locales/ and tm/*.tmx."""
-    from ..tm.learn import rebuild
+    from ..tm.learn import rebuild_memory
 
     config = _config(ctx)
     with locked(config):
-        with _store(config) as store:
-            result = rebuild(config, store, _progress("learning"))
+        result = rebuild_memory(config, _progress("learning"))
     _done_progress()
+    if result.damaged is not None:
+        click.echo(f"warning: the memory could not be read: moved aside to "
+                   f"{relative(config, result.damaged)} (its history is there) and learnt "
+                   "again", err=True)
     click.echo(f"learnt {result.variants} translations from {result.files_read} file(s)")
 
 

@@ -44,14 +44,20 @@ def new_page(title: str, lang: str = "en", css: str = "") -> etree._Element:
     return page
 
 
+def visible(text: str) -> str:
+    """`text` with the characters no HTML page may hold shown as `\\u001b` escapes: a
+    message or translation quoting them is still shown, never a failed build."""
+    return NOT_IN_HTML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def element(parent: etree._Element, tag: str, text: str | None = None,
             **attributes: str) -> etree._Element:
     """A child element with `text` as text (never parsed) and attributes (`class_` for
     class)."""
-    attrs = {k.rstrip("_").replace("_", "-"): v for k, v in attributes.items()}
+    attrs = {k.rstrip("_").replace("_", "-"): visible(v) for k, v in attributes.items()}
     child: etree._Element = etree.SubElement(parent, tag, attrs)
     if text is not None:
-        child.text = text
+        child.text = visible(text)
     return child
 
 
@@ -85,7 +91,7 @@ def fill_cell(td: etree._Element, text: str, codes: dict[int, inline.Code] | Non
     """A unit's text in an empty cell: its placeholders rebuilt from the source's elements
     (a translation never brings markup of its own); broken placeholders shown as text."""
     if NOT_IN_HTML.search(text):
-        text = NOT_IN_HTML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+        text = visible(text)
         td.set("class", (td.get("class", "") + " broken").strip())
     if codes is None:
         td.text = text
@@ -95,7 +101,7 @@ def fill_cell(td: etree._Element, text: str, codes: dict[int, inline.Code] | Non
     except inline.PlaceholderError as exc:
         td.text = text  # shown as text, escaped: the reviewer sees what is wrong
         td.set("class", (td.get("class", "") + " broken").strip())
-        td.set("title", str(exc))
+        td.set("title", visible(str(exc)))
         return
     td.text = lead
     for child in elements:

@@ -110,6 +110,22 @@ def _best(group: list[Variant], lang: str, origins: tuple[str, ...]) -> Variant 
     return found[0] if found else None
 
 
+def _copy_name(tm_dir: Path, path: Path, taken: set[Path]) -> Path:
+    """Where the memory keeps its TMX copy of `path`: tm/<name>.tmx, or tm/<name>-2.tmx
+    and so on when another memory's copy has that name (a/mem.tmx then b/mem.tmx: the
+    second never replaces the first). A TMX file imported again keeps its copy."""
+    stem = path.stem
+    for number in range(1, 10_000):
+        keep = tm_dir / (f"{stem}.tmx" if number == 1 else f"{stem}-{number}.tmx")
+        if keep in taken:
+            continue
+        if not keep.exists() or keep.resolve() == path.resolve():
+            return keep
+        if path.suffix.lower() == ".tmx" and file_sha256(keep) == file_sha256(path):
+            return keep  # the same memory again
+    raise InputError("too many memories with this name under tm/", path)
+
+
 def import_files(config: Config, store: Store, files: list[Path],
                  source_lang: str | None = None,
                  progress: Callable[[str], None] | None = None) -> ImportReport:
@@ -126,7 +142,7 @@ def import_files(config: Config, store: Store, files: list[Path],
         if not path.is_file():
             raise InputError("is a directory, expected a file" if path.is_dir()
                              else "no such file", path)
-        plans.append((path, tm_dir / (f"{path.stem}.tmx" if suffix != ".tmx" else path.name)))
+        plans.append((path, _copy_name(tm_dir, path, {keep for _, keep in plans})))
     # Compendia and XLIFF files are read whole first; TMX files stream while learning.
     compendia = {path: read_xliff(path) if path.suffix.lower() in XLIFF_SUFFIXES
                  else read_compendium(path, source_lang, config.source_language,

@@ -25,6 +25,7 @@ class LearnReport:
     files_read: int = 0
     files_skipped: int = 0
     variants: int = 0
+    damaged: Path | None = None  # where `rebuild_memory` moved a memory it could not read
 
 
 def neighbour_context(entries: list[Unit], index: int) -> str:
@@ -137,3 +138,43 @@ def rebuild(config: Config, store: Store, progress: Callable[[str], None] | None
         report = learn_project(config, store, progress, force=True)
         store.learn(kept)
     return report
+
+
+def rebuild_memory(config: Config, progress: Callable[[str], None] | None = None
+                   ) -> LearnReport:
+    """`tm rebuild` of the project's memory. An SQLite memory that cannot be read (a
+    damaged file, another program's database) is moved aside, never deleted
+    (`tm.sqlite.damaged-<time>`, with its journal files), and a new one is learnt from
+    locales/ and tm/*.tmx: the history only it held is in the moved file."""
+    import sqlite3
+    import time
+
+    from ..errors import InputError
+    from . import is_server, open_store, tm_locator
+
+    damaged: Path | None = None
+    try:
+        store = open_store(config)
+        try:
+            return rebuild(config, store, progress)
+        finally:
+            store.close()
+    except (InputError, sqlite3.DatabaseError) as exc:
+        locator = tm_locator(config)
+        if is_server(locator) or not Path(locator).is_file() or (
+                isinstance(exc, InputError) and "translation memory" not in exc.message):
+            raise
+        path = Path(locator)
+        damaged = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        for suffix in ("", "-wal", "-shm"):
+            part = Path(f"{path}{suffix}")
+            if part.exists():
+                os.replace(part, Path(f"{damaged}{suffix}"))
+    store = open_store(config)
+    try:
+        report = rebuild(config, store, progress)
+    finally:
+        store.close()
+    report.damaged = damaged
+    return report
+
