@@ -198,9 +198,7 @@ def test_round_trip_identity_translation(tmp_path: Path, source: str) -> None:
         _fill(root, lang)
     result = build_site(config)
     assert not result.problems and not result.fallbacks
-    for path, data in result.files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+    result.write()
     expected = _canonical(root / "bulletins" / "doc.html")
     for lang in ("ca", "es", "en", "fr"):
         assert _canonical(root / "site" / lang / "doc.html") == expected

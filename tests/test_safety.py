@@ -478,3 +478,24 @@ def test_rebuild_moves_a_damaged_memory_aside_and_learns_again(project: Path) ->
     found = run("tm", "lookup", "--from", "ca", "--to", "fr", "Europol detén 23 persones",
                 cwd=project, check=True).stdout
     assert "FR Europol" in found
+
+
+# --- the build streams ---------------------------------------------------------------------------
+
+def test_the_build_stages_pages_as_it_goes_and_a_refusal_leaves_nothing(project: Path) -> None:
+    from transkit.build import build_site
+
+    run("extract", cwd=project, check=True)
+    run("build", "--allow-incomplete", cwd=project, check=True)
+    before = _snapshot(project / "site")
+    config = load_config(project)
+    report = build_site(config, allow_incomplete=True)
+    assert report.staging is not None and report.staging.is_dir()
+    staged = {p.relative_to(report.staging) for p in report.staging.rglob("*.html")}
+    assert {p.relative_to(report.out) for p in report.files} == staged  # on disk, not held
+    report.discard()
+    assert not list(project.glob(".site.*"))
+    assert _snapshot(project / "site") == before
+    result = run("release", cwd=project)  # refused: incomplete
+    assert result.returncode == 1
+    assert not list(project.glob(".site.*")) and _snapshot(project / "site") == before

@@ -42,8 +42,12 @@ Translations = dict[tuple[str, str | None], Unit]
 
 @dataclass
 class BuildReport:
+    """What a build made. Pages are written into a staging folder beside the site as they
+    are assembled (`add`), so memory holds one document's pages, not the site's; `write`
+    swaps the staging folder in, `discard` removes it (a refused gate, an error)."""
+
     out: Path  # the site folder every file is in
-    files: dict[Path, bytes] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)  # site paths of the pages staged
     problems: list[str] = field(default_factory=list)  # broken translations: errors per unit
     # Untranslated units shown in the source, by the language of the page: (lang, message).
     fallbacks: list[tuple[str, str]] = field(default_factory=list)
@@ -53,49 +57,81 @@ class BuildReport:
     # Files a bulletin refers to that are not there (or not the project's): a warning for
     # `build`, an error for `release`.
     missing_assets: list[str] = field(default_factory=list)
+    staging: Path | None = None
 
-    def write(self) -> list[Path]:
-        """Write the site as a whole: a copy of the current site with the new files in a
-        staging folder beside it, then swapped in; a failure midway (a full disk, a path
-        in the way) leaves the previous site as it was and no staging folder behind."""
-        import shutil
-
-        out = self.out.resolve()  # a linked site: its target
-        if out != self.out:
-            self.files = {out / p.relative_to(self.out): d for p, d in self.files.items()}
-            self.assets = {out / p.relative_to(self.out): s for p, s in self.assets.items()}
+    def _real_out(self) -> Path:
+        out = self.out.resolve()  # a linked site (inside the project): its target
         if out.exists() and not out.is_dir():
             raise InputError("is a file, expected the site folder", out)
-        staging = out.with_name(f".{out.name}.new-{os.getpid()}")
-        retired = out.with_name(f".{out.name}.old-{os.getpid()}")
+        return out
+
+    def _stage(self) -> Path:
+        """The staging folder, made at the first page: a copy of the current site for a
+        partial build (links not followed: a write must land in it, nowhere else)."""
+        import shutil
+
+        if self.staging is not None:
+            return self.staging
+        out = self._real_out()
         # Left by a build that was killed (the project lock says none is running now).
         for kind in ("new", "old"):
             for left in out.parent.glob(f".{glob.escape(out.name)}.{kind}-*"):
                 if left.is_dir() and not left.is_symlink():
                     shutil.rmtree(left, ignore_errors=True)
+        staging = out.with_name(f".{out.name}.new-{os.getpid()}")
         try:
             if out.is_dir() and self.partial:
-                # Some languages or documents only: the others' pages stay. Links are not
-                # followed (a write must land in the staging folder, nowhere else).
                 shutil.copytree(out, staging, ignore=_links_in)
             else:
                 staging.mkdir(parents=True)  # a whole build: nothing stale survives
+        except OSError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise InputError(f"cannot write the site ({exc.strerror or exc}); the previous "
+                             "site is as it was", out) from None
+        self.staging = staging
+        return staging
+
+    def add(self, path: Path, data: bytes) -> None:
+        """A page of the site (`path` under `out`), written into the staging folder now."""
+        staging = self._stage()
+        target = staging / path.relative_to(self.out)
+        try:
+            if target.is_dir():
+                raise InputError("is a directory, expected a file", path)
+            atomic_write_bytes(target, data)
+        except BaseException:
+            self.discard()
+            raise
+        self.files.append(path)
+
+    def discard(self) -> None:
+        import shutil
+
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
+
+    def write(self) -> list[Path]:
+        """Swap the staged site in, with the assets copied: a failure midway (a full disk,
+        a path in the way) leaves the previous site as it was and no staging folder."""
+        import shutil
+
+        out = self._real_out()
+        staging = self._stage()
+        retired = out.with_name(f".{out.name}.old-{os.getpid()}")
+        try:
             for path, source in self.assets.items():
-                target = staging / path.relative_to(out)
+                target = staging / path.relative_to(self.out)
                 if target.is_dir():
                     raise InputError("is a directory, expected a file", path)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, target)  # staged: the swap makes it appear whole
-            for path, data in self.files.items():
-                target = staging / path.relative_to(out)
-                if target.is_dir():
-                    raise InputError("is a directory, expected a file", path)
-                atomic_write_bytes(target, data)
             if out.is_dir():
                 os.rename(out, retired)
             os.rename(staging, out)
+            self.staging = None
         except BaseException as exc:
-            shutil.rmtree(staging, ignore_errors=True)
+            self.discard()
             if retired.exists() and not out.exists():
                 os.rename(retired, out)
             if isinstance(exc, OSError) and not isinstance(exc, InputError):
@@ -309,11 +345,24 @@ def build_site(config: Config, out: Path | None = None, langs: list[str] | None 
                include_fuzzy: bool = False, allow_incomplete: bool = False,
                status: Status | None = None, checks: CheckReport | None = None
                ) -> BuildReport:
-    """Assemble every language version, the aligned pages, the index and the dashboard in
-    memory (BuildReport.write puts them on disk). `status` and `checks`, when the caller
-    has them (the release gate), are not computed again."""
+    """Assemble every language version, the aligned pages, the index and the dashboard in a
+    staging folder, page by page (BuildReport.write swaps it in, BuildReport.discard
+    drops it). `status` and `checks`, when the caller has them (the release gate), are
+    not computed again."""
     out = check_site_folder(config, out or config.site)
     report = BuildReport(out=out, partial=bool(langs or docs))
+    try:
+        return _build_pages(config, report, out, langs, docs, progress, include_fuzzy,
+                            allow_incomplete, status, checks)
+    except BaseException:
+        report.discard()
+        raise
+
+
+def _build_pages(config: Config, report: BuildReport, out: Path, langs: list[str] | None,
+                 docs: list[str] | None, progress: Callable[[str], None] | None,
+                 include_fuzzy: bool, allow_incomplete: bool, status: Status | None,
+                 checks: CheckReport | None) -> BuildReport:
     languages = check_languages(config, langs)
     entries = discover(config)
     known = {d.name for d in entries}
@@ -354,13 +403,15 @@ def build_site(config: Config, out: Path | None = None, langs: list[str] | None 
             data = page.assemble(preview)
             post.titles[lang] = page.title or (name, lang != src)
             if lang in languages:
-                report.files[out / lang / f"{name}.html"] = data
+                report.add(out / lang / f"{name}.html", data)
         doc = load_document(config, path)
         assets.rewrite(doc.tree.getroot(), path, doc.switches)
-        report.files[out / "aligned" / f"{name}.html"] = _aligned(config, doc, cache,
-                                                                  findings, preview)
+        report.add(out / "aligned" / f"{name}.html", _aligned(config, doc, cache, findings,
+                                                              preview))
         if post is not None:
             posts.append(post)
+        for lang in config.languages:  # a post's catalogues are read by its pages only
+            cache.pop(catalog_path(config, name, lang), None)
     report.assets = {out / key: source for key, source in assets.copies.items()}
     report.missing_assets = list(assets.problems)
     if status is None:
@@ -371,10 +422,10 @@ def build_site(config: Config, out: Path | None = None, langs: list[str] | None 
     # A partial build keeps the other languages' pages: the index still lists them.
     shown = [lang for lang in config.languages if lang in languages
              or (report.partial and (out / lang).is_dir())]
-    report.files[out / "index.html"] = site.index_page(
-        config.name, posts, shown, completeness if preview else None, preview)
-    report.files[out / "status.html"] = dashboard_page(config, status, checks=checks,
-                                                       preview=preview)
+    report.add(out / "index.html", site.index_page(
+        config.name, posts, shown, completeness if preview else None, preview))
+    report.add(out / "status.html", dashboard_page(config, status, checks=checks,
+                                                   preview=preview))
     return report
 
 

@@ -251,13 +251,16 @@ def build(ctx: click.Context, out: Path | None, langs: tuple[str, ...],
         from ..status import in_file_order
 
         result = _build(config, out, langs, include_fuzzy, allow_incomplete)
-        found = in_file_order(result.problems + [line for _, line in result.fallbacks])
-        if not allow_incomplete and found:
-            raise GateError(found, "build (use --allow-incomplete to build with source-text "
-                                   "fallbacks)")
-        for line in found + in_file_order(result.missing_assets):
-            click.echo(f"warning: {line}", err=True)
-        written = result.write()
+        try:
+            found = in_file_order(result.problems + [line for _, line in result.fallbacks])
+            if not allow_incomplete and found:
+                raise GateError(found, "build (use --allow-incomplete to build with "
+                                       "source-text fallbacks)")
+            for line in found + in_file_order(result.missing_assets):
+                click.echo(f"warning: {line}", err=True)
+            written = result.write()
+        finally:
+            result.discard()  # a refused build leaves no staging folder
     click.echo(f"built {len(written)} file(s) in {relative(config, out or config.site)}/")
 
 
@@ -274,9 +277,12 @@ def release(ctx: click.Context, out: Path | None) -> None:
     with locked(config):
         gate = release_gate(config, out, _progress("building"))
         _done_progress()
-        if not gate.passed:
-            raise GateError(gate.problems)
-        written = gate.site.write()
+        try:
+            if not gate.passed:
+                raise GateError(gate.problems)
+            written = gate.site.write()
+        finally:
+            gate.site.discard()  # a refused release leaves no staging folder
     click.echo(f"release gate passed; built {len(written)} file(s) in "
                f"{relative(config, out or config.site)}/")
 
