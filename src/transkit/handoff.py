@@ -35,7 +35,7 @@ from .formats.xliff import (
     fingerprint_parts,
     unit_ids,
 )
-from .fsutil import atomic_write_all, atomic_write_bytes
+from .fsutil import Changes, atomic_write_bytes
 from .inline import Code as SourceCode
 from .languages import check_language, primary
 from .project import (
@@ -293,14 +293,12 @@ def import_document(config: Config, path: Path, document: XDocument, dry_run: bo
         result.changes = []
         return result
     if not dry_run:
-        # Every catalogue of the file is computed and staged before the first is replaced.
-        files = []
-        for po_path, po in planned:
-            data = catalog.dumps(po).encode("utf-8", "surrogateescape")  # as catalog.save
-            if po_path.read_bytes() != data:
-                files.append((po_path, data))
-        atomic_write_all(files)
-        result.written = [relative(config, p) for p, _ in files]
+        # Every catalogue of the file is computed and staged before the first is replaced,
+        # and none replaces a file someone saved since it was read.
+        changes = Changes()
+        written = [po_path for po_path, po in planned if catalog.stage(changes, po, po_path)]
+        changes.commit()
+        result.written = [relative(config, p) for p in written]
     return result
 
 
