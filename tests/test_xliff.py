@@ -652,13 +652,15 @@ def test_a_translation_that_would_break_msgfmt_is_refused(project: Path,
 
 
 def test_catalogues_of_one_file_are_written_together_or_not_at_all(tmp_path: Path) -> None:
+    from transkit.errors import InputError
     from transkit.fsutil import atomic_write_all
 
     first, blocked = tmp_path / "a.po", tmp_path / "not-a-folder" / "b.po"
     first.write_bytes(b"old")
     (tmp_path / "not-a-folder").write_bytes(b"a file where a folder should be")
-    with pytest.raises(OSError):
+    with pytest.raises(InputError) as refused:
         atomic_write_all([(first, b"new"), (blocked, b"new")])
+    assert refused.value.path == str(blocked)  # the file, never its temporary name
     assert first.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.po", "not-a-folder"]
     atomic_write_all([(first, b"new"), (tmp_path / "c.po", b"new too")])
