@@ -79,24 +79,28 @@ def test_a_save_while_extract_reads_is_merged_not_overwritten(two_posts: Path) -
     assert catalog.load(target).find("tapar bé el teclat") is not None
 
 
+# A translator's editor saving as editors do: the new text to a temporary file, then
+# renamed over the catalogue (Poedit, Vim's and VS Code's safe write, msgcat -o).
+_EDITOR = (
+    "import os,re,sys; p=sys.argv[1]; s=open(p,encoding='utf-8').read(); "
+    "s=re.sub(r'(msgid \"tapar el teclat\"\\nmsgstr )\"[^\"]*\"', "
+    "lambda m: m.group(1)+'\"'+sys.argv[2]+'\"', s); print(sys.argv[2] in s); "
+    "open(p+'.swp','w',encoding='utf-8').write(s); os.replace(p+'.swp',p)")
+
+
 def test_a_save_racing_extract_processes_is_never_lost(two_posts: Path) -> None:
     """A real second writer (another process) saves at different moments of real
     `transkit extract` runs: its translation is in the file afterwards, every time."""
     target = two_posts / "locales" / "es" / "post.po"
-    for round_, delay in enumerate((0.05, 0.15, 0.3, 0.5)):
+    for round_, delay in enumerate((0.05, 0.15, 0.3, 0.45, 0.6, 0.8)):
         (two_posts / "bulletins" / "post.html").write_text(
             POST.replace("revisar el compte", f"revisar el compte {round_}"), encoding="utf-8")
         command = subprocess.Popen([TRANSKIT, "extract"], cwd=two_posts,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         time.sleep(delay)
         text = f"Traducción {round_}"
-        writer = subprocess.run(
-            ["python3", "-c",
-             "import re,sys; p=sys.argv[1]; s=open(p,encoding='utf-8').read(); "
-             "s=re.sub(r'(msgid \"tapar el teclat\"\\nmsgstr )\"[^\"]*\"', "
-             "lambda m: m.group(1)+'\"'+sys.argv[2]+'\"', s); "
-             "print(sys.argv[2] in s); open(p,'w',encoding='utf-8').write(s)",
-             str(target), text], check=True, capture_output=True, text=True)
+        writer = subprocess.run(["python3", "-c", _EDITOR, str(target), text], check=True,
+                                capture_output=True, text=True)
         assert writer.stdout.strip() == "True", "the translator's save found no unit"
         out, err = command.communicate(timeout=120)
         assert command.returncode == 0, err
@@ -499,3 +503,30 @@ def test_the_build_stages_pages_as_it_goes_and_a_refusal_leaves_nothing(project:
     result = run("release", cwd=project)  # refused: incomplete
     assert result.returncode == 1
     assert not list(project.glob(".site.*")) and _snapshot(project / "site") == before
+
+
+def test_a_save_between_the_comparison_and_the_swap_is_put_back(tmp_path: Path) -> None:
+    """The last step: the staged file and the target are exchanged in one step, and what
+    came out is compared again; an editor's save that landed after the first comparison
+    is found there and put back."""
+    from transkit.errors import InputError
+    from transkit.fsutil import Changes, read_seen
+
+    path = tmp_path / "fr.po"
+    path.write_text("msgid \"a\"\nmsgstr \"\"\n", "utf-8")
+    _, seen = read_seen(path)
+    changes = Changes()
+    changes.write(path, b"msgid \"a\"\nmsgstr \"stale\"\n", seen)
+    original = changes.stale
+
+    def save_then_compare() -> list[Path]:
+        found = original()  # the comparison passes, then the editor saves
+        (tmp_path / "swap").write_text("msgid \"a\"\nmsgstr \"editor\"\n", "utf-8")
+        os.replace(tmp_path / "swap", path)
+        return found
+
+    changes.stale = save_then_compare  # type: ignore[method-assign]
+    with pytest.raises(InputError, match="changed on disk"):
+        changes.commit()
+    assert "editor" in path.read_text("utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fr.po"]

@@ -8,7 +8,7 @@ import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from .errors import InputError
 
@@ -287,15 +287,96 @@ class Changes:
         except BaseException:
             _discard([tmp for tmp, _ in staged])
             raise
-        for index, (tmp, path) in enumerate(staged):
-            try:
-                os.replace(tmp, path)
-            except OSError as exc:
-                _discard([t for t, _ in staged[index:]])
-                raise write_error(exc, path) from None
+        self._swap(staged)
         for path, _ in self._removes:
             path.unlink(missing_ok=True)
         return written
+
+    def _swap(self, staged: list[tuple[str, Path]]) -> None:
+        """Put every staged file in place. A checked target is exchanged with its staged
+        file in one step (renameat2 RENAME_EXCHANGE) and what was taken out is compared
+        with what the command read: a file an editor saved after the comparison above
+        and before the swap is found there, and every swap is undone (`StaleError`).
+        Where the system cannot exchange, a plain rename follows the comparison."""
+        expects = {path: expect for path, _, expect in self._writes}
+        done: list[tuple[str, Path, bool]] = []  # (tmp, path, exchanged)
+        try:
+            for tmp, path in staged:
+                expect = expects[path]
+                exchanged = False
+                if isinstance(expect, Seen) and _exchange(tmp, path):
+                    exchanged = True
+                    done.append((tmp, path, True))
+                    if not unchanged(Path(tmp), expect):
+                        raise StaleError(path)
+                    continue
+                if expect is None and _create(tmp, path):
+                    done.append((tmp, path, False))
+                    continue
+                os.replace(tmp, path)
+                done.append((tmp, path, exchanged))
+        except BaseException as exc:
+            for tmp, path, exchanged in reversed(done):
+                if exchanged:
+                    _exchange(tmp, path)  # the newer file back in place
+            _discard([tmp for tmp, _ in staged])
+            if isinstance(exc, OSError) and not isinstance(exc, InputError):
+                raise write_error(exc, path) from None
+            raise
+        _discard([tmp for tmp, _, exchanged in done if exchanged])  # the old files
+
+
+_RENAME_NOREPLACE, _RENAME_EXCHANGE = 1, 2
+
+
+def _renameat2(source: str, target: Path, flag: int) -> int | None:
+    """renameat2(2) with `flag`: 0 done, an errno, or None where it does not exist."""
+    import ctypes
+
+    global _RENAMEAT2
+    if _RENAMEAT2 is None:
+        try:
+            function = ctypes.CDLL(None, use_errno=True).renameat2
+            function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                                 ctypes.c_uint]
+            _RENAMEAT2 = function
+        except (AttributeError, OSError):
+            _RENAMEAT2 = False
+    if _RENAMEAT2 is False:
+        return None
+    at_fdcwd = -100
+    result = _RENAMEAT2(at_fdcwd, os.fsencode(source), at_fdcwd, os.fsencode(target), flag)
+    return 0 if result == 0 else ctypes.get_errno()
+
+
+_RENAMEAT2: Any = None
+
+
+def _exchange(tmp: str, path: Path) -> bool:
+    """Swap the two files in one step; False where the system or file system cannot."""
+    import errno
+
+    result = _renameat2(tmp, path, _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    if result in (None, errno.EINVAL, errno.ENOSYS, errno.ENOENT, errno.EPERM):
+        return False
+    raise OSError(result, os.strerror(result), str(path))
+
+
+def _create(tmp: str, path: Path) -> bool:
+    """Rename only if nothing stands at `path` (someone may have created it meanwhile:
+    `StaleError`); False where the system cannot say."""
+    import errno
+
+    result = _renameat2(tmp, path, _RENAME_NOREPLACE)
+    if result == 0:
+        return True
+    if result == errno.EEXIST:
+        raise StaleError(path)
+    if result in (None, errno.EINVAL, errno.ENOSYS, errno.EPERM):
+        return False
+    raise OSError(result, os.strerror(result), str(path))
 
 
 def atomic_write_all(files: list[tuple[Path, bytes]]) -> None:
