@@ -22,7 +22,8 @@ def _snapshot(root: Path) -> dict[str, bytes]:
             if p.is_file() and ".transkit" not in p.parts}
 
 
-def _clean_error(result: subprocess.CompletedProcess[str], *needles: str) -> None:
+def _clean_error(result: subprocess.CompletedProcess[str], *needles: str) -> str:
+    """The one error line of a refused command (exit 2, no traceback), holding `needles`."""
     assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
     assert "Traceback" not in result.stderr, result.stderr
     lines = [line for line in result.stderr.splitlines()
@@ -30,6 +31,7 @@ def _clean_error(result: subprocess.CompletedProcess[str], *needles: str) -> Non
     assert len(lines) == 1, result.stderr
     for needle in needles:
         assert needle in lines[0], lines[0]
+    return lines[0]
 
 
 # --- names and paths ---------------------------------------------------------------------

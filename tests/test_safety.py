@@ -15,17 +15,7 @@ from transkit import catalog
 from transkit.config import load_config
 
 from .conftest import POST, TRANSKIT, fill, run
-
-
-def _clean_error(result: subprocess.CompletedProcess[str], *needles: str) -> str:
-    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr, result.stderr
-    lines = [line for line in result.stderr.splitlines()
-             if line.strip() and not line.startswith("warning: ")]
-    assert len(lines) == 1, result.stderr
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-    return lines[0]
+from .test_hostile import _clean_error
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
