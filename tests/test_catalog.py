@@ -155,6 +155,48 @@ def test_writer_writes_what_msgcat_writes(tmp_path: Path) -> None:
     assert catalog.dumps(again) == path.read_text("utf-8")
 
 
+# Pieces of news text that line breakers disagree on: placeholders against brackets and
+# punctuation, numbers against currency and percent, quotes, URLs, long words, escapes,
+# wide and combining characters, soft hyphens and zero-width spaces.
+AWKWARD = ["(<g1>Europol</g1>)", "<g2>", "</g2>", "15 €", "15€", "29.000", "13,6 %", "«cita»",
+           "“quote”", "(vegeu", ").", "<x3/>", "https://www.europol.europa.eu/media-press/"
+           "newsroom", "l’operació", "—", "…", "¿qué?", "¡sí!", "EUR 3,5", "1/2", "24 h",
+           "n.º 5", "a-b-c", "e-mail:", "x@y.org", "100%", "(1)", "[nota]", "«", "»",
+           "20 000", "\u00a0€", "A\u202fB", "tel. 112", "p. ex.", "Supercalifragilistic" * 4,
+           "pàg. 3-4", "\t", "a\nb", "中文字符测试", "🙂", "ﬁ", "e\u0301", "\u00ad",
+           "x\u200by", "日本語のテキストです。", "\\n", "«<g4>text</g4>»", "<g5>(a)</g5>",
+           "2018-2019", "$5", "5$", "+34", "#hashtag", "'quoted'", '"dq"', "a/b", "a\\b",
+           "?!", "...", "C++", "AT&T", "1.", "2)", "x²", "24 heures sur 24"]
+WORDS = ("la policia ha detingut 23 persones per frau amb targetes de crèdit l'operació "
+         "coordinada Europol milions d'euros").split()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_awkward_text_is_laid_out_exactly_as_msgcat_lays_it_out(tmp_path: Path,
+                                                                seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    po = Catalogue(metadata={"Content-Type": "text/plain; charset=UTF-8"})
+    seen: set[str] = set()
+    while len(po.units) < 300:
+        text = ""
+        for _ in range(rng.randint(3, 40)):
+            piece = rng.choice(AWKWARD) if rng.random() < 0.35 else rng.choice(WORDS)
+            text += (rng.choice([" ", " ", " ", ""]) if text else "") + piece
+        if text not in seen:
+            seen.add(text)
+            po.append(Unit(text, text[::-1] if rng.random() < 0.3 else text))
+    path = tmp_path / "awkward.po"
+    path.write_text(catalog.dumps(po), "utf-8")
+    msgcat = subprocess.run([gettext_tool("msgcat"), str(path)], capture_output=True, text=True,
+                            check=True)
+    ours = path.read_text("utf-8").splitlines()
+    theirs = msgcat.stdout.splitlines()
+    different = [(a, b) for a, b in zip(ours, theirs, strict=False) if a != b]
+    assert not different and len(ours) == len(theirs), different[:3]
+
+
 def test_extracted_files_pass_gettext_tools(demo: Path) -> None:
     run("extract", cwd=demo, check=True)
     files = sorted(demo.glob("locales/*/*.po")) + sorted(demo.glob("locales/*/*.pot"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
 from ..unit import Unit
@@ -639,10 +640,71 @@ def escape(text: str) -> str:
 
 
 def _wrap(escaped: str, width: int) -> list[str]:
-    """Lines of at most `width` columns, broken where gettext (libunistring) breaks them."""
-    from unicode_segmentation_rs import gettext_wrap
+    """Lines of at most `width` columns, broken where gettext breaks them: by GNU
+    libunistring itself (`u8_width_linebreaks`, what msgcat calls), else by
+    unicode-segmentation-rs's reimplementation (which differs on awkward text: after
+    `(<g1>`, between `15` and `€`…)."""
+    import ctypes
 
-    return list(gettext_wrap(escaped, width)) or [""]
+    breaker = _linebreaker()
+    if breaker is None:
+        from unicode_segmentation_rs import gettext_wrap
+
+        return list(gettext_wrap(escaped, width)) or [""]
+    data = escaped.encode("utf-8", "surrogateescape")
+    size = len(data)
+    if size == 0:
+        return [""]
+    overrides = None
+    if "\\" in escaped:
+        # No break inside an escape sequence (`\"`, `\n`, `\302`), as gettext says.
+        marks = bytearray(size)
+        offset, last = 0, 0
+        for match in _ESCAPE_SEQUENCE.finditer(escaped):
+            offset += len(escaped[last:match.start()].encode("utf-8", "surrogateescape"))
+            last = match.end()
+            marks[offset + 1:offset + len(match.group())] = b"\x01" * (len(match.group()) - 1)
+            offset += len(match.group())
+        overrides = bytes(marks)
+    out = ctypes.create_string_buffer(size)
+    breaker(data, size, width, 0, 0, overrides, b"UTF-8", out)
+    lines: list[str] = []
+    start = 0
+    for index, kind in enumerate(out.raw):
+        if index > start and kind in (_BREAK_POSSIBLE, _BREAK_MANDATORY):
+            lines.append(data[start:index].decode("utf-8", "surrogateescape"))
+            start = index
+    lines.append(data[start:].decode("utf-8", "surrogateescape"))
+    return lines
+
+
+_ESCAPE_SEQUENCE = re.compile(r"\\(?:[0-7]{3}|.)")
+_BREAK_POSSIBLE, _BREAK_MANDATORY = 2, 3  # libunistring's UC_BREAK_* values
+_BREAKER: list[Any] = []
+
+
+def _linebreaker() -> Any:
+    """libunistring's `u8_width_linebreaks` (None where the library is not installed)."""
+    if not _BREAKER:
+        import ctypes
+        import ctypes.util
+
+        function = None
+        for name in ("libunistring.so.5", "libunistring.so.2", "libunistring.so",
+                     ctypes.util.find_library("unistring")):
+            if not name:
+                continue
+            try:
+                function = ctypes.CDLL(name).u8_width_linebreaks
+            except (OSError, AttributeError):
+                continue
+            function.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int,
+                                 ctypes.c_int, ctypes.c_int, ctypes.c_char_p,
+                                 ctypes.c_char_p, ctypes.c_char_p]
+            function.restype = ctypes.c_int
+            break
+        _BREAKER.append(function)
+    return _BREAKER[0]
 
 
 def _pieces(text: str) -> list[str]:
