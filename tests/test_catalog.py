@@ -250,3 +250,20 @@ def test_load_error_has_line(tmp_path: Path) -> None:
         catalog.load(path)
     assert info.value.line == 6
     assert "keyword 'foo' unknown" in info.value.message
+
+
+@pytest.mark.parametrize("header", ['msgid ""\nmsgstr ""\n', '# notes\nmsgid ""\nmsgstr ""\n',
+                                    '#, fuzzy\nmsgid ""\nmsgstr ""\n'])
+def test_a_catalogue_with_an_empty_header_merges_into_a_valid_file(project: Path,
+                                                                   header: str) -> None:
+    run("extract", cwd=project, check=True)
+    path = project / "locales" / "en" / "post.po"
+    path.write_text(header + '\nmsgid "tapar el teclat"\nmsgstr "cover the keypad"\n', "utf-8")
+    run("extract", cwd=project, check=True)
+    text = path.read_text("utf-8")
+    assert '#~ msgid ""' not in text and text.count('msgid ""\nmsgstr ""') == 1
+    check = subprocess.run([gettext_tool("msgfmt"), "--check", "-o", "/dev/null", str(path)],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    assert catalog.load(path).find("tapar el teclat").msgstr == "cover the keypad"  # type: ignore[union-attr]
+    assert "Language: en" in text

@@ -179,14 +179,19 @@ class Catalogue:
         """
         report = MergeReport()
         old: dict[tuple[str, str | None], Unit] = {}
+        # An empty header (`msgid ""` / `msgstr ""`, which msgfmt counts as a message) is
+        # read as a unit: the merge takes it back as the header, with its comments and
+        # flags, never as an obsolete duplicate of the header it writes.
+        empty_header = next((u for u in self.units if u.is_header and not u.obsolete), None)
         for unit in self.units:  # active units win over obsolete ones of the same key
-            if not unit.obsolete:
+            if not unit.obsolete and unit is not empty_header:
                 old.setdefault(unit.key, unit)
         for unit in self.units:
-            if unit.obsolete:
+            if unit.obsolete and not unit.is_header:
                 old.setdefault(unit.key, unit)
         merged = Catalogue()
-        merged.header = self.header.clone()
+        merged.header = (empty_header if empty_header is not None and not self.has_header
+                         else self.header).clone(msgstr="")
         merged.has_header = True
         merged.metadata = dict(self.metadata)
         merged.header_extra = list(self.header_extra)
