@@ -279,3 +279,25 @@ def test_status_shows_the_last_full_check_until_files_change(demo: Path) -> None
     data = json.loads(run("status", "--format", "json", cwd=demo, check=True).stdout)
     assert data["languages"]["en"]["findings"]["error"] >= 1
     assert data["languages"]["fr"]["findings"]["error"] == 0
+
+
+def test_check_lang_reports_exactly_the_full_runs_findings_about_it(demo: Path) -> None:
+    """Cross-language votes count every language whatever `--lang` selects: a French
+    number that the Spanish and English translations share is no error of French's."""
+    from transkit import catalog
+
+    for lang, figure in (("es", "24"), ("en", "24"), ("fr", "24")):
+        for path in sorted((demo / "locales" / lang).glob("*.po")):
+            po = catalog.load(path)
+            entry = next((u for u in po.active() if u.translated and "2" in u.msgid), None)
+            if entry is not None:
+                entry.msgstr += f" ({figure})"
+                catalog.save(po, path)
+    full = run("check", "--severity", "info", cwd=demo).stdout.splitlines()
+    for lang in ("ca", "es", "en", "fr"):
+        alone = run("check", "--lang", lang, "--severity", "info", cwd=demo).stdout
+        mine = sorted(line for line in full if line.startswith(f"locales/{lang}/"))
+        theirs = sorted(line for line in alone.splitlines()
+                        if line.startswith("locales/"))
+        assert theirs == mine, lang
+    assert any("[numbers]" in line for line in full)  # the edit did make findings

@@ -16,7 +16,7 @@ from ..config import Config
 from ..errors import InputError
 from ..glossary import Glossary, load_glossary
 from ..languages import plural_forms, primary
-from ..project import catalogues, relative
+from ..project import catalogues, check_languages, relative
 from ..unit import TRANSLATED, Unit
 from . import units
 from .base import ERROR, INFO, RANK, SEVERITIES, WARNING, Check, Finding, Pair
@@ -140,6 +140,9 @@ class _DocJob:
     source_lang: str
     template: str
     catalogues: list[tuple[str, str, str]]  # lang, path, path as shown
+    # Languages read only for the cross-language votes (`check --lang`): checked and
+    # reported by no other check, so a language's findings are the full run's.
+    voters: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -175,6 +178,11 @@ def _check_document(job: _DocJob, options: _Options) -> _DocResult:
                 job.name)
             continue
         headers, records = _read(path)
+        if lang in job.voters:
+            for record in records:
+                if record.state == TRANSLATED and record.msgid_plural is None:
+                    per_unit[record.msgid][lang] = (record.msgstr, rel, record.line, set())
+            continue
         result.files += 1
         _file_checks(headers, records, lang, rel, job.name, add)
         ids = {(r.msgctxt, r.msgid) for r in records}
@@ -205,7 +213,7 @@ def _check_document(job: _DocJob, options: _Options) -> _DocResult:
             per_unit[record.msgid][lang] = (record.msgstr, rel, record.line, ignored)
             result.translations.append((lang, job.source_lang, record.msgid, record.msgstr,
                                         rel, record.line))
-    _cross_checks(per_unit, job.source_lang, job.name, add)
+    _cross_checks(per_unit, job.source_lang, job.name, add, job.voters)
     return result
 
 
@@ -217,13 +225,21 @@ def run_checks(config: Config, langs: list[str] | None = None, docs: list[str] |
     """Every enabled check over the selected languages and documents (documents are
     checked in parallel when there are many; the per-language checks see them all)."""
     options = _options(config, only, min_severity)
+    selected = set(check_languages(config, langs))
+    cross = bool({"cross-numbers", "cross-urls"} & options.enabled)
+    voters = frozenset(set(config.languages) - selected) if cross else frozenset()
     by_doc: dict[str, _DocJob] = {}
-    for ref in catalogues(config, langs, docs, missing=True):
+    for ref in catalogues(config, None if voters else langs, docs, missing=True):
+        if ref.lang in voters and not ref.path.exists():
+            continue
         job = by_doc.get(ref.name)
         if job is None:
             job = by_doc[ref.name] = _DocJob(ref.name, ref.source_language,
-                                             ref.doc.template_file, [])
+                                             ref.doc.template_file, [], voters)
         job.catalogues.append((ref.lang, str(ref.path), relative(config, ref.path)))
+    for name in [n for n, job in by_doc.items()
+                 if all(lang in voters for lang, _, _ in job.catalogues)]:
+        del by_doc[name]  # a document none of whose selected catalogues exists
     jobs = list(by_doc.values())
     workers = min(os.cpu_count() or 1, 4)
     if workers > 1 and len(jobs) >= PARALLEL_FROM:
@@ -281,7 +297,8 @@ def _file_checks(headers: dict[str, str], records: list[Unit], lang: str, rel: s
 
 
 def _cross_checks(per_unit: dict[str, dict[str, tuple[str, str, int, set[str]]]],
-                  source_lang: str, doc: str, add: Add) -> None:
+                  source_lang: str, doc: str, add: Add,
+                  voters: frozenset[str] = frozenset()) -> None:
     for source, by_lang in per_unit.items():
         if not by_lang:
             continue
@@ -301,7 +318,7 @@ def _cross_checks(per_unit: dict[str, dict[str, tuple[str, str, int, set[str]]]]
                 if lang in majority or lang == source_lang:
                     continue
                 _, rel, line, ignored = by_lang[lang]
-                if check_id in ignored:
+                if check_id in ignored or lang in voters:
                     continue
                 what = "numbers" if check_id == "cross-numbers" else "URLs"
                 add(check_id, f"{what} differ from the {', '.join(sorted(majority))} "
