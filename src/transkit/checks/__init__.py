@@ -177,12 +177,16 @@ def _check_document(job: _DocJob, options: _Options) -> _DocResult:
             add("aligned", "catalogue missing (run `transkit extract`)", rel, None, lang,
                 job.name)
             continue
-        headers, records = _read(path)
         if lang in job.voters:
+            try:
+                records = _read(path)[1]
+            except InputError:
+                continue  # reported by a check of that language, not this one's
             for record in records:
                 if record.state == TRANSLATED and record.msgid_plural is None:
                     per_unit[record.msgid][lang] = (record.msgstr, rel, record.line, set())
             continue
+        headers, records = _read(path)
         result.files += 1
         _file_checks(headers, records, lang, rel, job.name, add)
         ids = {(r.msgctxt, r.msgid) for r in records}
