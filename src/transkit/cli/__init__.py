@@ -20,18 +20,23 @@ from .common import progress as _progress
 
 class _Commands(click.Group):
     """The main group: the TM, MT, check, align and XLIFF commands load on demand
-    (cli/tools.py)."""
+    (cli/tools.py), and so do the git ones (cli/git.py)."""
 
     LAZY = ("align", "check", "mt", "pretranslate", "tm", "xliff")
+    GIT = ("git-setup", "merge-driver", "resolve")  # cli/git.py
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted([*super().list_commands(ctx), *self.LAZY])
+        return sorted([*super().list_commands(ctx), *self.LAZY, *self.GIT])
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.LAZY:
             from .tools import COMMANDS
 
             return COMMANDS[name]
+        if name in self.GIT:
+            from .git import COMMANDS as GIT_COMMANDS
+
+            return GIT_COMMANDS[name]
         return super().get_command(ctx, name)
 
 
@@ -60,7 +65,8 @@ def main(ctx: click.Context, root: Path | None, no_wait: bool) -> None:
                    "URL (default: the pinned reference this transkit was installed from).")
 @handle_errors
 def init(directory: Path, force: bool, install: str | None) -> None:
-    """Scaffold transkit.toml, bulletins/, locales/<lang>/, .gitignore and a CI workflow."""
+    """Scaffold transkit.toml, bulletins/, locales/<lang>/, .gitignore and a CI workflow;
+    inside a git work tree, also `transkit git-setup`."""
     from ..scaffold import init_project, install_spec
 
     written, kept = init_project(directory, force, install)
@@ -68,6 +74,11 @@ def init(directory: Path, force: bool, install: str | None) -> None:
         click.echo(f"created {path}")
     for path in kept:
         click.echo(f"kept {path} (already there: not overwritten)")
+    from ..gitmerge import git_setup, git_top
+
+    if git_top(directory) is not None:  # a clone merges PO files unit by unit from day one
+        for change in git_setup(directory):
+            click.echo(f"set {change}")
     if install is None and install_spec() is None:
         click.echo("warning: this transkit was not installed from a pinned git reference or "
                    "a wheel URL: set TRANSKIT_INSTALL in .github/workflows/translations.yml "

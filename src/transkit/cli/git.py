@@ -1,0 +1,77 @@
+"""The commands between transkit and git: `git-setup`, the merge driver git runs and
+`resolve` (loaded on demand; they need no transkit.toml)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .common import _safe, _shown, handle_errors
+
+
+@click.command("git-setup")
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@handle_errors
+def git_setup_cmd(directory: Path) -> None:
+    """Merge PO files unit by unit: register transkit's merge driver in this clone's git
+    configuration and route *.po and *.pot to it in .gitattributes (each clone runs it
+    once; idempotent)."""
+    from ..gitmerge import git_setup
+
+    for change in git_setup(directory):
+        click.echo(f"set {_shown(change)}")
+    click.echo("git merges PO files with transkit in this clone")
+
+
+@click.command("merge-driver", hidden=True)
+@click.argument("base", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("ours", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("theirs", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path")
+@handle_errors
+def merge_driver_cmd(base: Path, ours: Path, theirs: Path, path: str) -> None:
+    """What git runs to merge a catalogue (%O %A %B %P): the result goes into OURS; exit 1
+    on a conflict, which git then reports."""
+    from ..gitmerge import run_driver
+
+    outcome = run_driver(base, ours, theirs, path)
+    if outcome.error is not None:
+        click.echo(_safe(f"{outcome.error}; git's line merge left in {path} (nothing "
+                         "lost: fix the file, or take one side and merge again)"), err=True)
+        sys.exit(1)
+    for line in outcome.conflicts:
+        click.echo(_safe(f"transkit: {line}"), err=True)
+    if outcome.conflicts:
+        sys.exit(1)
+
+
+@click.command("resolve")
+@click.argument("paths", nargs=-1)
+@handle_errors
+def resolve_cmd(paths: tuple[str, ...]) -> None:
+    """Redo the merge of catalogues git left conflicted (the hosting site's merge button,
+    an IDE without the driver) from git's own stages, as the driver would have; stage
+    those merged cleanly. Exit 1 while a conflict is left."""
+    from ..gitmerge import resolve
+
+    results = resolve(Path.cwd(), list(paths))
+    left = False
+    for result in results:
+        if result.error is not None:
+            left = True
+            click.echo(_safe(str(result.error)), err=True)
+            continue
+        for line in result.conflicts:
+            left = True
+            click.echo(_safe(line), err=True)
+        click.echo(f"{'merged' if result.staged else 'conflict in'} {result.path}")
+    if not results:
+        click.echo("no conflicted catalogue")
+    if left:
+        sys.exit(1)
+
+
+COMMANDS: dict[str, click.Command] = {
+    "git-setup": git_setup_cmd, "merge-driver": merge_driver_cmd, "resolve": resolve_cmd}

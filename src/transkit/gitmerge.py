@@ -1,0 +1,238 @@
+"""Catalogues merged the way git should: `git-setup` (the driver in a clone's configuration,
+`.gitattributes`), the driver's one file merge, and `resolve` from git's index stages.
+
+Each reads the three versions, calls `catalog.merge.merge` and writes the result whole;
+a side that is not valid PO leaves git's own line merge, markers and all, so nothing is
+lost and the file is plainly conflicted.
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+from typing import NamedTuple
+
+from .catalog.merge import Key, MergeResult, conflict_lines, merge
+from .catalog.model import SOURCE_LANG_HEADER, Catalogue
+from .catalog.po import dumps, parse
+from .errors import InputError
+from .fsutil import atomic_write_bytes, atomic_write_text, read_bytes
+
+DRIVER = "transkit"
+ATTRIBUTES = ("*.po merge=transkit", "*.pot merge=transkit")
+
+
+class GitError(InputError):
+    """git refused or is missing."""
+
+
+def _git(cwd: Path, *args: str, data: bytes | None = None) -> bytes:
+    try:
+        result = subprocess.run(["git", *args], cwd=cwd, input=data, capture_output=True,
+                                check=False, stdin=None if data is not None else
+                                subprocess.DEVNULL)
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc.strerror or exc}") from None
+    if result.returncode != 0:
+        reason = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {args[0]}: {reason[-1] if reason else 'failed'}")
+    return result.stdout
+
+
+def git_top(folder: Path) -> Path | None:
+    """The top of the git work tree holding `folder`; None outside one (or without git)."""
+    try:
+        out = _git(folder, "rev-parse", "--show-toplevel")
+    except GitError:
+        return None
+    return Path(out.decode("utf-8", "surrogateescape").strip())
+
+
+# -- setup -------------------------------------------------------------------------------
+
+def driver_command() -> str:
+    """What git runs: this Python and this transkit, so IDEs without our PATH run it too."""
+    return f"{shlex.quote(sys.executable)} -m transkit merge-driver %O %A %B %P"
+
+
+def git_setup(folder: Path) -> list[str]:
+    """Register the driver in the clone's configuration and route the project's PO and
+    POT files to it in `<folder>/.gitattributes`; returns what changed (idempotent)."""
+    top = git_top(folder)
+    if top is None:
+        raise GitError("not inside a git work tree (run `git init` first)", folder)
+    changed: list[str] = []
+    wanted = {"name": "transkit: PO catalogues merged unit by unit",
+              "driver": driver_command()}
+    for name, value in wanted.items():
+        key = f"merge.{DRIVER}.{name}"
+        try:
+            current = _git(folder, "config", "--local", "--get", key).decode().strip()
+        except GitError:
+            current = None
+        if current != value:
+            _git(folder, "config", "--local", key, value)
+            changed.append(f"git config {key}")
+    path = folder / ".gitattributes"
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        text = ""
+    present = {" ".join(line.split()) for line in text.splitlines()}
+    missing = [line for line in ATTRIBUTES if line not in present]
+    if missing:
+        head = text if not text or text.endswith("\n") else text + "\n"
+        atomic_write_text(path, head + "# transkit: PO files merged unit by unit "
+                          "(`transkit git-setup` registers the driver)\n"
+                          + "".join(f"{line}\n" for line in missing))
+        changed.append(str(path))
+    return changed
+
+
+# -- one merge ---------------------------------------------------------------------------
+
+class FileMerge(NamedTuple):
+    """A merged file's bytes and its conflicts as `path:line: reason` lines."""
+
+    data: bytes
+    conflicts: list[str]
+    result: MergeResult
+
+
+def _read_side(data: bytes, label: str, path: str) -> Catalogue:
+    try:
+        return parse(data, f"{path} ({label})")
+    except InputError:
+        raise
+    except ValueError as exc:  # bytes no reader could decode
+        raise InputError(f"not a PO file: {exc}", f"{path} ({label})") from None
+
+
+def template_order(path: str, catalogues: list[Catalogue], top: Path) -> list[Key] | None:
+    """Keys of the document's template (`locales/<source>/<doc>.pot` beside the
+    catalogue's language folder) as the work tree has it; None when there is none."""
+    target = Path(path)
+    if target.suffix != ".po":
+        return None
+    for catalogue in catalogues:
+        source = catalogue.metadata.get(SOURCE_LANG_HEADER, "").strip()
+        if not source or "/" in source or source.startswith("."):
+            continue
+        pot = top / target.parent.parent / source / (target.stem + ".pot")
+        try:
+            template = parse(read_bytes(pot), pot)
+        except (OSError, InputError):
+            continue
+        return [u.key for u in template.units if not u.obsolete]
+    return None
+
+
+def merge_bytes(base: bytes, ours: bytes, theirs: bytes, path: str,
+                top: Path | None = None) -> FileMerge:
+    """The three versions of catalogue `path` merged; `InputError` if one is not PO."""
+    sides = [_read_side(data, label, path)
+             for data, label in ((base, "base"), (ours, "ours"), (theirs, "theirs"))]
+    order = template_order(path, sides[1:], top) if top is not None else None
+    source_lang = next((c.metadata.get(SOURCE_LANG_HEADER, "") for c in sides[1:]
+                        if c.metadata.get(SOURCE_LANG_HEADER)), "")
+
+    def similarity(new: str, was: str) -> float:
+        from .text import score
+
+        return score(new, was, source_lang or "en").score / 100
+
+    result = merge(sides[0] if base.strip() else None, sides[1], sides[2],
+                   template_order=order, similarity=similarity)
+    text = dumps(result.catalogue)
+    data = text.encode("utf-8", "surrogateescape")
+    # Lines as the written file has them, from the one reader (it also proves the
+    # result is a catalogue transkit and msgfmt read).
+    written = parse(data, path)
+    conflicts = [f"{path}:{line}: merge conflict: ours in msgstr, theirs in a "
+                 "`transkit-conflict:` comment" for line in conflict_lines(written)]
+    return FileMerge(data, conflicts, result)
+
+
+def line_merge(ours: Path, base: Path, theirs: Path) -> None:
+    """git's own merge of the three files into `ours`, conflict markers included."""
+    subprocess.run(["git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs",
+                    str(ours), str(base), str(theirs)], capture_output=True, check=False,
+                   stdin=subprocess.DEVNULL)
+
+
+class DriverOutcome(NamedTuple):
+    conflicts: list[str]
+    error: InputError | None
+
+
+def run_driver(base: Path, ours: Path, theirs: Path, path: str) -> DriverOutcome:
+    """What git's merge driver does: the merge of `path` written into `ours` (git's %A).
+    A side that is not PO leaves git's line merge there, and the reader's error."""
+    top = Path.cwd()  # git runs drivers at the work tree's top
+    data = [read_bytes(p) for p in (base, ours, theirs)]
+    try:
+        merged = merge_bytes(data[0], data[1], data[2], path, top)
+    except InputError as exc:
+        line_merge(ours, base, theirs)
+        return DriverOutcome([], exc)
+    atomic_write_bytes(ours, merged.data)
+    return DriverOutcome(merged.conflicts, None)
+
+
+# -- resolve after a merge that did not run the driver -----------------------------------
+
+class Resolved(NamedTuple):
+    path: str
+    conflicts: list[str]
+    error: InputError | None
+    staged: bool
+
+
+def unmerged(top: Path, paths: list[str]) -> dict[str, dict[int, str]]:
+    """Unmerged catalogues of the index: path → {stage: blob id}."""
+    out = _git(top, "--literal-pathspecs", "ls-files", "-u", "-z", "--", *paths)
+    found: dict[str, dict[int, str]] = {}
+    for record in out.decode("utf-8", "surrogateescape").split("\0"):
+        if not record:
+            continue
+        info, _, name = record.partition("\t")
+        _, blob, stage = info.split()
+        if name.endswith((".po", ".pot")):
+            found.setdefault(name, {})[int(stage)] = blob
+    return found
+
+
+def resolve(folder: Path, paths: list[str]) -> list[Resolved]:
+    """Redo the merge of each unmerged catalogue (all, or those under `paths`) from git's
+    stages 1-3, write the result in the work tree and stage it when no conflict is left."""
+    top = git_top(folder)
+    if top is None:
+        raise GitError("not inside a git work tree", folder)
+    relative = []
+    for given in paths:
+        absolute = (folder / given).resolve()
+        try:
+            relative.append(absolute.relative_to(top.resolve()).as_posix())
+        except ValueError:
+            raise InputError("outside the git work tree", given) from None
+    results: list[Resolved] = []
+    for name, stages in sorted(unmerged(top, relative).items()):
+        if 2 not in stages or 3 not in stages:
+            results.append(Resolved(name, [], InputError(
+                "deleted on one side, changed on the other: resolve it with git", name),
+                False))
+            continue
+        blobs = [_git(top, "cat-file", "blob", stages[n]) if n in stages else b""
+                 for n in (1, 2, 3)]
+        try:
+            merged = merge_bytes(blobs[0], blobs[1], blobs[2], name, top)
+        except InputError as exc:
+            results.append(Resolved(name, [], exc, False))
+            continue
+        atomic_write_bytes(top / name, merged.data)
+        if not merged.conflicts:
+            _git(top, "--literal-pathspecs", "add", "--", name)
+        results.append(Resolved(name, merged.conflicts, None, not merged.conflicts))
+    return results

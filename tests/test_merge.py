@@ -1,0 +1,293 @@
+"""The git merge driver for catalogues: real repositories in tmp_path, real `git merge`,
+each situation beside what git's own line merge makes of it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from transkit import catalog
+from transkit.catalog.merge import CONFLICT_MARK
+
+from .conftest import POST, fill, gettext_tool, run
+
+FR = "locales/fr/post.po"
+
+
+def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
+                            check=False)
+    if check and result.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)}:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def commit(root: Path, message: str) -> None:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+
+
+@pytest.fixture
+def repo(project: Path) -> Path:
+    """The test project in git: extracted, committed on main, the driver set up."""
+    git(project, "init", "-q", "-b", "main")
+    git(project, "config", "user.email", "t@example.org")
+    git(project, "config", "user.name", "Tester")
+    run("extract", cwd=project, check=True)
+    out = run("git-setup", cwd=project, check=True)
+    assert "merge.transkit.driver" in out.stdout
+    commit(project, "base")
+    return project
+
+
+def edit(root: Path, path: str, change: Callable[[catalog.Catalogue], None],
+         date: str | None = "2026-12-01 10:00+0000", who: str = "Anna <a@x.org>") -> None:
+    """A translator's edit through transkit's writer, with a revision date (None: the
+    header as it was)."""
+    po = catalog.load(root / path)
+    change(po)
+    if date is not None:
+        po.metadata["PO-Revision-Date"] = date
+        po.metadata["Last-Translator"] = who
+    catalog.save(po, root / path)
+
+
+def translate(index: int, text: str) -> Callable[[catalog.Catalogue], None]:
+    def change(po: catalog.Catalogue) -> None:
+        unit = po.active()[index]
+        unit.msgstr = text
+        unit.set_fuzzy(False)
+    return change
+
+
+def on_branch(root: Path, name: str, work: Callable[[], None], start: str = "main") -> None:
+    git(root, "checkout", "-q", "-b", name, start)
+    work()
+    commit(root, name)
+    git(root, "checkout", "-q", "main")
+
+
+def merge_both(root: Path, branch: str) -> tuple[subprocess.CompletedProcess[str], str,
+                                                 subprocess.CompletedProcess[str], str]:
+    """`git merge branch` with git's own line merge (in a copy without the driver) and
+    with transkit's driver: (git's run, git's file, our run, our file)."""
+    plain = root.parent / f"{root.name}-git"
+    shutil.copytree(root, plain)
+    git(plain, "config", "--remove-section", "merge.transkit")
+    theirs = git(plain, "merge", "--no-edit", branch, check=False)
+    assert theirs.returncode in (0, 1), theirs.stderr
+    assert (theirs.returncode == 1) == ("CONFLICT" in theirs.stdout)
+    ours = git(root, "merge", "--no-edit", branch, check=False)
+    return (theirs, (plain / FR).read_text("utf-8"), ours, (root / FR).read_text("utf-8"))
+
+
+def valid(root: Path, path: str = FR) -> catalog.Catalogue:
+    """The file is what msgfmt --check and transkit's reader accept, in msgcat's layout."""
+    result = subprocess.run([gettext_tool("msgfmt"), "--check", "-o", "/dev/null", path],
+                            cwd=root, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    po = catalog.load(root / path)
+    assert catalog.dumps(po) == (root / path).read_text("utf-8")
+    return po
+
+
+def units(po: catalog.Catalogue) -> dict[str, tuple[str, bool, bool]]:
+    return {u.msgid: (u.msgstr, u.fuzzy, u.obsolete) for u in po.units}
+
+
+def test_git_setup_is_idempotent_and_init_runs_it(repo: Path, tmp_path: Path) -> None:
+    attributes = (repo / ".gitattributes").read_text("utf-8")
+    assert "*.po merge=transkit" in attributes and "*.pot merge=transkit" in attributes
+    again = run("git-setup", cwd=repo, check=True)
+    assert "set " not in again.stdout
+    assert (repo / ".gitattributes").read_text("utf-8") == attributes
+    assert git(repo, "check-attr", "merge", FR).stdout.strip().endswith("merge: transkit")
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    git(fresh, "init", "-q")
+    out = run("init", ".", "--install", "x", cwd=fresh, check=True)
+    assert "merge.transkit.driver" in out.stdout
+    assert "merge-driver %O %A %B %P" in git(fresh, "config", "merge.transkit.driver").stdout
+    outside = tmp_path / "plain"
+    outside.mkdir()
+    failed = run("git-setup", cwd=outside)
+    assert failed.returncode == 2 and "not inside a git work tree" in failed.stderr
+    assert "Traceback" not in failed.stderr
+
+
+def test_different_entries_and_newest_header(repo: Path) -> None:
+    on_branch(repo, "anna", lambda: edit(repo, FR, translate(0, "Europol arrête 23 personnes"),
+                                         "2026-12-02 09:00+0000", "Anna <a@x.org>"))
+    edit(repo, FR, translate(1, "L'opération"), "2026-12-03 09:00+0000", "Bruno <b@x.org>")
+    commit(repo, "bruno")
+    git_run, _, ours, text = merge_both(repo, "anna")
+    assert git_run.returncode != 0  # git: a conflict (the headers)
+    assert ours.returncode == 0, ours.stdout + ours.stderr
+    po = valid(repo)
+    found = [u.msgstr for u in po.active()[:2]]
+    assert found == ["Europol arrête 23 personnes", "L'opération"]
+    assert po.metadata["PO-Revision-Date"] == "2026-12-03 09:00+0000"
+    assert po.metadata["Last-Translator"] == "Bruno <b@x.org>"
+    assert "<<<<<<<" not in text
+
+
+@pytest.mark.parametrize("tool", [["--no-wrap"], ["--sort-output"]])
+def test_rewrapped_or_sorted_side(repo: Path, tool: list[str]) -> None:
+    long = "Une traduction " + "assez longue pour être repliée par msgcat " * 3
+    edit(repo, FR, translate(2, long))
+    commit(repo, "long")
+
+    def rewrite() -> None:
+        subprocess.run([gettext_tool("msgcat"), *tool, "-o", FR, FR], cwd=repo, check=True)
+    on_branch(repo, "editor", rewrite)
+    edit(repo, FR, translate(2, long + "revue"), "2026-12-05 10:00+0000")
+    commit(repo, "reviewed")
+    git_run, git_text, ours, _ = merge_both(repo, "editor")
+    template = catalog.load(repo / "locales/ca/post.pot")
+    order = [u.key for u in template.active()]
+    if tool == ["--no-wrap"]:
+        assert git_run.returncode != 0
+    else:  # git: clean here, but the file stays in the sorting tool's order
+        assert [u.key for u in catalog.parse(git_text.encode()).active()] != order
+    assert ours.returncode == 0, ours.stderr
+    po = valid(repo)
+    assert po.active()[2].msgstr == long + "revue"
+    assert [u.key for u in po.active()] == order
+
+
+def test_reextracted_after_a_line_inserted_above(repo: Path) -> None:
+    def insert() -> None:
+        post = repo / "bulletins" / "post.html"
+        post.write_text(POST.replace("<body>", "<body>\n<!-- a -->\n<!-- b -->"), "utf-8")
+        run("extract", cwd=repo, check=True)
+    on_branch(repo, "moved", insert)
+    edit(repo, FR, translate(1, "L'opération"))
+    commit(repo, "translated")
+    _, _, ours, _ = merge_both(repo, "moved")  # git: clean or not, by how near the lines are
+    assert ours.returncode == 0, ours.stderr
+    po = valid(repo)
+    assert po.active()[1].msgstr == "L'opération" and not po.active()[1].fuzzy
+    moved = catalog.load(repo / "locales/ca/post.pot")
+    assert [u.references for u in po.active()] == [u.references for u in moved.active()]
+
+
+def test_paragraph_deleted_on_one_side_translated_on_the_other(repo: Path) -> None:
+    victim = catalog.load(repo / FR).active()[-1].msgid
+
+    def delete() -> None:
+        post = repo / "bulletins" / "post.html"
+        post.write_text(POST.replace("<li>revisar el compte</li>", ""), "utf-8")
+        run("extract", cwd=repo, check=True)
+    on_branch(repo, "cut", delete)
+    assert victim == "revisar el compte"
+    edit(repo, FR, lambda po: setattr(po.find(victim), "msgstr", "vérifier le compte"))
+    commit(repo, "translated")
+    git_run, _, ours, _ = merge_both(repo, "cut")
+    assert git_run.returncode != 0
+    assert ours.returncode == 0, ours.stderr
+    po = valid(repo)
+    assert units(po)[victim] == ("vérifier le compte", False, True)  # kept, obsolete
+    assert po.find(victim) is None
+
+
+LONG = ("Els agents recomanen tapar el teclat amb la mà quan es marca el número secret, "
+        "revisar el compte cada setmana i avisar el banc de qualsevol moviment estrany.")
+
+
+def test_changed_sentence_never_ships_the_old_translation(repo: Path) -> None:
+    post = repo / "bulletins" / "post.html"
+    post.write_text(POST.replace("La policia recomana:", LONG), "utf-8")
+    run("extract", cwd=repo, check=True)
+    commit(repo, "long sentence")
+    new = LONG.replace("Els agents", "Les forces")  # same length: the same wrapping
+
+    def change() -> None:
+        post.write_text(POST.replace("La policia recomana:", new), "utf-8")
+        run("extract", cwd=repo, check=True)
+    on_branch(repo, "source", change)
+    old = next(u.msgid for u in catalog.load(repo / FR) if "Els agents" in u.msgid)
+    new = old.replace("Els agents", "Les forces")
+    edit(repo, FR, lambda po: setattr(po.find(old), "msgstr", "Les agents conseillent…"),
+         None)
+    commit(repo, "translated")
+    git_run, git_text, ours, _ = merge_both(repo, "source")
+    # git alone: clean, and the old translation sits finished on the new sentence.
+    assert git_run.returncode == 0
+    wrong = catalog.parse(git_text.encode()).find(new)
+    assert wrong is not None and wrong.msgstr == "Les agents conseillent…" and not wrong.fuzzy
+    assert ours.returncode == 0, ours.stderr
+    po = valid(repo)
+    unit = po.find(new)
+    assert unit is not None and unit.fuzzy and unit.msgstr == "Les agents conseillent…"
+    assert unit.previous_msgid == old
+    assert units(po)[old] == ("Les agents conseillent…", False, True)
+
+
+def test_true_conflict_is_visible_and_blocks_the_release(repo: Path) -> None:
+    fill(repo, "es")
+    fill(repo, "en")
+    fill(repo, "fr")
+    commit(repo, "complete")
+    on_branch(repo, "anna", lambda: edit(repo, FR, translate(0, "Europol arrête 23 gens")))
+    edit(repo, FR, translate(0, "Europol interpelle 23 personnes"), "2026-12-04 10:00+0000")
+    commit(repo, "bruno")
+    git_run, _, ours, _ = merge_both(repo, "anna")
+    assert git_run.returncode != 0
+    assert ours.returncode != 0
+    assert f"{FR}:" in ours.stdout + ours.stderr
+    assert "CONFLICT" in ours.stdout
+    po = valid(repo)
+    unit = po.active()[0]
+    assert unit.fuzzy and unit.msgstr == "Europol interpelle 23 personnes"
+    assert f'{CONFLICT_MARK} theirs: "Europol arrête 23 gens"' in unit.translator_comments
+    where = f"{FR}:{unit.line}"
+    status = run("status", cwd=repo)
+    assert where in status.stderr and "merge conflict" in status.stderr
+    checked = run("check", cwd=repo)
+    assert checked.returncode == 1 and f"{where}: error[merge-conflict]" in checked.stdout
+    release = run("release", cwd=repo)
+    assert release.returncode == 1 and where in release.stderr
+    assert sum(where in line for line in release.stderr.splitlines()) == 1
+    # Resolved as a translator would: choose, drop the comment, clear fuzzy.
+    po.active()[0].translator_comments = []
+    po.active()[0].set_fuzzy(False)
+    catalog.save(po, repo / FR)
+    assert run("check", "--only", "merge-conflict", cwd=repo).returncode == 0
+
+
+def test_invalid_side_is_a_conflict_with_nothing_lost(repo: Path) -> None:
+    def break_it() -> None:
+        path = repo / FR
+        path.write_text(path.read_text("utf-8") + '\nmsgid "broken\n', "utf-8")
+    on_branch(repo, "broken", break_it)
+    edit(repo, FR, translate(0, "Europol arrête 23 personnes"))
+    commit(repo, "translated")
+    ours = git(repo, "merge", "--no-edit", "broken", check=False)
+    assert ours.returncode != 0
+    assert "Traceback" not in ours.stderr
+    assert f"{FR} (theirs):" in ours.stderr
+    text = (repo / FR).read_text("utf-8")
+    # git's line merge is left (markers where lines clash), the file unmerged in git.
+    assert 'msgid "broken' in text and "Europol arrête 23 personnes" in text
+    assert git(repo, "diff", "--name-only", "--diff-filter=U").stdout.strip() == FR
+
+
+def test_resolve_redoes_what_the_driver_would_have(repo: Path) -> None:
+    on_branch(repo, "anna", lambda: edit(repo, FR, translate(0, "Europol arrête 23 personnes"),
+                                         "2026-12-02 09:00+0000"))
+    edit(repo, FR, translate(1, "L'opération"), "2026-12-03 09:00+0000")
+    commit(repo, "bruno")
+    _, _, ours, driver_text = merge_both(repo, "anna")
+    assert ours.returncode == 0
+    plain = repo.parent / f"{repo.name}-git"
+    assert "<<<<<<<" in (plain / FR).read_text("utf-8")
+    resolved = run("resolve", cwd=plain)
+    assert resolved.returncode == 0, resolved.stderr
+    assert f"merged {FR}" in resolved.stdout
+    assert (plain / FR).read_text("utf-8") == driver_text
+    assert git(plain, "diff", "--name-only", "--diff-filter=U").stdout == ""
+    assert run("resolve", cwd=plain).stdout.strip() == "no conflicted catalogue"
