@@ -13,7 +13,8 @@ from .config import Config
 from .fsutil import atomic_write_bytes
 from .project import DocEntry, discover, relative
 
-CACHE_VERSION = 5  # 4: counts as msgfmt counts them (the one reader); 5: fuzzy words
+CACHE_VERSION = 6  # 4: counts as msgfmt counts them (the one reader); 5: fuzzy words;
+# 6: lines of merge conflicts
 
 class Cache:
     """Per-file figures keyed by (mtime, size). The lists of missing units live in a second

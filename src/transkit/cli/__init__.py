@@ -170,6 +170,11 @@ def status(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], by
         if missing:
             for line in render.missing_lines(result):
                 click.echo(line)
+    if fmt != "html":
+        from ..status import conflict_problems
+
+        for line in conflict_problems(result):
+            click.echo(f"warning: {line}", err=True)
     if check:
         problems = completeness_problems(result, config)
         if problems:
