@@ -291,3 +291,227 @@ def test_resolve_redoes_what_the_driver_would_have(repo: Path) -> None:
     assert (plain / FR).read_text("utf-8") == driver_text
     assert git(plain, "diff", "--name-only", "--diff-filter=U").stdout == ""
     assert run("resolve", cwd=plain).stdout.strip() == "no conflicted catalogue"
+
+
+# --- the merge itself, on catalogues ------------------------------------------------------
+
+HEAD = ('msgid ""\nmsgstr ""\n"PO-Revision-Date: {date}\\n"\n"Last-Translator: {who}\\n"\n'
+        '"Language: fr\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"\n\n')
+
+
+def po(body: str, date: str = "2026-01-01 10:00+0000", who: str = "A") -> catalog.Catalogue:
+    return catalog.parse((HEAD.format(date=date, who=who) + body).encode())
+
+
+def merged(base: str, ours: str, theirs: str) -> tuple[catalog.Catalogue, list[int]]:
+    from transkit.catalog.merge import conflict_lines, merge
+
+    result = merge(po(base), po(ours), po(theirs), similarity=_similarity)
+    text = catalog.dumps(result.catalogue)
+    again = catalog.parse(text.encode())
+    assert catalog.dumps(again) == text
+    assert len(conflict_lines(again)) == len(result.conflicts)
+    return again, conflict_lines(again)
+
+
+def _similarity(new: str, was: str) -> float:
+    import difflib
+
+    return difflib.SequenceMatcher(None, new, was).ratio()
+
+
+def test_msgctxt_keeps_homonyms_apart() -> None:
+    base = 'msgctxt "menu"\nmsgid "Open"\nmsgstr ""\n\nmsgid "Open"\nmsgstr ""\n'
+    ours = 'msgctxt "menu"\nmsgid "Open"\nmsgstr "Ouvrir"\n\nmsgid "Open"\nmsgstr ""\n'
+    theirs = 'msgctxt "menu"\nmsgid "Open"\nmsgstr ""\n\nmsgid "Open"\nmsgstr "Ouvert"\n'
+    result, conflicts = merged(base, ours, theirs)
+    assert not conflicts
+    assert [(u.msgctxt, u.msgstr) for u in result.units] == [("menu", "Ouvrir"),
+                                                             (None, "Ouvert")]
+
+
+def test_plural_conflict_shows_every_form_of_theirs() -> None:
+    entry = 'msgid "{n} file"\nmsgid_plural "{n} files"\nmsgstr[0] "{a}"\nmsgstr[1] "{b}"\n'
+    base = entry.format(n="%d", a="", b="")
+    ours = entry.format(n="%d", a="%d fichier", b="%d fichiers")
+    theirs = entry.format(n="%d", a="%d document", b="%d documents")
+    result, conflicts = merged(base, ours, theirs)
+    unit = result.units[0]
+    assert conflicts == [unit.line] and unit.fuzzy
+    assert unit.msgstr_plural == {0: "%d fichier", 1: "%d fichiers"}
+    assert unit.translator_comments == [f'{CONFLICT_MARK} theirs[0]: "%d document"',
+                                        f'{CONFLICT_MARK} theirs[1]: "%d documents"']
+
+
+def test_same_change_on_both_sides_is_taken_once() -> None:
+    base = 'msgid "One"\nmsgstr ""\n'
+    both = '# checked\n#, fuzzy\nmsgid "One"\nmsgstr "Un"\n'
+    result, conflicts = merged(base, both, both)
+    assert not conflicts
+    assert result.units[0].translator_comments == ["checked"] and result.units[0].fuzzy
+
+
+def test_a_translation_finished_on_one_side_is_not_fuzzy_again() -> None:
+    base = '#, fuzzy\nmsgid "One"\nmsgstr "Uno"\n'
+    ours = 'msgid "One"\nmsgstr "Un"\n'
+    theirs = '#, fuzzy\nmsgid "One"\nmsgstr "Un"\n'
+    result, conflicts = merged(base, ours, theirs)
+    assert not conflicts and result.units[0].translated
+
+
+def test_a_suggestion_takes_the_newer_translation_of_its_old_source() -> None:
+    base = 'msgid "Close the door now"\nmsgstr "Fermez la porte"\n'
+    ours = ('#, fuzzy\n#| msgid "Close the door now"\nmsgid "Close the doors now"\n'
+            'msgstr "Fermez la porte"\n\n#~ msgid "Close the door now"\n'
+            '#~ msgstr "Fermez la porte"\n')
+    theirs = 'msgid "Close the door now"\nmsgstr "Fermez la porte maintenant"\n'
+    result, conflicts = merged(base, ours, theirs)
+    assert not conflicts
+    assert units(result) == {
+        "Close the doors now": ("Fermez la porte maintenant", True, False),
+        "Close the door now": ("Fermez la porte maintenant", False, True)}
+
+
+def test_removed_obsolete_entries_stay_removed_and_untranslated_ones_go() -> None:
+    base = 'msgid "Old"\nmsgstr ""\n\n#~ msgid "Gone"\n#~ msgstr "Parti"\n'
+    ours = 'msgid "New"\nmsgstr ""\n'
+    theirs = base
+    result, _ = merged(base, ours, theirs)
+    assert units(result) == {"New": ("", False, False)}
+
+
+def test_header_fields_kept_and_newest_revision_wins() -> None:
+    ours = po('msgid "One"\nmsgstr ""\n', "2026-03-01 10:00+0100", "Ours")
+    theirs = po('msgid "One"\nmsgstr ""\n', "2026-03-01 09:30+0000", "Theirs")
+    theirs.metadata["X-Poedit-Basepath"] = "."
+    from transkit.catalog.merge import merge
+
+    for a, b in ((ours, theirs), (theirs, ours)):
+        meta = merge(po('msgid "One"\nmsgstr ""\n'), a, b).catalogue.metadata
+        assert meta["PO-Revision-Date"] == "2026-03-01 09:30+0000"  # 10:00+0100 is earlier
+        assert meta["Last-Translator"] == "Theirs"
+        assert meta["X-Poedit-Basepath"] == "."
+        assert meta["Plural-Forms"] == "nplurals=2; plural=(n > 1);"
+
+
+# --- property: two translators and two re-extractions, merged both ways -------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+SOURCES = ["Europol arrests 23 people", "The fraud exceeded 29 billion euros",
+           "Cover the keypad", "Check the account", "The police recommend", "Open"]
+TEXTS = ["un", "deux", "trois", "quatre\nlignes", ""]
+DATES = ["2026-01-02 10:00+0000", "2026-01-03 10:00+0000", "2026-01-03 12:00+0200"]
+
+OPS = st.one_of(
+    st.tuples(st.just("translate"), st.integers(0, 20), st.sampled_from(TEXTS), st.booleans()),
+    st.tuples(st.just("source"), st.integers(0, 20), st.sampled_from([" now", " today", "!"])),
+    st.tuples(st.just("remove"), st.integers(0, 20)),
+    st.tuples(st.just("add"), st.sampled_from(["A new sentence", "Europol arrests 24 people"])),
+    st.tuples(st.just("comment"), st.integers(0, 20), st.sampled_from(["ok?", "checked"])),
+    st.tuples(st.just("date"), st.sampled_from(DATES), st.sampled_from(["Anna", "Bruno"])),
+)
+
+
+def _reextract(side: catalog.Catalogue, keys: list[tuple[str, str | None]]) -> catalog.Catalogue:
+    template = catalog.Catalogue([catalog.Unit(msgid, msgctxt=ctxt, references=[f"p.html:{i}"])
+                                  for i, (msgid, ctxt) in enumerate(keys)])
+    new, _ = side.update(template, _similarity)
+    new.metadata = dict(side.metadata)
+    return new
+
+
+def _apply(side: catalog.Catalogue, ops: list[tuple[object, ...]]) -> catalog.Catalogue:
+    for op in ops:
+        active = side.active()
+        keys = [u.key for u in active]
+        kind = op[0]
+        if kind == "date":
+            side.metadata["PO-Revision-Date"], side.metadata["Last-Translator"] = op[1], op[2]
+        elif not active and kind != "add":
+            continue
+        elif kind == "translate":
+            unit = active[int(op[1]) % len(active)]  # type: ignore[call-overload]
+            unit.msgstr = str(op[2])
+            if str(op[2]).endswith("\n") != unit.msgid.endswith("\n"):
+                unit.msgstr = str(op[2]).rstrip("\n")
+            unit.set_fuzzy(bool(op[3]) and bool(unit.msgstr))
+        elif kind == "comment":
+            unit = active[int(op[1]) % len(active)]  # type: ignore[call-overload]
+            unit.translator_comments.append(str(op[2]))
+        elif kind == "source":
+            index = int(op[1]) % len(keys)  # type: ignore[call-overload]
+            keys[index] = (keys[index][0] + str(op[2]), keys[index][1])
+            if keys[index] not in keys[:index] + keys[index + 1:]:
+                side = _reextract(side, keys)
+        elif kind == "remove":
+            del keys[int(op[1]) % len(keys)]  # type: ignore[call-overload]
+            side = _reextract(side, keys)
+        elif kind == "add" and (str(op[1]), None) not in keys:
+            side = _reextract(side, [*keys, (str(op[1]), None)])
+    return side
+
+
+def _texts(po: catalog.Catalogue) -> set[str]:
+    found = set()
+    for unit in po.units:
+        found.add(unit.msgstr)
+        for comment in unit.translator_comments:
+            if comment.startswith(f'{CONFLICT_MARK} theirs: "'):
+                found.add(comment.split(': "', 1)[1][:-1].replace("\\n", "\n"))
+    return found - {""}
+
+
+def _shape(po: catalog.Catalogue) -> dict[object, object]:
+    """What must not depend on the direction of the merge: per unit, its state, its
+    translation (a conflict's two versions as a set), flags and comments as sets."""
+    shape: dict[object, object] = {}
+    for unit in po.units:
+        versions = frozenset(_texts(catalog.Catalogue([unit])) | {unit.msgstr})
+        comments = frozenset(c for c in unit.translator_comments
+                             if not c.startswith(CONFLICT_MARK))
+        shape[unit.key] = (unit.obsolete, versions, frozenset(unit.flags), comments,
+                           unit.previous_msgid, tuple(unit.references))
+    shape["header"] = dict(po.metadata)
+    return shape
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(TEXTS[:3] + [""]), st.booleans()), min_size=1,
+                max_size=len(SOURCES)),
+       st.lists(OPS, max_size=6), st.lists(OPS, max_size=6))
+def test_random_branches_merge_without_loss_both_ways(
+        start: list[tuple[str, bool]], ours_ops: list[tuple[object, ...]],
+        theirs_ops: list[tuple[object, ...]]) -> None:
+    from transkit.catalog.merge import merge
+
+    body = "".join(f'{"#, fuzzy" + chr(10) if fuzzy and text else ""}msgid "{SOURCES[i]}"\n'
+                   f'msgstr "{text}"\n\n' for i, (text, fuzzy) in enumerate(start))
+    base = po(body)
+    ours = _apply(po(body), ours_ops)
+    theirs = _apply(po(body), theirs_ops)
+    one = merge(base, ours, theirs, similarity=_similarity)
+    other = merge(base, theirs, ours, similarity=_similarity)
+    text = catalog.dumps(one.catalogue)
+    result = catalog.parse(text.encode())  # valid for transkit's reader: no duplicate
+    assert catalog.dumps(result) == text
+    msgfmt = subprocess.run([gettext_tool("msgfmt"), "--check", "-o", "/dev/null", "-"],
+                            input=text.encode(), capture_output=True)
+    assert msgfmt.returncode == 0, msgfmt.stderr.decode() + text
+    # No translation written on a branch is lost.
+    written = (_texts(ours) | _texts(theirs)) - _texts(base)
+    assert written <= _texts(result), text
+    # A finished translation sits only on a source it was written for.
+    sides = [base, ours, theirs]
+    for unit in result:
+        if unit.translated:
+            assert any(found.key == unit.key and found.msgstr == unit.msgstr
+                       for s in sides for found in s.units), text
+    # The same merge whichever branch is merged into which.
+    assert _shape(result) == _shape(catalog.parse(catalog.dumps(other.catalogue).encode()))
+    assert len(one.conflicts) == len(other.conflicts)
+    # Merging the same branch again (git's base is then that branch) changes nothing.
+    again = merge(theirs, one.catalogue, theirs, similarity=_similarity)
+    assert catalog.dumps(again.catalogue) == text

@@ -76,21 +76,26 @@ def merge(base: Catalogue | None, ours: Catalogue, theirs: Catalogue, *,
     _merge_header(merged, base, ours, theirs)
     conflicts: list[Unit] = []
     kept = 0
+    sides = {"o": o_units, "t": t_units, "b": b_units}
+    origin: dict[Key, dict[Key, Unit]] = {}  # where each unit's translation came from
     for key in keys:
-        unit, conflict = _merge_unit(b_units.get(key), o_units.get(key), t_units.get(key))
+        unit, conflict, side = _merge_unit(b_units.get(key), o_units.get(key),
+                                           t_units.get(key), b_units)
         if unit is None:
             continue
         merged.units.append(unit)
+        if not conflict:
+            origin[key] = sides[side]
         if conflict and not unit.obsolete:
             conflicts.append(unit)
         if unit.obsolete and unit.has_target and any(
                 x is not None and not x.obsolete for x in (o_units.get(key), t_units.get(key))):
             kept += 1  # still active on one side: the other side removed its source
     by_key = {u.key: u for u in merged.units}
-    _refresh_suggestions(merged, b_units, by_key)
+    _refresh_suggestions(merged, origin, by_key)
     suggestions = 0
     if similarity is not None:
-        suggestions = _suggest(merged, b_units, similarity)
+        suggestions = _suggest(merged, b_units, set(origin), similarity)
     if template_order is not None:
         rank = {key: i for i, key in enumerate(template_order)}
         active = [u for u in merged.units if not u.obsolete]
@@ -164,7 +169,20 @@ def _special(comment: str) -> bool:
     return Unit("", translator_comments=[comment]).provenance is not None
 
 
-def _merge_unit(b: Unit | None, o: Unit | None, t: Unit | None) -> tuple[Unit | None, bool]:
+def _copied(unit: Unit | None, base: dict[Key, Unit]) -> bool:
+    """Whether a unit's translation is only the fuzzy copy a re-extraction made of the
+    base's translation of its previous source: a tool's suggestion, not a person's work."""
+    if unit is None or not unit.fuzzy or unit.previous_msgid is None:
+        return False
+    was = base.get((unit.previous_msgid, unit.previous_msgctxt))
+    return was is not None and was.has_target and \
+        _translation(was).text == _translation(unit).text
+
+
+def _merge_unit(b: Unit | None, o: Unit | None, t: Unit | None,
+                base: dict[Key, Unit]) -> tuple[Unit | None, bool, str]:
+    """The merged unit (None: gone), whether it is a true conflict, and the side its
+    translation came from ("o", "t", or "b" when neither side has the unit)."""
     states = (_state(b), _state(o), _state(t))
     state = _pick(*states)
     if state is _UNDECIDED:  # both changed it differently: the more alive one
@@ -175,6 +193,19 @@ def _merge_unit(b: Unit | None, o: Unit | None, t: Unit | None) -> tuple[Unit | 
     tro = _translation(o) if o is not None else trb
     trt = _translation(t) if t is not None else trb
     conflict = False
+    if len({tro, trt, trb}) == 3:
+        # Both changed it; a re-extraction's copy of an old translation gives way to work
+        # done on the other side (two copies: one rule, whichever side is ours).
+        copy_o, copy_t = _copied(o, base), _copied(t, base)
+        if copy_o and copy_t:
+            if trt > tro:
+                tro = trb
+            else:
+                trt = trb
+        elif copy_o:
+            tro = trb
+        elif copy_t:
+            trt = trb
     if tro == trt or trt == trb:
         winner, translation = "o", tro
     elif tro == trb:
@@ -205,10 +236,13 @@ def _merge_unit(b: Unit | None, o: Unit | None, t: Unit | None) -> tuple[Unit | 
         for name in ("references", "extracted_comments", "msgid_plural"):
             chosen = _pick(getattr(was, name) if was is not None else _UNDECIDED,
                            getattr(o, name), getattr(t, name))
-            if chosen is _UNDECIDED:
+            if chosen is _UNDECIDED:  # in an order that does not depend on the direction
                 first, second = getattr(o, name), getattr(t, name)
                 if isinstance(first, list):
+                    first, second = sorted([first, second])
                     chosen = first + [x for x in second if x not in first]
+                    if name == "references":
+                        chosen.sort(key=_reference_order)
                 else:
                     chosen = first if first is not None else second
             setattr(unit, name, list(chosen) if isinstance(chosen, list) else chosen)
@@ -227,6 +261,17 @@ def _merge_unit(b: Unit | None, o: Unit | None, t: Unit | None) -> tuple[Unit | 
         unit.flags.insert(0, "fuzzy")
     if not translation.fuzzy and not conflict:
         unit.previous_msgid = unit.previous_msgctxt = unit.previous_msgid_plural = None
+    elif tro.text == trt.text or conflict:
+        # Both sides hold a translation: the previous source three-way, none if they
+        # tell two stories.
+        def previous(x: Unit | None) -> tuple[str | None, str | None, str | None]:
+            x = x if x is not None else b
+            return (None, None, None) if x is None else (
+                x.previous_msgid, x.previous_msgctxt, x.previous_msgid_plural)
+
+        chosen = _pick(previous(b), previous(o), previous(t))
+        (unit.previous_msgid, unit.previous_msgctxt, unit.previous_msgid_plural) = (
+            (None, None, None) if chosen is _UNDECIDED else chosen)  # type: ignore[misc]
 
     def comments(x: Unit | None) -> list[str]:
         return [c for c in (x if x is not None else b or Unit("")).translator_comments
@@ -235,49 +280,59 @@ def _merge_unit(b: Unit | None, o: Unit | None, t: Unit | None) -> tuple[Unit | 
     unit.translator_comments = _merge_set(comments(b), comments(o), comments(t))
     unit.translator_comments += [c for c in source.translator_comments if _special(c)]
     if conflict:
-        assert t is not None
-        if t.msgid_plural is not None or t.msgstr_plural:
-            unit.translator_comments += [
-                f'{CONFLICT_MARK} theirs[{n}]: "{escape(text)}"'
-                for n, text in sorted(t.msgstr_plural.items())]
+        theirs = t if t is not None else b
+        assert theirs is not None
+        if theirs.msgid_plural is not None or theirs.msgstr_plural:
+            notes = [f'{CONFLICT_MARK} theirs[{n}]: "{escape(text)}"'
+                     for n, text in sorted(theirs.msgstr_plural.items())]
         else:
-            unit.translator_comments.append(f'{CONFLICT_MARK} theirs: "{escape(t.msgstr)}"')
-        if t.fuzzy:
-            unit.translator_comments.append(f"{CONFLICT_MARK} theirs was fuzzy")
+            notes = [f'{CONFLICT_MARK} theirs: "{escape(theirs.msgstr)}"']
+        if theirs.fuzzy:
+            notes.append(f"{CONFLICT_MARK} theirs was fuzzy")
+        # Merging the same branch again adds nothing.
+        unit.translator_comments += [n for n in notes if n not in unit.translator_comments]
 
     if state is None:
         # Removed on a side: kept obsolete if it holds a translation a person may need.
         written = translation != trb or any(x is not None and not x.obsolete for x in (o, t))
         if translation.empty or not written:
-            return None, False
+            return None, False, ""
         state = _OBSOLETE
     unit.obsolete = state == _OBSOLETE
-    return unit, conflict
+    side = winner if (o if winner == "o" else t) is not None else ("b" if b is not None
+                                                                    else winner)
+    return unit, conflict, side
+
+
+def _reference_order(reference: str) -> tuple[str, int, str]:
+    path, _, line = reference.rpartition(":")
+    return (path, int(line), "") if path and line.isdigit() else (reference, 0, reference)
 
 
 # -- suggestions for sources the other side replaced -------------------------------------
 
-def _refresh_suggestions(merged: Catalogue, base: dict[Key, Unit],
+def _refresh_suggestions(merged: Catalogue, origin: dict[Key, dict[Key, Unit]],
                          by_key: dict[Key, Unit]) -> None:
-    """A fuzzy unit whose suggestion was copied (by a re-extraction on one side) from the
-    base's translation of its previous source takes that source's translation as merged,
-    when the other side changed it: the newer work is the better suggestion."""
+    """A fuzzy suggestion one side copied from the translation of its previous source
+    follows that source's translation as merged, when the other side changed it: the
+    newer work is the better suggestion (and merging again finds nothing to change)."""
     for unit in merged.units:
-        if unit.obsolete or not unit.fuzzy or unit.previous_msgid is None:
+        side = origin.get(unit.key)
+        if side is None or unit.obsolete or not unit.fuzzy or unit.previous_msgid is None:
             continue
         key = (unit.previous_msgid, unit.previous_msgctxt)
-        was, now = base.get(key), by_key.get(key)
+        was, now = side.get(key), by_key.get(key)
         if was is None or now is None or now is unit or not now.has_target:
             continue
+        if key not in origin:
+            continue  # in conflict: which is the newer work is for a person to say
         if _translation(unit).text == _translation(was).text != _translation(now).text:
-            if is_conflict(now):
-                continue  # which of the two is the newer work is for a person to say
             unit.msgstr = now.msgstr
             if unit.msgid_plural is not None:
                 unit.msgstr_plural = dict(now.msgstr_plural)
 
 
-def _suggest(merged: Catalogue, base: dict[Key, Unit],
+def _suggest(merged: Catalogue, base: dict[Key, Unit], settled: set[Key],
              similarity: Callable[[str, str], float]) -> int:
     """Empty units new on one side take, as fuzzy, the most similar translation whose
     source left in this merge (active in the base, obsolete now), as msgmerge would have
@@ -286,7 +341,9 @@ def _suggest(merged: Catalogue, base: dict[Key, Unit],
                and (base.get(u.key) is None or base[u.key].obsolete)]
     if not pending:
         return 0
+    # Not a unit in conflict: which of its two translations to offer is for a person.
     candidates = sorted((u for u in merged.units if u.obsolete and u.has_target
+                         and u.key in settled
                          and base.get(u.key) is not None and not base[u.key].obsolete),
                         key=lambda u: (u.msgid, u.msgctxt or ""))
     made = 0
