@@ -111,7 +111,7 @@ def test_git_setup_is_idempotent_and_init_runs_it(repo: Path, tmp_path: Path) ->
     git(fresh, "init", "-q")
     out = run("init", ".", "--install", "x", cwd=fresh, check=True)
     assert "merge.transkit.driver" in out.stdout
-    assert "merge-driver %O %A %B %P" in git(fresh, "config", "merge.transkit.driver").stdout
+    assert "merge_driver %O %A %B %P" in git(fresh, "config", "merge.transkit.driver").stdout
     outside = tmp_path / "plain"
     outside.mkdir()
     failed = run("git-setup", cwd=outside)
@@ -245,6 +245,7 @@ def test_true_conflict_is_visible_and_blocks_the_release(repo: Path) -> None:
     assert unit.fuzzy and unit.msgstr == "Europol interpelle 23 personnes"
     assert f'{CONFLICT_MARK} theirs: "Europol arrête 23 gens"' in unit.translator_comments
     where = f"{FR}:{unit.line}"
+    assert f"transkit: {where}: merge conflict" in ours.stderr  # the driver's line, as read
     status = run("status", cwd=repo)
     assert where in status.stderr and "merge conflict" in status.stderr
     checked = run("check", cwd=repo)

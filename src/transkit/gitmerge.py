@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-from .catalog.merge import Key, MergeResult, conflict_lines, merge
+from .catalog.merge import CONFLICT_MARK, Key, MergeResult, merge
 from .catalog.model import SOURCE_LANG_HEADER, Catalogue
 from .catalog.po import dumps, parse
 from .errors import InputError
@@ -54,7 +54,7 @@ def git_top(folder: Path) -> Path | None:
 
 def driver_command() -> str:
     """What git runs: this Python and this transkit, so IDEs without our PATH run it too."""
-    return f"{shlex.quote(sys.executable)} -m transkit merge-driver %O %A %B %P"
+    return f"{shlex.quote(sys.executable)} -m transkit.merge_driver %O %A %B %P"
 
 
 def git_setup(folder: Path) -> list[str]:
@@ -147,12 +147,27 @@ def merge_bytes(base: bytes, ours: bytes, theirs: bytes, path: str,
                    template_order=order, similarity=similarity)
     text = dumps(result.catalogue)
     data = text.encode("utf-8", "surrogateescape")
-    # Lines as the written file has them, from the one reader (it also proves the
-    # result is a catalogue transkit and msgfmt read).
-    written = parse(data, path)
     conflicts = [f"{path}:{line}: merge conflict: ours in msgstr, theirs in a "
-                 "`transkit-conflict:` comment" for line in conflict_lines(written)]
+                 "`transkit-conflict:` comment" for line in _conflict_lines(text)]
     return FileMerge(data, conflicts, result)
+
+
+def _conflict_lines(text: str) -> list[int]:
+    """Lines of the msgid of every active unit with a conflict comment, in written text
+    (as `conflict_lines` finds them in a file read back, without reading it again)."""
+    lines: list[int] = []
+    mark = f"\n# {CONFLICT_MARK}"
+    pos = text.find(mark)
+    while pos != -1:
+        msgid = text.find("\nmsgid ", pos)
+        blank = text.find("\n\n", pos)
+        if msgid != -1 and (blank == -1 or msgid < blank):  # not an obsolete entry's
+            lines.append(text.count("\n", 0, msgid) + 2)
+            pos = msgid
+        else:
+            pos = blank if blank != -1 else len(text)
+        pos = text.find(mark, pos)
+    return lines
 
 
 def line_merge(ours: Path, base: Path, theirs: Path) -> None:

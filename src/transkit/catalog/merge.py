@@ -169,6 +169,13 @@ def _special(comment: str) -> bool:
     return Unit("", translator_comments=[comment]).provenance is not None
 
 
+_COMPARED = tuple(name for name in Unit.__slots__ if name not in ("line", "kind"))
+
+
+def _same(one: Unit, other: Unit) -> bool:
+    return all(getattr(one, name) == getattr(other, name) for name in _COMPARED)
+
+
 def _copied(unit: Unit | None, base: dict[Key, Unit]) -> bool:
     """Whether a unit's translation is only the fuzzy copy a re-extraction made of the
     base's translation of its previous source: a tool's suggestion, not a person's work."""
@@ -183,6 +190,8 @@ def _merge_unit(b: Unit | None, o: Unit | None, t: Unit | None,
                 base: dict[Key, Unit]) -> tuple[Unit | None, bool, str]:
     """The merged unit (None: gone), whether it is a true conflict, and the side its
     translation came from ("o", "t", or "b" when neither side has the unit)."""
+    if o is not None and t is not None and _same(o, t):
+        return o.clone(), False, "o"  # the common case: nothing, or the same, changed
     states = (_state(b), _state(o), _state(t))
     state = _pick(*states)
     if state is _UNDECIDED:  # both changed it differently: the more alive one

@@ -30,21 +30,13 @@ def git_setup_cmd(directory: Path) -> None:
 @click.argument("ours", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("theirs", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("path")
-@handle_errors
 def merge_driver_cmd(base: Path, ours: Path, theirs: Path, path: str) -> None:
     """What git runs to merge a catalogue (%O %A %B %P): the result goes into OURS; exit 1
-    on a conflict, which git then reports."""
-    from ..gitmerge import run_driver
+    on a conflict, which git then reports. (`git-setup` registers the quicker
+    `python -m transkit.merge_driver`, the same code without click.)"""
+    from ..merge_driver import main
 
-    outcome = run_driver(base, ours, theirs, path)
-    if outcome.error is not None:
-        click.echo(_safe(f"{outcome.error}; git's line merge left in {path} (nothing "
-                         "lost: fix the file, or take one side and merge again)"), err=True)
-        sys.exit(1)
-    for line in outcome.conflicts:
-        click.echo(_safe(f"transkit: {line}"), err=True)
-    if outcome.conflicts:
-        sys.exit(1)
+    sys.exit(main([str(base), str(ours), str(theirs), path]))
 
 
 @click.command("resolve")
