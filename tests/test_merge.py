@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from transkit import catalog
-from transkit.catalog.merge import CONFLICT_MARK
+from transkit.catalog.merge import CONFLICT_MARK, is_conflict
 
 from .conftest import POST, fill, gettext_tool, run
 
@@ -35,6 +35,7 @@ def commit(root: Path, message: str) -> None:
 def repo(project: Path) -> Path:
     """The test project in git: extracted, committed on main, the driver set up."""
     git(project, "init", "-q", "-b", "main")
+    (project / ".gitignore").write_text(".transkit/\nsite/\n", "utf-8")  # as init writes
     git(project, "config", "user.email", "t@example.org")
     git(project, "config", "user.name", "Tester")
     run("extract", cwd=project, check=True)
@@ -516,3 +517,77 @@ def test_random_branches_merge_without_loss_both_ways(
     # Merging the same branch again (git's base is then that branch) changes nothing.
     again = merge(theirs, one.catalogue, theirs, similarity=_similarity)
     assert catalog.dumps(again.catalogue) == text
+
+
+def test_both_sides_reextract_different_bulletin_changes(repo: Path) -> None:
+    post = repo / "bulletins" / "post.html"
+    fill(repo, "fr", lambda e: f"fr: {e.msgid}")
+    commit(repo, "translated")
+
+    def title() -> None:
+        post.write_text(post.read_text("utf-8").replace("detén 23 persones",
+                                                         "deté 24 persones"), "utf-8")
+        run("extract", cwd=repo, check=True)
+    on_branch(repo, "title", title)
+    post.write_text(post.read_text("utf-8").replace("La policia recomana:",
+                                                     "La policia recomana sempre:"), "utf-8")
+    run("extract", cwd=repo, check=True)
+    edit(repo, FR, lambda po: setattr(po.find("Europol detén 23 persones"), "msgstr",
+                                      "fr: Europol a arrêté 23 personnes"))
+    commit(repo, "advice")
+    merged = git(repo, "merge", "--no-edit", "title", check=False)
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    po = valid(repo)
+    valid(repo, "locales/ca/post.pot")
+    found = units(po)
+    # The title changed on the branch, its translation was revised on main: the
+    # suggestion on the new title is the revised translation, the old title obsolete.
+    revised = "fr: Europol a arrêté 23 personnes"
+    assert found["Europol deté 24 persones"] == (revised, True, False)
+    assert found["Europol detén 23 persones"] == (revised, False, True)
+    advice = next(k for k in found if "recomana sempre" in k)
+    assert found[advice][1]  # fuzzy on the main side's new sentence
+    # The merged bulletin needs one extract; until then status says so.
+    status = run("status", "--check", cwd=repo)
+    assert status.returncode == 1 and "changed since the last extract" in status.stderr
+    run("extract", cwd=repo, check=True)
+    assert run("check", "--only", "aligned", cwd=repo).returncode == 0
+    after = units(catalog.load(repo / FR))
+    assert after["Europol deté 24 persones"] == (revised, True, False)
+
+
+def test_unit_moved_to_another_document_keeps_its_translation(repo: Path) -> None:
+    other = repo / "bulletins" / "other.html"
+    sentence = "revisar el compte"
+
+    def move() -> None:
+        post = repo / "bulletins" / "post.html"
+        post.write_text(POST.replace(f"<li>{sentence}</li>", ""), "utf-8")
+        other.write_text(POST.replace("Europol detén 23 persones", "Un altre apunt")
+                         .replace("<li>tapar el teclat</li>", ""), "utf-8")
+        run("extract", cwd=repo, check=True)
+    on_branch(repo, "move", move)
+    edit(repo, FR, lambda po: setattr(po.find(sentence), "msgstr", "vérifier le compte"))
+    commit(repo, "translated")
+    merged = git(repo, "merge", "--no-edit", "move", check=False)
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    assert units(valid(repo))[sentence] == ("vérifier le compte", False, True)
+    # The memory learns the obsolete entry, so the new document gets it back.
+    run("tm", "rebuild", cwd=repo, check=True)
+    run("pretranslate", "--lang", "fr", "--doc", "other", cwd=repo, check=True)
+    assert units(catalog.load(repo / "locales/fr/other.po"))[sentence][0] == \
+        "vérifier le compte"
+
+
+def test_resolve_leaves_a_true_conflict_unstaged(repo: Path) -> None:
+    on_branch(repo, "anna", lambda: edit(repo, FR, translate(0, "Europol arrête 23 gens")))
+    edit(repo, FR, translate(0, "Europol interpelle 23 personnes"), "2026-12-04 10:00+0000")
+    commit(repo, "bruno")
+    git(repo, "config", "--remove-section", "merge.transkit")
+    assert git(repo, "merge", "--no-edit", "anna", check=False).returncode == 1
+    resolved = run("resolve", FR, cwd=repo)
+    assert resolved.returncode == 1
+    assert f"conflict in {FR}" in resolved.stdout and f"{FR}:" in resolved.stderr
+    unit = valid(repo).active()[0]
+    assert is_conflict(unit) and unit.fuzzy
+    assert git(repo, "diff", "--name-only", "--diff-filter=U").stdout.strip() == FR
