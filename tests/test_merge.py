@@ -3,6 +3,7 @@ each situation beside what git's own line merge makes of it."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -249,6 +250,9 @@ def test_true_conflict_is_visible_and_blocks_the_release(repo: Path) -> None:
     assert f"transkit: {where}: merge conflict" in ours.stderr  # the driver's line, as read
     status = run("status", cwd=repo)
     assert where in status.stderr and "merge conflict" in status.stderr
+    data = json.loads(run("status", "--format", "json", cwd=repo).stdout)
+    assert data["languages"]["fr"]["conflicts"] == [{"path": FR, "line": unit.line}]
+    assert not data["languages"]["fr"]["complete"]
     checked = run("check", cwd=repo)
     assert checked.returncode == 1 and f"{where}: error[merge-conflict]" in checked.stdout
     release = run("release", cwd=repo)

@@ -186,8 +186,8 @@ def run_driver(base: Path, ours: Path, theirs: Path, path: str) -> DriverOutcome
     """What git's merge driver does: the merge of `path` written into `ours` (git's %A).
     A side that is not PO leaves git's line merge there, and the reader's error."""
     top = Path.cwd()  # git runs drivers at the work tree's top
-    data = [read_bytes(p) for p in (base, ours, theirs)]
     try:
+        data = [read_bytes(p) for p in (base, ours, theirs)]  # too large: refused too
         merged = merge_bytes(data[0], data[1], data[2], path, top)
     except InputError as exc:
         line_merge(ours, base, theirs)

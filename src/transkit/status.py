@@ -97,7 +97,9 @@ class LangStatus:
     @property
     def docs(self) -> list[DocStatus]:
         if self._docs is None:
-            self._docs = [DocStatus(*row) for row in self._rows or []]
+            # A saved row: the figures and the problem, then the conflict lines.
+            self._docs = [DocStatus(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
+                                    r[10], None, r[11]) for r in self._rows or []]
         return self._docs
 
     @cached_property
