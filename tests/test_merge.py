@@ -595,3 +595,28 @@ def test_resolve_leaves_a_true_conflict_unstaged(repo: Path) -> None:
     unit = valid(repo).active()[0]
     assert is_conflict(unit) and unit.fuzzy
     assert git(repo, "diff", "--name-only", "--diff-filter=U").stdout.strip() == FR
+
+
+def test_driver_commands_by_hand(tmp_path: Path) -> None:
+    import sys
+
+    base = po('msgid "One"\nmsgstr ""\n\nmsgid "Two"\nmsgstr ""\n')
+    files = {}
+    for name, change in (("base", None), ("ours", (0, "Un")), ("theirs", (1, "Deux"))):
+        copy = catalog.parse(catalog.dumps(base).encode())
+        if change is not None:
+            copy.units[change[0]].msgstr = change[1]
+        files[name] = tmp_path / f"{name}.po"
+        catalog.save(copy, files[name])
+    done = run("merge-driver", str(files["base"]), str(files["ours"]), str(files["theirs"]),
+               "locales/fr/x.po", cwd=tmp_path)  # no transkit.toml anywhere: not needed
+    assert done.returncode == 0, done.stderr
+    assert [u.msgstr for u in catalog.load(files["ours"]).units] == ["Un", "Deux"]
+    usage = subprocess.run([sys.executable, "-m", "transkit.merge_driver", "x"],
+                           capture_output=True, text=True, cwd=tmp_path)
+    assert usage.returncode == 2 and "usage:" in usage.stderr
+    missing = subprocess.run([sys.executable, "-m", "transkit.merge_driver", "nope.po",
+                              str(files["ours"]), str(files["theirs"]), "x.po"],
+                             capture_output=True, text=True, cwd=tmp_path)
+    assert missing.returncode == 1 and "nope.po" in missing.stderr
+    assert "Traceback" not in missing.stderr
