@@ -12,6 +12,8 @@ Then a repository whose two branches both touch --files catalogues (default 1,00
 100 entries): `git merge` with the driver registered, `git merge` without it, and
 `git merge` without it followed by `transkit resolve` (one process for every file).
 
+Python's bytecode is cached (in a temporary PYTHONPYCACHEPREFIX) for every process the
+benchmark starts, as in any installation, even where PYTHONDONTWRITEBYTECODE is set.
 Medians of --runs runs (the repository merges: --repo-runs, default 1, since the
 driver's run takes minutes). Usage:
   benchmarks/bench_merge.py [--entries 5000] [--files 1000] [--runs 5] [--repo-runs 1]
@@ -20,6 +22,7 @@ driver's run takes minutes). Usage:
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import statistics
@@ -36,6 +39,7 @@ from transkit.gitmerge import driver_command, merge_bytes
 REPO = Path(__file__).resolve().parent.parent
 GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 BIN = Path(sys.executable).parent
+ENV = dict(os.environ)
 
 
 def corpus(out: Path, files: int, entries: int) -> list[Path]:
@@ -73,7 +77,7 @@ def timed(runs: int, work: Callable[[], object]) -> float:
 
 
 def git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=check)
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=check, env=ENV)
 
 
 def one_catalogue(tmp: Path, entries: int, runs: int) -> None:
@@ -96,7 +100,7 @@ def one_catalogue(tmp: Path, entries: int, runs: int) -> None:
         target.write_bytes(ours)
         subprocess.run([sys.executable, "-m", "transkit.merge_driver", str(files["base"]),
                         str(target), str(files["theirs"]), "x.po"], check=True,
-                       capture_output=True)
+                       capture_output=True, env=ENV)
 
     def line_merge() -> None:
         subprocess.run(["git", "merge-file", "-p", str(files["ours"]), str(files["base"]),
@@ -151,7 +155,7 @@ def repository(tmp: Path, files: int, runs: int) -> None:
             result = git(root, *config, "merge", "--no-edit", "anna", check=False)
             if resolve:
                 subprocess.run([str(BIN / "transkit"), "resolve"], cwd=root,
-                               capture_output=True, check=False)
+                               capture_output=True, check=False, env=ENV)
             left = git(root, "diff", "--name-only", "--diff-filter=U").stdout.split()
             outcomes[f"{driver}{resolve}"] = len(left) if result.returncode else 0
         return work
@@ -181,6 +185,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-merge-") as folder:
         tmp = Path(folder)
+        ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+        ENV["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+        subprocess.run([sys.executable, "-c", "import transkit.gitmerge, transkit.cli.git"],
+                       env=ENV, check=True)
         one_catalogue(tmp, args.entries, args.runs)
         if args.files:
             repository(tmp, args.files, args.repo_runs)

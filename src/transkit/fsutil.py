@@ -23,9 +23,9 @@ def file_mode() -> int:
     return 0o666 & ~_umask()
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, sync: bool = True) -> None:
     """`data` written to `path` atomically (see `atomic_write_stream`)."""
-    atomic_write_stream(path, lambda handle: handle.write(data))
+    atomic_write_stream(path, lambda handle: handle.write(data), sync)
 
 
 def atomic_copy(source: Path, path: Path) -> None:
@@ -44,8 +44,10 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def atomic_write_stream(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write to a temporary file in the same folder, fsync, then rename over `path`.
+def atomic_write_stream(path: Path, write: Callable[[BinaryIO], object],
+                        sync: bool = True) -> None:
+    """Write to a temporary file in the same folder, fsync, then rename over `path`
+    (`sync=False`: no fsync, for a scratch file another program reads at once).
 
     The file gets the permissions the umask gives any new file (mkstemp's 0600 would
     hide the catalogues and the site from the team and the web server); the temporary
@@ -69,7 +71,8 @@ def atomic_write_stream(path: Path, write: Callable[[BinaryIO], object]) -> None
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
