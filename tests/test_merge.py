@@ -620,3 +620,15 @@ def test_driver_commands_by_hand(tmp_path: Path) -> None:
                              capture_output=True, text=True, cwd=tmp_path)
     assert missing.returncode == 1 and "nope.po" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_a_unit_added_on_one_side_lands_where_that_side_put_it() -> None:
+    from transkit.catalog.merge import merge
+
+    base = 'msgid "A"\nmsgstr ""\n\nmsgid "B"\nmsgstr ""\n\nmsgid "C"\nmsgstr ""\n'
+    ours = base.replace('msgid "A"\nmsgstr ""', 'msgid "A"\nmsgstr "a"')
+    theirs = base.replace('msgid "B"', 'msgid "X"\nmsgstr ""\n\nmsgid "B"')
+    for order in (None, [("A", None), ("B", None), ("C", None)]):
+        result = merge(po(base), po(ours), po(theirs), template_order=order).catalogue
+        assert [u.msgid for u in result.units] == ["A", "X", "B", "C"]
+        assert result.units[0].msgstr == "a"

@@ -58,8 +58,9 @@ def merge(base: Catalogue | None, ours: Catalogue, theirs: Catalogue, *,
           similarity: Callable[[str, str], float] | None = None) -> MergeResult:
     """Merge `ours` and `theirs` against their common `base` (None: no common ancestor).
 
-    Active units come out in `template_order` when given (keys it lacks after, in merge
-    order), else in ours' order with theirs' new units after; obsolete units after them.
+    Active units come out in `template_order` when given, else in ours' order; a unit
+    that order lacks comes after the unit that precedes it on its side; obsolete units
+    after them all.
     `similarity` (0-1) lets a translation of a source the other side replaced become a
     fuzzy suggestion on the most similar new source; without it the translation is kept
     as an obsolete entry only.
@@ -96,14 +97,31 @@ def merge(base: Catalogue | None, ours: Catalogue, theirs: Catalogue, *,
     suggestions = 0
     if similarity is not None:
         suggestions = _suggest(merged, b_units, set(origin), similarity)
-    if template_order is not None:
-        rank = {key: i for i, key in enumerate(template_order)}
-        active = [u for u in merged.units if not u.obsolete]
-        obsolete = [u for u in merged.units if u.obsolete]
-        ordered = sorted(range(len(active)),
-                         key=lambda i: (rank.get(active[i].key, len(rank)), i))
-        merged.units = [active[i] for i in ordered] + obsolete
+    primary = list(template_order) if template_order is not None else [
+        u.key for u in ours.units if not u.obsolete]
+    rank = _order(primary, [[u.key for u in side.units if not u.obsolete]
+                            for side in (ours, theirs)])
+    active = [u for u in merged.units if not u.obsolete]
+    active.sort(key=lambda u: rank.get(u.key, (len(primary), 3, 0)))
+    merged.units = active + [u for u in merged.units if u.obsolete]
     return MergeResult(merged, conflicts, kept, suggestions)
+
+
+def _order(primary: list[Key], sides: list[list[Key]]
+           ) -> dict[Key, tuple[int, int, int]]:
+    """Sort keys: the primary order (the template's, else ours'), and a key it lacks
+    right after the key that precedes it on the side that has it (a unit one side's
+    re-extraction added lands where that side put it, not at the end)."""
+    rank = {key: (i, 0, 0) for i, key in enumerate(primary)}
+    for number, side in enumerate(sides, 1):
+        before = -1
+        for position, key in enumerate(side):
+            found = rank.get(key)
+            if found is None:
+                rank[key] = (before, number, position)
+            elif found[1] == 0:
+                before = found[0]
+    return rank
 
 
 # -- three-way choices ------------------------------------------------------------------
