@@ -632,3 +632,14 @@ def test_a_unit_added_on_one_side_lands_where_that_side_put_it() -> None:
         result = merge(po(base), po(ours), po(theirs), template_order=order).catalogue
         assert [u.msgid for u in result.units] == ["A", "X", "B", "C"]
         assert result.units[0].msgstr == "a"
+
+
+def test_an_emptied_side_is_a_conflict_not_a_deletion() -> None:
+    from transkit.errors import InputError
+    from transkit.gitmerge import merge_bytes
+
+    base = catalog.dumps(po('msgid "One"\nmsgstr "Un"\n')).encode()
+    with pytest.raises(InputError, match="empty on this side"):
+        merge_bytes(base, base, b"", "locales/fr/x.po")
+    added = merge_bytes(b"", base, base, "locales/fr/x.po")  # added on both sides alike
+    assert added.data == base and not added.conflicts

@@ -134,6 +134,11 @@ def merge_bytes(base: bytes, ours: bytes, theirs: bytes, path: str,
     """The three versions of catalogue `path` merged; `InputError` if one is not PO."""
     sides = [_read_side(data, label, path)
              for data, label in ((base, "base"), (ours, "ours"), (theirs, "theirs"))]
+    for data, label in ((ours, "ours"), (theirs, "theirs")):
+        if base.strip() and not data.strip():
+            # Emptied, not deleted (git handles that): too likely an accident to merge as
+            # "every unit removed".
+            raise InputError("the file is empty on this side", f"{path} ({label})", 1)
     order = template_order(path, sides[1:], top) if top is not None else None
     source_lang = next((c.metadata.get(SOURCE_LANG_HEADER, "") for c in sides[1:]
                         if c.metadata.get(SOURCE_LANG_HEADER)), "")
