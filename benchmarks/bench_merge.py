@@ -9,8 +9,10 @@ its own 5% of the entries and saves with its own revision date) merged three way
   - the driver as git runs it (`python -m transkit.merge_driver`, one process);
   - `git merge-file` on the same three files (git's own merge, which conflicts here).
 Then a repository whose two branches both touch --files catalogues (default 1,000 of
-100 entries): `git merge` with the driver registered, `git merge` without it, and
-`git merge` without it followed by `transkit resolve` (one process for every file).
+100 entries): `git merge` with the driver registered, `git merge` without it, `git
+merge` without it followed by `transkit resolve` (one process for every file), and
+`git -c merge.transkit.driver=false merge` (every catalogue changed on both sides left
+unmerged, git's clean merges included) followed by `transkit resolve`.
 
 Python's bytecode is cached (in a temporary PYTHONPYCACHEPREFIX) for every process the
 benchmark starts, as in any installation, even where PYTHONDONTWRITEBYTECODE is set.
@@ -149,9 +151,9 @@ def repository(tmp: Path, files: int, runs: int) -> None:
 
     outcomes: dict[str, int] = {}
 
-    def merge_with(driver: bool, resolve: bool = False) -> Callable[[], None]:
+    def merge_with(driver: str, resolve: bool = False) -> Callable[[], None]:
         def work() -> None:
-            config = ["-c", f"merge.transkit.driver={driver_command()}"] if driver else []
+            config = ["-c", f"merge.transkit.driver={driver}"] if driver else []
             result = git(root, *config, "merge", "--no-edit", "anna", check=False)
             if resolve:
                 subprocess.run([str(BIN / "transkit"), "resolve"], cwd=root,
@@ -161,9 +163,11 @@ def repository(tmp: Path, files: int, runs: int) -> None:
         return work
 
     results = []
-    for label, driver, resolve in (("git merge (git's line merge)", False, False),
-                                   ("git merge + transkit resolve", False, True),
-                                   ("git merge with transkit's driver", True, False)):
+    for label, driver, resolve in (("git merge (git's line merge)", "", False),
+                                   ("git merge + transkit resolve", "", True),
+                                   ("git merge (driver=false) + resolve", "false", True),
+                                   ("git merge with transkit's driver", driver_command(),
+                                    False)):
         times = []
         for _ in range(runs):
             reset()

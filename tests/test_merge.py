@@ -216,7 +216,9 @@ def test_changed_sentence_never_ships_the_old_translation(repo: Path) -> None:
     edit(repo, FR, lambda po: setattr(po.find(old), "msgstr", "Les agents conseillent…"),
          None)
     commit(repo, "translated")
-    git_run, git_text, ours, _ = merge_both(repo, "source")
+    batch = repo.parent / "batch"
+    shutil.copytree(repo, batch)
+    git_run, git_text, ours, driver_text = merge_both(repo, "source")
     # git alone: clean, and the old translation sits finished on the new sentence.
     assert git_run.returncode == 0
     wrong = catalog.parse(git_text.encode()).find(new)
@@ -227,6 +229,13 @@ def test_changed_sentence_never_ships_the_old_translation(repo: Path) -> None:
     assert unit is not None and unit.fuzzy and unit.msgstr == "Les agents conseillent…"
     assert unit.previous_msgid == old
     assert units(po)[old] == ("Les agents conseillent…", False, True)
+    # Many catalogues at once: a driver that declines leaves every catalogue changed on
+    # both sides unmerged, git's clean merges too, and resolve redoes them in one run.
+    declined = git(batch, "-c", "merge.transkit.driver=false", "merge", "--no-edit",
+                   "source", check=False)
+    assert declined.returncode == 1
+    assert run("resolve", cwd=batch).returncode == 0
+    assert (batch / FR).read_text("utf-8") == driver_text
 
 
 def test_true_conflict_is_visible_and_blocks_the_release(repo: Path) -> None:
