@@ -12,14 +12,23 @@ from .common import _safe, _shown, handle_errors
 
 
 @click.command("git-setup")
-@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @handle_errors
-def git_setup_cmd(directory: Path) -> None:
+def git_setup_cmd(directory: Path | None) -> None:
     """Merge PO files unit by unit: register transkit's merge driver in this clone's git
-    configuration and route *.po and *.pot to it in .gitattributes (each clone runs it
-    once; idempotent)."""
+    configuration and route *.po and *.pot to it in the .gitattributes of DIRECTORY
+    (default: the project's folder, else the working folder). Each clone runs it once;
+    idempotent."""
+    from ..errors import ConfigError
     from ..gitmerge import git_setup
 
+    if directory is None:
+        from ..config import find_root
+
+        try:
+            directory = find_root(Path.cwd())
+        except ConfigError:
+            directory = Path.cwd()
     for change in git_setup(directory):
         click.echo(f"set {_shown(change)}")
     click.echo("git merges PO files with transkit in this clone")
