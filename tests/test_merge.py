@@ -449,10 +449,12 @@ def _apply(side: catalog.Catalogue, ops: list[tuple[object, ...]]) -> catalog.Ca
             continue
         elif kind == "translate":
             unit = active[int(op[1]) % len(active)]  # type: ignore[call-overload]
-            unit.msgstr = str(op[2])
-            if str(op[2]).endswith("\n") != unit.msgid.endswith("\n"):
-                unit.msgstr = str(op[2]).rstrip("\n")
-            unit.set_fuzzy(bool(op[3]) and bool(unit.msgstr))
+            text = str(op[2]).rstrip("\n")  # no source here ends in a newline
+            if unit.msgid_plural is not None:
+                unit.msgstr_plural = {0: text, 1: f"{text}s" if text else ""}
+            else:
+                unit.msgstr = text
+            unit.set_fuzzy(bool(op[3]) and unit.has_target)
         elif kind == "comment":
             unit = active[int(op[1]) % len(active)]  # type: ignore[call-overload]
             unit.translator_comments.append(str(op[2]))
@@ -473,8 +475,9 @@ def _texts(po: catalog.Catalogue) -> set[str]:
     found = set()
     for unit in po.units:
         found.add(unit.msgstr)
+        found.update(unit.msgstr_plural.values())
         for comment in unit.translator_comments:
-            if comment.startswith(f'{CONFLICT_MARK} theirs: "'):
+            if comment.startswith(f"{CONFLICT_MARK} theirs") and ': "' in comment:
                 found.add(comment.split(': "', 1)[1][:-1].replace("\\n", "\n"))
     return found - {""}
 
@@ -484,7 +487,8 @@ def _shape(po: catalog.Catalogue) -> dict[object, object]:
     translation (a conflict's two versions as a set), flags and comments as sets."""
     shape: dict[object, object] = {}
     for unit in po.units:
-        versions = frozenset(_texts(catalog.Catalogue([unit])) | {unit.msgstr})
+        versions = frozenset(_texts(catalog.Catalogue([unit])) | {unit.msgstr}
+                             | set(unit.msgstr_plural.values()))
         comments = frozenset(c for c in unit.translator_comments
                              if not c.startswith(CONFLICT_MARK))
         shape[unit.key] = (unit.obsolete, versions, frozenset(unit.flags), comments,
@@ -504,6 +508,8 @@ def test_random_branches_merge_without_loss_both_ways(
 
     body = "".join(f'{"#, fuzzy" + chr(10) if fuzzy and text else ""}msgid "{SOURCES[i]}"\n'
                    f'msgstr "{text}"\n\n' for i, (text, fuzzy) in enumerate(start))
+    body += ('msgctxt "menu"\nmsgid "Open"\nmsgstr ""\n\n'  # Open twice: two contexts
+             'msgid "%d file"\nmsgid_plural "%d files"\nmsgstr[0] ""\nmsgstr[1] ""\n')
     base = po(body)
     ours = _apply(po(body), ours_ops)
     theirs = _apply(po(body), theirs_ops)
@@ -523,6 +529,7 @@ def test_random_branches_merge_without_loss_both_ways(
     for unit in result:
         if unit.translated:
             assert any(found.key == unit.key and found.msgstr == unit.msgstr
+                       and found.msgstr_plural == unit.msgstr_plural
                        for s in sides for found in s.units), text
     # The same merge whichever branch is merged into which.
     assert _shape(result) == _shape(catalog.parse(catalog.dumps(other.catalogue).encode()))
