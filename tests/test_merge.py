@@ -236,6 +236,13 @@ def test_changed_sentence_never_ships_the_old_translation(repo: Path) -> None:
     assert declined.returncode == 1
     assert run("resolve", cwd=batch).returncode == 0
     assert (batch / FR).read_text("utf-8") == driver_text
+    # A merge committed where the driver did not run (a hosting site's button): redone.
+    plain = repo.parent / f"{repo.name}-git"
+    redone = run("resolve", "--commit", "HEAD", cwd=plain / "locales")
+    assert redone.returncode == 0, redone.stderr
+    assert f"rewrote {FR}" in redone.stdout
+    assert (plain / FR).read_text("utf-8") == driver_text
+    assert "not a merge" in run("resolve", "--commit", "HEAD~1", cwd=plain).stderr
 
 
 def test_true_conflict_is_visible_and_blocks_the_release(repo: Path) -> None:

@@ -226,25 +226,32 @@ def unmerged(top: Path, paths: list[str]) -> dict[str, dict[int, str]]:
     return found
 
 
-def _blobs(top: Path, ids: list[str]) -> dict[str, bytes]:
-    """The bytes of many blobs from one `git cat-file --batch` (not one process each)."""
-    out = _git(top, "cat-file", "--batch", data="".join(f"{i}\n" for i in ids).encode())
-    found: dict[str, bytes] = {}
+def _blobs(top: Path, names: list[str]) -> list[bytes | None]:
+    """The bytes of many objects (ids, or `rev:path`) from one `git cat-file --batch`,
+    in the order asked; None for one git does not have."""
+    out = _git(top, "cat-file", "--batch",
+               data="".join(f"{name}\n" for name in names).encode("utf-8", "surrogateescape"))
+    found: list[bytes | None] = []
     pos = 0
     while pos < len(out):
         end = out.index(b"\n", pos)
-        header = out[pos:end].split()
-        if len(header) != 3:
+        header = out[pos:end].rsplit(b" ", 2)
+        if out[pos:end].endswith(b" missing"):
+            found.append(None)
+            pos = end + 1
+            continue
+        if len(header) != 3 or header[1] != b"blob":
             raise GitError(f"git cat-file: {out[pos:end].decode('utf-8', 'replace')}")
         size = int(header[2])
-        found[header[0].decode()] = out[end + 1:end + 1 + size]
+        found.append(out[end + 1:end + 1 + size])
         pos = end + 1 + size + 1
+    if len(found) != len(names):
+        raise GitError("git cat-file ended early")
     return found
 
 
-def resolve(folder: Path, paths: list[str]) -> list[Resolved]:
-    """Redo the merge of each unmerged catalogue (all, or those under `paths`) from git's
-    stages 1-3, write the result in the work tree and stage it when no conflict is left."""
+def _work_tree(folder: Path, paths: list[str]) -> tuple[Path, list[str]]:
+    """The work tree's top and `paths` relative to it."""
     top = git_top(folder)
     if top is None:
         raise GitError("not inside a git work tree", folder)
@@ -255,8 +262,16 @@ def resolve(folder: Path, paths: list[str]) -> list[Resolved]:
             relative.append(absolute.relative_to(top.resolve()).as_posix())
         except ValueError:
             raise InputError("outside the git work tree", given) from None
+    return top, relative
+
+
+def resolve(folder: Path, paths: list[str]) -> list[Resolved]:
+    """Redo the merge of each unmerged catalogue (all, or those under `paths`) from git's
+    stages 1-3, write the result in the work tree and stage it when no conflict is left."""
+    top, relative = _work_tree(folder, paths)
     found = unmerged(top, relative)
-    blobs = _blobs(top, sorted({blob for stages in found.values() for blob in stages.values()}))
+    ids = sorted({blob for stages in found.values() for blob in stages.values()})
+    blobs = dict(zip(ids, _blobs(top, ids), strict=True))
     results: list[Resolved] = []
     clean: list[str] = []
     for name, stages in sorted(found.items()):
@@ -265,7 +280,7 @@ def resolve(folder: Path, paths: list[str]) -> list[Resolved]:
                 "deleted on one side, changed on the other: resolve it with git", name),
                 False))
             continue
-        sides = [blobs[stages[n]] if n in stages else b"" for n in (1, 2, 3)]
+        sides = [blobs[stages[n]] or b"" if n in stages else b"" for n in (1, 2, 3)]
         try:
             merged = merge_bytes(sides[0], sides[1], sides[2], name, top)
         except InputError as exc:
@@ -278,4 +293,66 @@ def resolve(folder: Path, paths: list[str]) -> list[Resolved]:
     if clean:  # staged in one run of git, as the driver's clean results would be
         _git(top, "--literal-pathspecs", "add", "--pathspec-from-file=-", "--pathspec-file-nul",
              data="".join(f"{name}\0" for name in clean).encode("utf-8", "surrogateescape"))
+    return results
+
+
+class Redone(NamedTuple):
+    path: str
+    conflicts: list[str]
+    error: InputError | None
+    rewritten: bool
+
+
+def redo_merge(folder: Path, commit: str, paths: list[str]) -> list[Redone]:
+    """A merge commit made where the driver did not run (a hosting site's merge button):
+    every catalogue both parents changed merged again from the merge base and the two
+    parents; the work tree's file rewritten where the result differs from the commit's
+    (and only if the file is still as the commit has it). Nothing is staged."""
+    top, relative = _work_tree(folder, paths)
+    if commit.startswith("-"):
+        raise InputError(f"not a commit: {commit!r}")
+    try:
+        line = _git(top, "rev-list", "--parents", "-n", "1", commit, "--").split()
+    except GitError:
+        raise InputError(f"not a commit: {commit!r}") from None
+    if len(line) != 3:
+        raise InputError(f"{commit} is not a merge of two commits")
+    merge_id, first, second = (part.decode() for part in line)
+    base = _git(top, "merge-base", first, second).decode().strip()
+
+    def changed(old: str, new: str) -> set[str]:
+        out = _git(top, "--literal-pathspecs", "diff", "--name-only", "-z", "--no-renames",
+                   old, new, "--", *relative)
+        return {n for n in out.decode("utf-8", "surrogateescape").split("\0")
+                if n.endswith((".po", ".pot"))}
+
+    names = sorted(changed(base, first) & changed(base, second))
+    revs = (base, first, second, merge_id)
+    blobs = _blobs(top, [f"{rev}:{name}" for name in names for rev in revs])
+    results: list[Redone] = []
+    for index, name in enumerate(names):
+        was, ours, theirs, made = blobs[index * 4:index * 4 + 4]
+        if ours is None or theirs is None or made is None:
+            results.append(Redone(name, [], InputError(
+                "deleted on one side or by the merge: left as it is", name), False))
+            continue
+        try:
+            merged = merge_bytes(was or b"", ours, theirs, name, top)
+        except InputError as exc:
+            results.append(Redone(name, [], exc, False))
+            continue
+        if merged.data == made:
+            results.append(Redone(name, merged.conflicts, None, False))
+            continue
+        try:
+            current = read_bytes(top / name)
+        except InputError:
+            current = None
+        if current != made:
+            results.append(Redone(name, [], InputError(
+                f"changed since {merge_id[:12]}: not rewritten (redo it from a work tree "
+                "at that commit)", name), False))
+            continue
+        atomic_write_bytes(top / name, merged.data)
+        results.append(Redone(name, merged.conflicts, None, True))
     return results

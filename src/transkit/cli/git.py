@@ -50,15 +50,37 @@ def merge_driver_cmd(base: Path, ours: Path, theirs: Path, path: str) -> None:
 
 @click.command("resolve")
 @click.argument("paths", nargs=-1)
+@click.option("--commit", "commit", metavar="REV",
+              help="Redo a merge commit made without the driver (a hosting site's merge "
+                   "button): rewrite the catalogues whose merge comes out different, for "
+                   "you to review and commit.")
 @handle_errors
-def resolve_cmd(paths: tuple[str, ...]) -> None:
+def resolve_cmd(paths: tuple[str, ...], commit: str | None) -> None:
     """Redo the merge of catalogues git left conflicted (the hosting site's merge button,
     an IDE without the driver) from git's own stages, as the driver would have; stage
     those merged cleanly. Exit 1 while a conflict is left."""
+    left = False
+    if commit is not None:
+        from ..gitmerge import redo_merge
+
+        redone = redo_merge(Path.cwd(), commit, list(paths))
+        for item in redone:
+            if item.error is not None:
+                left = True
+                click.echo(_safe(str(item.error)), err=True)
+                continue
+            for line in item.conflicts:
+                left = True
+                click.echo(_safe(line), err=True)
+            click.echo(f"{'rewrote' if item.rewritten else 'as merged:'} {item.path}")
+        if not redone:
+            click.echo("no catalogue changed on both sides of that merge")
+        if left:
+            sys.exit(1)
+        return
     from ..gitmerge import resolve
 
     results = resolve(Path.cwd(), list(paths))
-    left = False
     for result in results:
         if result.error is not None:
             left = True
