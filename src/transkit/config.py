@@ -197,7 +197,7 @@ CHECK_IDS = ("placeholders", "unsafe-markup", "control-characters", "bidi", "num
              "spanish-inverted-marks", "french-spacing", "quotes", "catalan-middle-dot",
              "whitespace", "unchanged", "length", "doubled-word", "brackets", "glossary",
              "acronyms", "inconsistent", "reused", "cross-numbers", "cross-urls", "aligned",
-             "po-header", "plural-forms")
+             "po-header", "plural-forms", "merge-conflict")
 
 
 def _suggest(name: str, known: list[str] | tuple[str, ...]) -> str:

@@ -127,9 +127,9 @@ def file_mode() -> int:
     return 0o666 & ~_umask()
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, sync: bool = True) -> None:
     """`data` written to `path` atomically (see `atomic_write_stream`)."""
-    atomic_write_stream(path, lambda handle: handle.write(data))
+    atomic_write_stream(path, lambda handle: handle.write(data), sync)
 
 
 def open_regular(path: Path) -> io.BufferedReader:
@@ -163,14 +163,16 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def atomic_write_stream(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write to a temporary file in the same folder, fsync, then rename over `path`.
+def atomic_write_stream(path: Path, write: Callable[[BinaryIO], object],
+                        sync: bool = True) -> None:
+    """Write to a temporary file in the same folder, fsync, then rename over `path`
+    (`sync=False`: no fsync, for a scratch file another program reads at once).
 
     The file gets the permissions the umask gives any new file (mkstemp's 0600 would
     hide the catalogues and the site from the team and the web server); the temporary
     file is removed on any failure."""
     _check_target(path)
-    tmp, _ = _stage(path, write)
+    tmp, _ = _stage(path, write, sync)
     try:
         os.replace(tmp, path)
     except BaseException:
@@ -192,7 +194,8 @@ def _check_target(path: Path) -> None:
         raise InputError(f"is {kind_of(mode)}, expected a file (left as it is)", path)
 
 
-def _stage(path: Path, write: Callable[[BinaryIO], object]) -> tuple[str, os.stat_result]:
+def _stage(path: Path, write: Callable[[BinaryIO], object],
+           sync: bool = True) -> tuple[str, os.stat_result]:
     """A temporary file beside `path` holding what `write` writes, synced; errors name
     `path`, never the temporary file."""
     import tempfile
@@ -207,7 +210,8 @@ def _stage(path: Path, write: Callable[[BinaryIO], object]) -> tuple[str, os.sta
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
             info = os.fstat(handle.fileno())
     except BaseException as exc:
         _discard([tmp])

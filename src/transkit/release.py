@@ -32,7 +32,8 @@ def release_gate(config: Config, out: Path | None = None,
     status = compute_status(config)
     checks = run_checks(config)
     problems = completeness_problems(status, config)
-    problems += checks.errors()
+    named = {place(line) for line in problems}  # a merge conflict: once, not by the check too
+    problems += [line for line in checks.errors() if place(line) not in named]
     site = build_site(config, out, progress=progress, status=status, checks=checks)
     problems += site.missing_assets  # a page must not ship a broken image
     # Each problem once: a place the checks or the completeness figures already name is

@@ -86,7 +86,8 @@ def init_project(directory: Path, force: bool = False, install: str | None = Non
     a person may have edited (the configuration, the CI workflow) are kept as they are."""
     if directory.exists() and not directory.is_dir():
         raise InputError("exists and is not a folder", directory)
-    if directory.exists() and any(directory.iterdir()) and not force:
+    # A fresh `git init` (only .git there) is an empty folder for a project.
+    if directory.exists() and any(p.name != ".git" for p in directory.iterdir()) and not force:
         raise InputError("folder is not empty; use --force to scaffold here anyway", directory)
     written: list[Path] = []
     kept: list[Path] = []

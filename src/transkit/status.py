@@ -45,18 +45,20 @@ class DocStatus:
     import, which a warm `status` would pay every time."""
 
     __slots__ = ("doc", "lang", "path", "source", "units", "words", "translated",
-                 "translated_words", "fuzzy", "fuzzy_words", "problem", "missing")
+                 "translated_words", "fuzzy", "fuzzy_words", "problem", "missing", "conflicts")
 
     def __init__(self, doc: str, lang: str, path: str, source: bool, units: int = 0,
                  words: int = 0, translated: int = 0, translated_words: int = 0,
                  fuzzy: int = 0, fuzzy_words: int = 0, problem: str | None = None,
-                 missing: list[tuple[int, str, bool]] | None = None):
+                 missing: list[tuple[int, str, bool]] | None = None,
+                 conflicts: list[int] | None = None):
         self.doc, self.lang, self.path, self.source = doc, lang, path, source
         self.units, self.words = units, words
         self.translated, self.translated_words = translated, translated_words
         self.fuzzy, self.fuzzy_words = fuzzy, fuzzy_words
         self.problem = problem  # why the catalogue is out of date or missing
         self.missing = missing if missing is not None else []
+        self.conflicts = conflicts if conflicts is not None else []  # lines left by a merge
 
     @property
     def untranslated(self) -> int:
@@ -96,7 +98,9 @@ class LangStatus:
     @property
     def docs(self) -> list[DocStatus]:
         if self._docs is None:
-            self._docs = [DocStatus(*row) for row in self._rows or []]
+            # A saved row: the figures and the problem, then the conflict lines.
+            self._docs = [DocStatus(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
+                                    r[10], None, r[11]) for r in self._rows or []]
         return self._docs
 
     @cached_property
@@ -273,7 +277,8 @@ def _compute_status(config: Config, langs: list[str] | None, docs: list[str] | N
         cache.new_summary = {"fingerprint": fingerprint, "languages": {
             lang.lang: {"totals": list(lang._totals), "rows": [
                 [d.doc, d.lang, d.path, d.source, d.units, d.words, d.translated,
-                 d.translated_words, d.fuzzy, d.fuzzy_words, d.problem] for d in lang.docs]}
+                 d.translated_words, d.fuzzy, d.fuzzy_words, d.problem, d.conflicts]
+                for d in lang.docs]}
             for lang in status.languages}}
     cache.save()
     status.findings = saved_findings(config, fingerprint)
@@ -337,7 +342,7 @@ def _doc_status(entry: DocEntry, lang: str, pot: FileStats,
         problem = "out of date with its template (run `transkit extract`)"
     return DocStatus(entry.name, lang, rel, False, found.units, found.words, found.translated,
                      found.translated_words, found.fuzzy, found.fuzzy_words, problem,
-                     found.missing)
+                     found.missing, found.conflicts)
 
 
 def completeness_problems(status: Status, config: Config) -> list[str]:
@@ -346,6 +351,7 @@ def completeness_problems(status: Status, config: Config) -> list[str]:
     fuzzy), in file order."""
     problems = [f"{path}: not extracted yet (run `transkit extract`)"
                 for path in status.unextracted]
+    problems += conflict_problems(status)
     for lang in status.languages:
         if lang.lang not in config.release.required:
             continue
@@ -363,6 +369,17 @@ def completeness_problems(status: Status, config: Config) -> list[str]:
                                 f"({lang.lang} is at {percent_text(lang.percent)}% of source "
                                 f"words; release needs {need:g}%)")
     return in_file_order(problems)
+
+
+CONFLICT = ("merge conflict: ours in msgstr, theirs in the `transkit-conflict:` comment; "
+            "choose, remove the comment, clear fuzzy")
+
+
+def conflict_problems(status: Status) -> list[str]:
+    """`path:line` of every unit a git merge left in conflict, in any language: nothing
+    ships until a person chose between the two translations."""
+    return in_file_order([f"{doc.path}:{line}: {CONFLICT}" for lang in status.languages
+                          for doc in lang.docs for line in doc.conflicts])
 
 
 def in_file_order(lines: list[str]) -> list[str]:
@@ -409,6 +426,10 @@ def as_data(status: Status, by_doc: bool, missing: bool = False,
         if findings is not None:
             entry["findings"] = findings.get(lang.lang, {"error": 0, "warning": 0, "info": 0})
         entry["complete"] = entry["complete"] and not status.unextracted
+        conflicts = [{"path": d.path, "line": line} for d in lang.docs for line in d.conflicts]
+        if conflicts:
+            entry["conflicts"] = conflicts
+            entry["complete"] = False
         if missing:
             entry["missing"] = [
                 {"path": d.path, "line": line or None, "source": source,

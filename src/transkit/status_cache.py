@@ -13,8 +13,8 @@ from .config import Config
 from .fsutil import atomic_write_bytes
 from .project import DocEntry, discover, relative
 
-CACHE_VERSION = 6  # 4: counts as msgfmt counts them (the one reader); 5: fuzzy words;
-# 6: bulletin digests of the NFC text (text.source_digest)
+CACHE_VERSION = 7  # 4: counts as msgfmt counts them (the one reader); 5: fuzzy words;
+# 6: lines of merge conflicts; 7: bulletin digests of the NFC text (text.source_digest)
 
 class Cache:
     """Per-file figures keyed by (mtime, size). The lists of missing units live in a second

@@ -1,5 +1,5 @@
 """What `status` needs of one catalogue, from the one parser: counts, the headers status
-reads, and the units still to translate. Kept small so the status cache can store it."""
+reads, the units still to translate, the merge conflicts left. Kept small for the cache."""
 
 from __future__ import annotations
 
@@ -16,30 +16,34 @@ class FileStats:
     """Counts of one catalogue (as `msgfmt --statistics` counts), with words."""
 
     __slots__ = ("units", "words", "translated", "translated_words", "fuzzy", "fuzzy_words",
-                 "headers", "missing")
+                 "headers", "missing", "conflicts")
 
     def __init__(self, units: int = 0, words: int = 0, translated: int = 0,
                  translated_words: int = 0, fuzzy: int = 0, fuzzy_words: int = 0,
                  headers: dict[str, str] | None = None,
-                 missing: list[tuple[int, str, bool]] | None = None):
+                 missing: list[tuple[int, str, bool]] | None = None,
+                 conflicts: list[int] | None = None):
         self.units, self.words = units, words
         self.translated, self.translated_words = translated, translated_words
         self.fuzzy, self.fuzzy_words = fuzzy, fuzzy_words
         self.headers = headers if headers is not None else {}
         self.missing = missing if missing is not None else []  # line, source, fuzzy
+        self.conflicts = conflicts if conflicts is not None else []  # lines of merge conflicts
 
     def to_json(self) -> list[Any]:
         return [self.units, self.words, self.translated, self.translated_words, self.fuzzy,
-                self.fuzzy_words, self.headers, self.missing]
+                self.fuzzy_words, self.headers, self.missing, self.conflicts]
 
     @classmethod
     def from_json(cls, data: list[Any]) -> FileStats:
         return cls(data[0], data[1], data[2], data[3], data[4], data[5], headers=dict(data[6]),
-                   missing=[(int(m[0]), str(m[1]), bool(m[2])) for m in data[7]])
+                   missing=[(int(m[0]), str(m[1]), bool(m[2])) for m in data[7]],
+                   conflicts=[int(n) for n in data[8]] if len(data) > 8 else [])
 
 
 def scan(path: Path | str) -> FileStats:
     """Read a catalogue with the strict parser and count it."""
+    from .merge import conflict_lines
     from .po import read
 
     catalogue = read(Path(path))
@@ -47,4 +51,4 @@ def scan(path: Path | str) -> FileStats:
     headers = {k: v for k, v in catalogue.metadata.items() if k in STATUS_HEADERS}
     return FileStats(figures.units, figures.words, figures.translated,
                      figures.translated_words, figures.fuzzy, figures.fuzzy_words, headers,
-                     figures.missing)
+                     figures.missing, conflict_lines(catalogue))

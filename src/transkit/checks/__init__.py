@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .. import catalog
 from ..catalog import TEMPLATE_HEADER
+from ..catalog.merge import is_conflict
 from ..config import Config
 from ..errors import InputError
 from ..glossary import Glossary, load_glossary
@@ -72,6 +73,8 @@ REGISTRY: tuple[Check, ...] = (
           "UTF-8", "file"),
     Check("plural-forms", ERROR, "every form of a translated plural entry is filled (msgfmt "
           "counts it translated once the first one is)", "file"),
+    Check("merge-conflict", ERROR, "a git merge left two translations of the unit (ours in "
+          "msgstr, theirs in a `transkit-conflict:` comment)", "file"),
 )
 BY_ID = {check.id: check for check in REGISTRY}
 
@@ -293,6 +296,10 @@ def _file_checks(headers: dict[str, str], records: list[Unit], lang: str, rel: s
     if "charset=utf-8" not in content:
         add("po-header", "charset must be UTF-8", rel, 1, lang, doc)
     for record in records:
+        if is_conflict(record):
+            add("merge-conflict", "merge conflict: ours in msgstr, theirs in the "
+                "`transkit-conflict:` comment; choose, remove the comment, clear fuzzy", rel,
+                record.line, lang, doc, record.msgid)
         if record.msgid_plural is not None and record.translated and not all(
                 record.msgstr_plural.values()):
             empty = [str(n) for n, text in sorted(record.msgstr_plural.items()) if not text]

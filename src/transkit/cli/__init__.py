@@ -20,12 +20,13 @@ from .common import progress as _progress
 
 class _Commands(click.Group):
     """The main group: the TM, MT, check, align and XLIFF commands load on demand
-    (cli/tools.py)."""
+    (cli/tools.py), and so do the git ones (cli/git.py)."""
 
     LAZY = ("align", "check", "mt", "pretranslate", "tm", "xliff")
+    GIT = ("git-setup", "merge-driver", "resolve")  # cli/git.py
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted([*super().list_commands(ctx), *self.LAZY])
+        return sorted([*super().list_commands(ctx), *self.LAZY, *self.GIT])
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -54,6 +55,10 @@ class _Commands(click.Group):
             from .tools import COMMANDS
 
             return COMMANDS[name]
+        if name in self.GIT:
+            from .git import COMMANDS as GIT_COMMANDS
+
+            return GIT_COMMANDS[name]
         return super().get_command(ctx, name)
 
 
@@ -88,7 +93,8 @@ def main(ctx: click.Context, root: Path | None, no_wait: bool,
                    "URL (default: the pinned reference this transkit was installed from).")
 @handle_errors
 def init(directory: Path, force: bool, install: str | None) -> None:
-    """Scaffold transkit.toml, bulletins/, locales/<lang>/, .gitignore and a CI workflow."""
+    """Scaffold transkit.toml, bulletins/, locales/<lang>/, .gitignore and a CI workflow;
+    inside a git work tree, also `transkit git-setup`."""
     from ..scaffold import init_project, install_spec
 
     written, kept = init_project(directory, force, install)
@@ -96,6 +102,11 @@ def init(directory: Path, force: bool, install: str | None) -> None:
         click.echo(f"created {path}")
     for path in kept:
         click.echo(f"kept {path} (already there: not overwritten)")
+    from ..gitmerge import git_setup, git_top
+
+    if git_top(directory) is not None:  # a clone merges PO files unit by unit from day one
+        for change in git_setup(directory):
+            click.echo(f"set {change}")
     if install is None and install_spec() is None:
         click.echo("warning: this transkit was not installed from a pinned git reference or "
                    "a wheel URL: set TRANSKIT_INSTALL in .github/workflows/translations.yml "
@@ -187,6 +198,11 @@ def status(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], by
         if missing:
             for line in render.missing_lines(result):
                 click.echo(line)
+    if fmt != "html":
+        from ..status import conflict_problems
+
+        for line in conflict_problems(result):
+            click.echo(f"warning: {line}", err=True)
     if check:
         problems = completeness_problems(result, config)
         if problems:
