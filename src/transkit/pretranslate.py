@@ -198,6 +198,7 @@ class MTReport:
     remaining: int = 0  # units left when the job stopped
     chars: dict[str, int] = field(default_factory=dict)  # per language (dry run: to bill)
     written: list[str] = field(default_factory=list)
+    pivoted: dict[str, int] = field(default_factory=dict)  # drafts from a translation, by language
 
 
 def _contexts(active: list[Any]) -> dict[int, str | None]:
@@ -214,64 +215,130 @@ def _contexts(active: list[Any]) -> dict[int, str | None]:
     return contexts
 
 
+def _human(config: Config, refs: list[Any]) -> dict[tuple[str, str], dict[Any, str]]:
+    """A person's translations of each document's units, by (document, language): translated,
+    not fuzzy, no machine or memory provenance (the candidates a draft may start from)."""
+    found: dict[tuple[str, str], dict[Any, str]] = {}
+    docs = sorted({ref.name for ref in refs})
+    for ref in catalogues(config, None, docs):
+        units: dict[Any, str] = {}
+        for entry in catalog.load(ref.path).active():
+            provenance = entry.provenance
+            if (entry.translated and not entry.fuzzy and entry.msgid_plural is None
+                    and (provenance is None or provenance[0] not in ("mt", "tm"))):
+                units[entry.key] = entry.msgstr
+        found[(ref.name, ref.lang)] = units
+    return found
+
+
+def _origin(provider: Any, entry: Any, source: str, target: str, doc: str,
+            human: dict[tuple[str, str], dict[Any, str]]) -> tuple[str, str] | None:
+    """(language, text) to draft `entry` from: the source, or a person's translation in
+    another language when the pair-quality table says drafts from it are better. None when
+    the engine serves none of them."""
+    from . import inline
+
+    direct = provider.supports(source, target)
+    best = (source, entry.msgid) if direct else None
+    best_quality = provider.quality(source, target) if direct else None
+    if not provider.pivot:
+        return best
+    expected = {n: kind for kind, n in inline.numbers(entry.msgid)}
+    for (name, lang), units in sorted(human.items()):
+        text = units.get(entry.key) if name == doc and lang not in (source, target) else None
+        if not text or not provider.supports(lang, target):
+            continue
+        quality = provider.quality(lang, target)
+        if best is not None and (quality is None or best_quality is None
+                                 or quality <= best_quality):
+            continue  # a pivot must be known to be better than what is at hand
+        try:
+            inline.validate(text, expected)
+        except inline.PlaceholderError:
+            continue  # the translation's markup differs from the source's: not a safe start
+        best, best_quality = (lang, text), quality
+    return best
+
+
 def machine_translate(config: Config, store: Store, provider: Any, langs: list[str] | None,
                       docs: list[str] | None, dry_run: bool = False, force: bool = False,
                       progress: Callable[[int], None] | None = None) -> MTReport:
-    """Draft every still-empty entry with MT: fuzzy, `MT <provider> <date>` comment,
-    learnt by the TM as machine provenance. Each file is saved after each batch, so an
-    interrupted job keeps what it received and a re-run continues from there."""
+    """Draft every still-empty entry with MT: fuzzy, `MT <engine> [route] <date>[, from the
+    <language>]` comment, learnt by the TM as machine provenance. Each unit is drafted from
+    its source or from a person's translation in another language, whichever the engine's
+    pair qualities say is better. Requests go by language pair (one engine call per pair
+    unless the engine batches); the pairs are checked before anything is written, and each
+    catalogue is saved whole after each batch, so an interrupted job keeps what it
+    received and a re-run continues from there."""
+    import hashlib
     from datetime import date
 
     from . import inline
+    from .languages import locale
     from .mt import MTError, QuotaError, Request
     from .tm.store import MACHINE, SOURCE, Entry, Variant
 
     today = date.today().isoformat()
     report = MTReport()
-    plans: list[tuple[Path, Any, str, str, list[tuple[Any, Request]]]] = []
     selected = [ref for ref in catalogues(config, langs, docs) if provider.allowed(ref.lang)]
     loaded = [(ref, catalog.load(ref.path)) for ref in selected]  # all read before any write
+    human = _human(config, selected) if provider.pivot and selected else {}
+    # (from, to) -> [(path, catalogue, entry, request, source language, settings, comment)]
+    pending: dict[tuple[str, str], list[tuple[Path, Any, Any, Any, str, str, str]]] = {}
+    unserved: set[tuple[str, str]] = set()
+    cached_files: list[tuple[Path, Any]] = []
     for ref, po in loaded:
         path, lang = ref.path, ref.lang
         active = po.active()
         contexts = _contexts(active)
-        settings = provider.settings(lang)
-        pending: list[tuple[Any, Request]] = []
         changed = False
         for entry in active:
             if entry.state != UNTRANSLATED or entry.msgid_plural is not None:
                 continue
+            origin = _origin(provider, entry, ref.source_language, lang, ref.name, human)
+            if origin is None:
+                unserved.add((ref.source_language, lang))
+                continue
+            start, text = origin
+            settings = provider.settings(start, lang)
+            detail = " ".join(filter(None, [provider.name, provider.route(start, lang), today]))
+            if start != ref.source_language:
+                settings += f"/from-{start}/{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+                detail += f", from the {locale(start).english_name or start}"
             cached = store.machine(entry.msgid, ref.source_language, lang, settings)
             if cached is not None:
                 if not dry_run:
                     entry.msgstr = cached
                     entry.set_fuzzy()
-                    entry.set_provenance("mt", f"{provider.name} {today}")
+                    entry.set_provenance("mt", detail)
                     changed = True
                 report.cached += 1
                 continue
-            pending.append((entry, Request(entry.msgid, contexts.get(id(entry)))))
-            report.chars[lang] = report.chars.get(lang, 0) + len(entry.msgid)
+            context = contexts.get(id(entry)) if start == ref.source_language else None
+            pending.setdefault((start, lang), []).append(
+                (path, po, entry, Request(text, context), ref.source_language, settings, detail))
+            report.chars[lang] = report.chars.get(lang, 0) + len(text)
         if changed:
-            catalog.save(po, path)
-            report.written.append(relative(config, path))
-        if pending:
-            plans.append((path, po, ref.source_language, lang, pending))
-    if dry_run or not plans:
+            cached_files.append((path, po))
+    for pair in sorted(unserved | set(pending)):
+        provider.check(*pair)  # a missing pair or engine stops the run before any write
+    for path, po in cached_files:
+        catalog.save(po, path)
+        report.written.append(relative(config, path))
+    if dry_run or not pending:
         return report
     needed = sum(report.chars.values())
     used, limit = provider.usage()
     if limit is not None and needed > limit - used and not force:
         raise QuotaError(f"the job needs {needed} characters and {max(limit - used, 0)} remain "
                          f"of the quota ({used}/{limit}); use --force to start anyway")
-    total = sum(len(p[4]) for p in plans)
+    total = sum(len(drafts) for drafts in pending.values())
     done = 0
-    for path, po, source_lang, lang, pending in plans:
-        by_request = {id(request): entry for entry, request in pending}
-        settings = provider.settings(lang)
-        for batch in provider.batches([request for _, request in pending]):
+    for (start, lang), drafts in sorted(pending.items()):
+        by_request = {id(draft[3]): draft for draft in drafts}
+        for batch in provider.batches([draft[3] for draft in drafts]):
             try:
-                results = provider.translate(batch, source_lang, lang)
+                results = provider.translate(batch, start, lang)
             except QuotaError as exc:
                 report.remaining = total - done
                 raise QuotaError(f"{exc}: stopped with {report.remaining} unit(s) left; what "
@@ -280,8 +347,9 @@ def machine_translate(config: Config, store: Store, provider: Any, langs: list[s
                 report.remaining = total - done
                 raise
             learnt: list[Entry] = []
+            touched: dict[Path, Any] = {}
             for request, result in zip(batch, results, strict=True):
-                entry = by_request[id(request)]
+                path, po, entry, _, source_lang, settings, detail = by_request[id(request)]
                 expected = {n: kind for kind, n in inline.numbers(entry.msgid)}
                 try:
                     inline.validate(result.text, expected)
@@ -289,34 +357,34 @@ def machine_translate(config: Config, store: Store, provider: Any, langs: list[s
                     report.failures.append(f"{relative(config, path)}: {excerpt(entry.msgid, 60)}:"
                                            f" placeholders broken by MT ({exc})")
                     continue
+                if not result.text.strip() and entry.msgid.strip():
+                    report.failures.append(f"{relative(config, path)}: {excerpt(entry.msgid, 60)}:"
+                                           " MT returned an empty draft")
+                    continue
+                if start != source_lang:
+                    report.pivoted[start] = report.pivoted.get(start, 0) + 1
                 entry.msgstr = result.text
                 entry.set_fuzzy()
-                entry.set_provenance("mt", f"{provider.name} {today}")
+                entry.set_provenance("mt", detail)
                 report.units += 1
                 report.billed += result.billed
+                touched[path] = po
                 learnt.append(Entry([Variant(source_lang, entry.msgid, SOURCE),
                                      Variant(lang, result.text, MACHINE, note=settings)]))
             done += len(batch)
             if progress:
                 progress(len(batch))
-            catalog.save(po, path)  # after every batch: a stop loses nothing received
+            for path, po in touched.items():
+                catalog.save(po, path)  # after every batch: a stop loses nothing received
+                rel = relative(config, path)
+                if rel not in report.written:
+                    report.written.append(rel)
             store.learn(learnt)
-        rel = relative(config, path)
-        if rel not in report.written:
-            report.written.append(rel)
     return report
 
 
 def open_provider(config: Config, name: str) -> Any:
-    from .errors import InputError
+    """The engine `name` from the `transkit.engines` entry points, built with its table."""
+    from .mt.registry import open_engine
 
-    if name == "pseudo":
-        from .mt.pseudo import PseudoProvider
-
-        return PseudoProvider()
-    if name == "deepl":
-        from .mt.deepl import DeepLProvider, glossary_from_project
-
-        terms, keep = glossary_from_project(config.root)
-        return DeepLProvider(config, terms, keep)
-    raise InputError(f"unknown MT provider {name!r} (deepl, pseudo)")
+    return open_engine(config, name)
