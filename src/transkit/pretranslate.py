@@ -383,6 +383,15 @@ def machine_translate(config: Config, store: Store, provider: Any, langs: list[s
     return report
 
 
+def check_pairs(config: Config, provider: Any, langs: list[str] | None,
+                docs: list[str] | None) -> None:
+    """Every (source, target) pair of the selection is served, or an error naming what to
+    install: checked before anything, the memory's pass included, is written."""
+    for pair in sorted({(ref.source_language, ref.lang) for ref in catalogues(config, langs, docs)
+                        if provider.allowed(ref.lang)}):
+        provider.check(*pair)
+
+
 def open_provider(config: Config, name: str) -> Any:
     """The engine `name` from the `transkit.engines` entry points, built with its table."""
     from .mt.registry import open_engine

@@ -59,9 +59,10 @@ def pretranslate_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str
     with locked(config):
         provider = None
         if mt:
-            from ..pretranslate import open_provider
+            from ..pretranslate import check_pairs, open_provider
 
             provider = open_provider(config, mt)
+            check_pairs(config, provider, list(langs) or None, list(docs) or None)
         with _store(config) as store:
             total = count_pending(config, list(langs) or None, list(docs) or None)
             if sys.stderr.isatty() and total:
@@ -117,7 +118,7 @@ def _machine(config: Config, store: Any, provider: Any, langs: tuple[str, ...],
                f"billed, {len(result.failures)} failure(s)")
     for lang, count in sorted(result.pivoted.items()):
         click.echo(f"MT ({provider.name}): {count} of them drafted from a person's "
-                   f"translation into {lang}, not from the source")
+                   f"translation in {lang} (a better start than the source)")
 
 
 def _installed_pairs() -> str:

@@ -28,9 +28,18 @@ _ISO1 = {v: k for k, v in _ISO3.items()}
 # The Debian package holding each pair (both directions), named when a pair is missing.
 _PACKAGED = {"apertium-spa-cat": ("ca", "es"), "apertium-eng-cat": ("en", "ca"),
              "apertium-fra-cat": ("fr", "ca"), "apertium-eng-spa": ("en", "es"),
-             "apertium-fr-es": ("fr", "es"), "apertium-spa-por": ("pt", "es"),
-             "apertium-oci-cat": ("oc", "ca"), "apertium-spa-glg": ("es", "gl"),
-             "apertium-spa-ita": ("es", "it"), "apertium-cat-ita": ("ca", "it")}
+             "apertium-fr-es": ("fr", "es"), "apertium-por-cat": ("pt", "ca"),
+             "apertium-es-pt": ("es", "pt"), "apertium-pt-gl": ("pt", "gl"),
+             "apertium-es-gl": ("es", "gl"), "apertium-en-gl": ("en", "gl"),
+             "apertium-oc-ca": ("oc", "ca"), "apertium-oc-es": ("oc", "es"),
+             "apertium-oci-fra": ("oc", "fr"), "apertium-spa-ita": ("es", "it"),
+             "apertium-cat-ita": ("ca", "it"), "apertium-arg-cat": ("an", "ca"),
+             "apertium-spa-arg": ("es", "an"), "apertium-spa-ast": ("es", "ast"),
+             "apertium-eu-es": ("eu", "es"), "apertium-eu-en": ("eu", "en"),
+             "apertium-es-ro": ("es", "ro"), "apertium-br-fr": ("br", "fr"),
+             "apertium-eo-ca": ("eo", "ca"), "apertium-eo-en": ("eo", "en"),
+             "apertium-eo-es": ("eo", "es"), "apertium-eo-fr": ("eo", "fr"),
+             "apertium-cat-srd": ("ca", "sc"), "apertium-srd-ita": ("sc", "it")}
 PACKAGES = {frozenset(pair): package for package, pair in _PACKAGED.items()}
 
 # chrF of Apertium drafts against human translations: the pair-quality table pivots are
@@ -321,8 +330,9 @@ def _installed(program: str) -> dict[tuple[str, str], dict[str, Mode]]:
 
 
 def _package(source: str, target: str) -> str:
-    return PACKAGES.get(frozenset((source, target)),
-                        f"apertium-{_ISO3.get(source, source)}-{_ISO3.get(target, target)}")
+    found = PACKAGES.get(frozenset((source, target)))
+    return (f"install the Debian package {found}" if found is not None else
+            "Debian packages none that transkit knows of (apt-cache search apertium)")
 
 
 class ApertiumEngine:
@@ -417,8 +427,8 @@ class ApertiumEngine:
 
     def check(self, source: str, target: str) -> None:
         if self._route(source, target) is None:
-            raise MTError(f"no Apertium pair for {source} → {target}: install the Debian "
-                          f"package {_package(primary(source), primary(target))}")
+            raise MTError(f"no Apertium pair for {source} → {target}: "
+                          f"{_package(primary(source), primary(target))}")
 
     def route(self, source: str, target: str) -> str:
         modes = self._route(source, target) or []
@@ -469,7 +479,7 @@ class ApertiumEngine:
         route = "+".join(m.name for m in modes)
         limit = self.timeout + len(stream) / 1000  # a second per 1,000 characters besides
         # Its own session: on a timeout the whole pipeline (bash, lt-proc, …) is ended.
-        process = subprocess.Popen(["bash", "-c", f"set -o pipefail; {command}"],
+        process = subprocess.Popen(["/bin/bash", "-c", f"set -o pipefail; {command}"],
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, start_new_session=True,
                                    env={**os.environ, "LC_ALL": "C.UTF-8"})

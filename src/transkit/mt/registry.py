@@ -156,7 +156,13 @@ class Driver:
         if hook is not None:
             results: list[Result] = hook(requests, source, target)
         else:
-            texts = self.engine.translate([r.text for r in requests], source, target)
+            try:
+                texts = self.engine.translate([r.text for r in requests], source, target)
+            except MTError:
+                raise
+            except Exception as exc:  # a plug-in's fault: one line, secrets masked by the CLI
+                raise MTError(f"MT engine {self.name} failed: {type(exc).__name__}: "
+                              f"{' '.join(str(exc).split())[:300]}") from None
             if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
                 raise MTError(f"MT engine {self.name} answered something else than a list "
                               "of texts")
