@@ -273,11 +273,13 @@ def validate_keys(data: dict[str, Any], text: str, path: Path) -> None:
 def _engine_table(name: str, text: str, path: Path) -> None:
     """`[mt.<name>]` names an installed engine (read from the entry points: nothing is
     imported); its keys are the engine's to check."""
-    from .mt.registry import names
+    from .plugins import ENGINES
+    from .plugins import names as installed
 
-    if name not in names():
-        raise ConfigError(f"unknown MT engine [mt.{name}]{_suggest(name, names())} "
-                          f"(installed: {', '.join(names())})", path, line_of(text, f"mt.{name}"))
+    names = installed(ENGINES)
+    if name not in names:
+        raise ConfigError(f"unknown MT engine [mt.{name}]{_suggest(name, names)} "
+                          f"(installed: {', '.join(names)})", path, line_of(text, f"mt.{name}"))
 
 
 def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:

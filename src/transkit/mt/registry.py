@@ -3,36 +3,23 @@ one adapter, `Driver`, through which pre-translation drives any of them."""
 
 from __future__ import annotations
 
-from functools import cache
-from importlib.metadata import EntryPoint, entry_points
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
+from ..plugins import ENGINES, installed
 from . import MTError, Request, Result
 
 if TYPE_CHECKING:
     from ..config import Config
 
-GROUP = "transkit.engines"
-
-
-@cache
-def _entry_points() -> dict[str, EntryPoint]:
-    # Reading the entry points imports nothing: listing names stays cheap whatever the
-    # engines need. The first registration of a name wins (a duplicate is ignored).
-    found: dict[str, EntryPoint] = {}
-    for point in entry_points(group=GROUP):
-        found.setdefault(point.name, point)
-    return found
-
 
 def names() -> list[str]:
     """The engines installed, by name (nothing imported)."""
-    return sorted(_entry_points())
+    return sorted(installed(ENGINES))
 
 
 def engine_class(name: str) -> type[Any]:
-    point = _entry_points().get(name)
+    point = installed(ENGINES).get(name)
     if point is None:
         raise InputError(f"unknown MT engine {name!r} (installed: {', '.join(names())})")
     try:
