@@ -32,6 +32,7 @@ class PretranslateReport:
     exact_words: int = 0
     fuzzy_words: int = 0
     none_words: int = 0
+    pivot: int = 0  # fuzzy matches found through a person's translation in another language
     written: list[str] = field(default_factory=list)
 
 
@@ -43,14 +44,55 @@ class _Job:
     tm: str
     threshold: int
     as_fuzzy: bool
+    # The same document's catalogues in the other languages (language, path): a person's
+    # translation there may find a match where the source finds none (a pivot match).
+    pivots: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
 class _Done:
     path: str
     text: str | None  # the new catalogue, None if nothing was filled
-    counts: list[int]  # exact, exact words, fuzzy, fuzzy words, none, none words
+    counts: list[int]  # exact, exact words, fuzzy, fuzzy words, none, none words, pivot
     looked_up: int
+
+
+# Points a match found through a person's translation in a third language loses: the
+# route adds a translation step, so it is never exact and ranks below a direct match.
+PIVOT_PENALTY = 10
+
+
+def _people(pivots: tuple[tuple[str, str], ...]) -> dict[str, dict[Any, str]]:
+    """A person's translations in each pivot catalogue (translated, not fuzzy, no machine
+    or memory provenance), by language and unit key."""
+    found: dict[str, dict[Any, str]] = {}
+    for lang, path in pivots:
+        units: dict[Any, str] = {}
+        for entry in catalog.load(Path(path)).active():
+            provenance = entry.provenance
+            if (entry.translated and not entry.fuzzy and entry.msgid_plural is None
+                    and (provenance is None or provenance[0] not in ("mt", "tm"))):
+                units[entry.key] = entry.msgstr
+        found[lang] = units
+    return found
+
+
+def _pivot_match(store: Store, entry: Any, job: _Job,
+                 people: dict[str, dict[Any, str]]) -> tuple[str, Any] | None:
+    """The best memory match for a person's translation of `entry` in another language,
+    (language, match), scored PIVOT_PENALTY lower and at least the threshold."""
+    best: tuple[str, Any] | None = None
+    wanted = min(100, job.threshold + PIVOT_PENALTY)
+    for lang, units in sorted(people.items()):
+        text = units.get(entry.key)
+        if not text:
+            continue
+        found = store.lookup(text, lang, job.lang, wanted, 1)
+        if not found or min(found[0].score, 100) - PIVOT_PENALTY < job.threshold:
+            continue
+        if best is None or found[0].score > best[1].score:
+            best = (lang, found[0])
+    return best
 
 
 _WORKER_STORE: dict[str, Store] = {}
@@ -75,8 +117,9 @@ def _fill(job: _Job, store: Store | None = None) -> _Done:
         store = worker
     po = catalog.load(Path(job.path))
     active = po.active()
-    counts = [0, 0, 0, 0, 0, 0]
+    counts = [0, 0, 0, 0, 0, 0, 0]
     looked_up = 0
+    people: dict[str, dict[Any, str]] | None = None
     for index, entry in enumerate(active):
         if entry.state != UNTRANSLATED or entry.msgid_plural is not None:
             continue
@@ -84,6 +127,25 @@ def _fill(job: _Job, store: Store | None = None) -> _Done:
         words = entry.words
         found = store.lookup(entry.msgid, job.source_lang, job.lang, job.threshold, 1,
                              neighbour_context(active, index))
+        if not found and job.pivots:
+            if people is None:
+                people = _people(job.pivots)
+            pivot = _pivot_match(store, entry, job, people)
+            if pivot is not None:
+                from .languages import locale
+
+                lang, match = pivot
+                score = min(match.score, 100) - PIVOT_PENALTY
+                counts[2] += 1
+                counts[3] += words
+                counts[6] += 1
+                entry.msgstr = match.proposal
+                entry.set_fuzzy()
+                # No previous msgid: the match's source is in another language.
+                entry.set_provenance("tm", f"{score}% ({match.doc or 'TM'}, through the "
+                                     f"{locale(lang).english_name or lang} translation: "
+                                     f"{match.reason}; pivot -{PIVOT_PENALTY})")
+                continue
         if not found:
             counts[4] += 1
             counts[5] += words
@@ -125,7 +187,10 @@ def pretranslate(config: Config, store: Store, langs: list[str] | None = None,
         catalog.load(ref.path)
     learn_project(config, store)
     tm_path = store.locator
-    jobs = [_Job(str(ref.path), ref.source_language, ref.lang, tm_path, threshold, as_fuzzy)
+    paths = {(ref.name, ref.lang): str(ref.path) for ref in catalogues(config, None, docs)}
+    jobs = [_Job(str(ref.path), ref.source_language, ref.lang, tm_path, threshold, as_fuzzy,
+                 tuple((lang, path) for (name, lang), path in sorted(paths.items())
+                       if name == ref.name and lang != ref.lang))
             for ref in refs]
     workers = min(os.cpu_count() or 1, 4)
     parallel = workers > 1 and len(jobs) > 1 and (pending or 0) >= PARALLEL_FROM
@@ -168,6 +233,7 @@ def pretranslate(config: Config, store: Store, langs: list[str] | None = None,
         report.fuzzy_words += result.counts[3]
         report.none += result.counts[4]
         report.none_words += result.counts[5]
+        report.pivot += result.counts[6]
     if not dry_run:
         for result in done:
             if result.text is not None:
@@ -215,10 +281,10 @@ def _contexts(active: list[Any]) -> dict[int, str | None]:
     return contexts
 
 
-def _human(config: Config, refs: list[Any]) -> dict[tuple[str, str], dict[Any, str]]:
-    """A person's translations of each document's units, by (document, language): translated,
-    not fuzzy, no machine or memory provenance (the candidates a draft may start from)."""
-    found: dict[tuple[str, str], dict[Any, str]] = {}
+def _human(config: Config, refs: list[Any]) -> dict[str, dict[str, dict[Any, str]]]:
+    """A person's translations of each document's units, by document and language:
+    translated, not fuzzy, no machine or memory provenance (what a draft may start from)."""
+    found: dict[str, dict[str, dict[Any, str]]] = {}
     docs = sorted({ref.name for ref in refs})
     for ref in catalogues(config, None, docs):
         units: dict[Any, str] = {}
@@ -227,12 +293,12 @@ def _human(config: Config, refs: list[Any]) -> dict[tuple[str, str], dict[Any, s
             if (entry.translated and not entry.fuzzy and entry.msgid_plural is None
                     and (provenance is None or provenance[0] not in ("mt", "tm"))):
                 units[entry.key] = entry.msgstr
-        found[(ref.name, ref.lang)] = units
+        found.setdefault(ref.name, {})[ref.lang] = units
     return found
 
 
 def _origin(provider: Any, entry: Any, source: str, target: str, doc: str,
-            human: dict[tuple[str, str], dict[Any, str]]) -> tuple[str, str] | None:
+            human: dict[str, dict[str, dict[Any, str]]]) -> tuple[str, str] | None:
     """(language, text) to draft `entry` from: the source, or a person's translation in
     another language when the pair-quality table says drafts from it are better. None when
     the engine serves none of them."""
@@ -244,8 +310,8 @@ def _origin(provider: Any, entry: Any, source: str, target: str, doc: str,
     if not provider.pivot:
         return best
     expected = {n: kind for kind, n in inline.numbers(entry.msgid)}
-    for (name, lang), units in sorted(human.items()):
-        text = units.get(entry.key) if name == doc and lang not in (source, target) else None
+    for lang, units in sorted(human.get(doc, {}).items()):
+        text = units.get(entry.key) if lang not in (source, target) else None
         if not text or not provider.supports(lang, target):
             continue
         quality = provider.quality(lang, target)

@@ -80,6 +80,9 @@ def pretranslate_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str
             click.echo(f"TM {verb}: {result.exact} exact ({result.exact_words} words), "
                        f"{result.fuzzy} fuzzy ({result.fuzzy_words} words); no match: "
                        f"{result.none} ({result.none_words} words)")
+            if result.pivot:
+                click.echo(f"TM: {result.pivot} of the fuzzy matches found through a "
+                           "person's translation in another language")
             if provider is not None:
                 _machine(config, store, provider, langs, docs, dry_run, force)
 
