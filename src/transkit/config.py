@@ -489,7 +489,7 @@ def _mt(table: dict[str, Any], languages: tuple[str, ...], source: str, path: Pa
                     timeout, retries, engines)
 
 
-def mt_settings(config: Config, table: dict[str, Any]) -> MTConfig:
+def deepl_settings(config: Config, table: dict[str, Any]) -> MTConfig:
     """DeepL's settings from `[mt.deepl]`, over the top-level `[mt]` keys it leaves out."""
     base = config.mt
     merged: dict[str, Any] = {"languages": list(base.languages), "key_env": base.key_env,

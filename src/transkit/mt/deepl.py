@@ -37,9 +37,9 @@ class DeepLEngine:
     def from_project(cls, config: Config, table: dict[str, Any]) -> DeepLEngine:
         """`[mt.deepl]` holds the settings; the older top-level `[mt]` keys still apply
         where `[mt.deepl]` says nothing."""
-        from ..config import mt_settings
+        from ..config import deepl_settings
 
-        settings = mt_settings(config, table) if table else config.mt
+        settings = deepl_settings(config, table) if table else config.mt
         terms, keep = glossary_from_project(config.root)
         return cls(config, terms, keep, settings)
 
