@@ -254,3 +254,15 @@ def test_help_and_usage_list_the_installed_pairs(project: Path) -> None:
     assert "deepl: any pair" in listing and "pseudo: any pair" in listing
     usage = run("mt", "usage", "--provider", "apertium", cwd=project, check=True).stdout
     assert usage.startswith("apertium: ") and "en→es" in usage
+
+
+def test_a_wrong_setting_is_a_config_error(project: Path) -> None:
+    config = project / "transkit.toml"
+    config.write_text(config.read_text("utf-8") + "\n[mt.apertium]\ncatalan_norm = \"1995\"\n",
+                      "utf-8")
+    run("extract", cwd=project, check=True)
+    result = run("pretranslate", "--mt", "apertium", "--lang", "es", cwd=project)
+    assert result.returncode == 2
+    line = config.read_text("utf-8").split("\n").index("[mt.apertium]") + 1
+    assert result.stderr == (f"transkit.toml:{line}: "
+                             "mt.apertium.catalan_norm must be \"2017\" or \"pre2017\"\n")

@@ -10,7 +10,7 @@ import shutil
 import signal
 import subprocess
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..languages import primary
 from ..unit import PLACEHOLDER
@@ -301,11 +301,13 @@ def _spans(tokens: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
 
 # --- the engine ----------------------------------------------------------------------------
 
-class Mode:
+class Mode(NamedTuple):
     """An installed translation direction: name (`spa-cat_valencia`), languages, variant."""
 
-    def __init__(self, name: str, source: str, target: str, variant: str):
-        self.name, self.source, self.target, self.variant = name, source, target, variant
+    name: str
+    source: str
+    target: str
+    variant: str
 
 
 def _language(code: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError
+from ..errors import ConfigError, InputError
 from ..plugins import ENGINES, installed
 from . import MTError, Request, Result
 
@@ -60,7 +60,14 @@ def open_engine(config: Config, name: str) -> Driver:
     if not isinstance(pivot, bool):
         raise InputError(f"mt.{name}.pivot must be true or false", config.root / "transkit.toml")
     factory = getattr(cls, "from_project", None)
-    engine = factory(config, table) if factory is not None else cls(table)
+    try:
+        engine = factory(config, table) if factory is not None else cls(table)
+    except MTError as exc:  # a setting the engine refused: the file is where to look
+        from ..config import line_of
+
+        text = (config.root / "transkit.toml").read_text("utf-8", "replace")
+        raise ConfigError(exc.message, config.root / "transkit.toml",
+                          line_of(text, f"mt.{name}")) from None
     return Driver(engine, config, _quality_table(quality, name, config), pivot)
 
 
