@@ -342,6 +342,7 @@ class ApertiumEngine:
     `chains`, `timeout`)."""
 
     name = "apertium"
+    parallel_pairs = True  # each pair is its own process: pretranslate runs them at once
     KEYS = ("variants", "catalan_norm", "chains", "timeout")
 
     def __init__(self, settings: dict[str, Any]):

@@ -101,6 +101,8 @@ class Driver:
         self.config = config
         self.pivot = pivot
         self._quality = quality or {}
+        # Pairs that are separate local processes may run at once (one per core).
+        self.parallel_pairs = bool(getattr(engine, "parallel_pairs", False))
 
     def allowed(self, target: str) -> bool:
         return target in self.config.mt.languages
