@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install gettext postgresql chromium java omegat demo pseudo-demo test lint bench interop clean
+.PHONY: install gettext postgresql chromium java omegat apertium demo pseudo-demo test lint bench interop clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,17 @@ gettext:
 	@command -v msgfmt >/dev/null 2>&1 && command -v msgmerge >/dev/null 2>&1 || \
 	  { echo "installing gettext (Debian package)"; \
 	    $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gettext >/dev/null; }
+
+# Apertium and the pairs between the demo's languages (Debian packages): the MT tests run
+# the real engine; `pretranslate --mt apertium` drafts offline. The demo does not need it.
+APERTIUM_PAIRS := apertium-spa-cat apertium-eng-cat apertium-fra-cat apertium-eng-spa apertium-fr-es
+apertium:
+	@command -v apertium >/dev/null 2>&1 && \
+	  for p in $(APERTIUM_PAIRS); do dpkg -s $$p >/dev/null 2>&1 || exit 1; done || \
+	  { echo "installing apertium and its pairs (Debian packages)"; \
+	    $(SUDO) apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq apertium \
+	      $(APERTIUM_PAIRS) >/dev/null; }
 
 # PostgreSQL server binaries: the tests start a throwaway cluster of their own (initdb in a
 # temporary folder, Unix socket + loopback port) and stop it when they end.
@@ -67,14 +78,14 @@ pseudo-demo: install
 	  ../../$(BIN)/transkit build --include-fuzzy --allow-incomplete
 	@echo "pseudo-translated site: $(CURDIR)/.transkit/pseudo-demo/site/index.html"
 
-test: install gettext postgresql chromium java
+test: install gettext postgresql chromium java apertium
 	$(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy src
 
-bench: install gettext postgresql
+bench: install gettext postgresql apertium
 	$(BIN)/python benchmarks/bench_status.py
 	$(BIN)/python benchmarks/bench_segment.py
 	$(BIN)/python benchmarks/bench_checks.py
@@ -82,6 +93,7 @@ bench: install gettext postgresql
 	$(BIN)/python benchmarks/bench_tm.py --backend postgresql
 	$(BIN)/python benchmarks/bench_align.py
 	$(BIN)/python benchmarks/bench_xliff.py
+	$(BIN)/python benchmarks/bench_mt.py
 
 interop: install omegat
 	$(BIN)/python benchmarks/interop_omegat.py

@@ -520,3 +520,23 @@ def test_a_save_between_the_comparison_and_the_swap_is_put_back(tmp_path: Path) 
         changes.commit()
     assert "editor" in path.read_text("utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fr.po"]
+
+
+def test_machine_drafts_saved_after_a_translators_save_keep_both(two_posts: Path) -> None:
+    """Machine translation saves after every batch: a save made between two batches is
+    kept, and the batches' drafts go into the units still empty."""
+    from transkit.pretranslate import save_drafts
+
+    path = two_posts / "locales" / "fr" / "post.po"
+    job = catalog.load(path)
+    empty = [u for u in job.active() if not u.has_target]
+    mine = _translate_first(path, "Texte du traducteur")
+    for unit in empty:
+        unit.msgstr = f"[MT] {unit.msgid}"
+        unit.set_fuzzy()
+    save_drafts(job, path)
+    save_drafts(job, path)  # a later batch: the same merge again, nothing lost
+    result = catalog.load(path)
+    assert result.find(mine).msgstr == "Texte du traducteur"  # type: ignore[union-attr]
+    others = [u for u in result.active() if u.msgid != mine]
+    assert others and all(u.msgstr.startswith("[MT] ") and u.fuzzy for u in others)

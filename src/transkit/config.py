@@ -133,6 +133,8 @@ class MTConfig(NamedTuple):
     variants: dict[str, str] = {"en": "EN-GB"}
     timeout: float = 10.0
     retries: int = 5
+    # `[mt.<engine>]` tables, as written: each engine reads its own (registry.open_engine).
+    engines: dict[str, dict[str, Any]] = {}
 
 
 class Config(NamedTuple):
@@ -240,6 +242,9 @@ def validate_keys(data: dict[str, Any], text: str, path: Path) -> None:
             raise ConfigError(f"[{table}] must be a table", path, line_of(text, None, table))
         keys = SCHEMA[table]
         for key, item in value.items():
+            if table == "mt" and key not in keys and isinstance(item, dict):
+                _engine_table(key, text, path)
+                continue
             if key not in keys:
                 raise ConfigError(f"unknown key {key!r} in [{table}]{_suggest(key, list(keys))}",
                                   path, line_of(text, table, key))
@@ -267,6 +272,18 @@ def validate_keys(data: dict[str, Any], text: str, path: Path) -> None:
                 raise ConfigError(f"unknown check {check_id!r} in checks.disable"
                                   f"{_suggest(check_id, CHECK_IDS)}", path,
                                   line_of(text, "checks", "disable"))
+
+
+def _engine_table(name: str, text: str, path: Path) -> None:
+    """`[mt.<name>]` names an installed engine (read from the entry points: nothing is
+    imported); its keys are the engine's to check."""
+    from .plugins import ENGINES
+    from .plugins import names as installed
+
+    names = installed(ENGINES)
+    if name not in names:
+        raise ConfigError(f"unknown MT engine [mt.{name}]{_suggest(name, names)} "
+                          f"(installed: {', '.join(names)})", path, line_of(text, f"mt.{name}"))
 
 
 def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
@@ -473,9 +490,26 @@ def _mt(table: dict[str, Any], languages: tuple[str, ...], source: str, path: Pa
     timeout = _typed(table, "timeout", float, 10.0, path)
     if retries < 0 or timeout <= 0:
         raise ConfigError("mt.retries must be ≥ 0 and mt.timeout > 0", path)
+    engines = {k: dict(v) for k, v in table.items()
+               if k not in SCHEMA["mt"] and isinstance(v, dict)}
     return MTConfig(allowed, _typed(table, "key_env", str, "DEEPL_AUTH_KEY", path),
                     _typed(table, "server_url", str, "", path), formality, variants,
-                    timeout, retries)
+                    timeout, retries, engines)
+
+
+def deepl_settings(config: Config, table: dict[str, Any]) -> MTConfig:
+    """DeepL's settings from `[mt.deepl]`, over the top-level `[mt]` keys it leaves out."""
+    base = config.mt
+    merged: dict[str, Any] = {"languages": list(base.languages), "key_env": base.key_env,
+                              "server_url": base.server_url, "formality": base.formality,
+                              "variants": base.variants, "timeout": base.timeout,
+                              "retries": base.retries}
+    unknown = sorted(set(table) - (set(merged) - {"languages"}))
+    if unknown:
+        raise ConfigError(f"unknown key {unknown[0]!r} in [mt.deepl]"
+                          f"{_suggest(unknown[0], sorted(merged))}", config.root / "transkit.toml")
+    merged.update(table)
+    return _mt(merged, config.languages, config.source_language, config.root / "transkit.toml")
 
 
 def _checks(table: dict[str, Any], path: Path) -> ChecksConfig:

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from . import catalog
+from .catalog import Catalogue
 from .config import Config
 from .errors import InputError
-from .fsutil import Changes, Seen, unchanged
+from .fsutil import Changes, Seen, StaleError, unchanged
 from .project import catalogues, relative
 from .tm.learn import learn_project, neighbour_context
 from .tm.store import Store
@@ -32,6 +33,7 @@ class PretranslateReport:
     exact_words: int = 0
     fuzzy_words: int = 0
     none_words: int = 0
+    pivot: int = 0  # fuzzy matches found through a person's translation in another language
     written: list[str] = field(default_factory=list)
 
 
@@ -43,6 +45,9 @@ class _Job:
     tm: str
     threshold: int
     as_fuzzy: bool
+    # The same document's catalogues in the other languages (language, path): a person's
+    # translation there may find a match where the source finds none (a pivot match).
+    pivots: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -50,8 +55,46 @@ class _Done:
     path: str
     text: str | None  # the new catalogue, None if nothing was filled
     seen: Seen | None  # what the file was when read
-    counts: list[int]  # exact, exact words, fuzzy, fuzzy words, none, none words
+    counts: list[int]  # exact, exact words, fuzzy, fuzzy words, none, none words, pivot
     looked_up: int
+
+
+# Points a match found through a person's translation in a third language loses: the
+# route adds a translation step, so it is never exact and ranks below a direct match.
+PIVOT_PENALTY = 10
+
+
+def _people(pivots: tuple[tuple[str, str], ...]) -> dict[str, dict[Any, str]]:
+    """A person's translations in each pivot catalogue (translated, not fuzzy, no machine
+    or memory provenance), by language and unit key."""
+    found: dict[str, dict[Any, str]] = {}
+    for lang, path in pivots:
+        units: dict[Any, str] = {}
+        for entry in catalog.load(Path(path)).active():
+            provenance = entry.provenance
+            if (entry.translated and not entry.fuzzy and entry.msgid_plural is None
+                    and (provenance is None or provenance[0] not in ("mt", "tm"))):
+                units[entry.key] = entry.msgstr
+        found[lang] = units
+    return found
+
+
+def _pivot_match(store: Store, entry: Any, job: _Job,
+                 people: dict[str, dict[Any, str]]) -> tuple[str, Any] | None:
+    """The best memory match for a person's translation of `entry` in another language,
+    (language, match), scored PIVOT_PENALTY lower and at least the threshold."""
+    best: tuple[str, Any] | None = None
+    wanted = min(100, job.threshold + PIVOT_PENALTY)
+    for lang, units in sorted(people.items()):
+        text = units.get(entry.key)
+        if not text:
+            continue
+        found = store.lookup(text, lang, job.lang, wanted, 1)
+        if not found or min(found[0].score, 100) - PIVOT_PENALTY < job.threshold:
+            continue
+        if best is None or found[0].score > best[1].score:
+            best = (lang, found[0])
+    return best
 
 
 _WORKER_STORE: dict[str, Store] = {}
@@ -76,8 +119,9 @@ def _fill(job: _Job, store: Store | None = None) -> _Done:
         store = worker
     po = catalog.load(Path(job.path))
     active = po.active()
-    counts = [0, 0, 0, 0, 0, 0]
+    counts = [0, 0, 0, 0, 0, 0, 0]
     looked_up = 0
+    people: dict[str, dict[Any, str]] | None = None
     for index, entry in enumerate(active):
         if entry.state != UNTRANSLATED or entry.msgid_plural is not None:
             continue
@@ -85,6 +129,25 @@ def _fill(job: _Job, store: Store | None = None) -> _Done:
         words = entry.words
         found = store.lookup(entry.msgid, job.source_lang, job.lang, job.threshold, 1,
                              neighbour_context(active, index))
+        if not found and job.pivots:
+            if people is None:
+                people = _people(job.pivots)
+            pivot = _pivot_match(store, entry, job, people)
+            if pivot is not None:
+                from .languages import locale
+
+                lang, match = pivot
+                score = min(match.score, 100) - PIVOT_PENALTY
+                counts[2] += 1
+                counts[3] += words
+                counts[6] += 1
+                entry.msgstr = match.proposal
+                entry.set_fuzzy()
+                # No previous msgid: the match's source is in another language.
+                entry.set_provenance("tm", f"{score}% ({match.doc or 'TM'}, through the "
+                                     f"{locale(lang).english_name or lang} translation: "
+                                     f"{match.reason}; pivot -{PIVOT_PENALTY})")
+                continue
         if not found:
             counts[4] += 1
             counts[5] += words
@@ -134,7 +197,10 @@ def pretranslate(config: Config, store: Store, langs: list[str] | None = None,
         catalog.load(ref.path)
     learn_project(config, store)
     tm_path = store.locator
-    jobs = [_Job(str(ref.path), ref.source_language, ref.lang, tm_path, threshold, as_fuzzy)
+    paths = {(ref.name, ref.lang): str(ref.path) for ref in catalogues(config, None, docs)}
+    jobs = [_Job(str(ref.path), ref.source_language, ref.lang, tm_path, threshold, as_fuzzy,
+                 tuple((lang, path) for (name, lang), path in sorted(paths.items())
+                       if name == ref.name and lang != ref.lang))
             for ref in refs]
     workers = min(os.cpu_count() or 1, 4)
     parallel = workers > 1 and len(jobs) > 1 and (pending or 0) >= PARALLEL_FROM
@@ -177,6 +243,7 @@ def pretranslate(config: Config, store: Store, langs: list[str] | None = None,
         report.fuzzy_words += result.counts[3]
         report.none += result.counts[4]
         report.none_words += result.counts[5]
+        report.pivot += result.counts[6]
     if not dry_run:
         drafts = {Path(r.path): (r.text, r.seen) for r in done if r.text is not None}
         write_drafts(drafts)
@@ -184,6 +251,18 @@ def pretranslate(config: Config, store: Store, langs: list[str] | None = None,
         if report.written:
             learn_project(config, store)
     return report
+
+
+def save_drafts(po: Catalogue, path: Path) -> None:
+    """Save a catalogue a job drafted into; when someone saved the file meanwhile, the
+    drafts go into the units still empty in their version instead (the job's copy keeps
+    its old `seen`, so every later save of it merges the same way)."""
+    try:
+        catalog.save(po, path)
+    except StaleError:
+        newer = catalog.load(path)
+        newer.fill_from(po)
+        catalog.save(newer, path)
 
 
 def write_drafts(drafts: dict[Path, tuple[str, Seen | None]]) -> None:
@@ -220,6 +299,7 @@ class MTReport:
     remaining: int = 0  # units left when the job stopped
     chars: dict[str, int] = field(default_factory=dict)  # per language (dry run: to bill)
     written: list[str] = field(default_factory=list)
+    pivoted: dict[str, int] = field(default_factory=dict)  # drafts from a translation, by language
 
 
 def _contexts(active: list[Any]) -> dict[int, str | None]:
@@ -236,64 +316,134 @@ def _contexts(active: list[Any]) -> dict[int, str | None]:
     return contexts
 
 
+def _human(config: Config, refs: list[Any]) -> dict[str, dict[str, dict[Any, str]]]:
+    """A person's translations of each document's units, by document and language:
+    translated, not fuzzy, no machine or memory provenance (what a draft may start from)."""
+    found: dict[str, dict[str, dict[Any, str]]] = {}
+    docs = sorted({ref.name for ref in refs})
+    for ref in catalogues(config, None, docs):
+        units: dict[Any, str] = {}
+        for entry in catalog.load(ref.path).active():
+            provenance = entry.provenance
+            if (entry.translated and not entry.fuzzy and entry.msgid_plural is None
+                    and (provenance is None or provenance[0] not in ("mt", "tm"))):
+                units[entry.key] = entry.msgstr
+        found.setdefault(ref.name, {})[ref.lang] = units
+    return found
+
+
+def _origin(provider: Any, entry: Any, source: str, target: str, doc: str,
+            human: dict[str, dict[str, dict[Any, str]]]) -> tuple[str, str] | None:
+    """(language, text) to draft `entry` from: the source, or a person's translation in
+    another language when the pair-quality table says drafts from it are better. None when
+    the engine serves none of them."""
+    from . import inline
+
+    direct = provider.supports(source, target)
+    best = (source, entry.msgid) if direct else None
+    best_quality = provider.quality(source, target) if direct else None
+    if not provider.pivot:
+        return best
+    expected = {n: kind for kind, n in inline.numbers(entry.msgid)}
+    for lang, units in sorted(human.get(doc, {}).items()):
+        text = units.get(entry.key) if lang not in (source, target) else None
+        if not text or not provider.supports(lang, target):
+            continue
+        quality = provider.quality(lang, target)
+        if best is not None and (quality is None or best_quality is None
+                                 or quality <= best_quality):
+            continue  # a pivot must be known to be better than what is at hand
+        try:
+            inline.validate(text, expected)
+        except inline.PlaceholderError:
+            continue  # the translation's markup differs from the source's: not a safe start
+        best, best_quality = (lang, text), quality
+    return best
+
+
 def machine_translate(config: Config, store: Store, provider: Any, langs: list[str] | None,
                       docs: list[str] | None, dry_run: bool = False, force: bool = False,
                       progress: Callable[[int], None] | None = None) -> MTReport:
-    """Draft every still-empty entry with MT: fuzzy, `MT <provider> <date>` comment,
-    learnt by the TM as machine provenance. Each file is saved after each batch, so an
-    interrupted job keeps what it received and a re-run continues from there."""
+    """Draft every still-empty entry with MT: fuzzy, `MT <engine> [route] <date>[, from the
+    <language>]` comment, learnt by the TM as machine provenance. Each unit is drafted from
+    its source or from a person's translation in another language, whichever the engine's
+    pair qualities say is better. Requests go by language pair (one engine call per pair
+    unless the engine batches); the pairs are checked before anything is written, and each
+    catalogue is saved whole after each batch, so an interrupted job keeps what it
+    received and a re-run continues from there."""
+    import hashlib
     from datetime import date
 
     from . import inline
+    from .languages import locale
     from .mt import MTError, QuotaError, Request
     from .tm.store import MACHINE, SOURCE, Entry, Variant
 
     today = date.today().isoformat()
     report = MTReport()
-    plans: list[tuple[Path, Any, str, str, list[tuple[Any, Request]]]] = []
     selected = [ref for ref in catalogues(config, langs, docs) if provider.allowed(ref.lang)]
     loaded = [(ref, catalog.load(ref.path)) for ref in selected]  # all read before any write
+    human = _human(config, selected) if provider.pivot and selected else {}
+    # (from, to) -> [(path, catalogue, entry, request, source language, settings, comment)]
+    pending: dict[tuple[str, str], list[tuple[Path, Any, Any, Any, str, str, str]]] = {}
+    unserved: set[tuple[str, str]] = set()
+    cached_files: list[tuple[Path, Any]] = []
     for ref, po in loaded:
         path, lang = ref.path, ref.lang
         active = po.active()
         contexts = _contexts(active)
-        settings = provider.settings(lang)
-        pending: list[tuple[Any, Request]] = []
         changed = False
         for entry in active:
             if entry.state != UNTRANSLATED or entry.msgid_plural is not None:
                 continue
+            origin = _origin(provider, entry, ref.source_language, lang, ref.name, human)
+            if origin is None:
+                unserved.add((ref.source_language, lang))
+                continue
+            start, text = origin
+            settings = provider.settings(start, lang)
+            detail = " ".join(filter(None, [provider.name, provider.route(start, lang), today]))
+            if start != ref.source_language:
+                settings += f"/from-{start}/{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+                detail += f", from the {locale(start).english_name or start}"
             cached = store.machine(entry.msgid, ref.source_language, lang, settings)
             if cached is not None:
                 if not dry_run:
                     entry.msgstr = cached
                     entry.set_fuzzy()
-                    entry.set_provenance("mt", f"{provider.name} {today}")
+                    entry.set_provenance("mt", detail)
                     changed = True
                 report.cached += 1
                 continue
-            pending.append((entry, Request(entry.msgid, contexts.get(id(entry)))))
-            report.chars[lang] = report.chars.get(lang, 0) + len(entry.msgid)
+            context = contexts.get(id(entry)) if start == ref.source_language else None
+            pending.setdefault((start, lang), []).append(
+                (path, po, entry, Request(text, context), ref.source_language, settings, detail))
+            report.chars[lang] = report.chars.get(lang, 0) + len(text)
         if changed:
-            catalog.save(po, path)
-            report.written.append(relative(config, path))
-        if pending:
-            plans.append((path, po, ref.source_language, lang, pending))
-    if dry_run or not plans:
+            cached_files.append((path, po))
+    for pair in sorted(unserved | set(pending)):
+        provider.check(*pair)  # a missing pair or engine stops the run before any write
+    for path, po in cached_files:
+        save_drafts(po, path)
+        report.written.append(relative(config, path))
+    if dry_run or not pending:
         return report
     needed = sum(report.chars.values())
     used, limit = provider.usage()
     if limit is not None and needed > limit - used and not force:
         raise QuotaError(f"the job needs {needed} characters and {max(limit - used, 0)} remain "
                          f"of the quota ({used}/{limit}); use --force to start anyway")
-    total = sum(len(p[4]) for p in plans)
+    total = sum(len(drafts) for drafts in pending.values())
     done = 0
-    for path, po, source_lang, lang, pending in plans:
-        by_request = {id(request): entry for entry, request in pending}
-        settings = provider.settings(lang)
-        for batch in provider.batches([request for _, request in pending]):
+    plan = {pair: provider.batches([draft[3] for draft in drafts])
+            for pair, drafts in sorted(pending.items())}
+    ahead = _ahead(provider, plan)
+    for (start, lang), drafts in sorted(pending.items()):
+        by_request = {id(draft[3]): draft for draft in drafts}
+        for number, batch in enumerate(plan[(start, lang)]):
             try:
-                results = provider.translate(batch, source_lang, lang)
+                results = (ahead[(start, lang)][number].result() if ahead
+                           else provider.translate(batch, start, lang))
             except QuotaError as exc:
                 report.remaining = total - done
                 raise QuotaError(f"{exc}: stopped with {report.remaining} unit(s) left; what "
@@ -302,8 +452,9 @@ def machine_translate(config: Config, store: Store, provider: Any, langs: list[s
                 report.remaining = total - done
                 raise
             learnt: list[Entry] = []
+            touched: dict[Path, Any] = {}
             for request, result in zip(batch, results, strict=True):
-                entry = by_request[id(request)]
+                path, po, entry, _, source_lang, settings, detail = by_request[id(request)]
                 expected = {n: kind for kind, n in inline.numbers(entry.msgid)}
                 try:
                     inline.validate(result.text, expected)
@@ -311,34 +462,73 @@ def machine_translate(config: Config, store: Store, provider: Any, langs: list[s
                     report.failures.append(f"{relative(config, path)}: {excerpt(entry.msgid, 60)}:"
                                            f" placeholders broken by MT ({exc})")
                     continue
+                if not result.text.strip() and entry.msgid.strip():
+                    report.failures.append(f"{relative(config, path)}: {excerpt(entry.msgid, 60)}:"
+                                           " MT returned an empty draft")
+                    continue
+                if start != source_lang:
+                    report.pivoted[start] = report.pivoted.get(start, 0) + 1
                 entry.msgstr = result.text
                 entry.set_fuzzy()
-                entry.set_provenance("mt", f"{provider.name} {today}")
+                entry.set_provenance("mt", detail)
                 report.units += 1
                 report.billed += result.billed
+                touched[path] = po
                 learnt.append(Entry([Variant(source_lang, entry.msgid, SOURCE),
                                      Variant(lang, result.text, MACHINE, note=settings)]))
             done += len(batch)
             if progress:
                 progress(len(batch))
-            catalog.save(po, path)  # after every batch: a stop loses nothing received
+            for path, po in touched.items():
+                save_drafts(po, path)  # after every batch: a stop loses nothing received
+                rel = relative(config, path)
+                if rel not in report.written:
+                    report.written.append(rel)
             store.learn(learnt)
-        rel = relative(config, path)
-        if rel not in report.written:
-            report.written.append(rel)
     return report
 
 
+def _ahead(provider: Any, plan: dict[tuple[str, str], list[list[Any]]]) -> dict[Any, Any]:
+    """For an engine whose pairs are separate local processes (Apertium), every pair's
+    batches started at once in threads, one pair per core: the results are then taken in
+    order as if translated one after another. Empty for other engines."""
+    if not getattr(provider, "parallel_pairs", False) or len(plan) < 2:
+        return {}
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=min(len(plan), os.cpu_count() or 1, 4))
+
+    def pair_batches(pair: tuple[str, str]) -> list[Any]:
+        return [provider.translate(batch, *pair) for batch in plan[pair]]
+
+    running = {pair: pool.submit(pair_batches, pair) for pair in plan}
+    pool.shutdown(wait=False)
+    # One future per pair holds all its batches; each batch is read from it by number.
+    return {pair: [_Item(future, n) for n in range(len(plan[pair]))]
+            for pair, future in running.items()}
+
+
+class _Item:
+    """Batch `n` of a pair translated ahead, read when its turn comes."""
+
+    def __init__(self, future: Any, n: int):
+        self.future, self.n = future, n
+
+    def result(self) -> Any:
+        return self.future.result()[self.n]
+
+
+def check_pairs(config: Config, provider: Any, langs: list[str] | None,
+                docs: list[str] | None) -> None:
+    """Every (source, target) pair of the selection is served, or an error naming what to
+    install: checked before anything, the memory's pass included, is written."""
+    for pair in sorted({(ref.source_language, ref.lang) for ref in catalogues(config, langs, docs)
+                        if provider.allowed(ref.lang)}):
+        provider.check(*pair)
+
+
 def open_provider(config: Config, name: str) -> Any:
-    from .errors import InputError
+    """The engine `name` from the `transkit.engines` entry points, built with its table."""
+    from .mt.registry import open_engine
 
-    if name == "pseudo":
-        from .mt.pseudo import PseudoProvider
-
-        return PseudoProvider()
-    if name == "deepl":
-        from .mt.deepl import DeepLProvider, glossary_from_project
-
-        terms, keep = glossary_from_project(config.root)
-        return DeepLProvider(config, terms, keep)
-    raise InputError(f"unknown MT provider {name!r} (deepl, pseudo)")
+    return open_engine(config, name)

@@ -71,16 +71,19 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-# Where credentials come from: never printed, whatever message carries them.
-SECRET_URLS = ("TRANSKIT_TM_URL", "DEEPL_SERVER_URL")
-SECRET_KEYS = ("DEEPL_AUTH_KEY", "PGPASSWORD")
+# Where credentials come from: never printed, whatever message carries them (and those
+# the MT engines declare: registry.secret_environment).
+SECRET_URLS = ("TRANSKIT_TM_URL",)
+SECRET_KEYS = ("PGPASSWORD",)
 
 
 def _safe(message: str) -> str:
+    from ..mt.registry import secret_environment
     from ..redact import scrub
 
-    message = scrub(message, *(os.environ.get(name, "") for name in SECRET_URLS),
-                    keys=tuple(os.environ.get(name, "") for name in SECRET_KEYS))
+    urls, keys = secret_environment()
+    message = scrub(message, *(os.environ.get(name, "") for name in SECRET_URLS + urls),
+                    keys=tuple(os.environ.get(name, "") for name in SECRET_KEYS + keys))
     # Text that is not UTF-8 (an argument, a file name) is shown, never a crash.
     return message.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 

@@ -14,6 +14,7 @@ import click
 
 from ..config import Config
 from ..errors import InputError
+from ..mt.registry import names as _engines
 from ..project import relative
 from .common import config_of as _config
 from .common import done_progress as _done_progress
@@ -42,8 +43,9 @@ def _store(config: Config) -> Iterator[Any]:
 @click.option("--exact-as-fuzzy/--exact-as-translated", default=None,
               help="Mark exact matches fuzzy for review (default: tm.exact_as_fuzzy).")
 @click.option("--dry-run", is_flag=True, help="Report what would be filled; write nothing.")
-@click.option("--mt", "mt", type=click.Choice(["deepl", "pseudo"]),
-              help="Then draft what is left with machine translation (as fuzzy).")
+@click.option("--mt", "mt", type=click.Choice(_engines()),
+              help="Then draft what is left with machine translation (as fuzzy); "
+                   "`transkit mt --help` lists the engines and their pairs.")
 @click.option("--force", is_flag=True, help="Start an MT job larger than the remaining quota.")
 @click.pass_context
 @handle_errors
@@ -58,9 +60,10 @@ def pretranslate_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str
     with locked(config):
         provider = None
         if mt:
-            from ..pretranslate import open_provider
+            from ..pretranslate import check_pairs, open_provider
 
             provider = open_provider(config, mt)
+            check_pairs(config, provider, list(langs) or None, list(docs) or None)
         with _store(config) as store:
             total = count_pending(config, list(langs) or None, list(docs) or None)
             if sys.stderr.isatty() and total:
@@ -78,6 +81,9 @@ def pretranslate_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str
             click.echo(f"TM {verb}: {result.exact} exact ({result.exact_words} words), "
                        f"{result.fuzzy} fuzzy ({result.fuzzy_words} words); no match: "
                        f"{result.none} ({result.none_words} words)")
+            if result.pivot:
+                click.echo(f"TM: {result.pivot} of the fuzzy matches found through a "
+                           "person's translation in another language")
             if provider is not None:
                 _machine(config, store, provider, langs, docs, dry_run, force)
 
@@ -91,11 +97,17 @@ def _machine(config: Config, store: Any, provider: Any, langs: tuple[str, ...],
             def step(n: int) -> None:
                 bar.length = max(bar.length or 1, bar.pos + n)
                 bar.update(n)
-            result = machine_translate(config, store, provider, list(langs) or None,
-                                       list(docs) or None, dry_run, force, step)
+            try:
+                result = machine_translate(config, store, provider, list(langs) or None,
+                                           list(docs) or None, dry_run, force, step)
+            finally:
+                provider.close()
     else:
-        result = machine_translate(config, store, provider, list(langs) or None,
-                                   list(docs) or None, dry_run, force)
+        try:
+            result = machine_translate(config, store, provider, list(langs) or None,
+                                       list(docs) or None, dry_run, force)
+        finally:
+            provider.close()
     if dry_run:
         for lang, chars in sorted(result.chars.items()):
             click.echo(f"MT would bill {chars} characters for {lang}")
@@ -108,22 +120,54 @@ def _machine(config: Config, store: Any, provider: Any, langs: tuple[str, ...],
     click.echo(f"MT ({provider.name}): {result.units} unit(s) drafted as fuzzy, "
                f"{result.cached} from earlier identical requests, {result.billed} characters "
                f"billed, {len(result.failures)} failure(s)")
+    for lang, count in sorted(result.pivoted.items()):
+        click.echo(f"MT ({provider.name}): {count} of them drafted from a person's "
+                   f"translation in {lang} (a better start than the source)")
 
 
-@click.group("mt")
+def _installed_pairs() -> str:
+    """What each engine serves, for `mt --help` and `mt usage` (cheap: no engine started)."""
+    lines = []
+    for name in _engines():
+        try:
+            from ..mt.registry import engine_class
+
+            listing = getattr(engine_class(name), "installed", None)
+            lines.append(f"{name}: {listing() if listing is not None else 'any pair'}")
+        except Exception as exc:  # a broken plug-in must not hide the others
+            lines.append(f"{name}: cannot be loaded ({' '.join(str(exc).split())})")
+    return "\n".join(lines)
+
+
+class _MTGroup(click.Group):
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Engines (pairs installed)"):
+            formatter.write_text("\b\n" + _installed_pairs())
+
+
+@click.group("mt", cls=_MTGroup)
 def mt_group() -> None:
-    """Machine translation service: usage."""
+    """Machine translation engines: usage and installed pairs."""
 
 
 @mt_group.command("usage")
-@click.option("--provider", type=click.Choice(["deepl"]), default="deepl", show_default=True)
+@click.option("--provider", type=click.Choice(_engines()), default="deepl", show_default=True)
 @click.pass_context
 @handle_errors
 def mt_usage(ctx: click.Context, provider: str) -> None:
-    """Characters used and the account's limit."""
+    """Characters used and the account's limit (DeepL); the pairs an engine serves."""
     from ..pretranslate import open_provider
 
-    used, limit = open_provider(_config(ctx), provider).usage()
+    engine = open_provider(_config(ctx), provider)
+    try:
+        listing = getattr(engine.engine, "installed", None)
+        if listing is not None:
+            click.echo(f"{provider}: {listing()}")
+        used, limit = engine.usage()
+    finally:
+        engine.close()
+    if limit is None and listing is not None:
+        return
     if limit is None:
         click.echo(f"{used} characters used (no limit reported)")
     else:

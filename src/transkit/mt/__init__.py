@@ -1,5 +1,5 @@
-"""Machine translation providers behind one small protocol: DeepL (the official `deepl`
-client) and a pseudo-translator for testing layout and the pipeline without a key."""
+"""Machine translation engines behind one small public shape (`Engine`): DeepL (the official
+`deepl` client), Apertium (offline, Debian's pairs) and a pseudo-translator for tests."""
 
 from __future__ import annotations
 
@@ -31,19 +31,22 @@ class Result:
     billed: int
 
 
-class Provider(Protocol):
+class Engine(Protocol):
+    """The public shape of an engine, registered under the `transkit.engines` entry points
+    and built with its `[mt.<name>]` table of transkit.toml (a dict). Texts carry
+    transkit's placeholders (`<g1>…</g1>`, `<x2/>`), which results must keep: transkit
+    verifies every result and leaves a broken draft empty, reported.
+
+    Optional (see registry.Driver): `secret_keys`/`secret_urls` (class attributes: names of
+    environment variables whose values are never shown), `supports(source, target)` or
+    `pairs()`, `check(source, target)` (raise MTError naming what to install),
+    `settings(source, target)` (what besides the text decides a result: a cache key),
+    `route(source, target)` (shown in the provenance comment), `quality(source, target)`
+    (chrF of the pair, for choosing a pivot), `usage()`, `batches(requests)`,
+    `translate_requests(requests, source, target)` (with context and billing),
+    `close()`, and the class method `from_project(config, table)` instead of `cls(table)`.
+    """
+
     name: str
 
-    def settings(self, target: str) -> str:
-        """What, besides the text, determines a translation (a cache key part)."""
-        ...
-
-    def allowed(self, target: str) -> bool: ...
-
-    def translate(self, requests: list[Request], source: str, target: str) -> list[Result]: ...
-
-    def usage(self) -> tuple[int, int | None]:
-        """Characters used and the limit (None: unlimited)."""
-        ...
-
-    def batches(self, requests: list[Request]) -> list[list[Request]]: ...
+    def translate(self, texts: list[str], source: str, target: str) -> list[str]: ...

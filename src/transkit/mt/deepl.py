@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..config import Config
+from ..config import Config, MTConfig
 from ..fsutil import atomic_write_text
 from ..languages import primary
 from ..redact import redact_url, scrub
@@ -28,12 +28,25 @@ def _deepl() -> Any:
     return deepl
 
 
-class DeepLProvider:
+class DeepLEngine:
     name = "deepl"
+    secret_keys = ("DEEPL_AUTH_KEY",)  # the key_env's default: never shown in a message
+    secret_urls = ("DEEPL_SERVER_URL",)
+
+    @classmethod
+    def from_project(cls, config: Config, table: dict[str, Any]) -> DeepLEngine:
+        """`[mt.deepl]` holds the settings; the older top-level `[mt]` keys still apply
+        where `[mt.deepl]` says nothing."""
+        from ..config import deepl_settings
+
+        settings = deepl_settings(config, table) if table else config.mt
+        terms, keep = glossary_from_project(config.root)
+        return cls(config, terms, keep, settings)
 
     def __init__(self, config: Config, glossary_terms: list[dict[str, str]],
-                 keep: list[str]):
-        settings = config.mt
+                 keep: list[str], settings: MTConfig | None = None):
+        settings = settings or config.mt
+        self.mt = settings
         key = os.environ.get(settings.key_env, "").strip()  # a CRLF .env leaves a '\r'
         if not key:
             raise MTError(f"no DeepL key: set {settings.key_env} (it is never printed or "
@@ -56,14 +69,11 @@ class DeepLProvider:
     # -- settings ----------------------------------------------------------------------
 
     def target_code(self, lang: str) -> str:
-        return self.config.mt.variants.get(lang, primary(lang)).upper()
+        return self.mt.variants.get(lang, primary(lang)).upper()
 
-    def settings(self, target: str) -> str:
-        formality = self.config.mt.formality.get(target, "default")
+    def settings(self, source: str, target: str) -> str:
+        formality = self.mt.formality.get(target, "default")
         return f"deepl/{self.target_code(target)}/{formality}/{self._glossary_hash}"
-
-    def allowed(self, target: str) -> bool:
-        return target in self.config.mt.languages
 
     # -- calls -------------------------------------------------------------------------
 
@@ -75,10 +85,10 @@ class DeepLProvider:
             raise QuotaError("DeepL quota exceeded (456)") from None
         except deepl.AuthorizationException:
             raise MTError("DeepL refused the key (403): check the value of "
-                          f"{self.config.mt.key_env}") from None
+                          f"{self.mt.key_env}") from None
         except deepl.TooManyRequestsException:
             raise MTError("DeepL kept answering 429 (too many requests) after "
-                          f"{self.config.mt.retries} retries; try again later") from None
+                          f"{self.mt.retries} retries; try again later") from None
         except deepl.ConnectionException as exc:
             raise MTError(f"cannot reach DeepL at {redact_url(self.server)} "
                           f"({self._short(exc)})") from None
@@ -170,8 +180,13 @@ class DeepLProvider:
                           f"<{KEEP}>{word}</{KEEP}>", text)
         return text
 
-    def translate(self, requests: list[Request], source: str, target: str) -> list[Result]:
-        formality = self.config.mt.formality.get(target)
+    def translate(self, texts: list[str], source: str, target: str) -> list[str]:
+        return [r.text for r in self.translate_requests([Request(t) for t in texts], source,
+                                                        target)]
+
+    def translate_requests(self, requests: list[Request], source: str,
+                           target: str) -> list[Result]:
+        formality = self.mt.formality.get(target)
         options: dict[str, Any] = {
             "source_lang": primary(source).upper(),
             "target_lang": self.target_code(target),

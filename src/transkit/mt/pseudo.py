@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..unit import PLACEHOLDER
-from . import Request, Result
 
 _ACCENTS = str.maketrans("aeiouAEIOUcnyCNY", "àéîõüÀÉÎÕÜçñýÇÑÝ")
 
 
-class PseudoProvider:
+class PseudoEngine:
+    """The smallest engine of the public shape: a name, built with its table, translate."""
+
     name = "pseudo"
 
-    def settings(self, target: str) -> str:
+    def __init__(self, settings: dict[str, Any]):
+        self.table = settings
+
+    def settings(self, source: str, target: str) -> str:
         return "pseudo-1"
 
-    def allowed(self, target: str) -> bool:
-        return True
-
-    def usage(self) -> tuple[int, int | None]:
-        return 0, None
-
-    def batches(self, requests: list[Request]) -> list[list[Request]]:
-        return [requests[i:i + 200] for i in range(0, len(requests), 200)]
-
-    def translate(self, requests: list[Request], source: str, target: str) -> list[Result]:
-        return [Result(pseudo(r.text), 0) for r in requests]
+    def translate(self, texts: list[str], source: str, target: str) -> list[str]:
+        return [pseudo(text) for text in texts]
 
 
 def pseudo(text: str) -> str:
