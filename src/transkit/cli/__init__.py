@@ -14,7 +14,7 @@ from ..errors import GateError
 from ..project import relative
 from .common import config_of as _config
 from .common import done_progress as _done_progress
-from .common import handle_errors, locked
+from .common import locked
 from .common import progress as _progress
 
 
@@ -40,10 +40,11 @@ class _Commands(click.Group):
             click.echo("transkit: interrupted (every file is as it was, or whole and new)",
                        err=True)
             sys.exit(130)
-        except OSError as exc:
-            from .common import output_failed
+        except Exception as exc:
+            # Every command's errors, converted here once (see common.converted).
+            from .common import converted
 
-            code = output_failed(exc)  # click would say nothing and exit 1
+            code = converted(exc)
             if code is None:
                 raise
             import sys
@@ -91,7 +92,6 @@ def main(ctx: click.Context, root: Path | None, no_wait: bool,
               help="How the CI workflow installs transkit: a pip requirement such as "
                    "'transkit-bulletin @ git+https://host/transkit.git@v0.1.0' or a wheel "
                    "URL (default: the pinned reference this transkit was installed from).")
-@handle_errors
 def init(directory: Path, force: bool, install: str | None) -> None:
     """Scaffold transkit.toml, bulletins/, locales/<lang>/, .gitignore and a CI workflow;
     inside a git work tree, also `transkit git-setup`."""
@@ -121,7 +121,6 @@ def init(directory: Path, force: bool, install: str | None) -> None:
               help="Remove the catalogues of bulletins that are gone (the TM keeps their "
                    "translations).")
 @click.pass_context
-@handle_errors
 def extract_cmd(ctx: click.Context, docs: tuple[str, ...], source_lang: str | None,
                 prune: bool) -> None:
     """Segment bulletins, write templates and merge them into every language's PO file."""
@@ -164,7 +163,6 @@ def extract_cmd(ctx: click.Context, docs: tuple[str, ...], source_lang: str | No
 @click.option("--checks", "with_checks", is_flag=True,
               help="Also run the consistency checks and count findings per language.")
 @click.pass_context
-@handle_errors
 def status(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], by_doc: bool,
            missing: bool, fmt: str, check: bool, no_cache: bool, with_checks: bool) -> None:
     """What is translated, fuzzy and missing, per language (and document)."""
@@ -213,7 +211,6 @@ def status(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], by
 @click.option("--lang", required=True, help="Language of the text.")
 @click.argument("file", type=click.File("rb"), default="-")
 @click.option("--json", "as_json", is_flag=True, help="One JSON array of segments per line.")
-@handle_errors
 def segment(lang: str, file: Any, as_json: bool) -> None:
     """Show how text is split into sentences (one paragraph per input line)."""
     from ..fsutil import decode_utf8
@@ -258,7 +255,6 @@ def _build(config: Config, out: Path | None, langs: tuple[str, ...],
 @click.option("--include-fuzzy", is_flag=True,
               help="Show fuzzy drafts (TM, MT, pseudo) as if reviewed: for previews only.")
 @click.pass_context
-@handle_errors
 def build(ctx: click.Context, out: Path | None, langs: tuple[str, ...],
           allow_incomplete: bool, include_fuzzy: bool) -> None:
     """Reassemble translated pages and the aligned review pages, without the release gate."""
@@ -284,7 +280,6 @@ def build(ctx: click.Context, out: Path | None, langs: tuple[str, ...],
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: site/).")
 @click.pass_context
-@handle_errors
 def release(ctx: click.Context, out: Path | None) -> None:
     """Refuse incomplete or broken locales; if the gate passes, build the site."""
     from ..release import release_gate

@@ -4,71 +4,62 @@ one place, progress on a terminal, the project's configuration."""
 from __future__ import annotations
 
 import errno
-import functools
 import io
 import os
 import re
 import sys
 from collections.abc import Callable
-from typing import Any, TextIO, TypeVar
+from typing import Any, TextIO
 
 import click
 
 from ..config import Config, load_config
 from ..errors import GateError, TranskitError
 
-F = TypeVar("F", bound=Callable[..., Any])
 
-
-def handle_errors(func: F) -> F:
-    """Library errors become `file:line: reason` on stderr and exit code 2 (1 for gates)."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except GateError as exc:
-            click.echo(f"transkit: {exc.message}:", err=True)
-            for problem in exc.problems:
-                click.echo(f"  {problem}", err=True)
-            sys.exit(exc.exit_code)
-        except TranskitError as exc:
-            if exc.path is not None:
-                exc.path = _shown(exc.path)  # one format: paths as the user types them
-            click.echo(_safe(f"{exc}" if exc.path else f"transkit: error: {exc}"), err=True)
-            sys.exit(exc.exit_code)
-        except UnicodeError:
-            click.echo("transkit: error: an argument, a file name or a variable is not valid "
-                       "UTF-8", err=True)
-            sys.exit(2)
-        except OSError as exc:
-            if exc.filename is None and exc.errno in _OUTPUT_ERRNOS:
-                raise  # the output itself failed (stdout full or closed): run_command says so
-            # A fault of the machine or of a path (a folder where a file should be, a full
-            # disk): every write is atomic, so each file is as it was or as it should be.
-            reason = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
-            if exc.errno == errno.ENOSPC:
-                reason = "no space left on device (no file was half-written)"
-            elif exc.errno == errno.ELOOP:
-                reason = "symbolic link loop"
-            where = exc.filename
-            click.echo(_safe(f"{_shown(where)}: {reason}" if where is not None
-                             else f"transkit: error: {reason}"), err=True)
-            sys.exit(2)
-        except Exception as exc:
-            module = type(exc).__module__
-            reason = " ".join(str(exc).split()) or type(exc).__name__
-            if module.startswith("psycopg"):
-                # The server went away or refused mid-command.
-                click.echo(_safe(f"transkit: error: translation memory server: {reason}"),
-                           err=True)
-            elif module == "sqlite3":
-                click.echo(_safe(f"transkit: error: translation memory: {reason}"), err=True)
-            else:
-                raise
-            sys.exit(2)
-
-    return wrapper  # type: ignore[return-value]
+def converted(exc: Exception) -> int | None:
+    """The one conversion of every command's errors (called by the main group): a
+    library error becomes `file:line: reason` on stderr, paths as the user types them,
+    secrets scrubbed; returns the exit code (2, 1 for gates), or None for what is not
+    transkit's to say (click's own exceptions, a bug: raised as they are)."""
+    if isinstance(exc, OSError) and exc.filename is None and exc.errno in _OUTPUT_ERRNOS:
+        return output_failed(exc)  # the output itself failed (stdout full or closed)
+    if isinstance(exc, GateError):
+        click.echo(f"transkit: {exc.message}:", err=True)
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        return exc.exit_code
+    if isinstance(exc, TranskitError):
+        if exc.path is not None:
+            exc.path = _shown(exc.path)
+        click.echo(_safe(f"{exc}" if exc.path else f"transkit: error: {exc}"), err=True)
+        return exc.exit_code
+    if isinstance(exc, UnicodeError):
+        click.echo("transkit: error: an argument, a file name or a variable is not valid "
+                   "UTF-8", err=True)
+        return 2
+    if isinstance(exc, OSError):
+        # A fault of the machine or of a path (a folder where a file should be, a full
+        # disk): every write is atomic, so each file is as it was or as it should be.
+        reason = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
+        if exc.errno == errno.ENOSPC:
+            reason = "no space left on device (no file was half-written)"
+        elif exc.errno == errno.ELOOP:
+            reason = "symbolic link loop"
+        where = exc.filename
+        click.echo(_safe(f"{_shown(where)}: {reason}" if where is not None
+                         else f"transkit: error: {reason}"), err=True)
+        return 2
+    module = type(exc).__module__
+    reason = " ".join(str(exc).split()) or type(exc).__name__
+    if module.startswith("psycopg"):
+        # The server went away or refused mid-command.
+        click.echo(_safe(f"transkit: error: translation memory server: {reason}"), err=True)
+        return 2
+    if module == "sqlite3":
+        click.echo(_safe(f"transkit: error: translation memory: {reason}"), err=True)
+        return 2
+    return None
 
 
 # Where credentials come from: never printed, whatever message carries them (and those

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import click
 
-from .common import _safe, _shown, handle_errors
+from .common import _safe, _shown
 
 
 @click.command("git-setup")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
-@handle_errors
 def git_setup_cmd(directory: Path | None) -> None:
     """Merge PO files unit by unit: register transkit's merge driver in this clone's git
     configuration and route *.po and *.pot to it in the .gitattributes of DIRECTORY
@@ -54,7 +53,6 @@ def merge_driver_cmd(base: Path, ours: Path, theirs: Path, path: str) -> None:
               help="Redo a merge commit made without the driver (a hosting site's merge "
                    "button): rewrite the catalogues whose merge comes out different, for "
                    "you to review and commit.")
-@handle_errors
 def resolve_cmd(paths: tuple[str, ...], commit: str | None) -> None:
     """Redo the merge of catalogues git left conflicted (the hosting site's merge button,
     an IDE without the driver) from git's own stages, as the driver would have; stage

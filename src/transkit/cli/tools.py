@@ -18,7 +18,7 @@ from ..mt.registry import names as _engines
 from ..project import relative
 from .common import config_of as _config
 from .common import done_progress as _done_progress
-from .common import handle_errors, locked
+from .common import locked
 from .common import progress as _progress
 
 # --- translation memory ------------------------------------------------------------------
@@ -48,7 +48,6 @@ def _store(config: Config) -> Iterator[Any]:
                    "`transkit mt --help` lists the engines and their pairs.")
 @click.option("--force", is_flag=True, help="Start an MT job larger than the remaining quota.")
 @click.pass_context
-@handle_errors
 def pretranslate_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...],
                      threshold: int | None, exact_as_fuzzy: bool | None, dry_run: bool,
                      mt: str | None, force: bool) -> None:
@@ -153,7 +152,6 @@ def mt_group() -> None:
 @mt_group.command("usage")
 @click.option("--provider", type=click.Choice(_engines()), default="deepl", show_default=True)
 @click.pass_context
-@handle_errors
 def mt_usage(ctx: click.Context, provider: str) -> None:
     """Characters used and the account's limit (DeepL); the pairs an engine serves."""
     from ..pretranslate import open_provider
@@ -273,7 +271,6 @@ def _serve_lookups(store: Any, source: str, target: str, threshold: int, limit: 
                    "of matches per request on stdout, UTF-8 (for editor plug-ins; --json "
                    "is implied).")
 @click.pass_context
-@handle_errors
 def tm_lookup(ctx: click.Context, text: str | None, source: str, target: str, limit: int,
               threshold: int | None, as_json: bool, serve: bool) -> None:
     """Exact and fuzzy matches for TEXT, each with its score and explanation."""
@@ -314,7 +311,6 @@ def tm_lookup(ctx: click.Context, text: str | None, source: str, target: str, li
 
 @tm.command("stats")
 @click.pass_context
-@handle_errors
 def tm_stats(ctx: click.Context) -> None:
     """Entries per language pair and provenance."""
     config = _config(ctx)
@@ -330,7 +326,6 @@ def tm_stats(ctx: click.Context) -> None:
 
 @tm.command("rebuild")
 @click.pass_context
-@handle_errors
 def tm_rebuild(ctx: click.Context) -> None:
     """Recreate the TM from locales/ and tm/*.tmx."""
     from ..tm.learn import rebuild_memory
@@ -352,7 +347,6 @@ def tm_rebuild(ctx: click.Context) -> None:
 @click.option("--source-lang", help="Source language of PO compendia (default: the header's "
               "X-Transkit-Source-Language, else the project's).")
 @click.pass_context
-@handle_errors
 def tm_import(ctx: click.Context, files: tuple[Path, ...], source_lang: str | None) -> None:
     """Import TMX files, XLIFF files (their translated units) and PO compendia (all or
     nothing); keeps a TMX copy of each in tm/ so that `tm rebuild` can always restore
@@ -383,7 +377,6 @@ def tm_import(ctx: click.Context, files: tuple[Path, ...], source_lang: str | No
 @click.option("--langs", help="Comma-separated languages (default: all); for an XLIFF "
               "file (.xlf, .xliff) the source language, then the target language.")
 @click.pass_context
-@handle_errors
 def tm_export(ctx: click.Context, out: Path, langs: str | None) -> None:
     """Write the aligned multilingual memory as TMX 1.4b (inline codes carrying the
     bulletins' markup), or one language pair of it as XLIFF 2.0 (OUT ending in .xlf or
@@ -424,7 +417,6 @@ def tm_export(ctx: click.Context, out: Path, langs: str | None) -> None:
 @click.option("--batch", type=click.IntRange(1, 100000), default=1000, show_default=True,
               help="Units per transaction.")
 @click.pass_context
-@handle_errors
 def tm_migrate(ctx: click.Context, dest: str, source: str | None, batch: int) -> None:
     """Copy the memory to another backend, batch by batch; an interrupted copy resumes,
     and a later run copies only what was added since. Then set `[tm] url` (or
@@ -477,7 +469,6 @@ def tm_migrate(ctx: click.Context, dest: str, source: str | None, batch: int) ->
 @click.option("--html", "html_out", type=click.Path(path_type=Path),
               help="Write a review page (with --archive: a folder of them).")
 @click.pass_context
-@handle_errors
 def align_cmd(ctx: click.Context, pages: tuple[Path, ...], archive: Path | None,
               lang: str | None, source_lang: str | None, name: str | None, trust: bool,
               force: bool, dry_run: bool, html_out: Path | None) -> None:
@@ -575,7 +566,6 @@ def _show_alignment(report: Any, config: Config, dry_run: bool, trust: bool,
 @click.option("--fix", is_flag=True, help="Apply safe mechanical fix-ups (whitespace, French "
               "spacing, '...' to '…') and list them.")
 @click.pass_context
-@handle_errors
 def check_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], fmt: str,
               only: tuple[str, ...], min_severity: str, list_only: bool, fix: bool) -> None:
     """Consistency checks of every translation against its source and the other languages.
@@ -635,7 +625,6 @@ def xliff_group() -> None:
               help="Units to send (repeatable; default: untranslated and fuzzy).")
 @click.option("--no-matches", is_flag=True, help="Do not add translation memory matches.")
 @click.pass_context
-@handle_errors
 def xliff_export(ctx: click.Context, out: Path, lang: str, docs: tuple[str, ...],
                  version: str, only: tuple[str, ...], no_matches: bool) -> None:
     """Write the units of one language as one XLIFF file for a CAT tool: one <file> per
@@ -674,7 +663,6 @@ def xliff_export(ctx: click.Context, out: Path, lang: str, docs: tuple[str, ...]
 @click.option("--lang", help="Refuse a file whose target language is not this one.")
 @click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
 @click.pass_context
-@handle_errors
 def xliff_import(ctx: click.Context, files: tuple[Path, ...], lang: str | None,
                  dry_run: bool) -> None:
     """Take an agency's XLIFF files back into the catalogues. Each file is validated and
