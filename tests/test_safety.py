@@ -540,3 +540,38 @@ def test_machine_drafts_saved_after_a_translators_save_keep_both(two_posts: Path
     assert result.find(mine).msgstr == "Texte du traducteur"  # type: ignore[union-attr]
     others = [u for u in result.active() if u.msgid != mine]
     assert others and all(u.msgstr.startswith("[MT] ") and u.fuzzy for u in others)
+
+
+def test_undoing_a_swap_never_takes_back_a_newer_save(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A command writes A (new) and B; A is swapped in, then an editor saves A and B
+    ("save all", a git pull) just before B's swap: B is stale, the command takes its
+    swaps back, but A now holds the editor's save, which stays; a file the command
+    created is removed only while it is still the command's."""
+    from transkit import fsutil
+    from transkit.errors import InputError
+
+    a, b, c = tmp_path / "a.po", tmp_path / "b.po", tmp_path / "c.po"
+    a.write_text("A original\n", "utf-8")
+    b.write_text("B original\n", "utf-8")
+    changes = fsutil.Changes()
+    changes.write(a, b"A from the command\n", fsutil.read_seen(a)[1])
+    changes.write(c, b"C created by the command\n", None)
+    changes.write(b, b"B from the command\n", fsutil.read_seen(b)[1])
+    real = fsutil._exchange
+
+    def editor_saves_before_b(tmp: str, path: Path) -> bool:
+        if path == b and not (tmp_path / "saved").exists():
+            (tmp_path / "saved").write_text("", "utf-8")
+            for target, text in ((a, "A saved by the editor\n"), (b, "B saved by the editor\n")):
+                (tmp_path / "swp").write_text(text, "utf-8")
+                os.replace(tmp_path / "swp", target)
+        return real(tmp, path)
+
+    monkeypatch.setattr(fsutil, "_exchange", editor_saves_before_b)
+    with pytest.raises(InputError, match="changed on disk"):
+        changes.commit()
+    assert a.read_text("utf-8") == "A saved by the editor\n"
+    assert b.read_text("utf-8") == "B saved by the editor\n"
+    assert not c.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.po", "b.po", "saved"]

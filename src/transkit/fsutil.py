@@ -291,43 +291,56 @@ class Changes:
         except BaseException:
             _discard([tmp for tmp, _ in staged])
             raise
-        self._swap(staged)
+        self._swap(staged, {path: seen.ino for path, seen in written.items()})
         for path, _ in self._removes:
             path.unlink(missing_ok=True)
         return written
 
-    def _swap(self, staged: list[tuple[str, Path]]) -> None:
+    def _swap(self, staged: list[tuple[str, Path]], staged_inodes: dict[Path, int]) -> None:
         """Put every staged file in place. A checked target is exchanged with its staged
         file in one step (renameat2 RENAME_EXCHANGE) and what was taken out is compared
         with what the command read: a file an editor saved after the comparison above
         and before the swap is found there, and every swap is undone (`StaleError`).
         Where the system cannot exchange, a plain rename follows the comparison."""
         expects = {path: expect for path, _, expect in self._writes}
-        done: list[tuple[str, Path, bool]] = []  # (tmp, path, exchanged)
+        done: list[tuple[str, Path, str]] = []  # (tmp, path, how: exchanged/created/replaced)
         try:
             for tmp, path in staged:
                 expect = expects[path]
-                exchanged = False
                 if isinstance(expect, Seen) and _exchange(tmp, path):
-                    exchanged = True
-                    done.append((tmp, path, True))
+                    done.append((tmp, path, "exchanged"))
                     if not unchanged(Path(tmp), expect):
                         raise StaleError(path)
                     continue
                 if expect is None and _create(tmp, path):
-                    done.append((tmp, path, False))
+                    done.append((tmp, path, "created"))
                     continue
                 os.replace(tmp, path)
-                done.append((tmp, path, exchanged))
+                done.append((tmp, path, "replaced"))
         except BaseException as exc:
-            for tmp, path, exchanged in reversed(done):
-                if exchanged:
-                    _exchange(tmp, path)  # the newer file back in place
+            self._undo(done, staged_inodes)
             _discard([tmp for tmp, _ in staged])
             if isinstance(exc, OSError) and not isinstance(exc, InputError):
                 raise write_error(exc, path) from None
             raise
-        _discard([tmp for tmp, _, exchanged in done if exchanged])  # the old files
+        _discard([tmp for tmp, _, how in done if how == "exchanged"])  # the old files
+
+    @staticmethod
+    def _undo(done: list[tuple[str, Path, str]], staged_inodes: dict[Path, int]) -> None:
+        """Take back the swaps made before a stale target was found, each only while the
+        target still holds the file this command put there: one someone saved since
+        stays (the old file taken out is then simply dropped)."""
+        for tmp, path, how in reversed(done):
+            try:
+                ours = os.stat(path).st_ino == staged_inodes[path]
+            except OSError:
+                continue
+            if not ours:
+                continue
+            if how == "exchanged":
+                _exchange(tmp, path)  # the file read back in place; ours goes to tmp
+            elif how == "created":
+                path.unlink(missing_ok=True)
 
 
 _RENAME_NOREPLACE, _RENAME_EXCHANGE = 1, 2
