@@ -575,3 +575,20 @@ def test_undoing_a_swap_never_takes_back_a_newer_save(tmp_path: Path,
     assert b.read_text("utf-8") == "B saved by the editor\n"
     assert not c.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.po", "b.po", "saved"]
+
+
+def test_a_site_link_or_a_folder_of_other_files_is_never_replaced(project: Path) -> None:
+    run("extract", cwd=project, check=True)
+    docs = project / "docs"
+    docs.mkdir()
+    (docs / "notes.md").write_text("the team's notes", "utf-8")
+    (project / "site").symlink_to(docs)
+    _clean_error(run("build", "--allow-incomplete", cwd=project), "site", "symbolic link")
+    _clean_error(run("--allow-outside", "build", "--allow-incomplete", cwd=project),
+                 "symbolic link")
+    (project / "site").unlink()
+    _clean_error(run("build", "--allow-incomplete", "--out", "docs", cwd=project),
+                 "docs", "did not build")
+    assert [p.name for p in docs.iterdir()] == ["notes.md"]
+    run("build", "--allow-incomplete", cwd=project, check=True)  # its own folder: built
+    run("build", "--allow-incomplete", cwd=project, check=True)  # and rebuilt

@@ -147,9 +147,26 @@ def _links_in(folder: str, names: list[str]) -> list[str]:
     return [n for n in names if os.path.islink(os.path.join(folder, n))]
 
 
+def _built_here(folder: Path) -> bool:
+    """Whether a folder is empty or a site transkit built (every build writes both)."""
+    try:
+        empty = next(os.scandir(folder), None) is None
+    except OSError:
+        return False
+    return empty or ((folder / "index.html").is_file() and (folder / "status.html").is_file())
+
+
 def check_site_folder(config: Config, out: Path) -> Path:
     """The build output folder, refused where a build would wipe or mix into the project:
     the project itself or a folder above it, or a folder of sources or state."""
+    if out.is_symlink():
+        raise InputError("is a symbolic link: the site is replaced by renaming its folder, "
+                         "which would empty the link's target; give the site its real "
+                         "folder", out)
+    if out.is_dir() and not _built_here(out):
+        raise InputError("holds files transkit did not build (no index.html and "
+                         "status.html): the site needs a folder of its own, which each "
+                         "build replaces", out)
     real = out.resolve()
     root = config.root.resolve()
     sources = [config.bulletins, config.locales, config.root / "glossary", config.root / "tm",
