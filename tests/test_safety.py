@@ -592,3 +592,41 @@ def test_a_site_link_or_a_folder_of_other_files_is_never_replaced(project: Path)
     assert [p.name for p in docs.iterdir()] == ["notes.md"]
     run("build", "--allow-incomplete", cwd=project, check=True)  # its own folder: built
     run("build", "--allow-incomplete", cwd=project, check=True)  # and rebuilt
+
+
+def test_a_memory_named_in_the_environment_is_held_to_the_project(project: Path,
+                                                                  tmp_path: Path) -> None:
+    run("extract", cwd=project, check=True)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("not a memory", "utf-8")
+    for locator, command in ((str(victim), ["tm", "rebuild"]),
+                             ("../outside.sqlite", ["extract"])):
+        result = subprocess.run([TRANSKIT, *command], cwd=project, capture_output=True,
+                                text=True, env={**os.environ, "TRANSKIT_TM_URL": locator})
+        _clean_error(result, "leads outside the project")
+    assert victim.read_text("utf-8") == "not a memory"
+    assert not (tmp_path / "outside.sqlite").exists()
+    # Allowed, a file that is no SQLite database is still never moved aside or replaced.
+    result = subprocess.run([TRANSKIT, "--allow-outside", "tm", "rebuild"], cwd=project,
+                            capture_output=True, text=True,
+                            env={**os.environ, "TRANSKIT_TM_URL": str(victim)})
+    _clean_error(result, "victim.txt", "not an SQLite translation memory")
+    assert victim.read_text("utf-8") == "not a memory"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("victim")] == [
+        "victim.txt"]
+
+
+@pytest.mark.parametrize("setting", ['[paths]\nsite = "site\\u0000x"\n',
+                                     '[tm]\npath = "tm\\u001b.sqlite"\n'])
+def test_control_characters_in_configured_paths_are_one_line(project: Path,
+                                                             setting: str) -> None:
+    config = project / "transkit.toml"
+    config.write_text(config.read_text("utf-8") + setting, "utf-8")
+    _clean_error(run("status", cwd=project), "transkit.toml:", "control character")
+
+
+def test_allow_outside_takes_yes_or_no_only(project: Path) -> None:
+    for value in ("2", "maybe"):
+        result = subprocess.run([TRANSKIT, "status"], cwd=project, capture_output=True,
+                                text=True, env={**os.environ, "TRANSKIT_ALLOW_OUTSIDE": value})
+        _clean_error(result, "TRANSKIT_ALLOW_OUTSIDE")

@@ -402,6 +402,9 @@ def parse_config(text: str, root: Path, path: Path, allow_outside: bool = False)
                                 ("paths", "locales", "locales"), ("paths", "site", "site"),
                                 ("tm", "path", ".transkit/tm.sqlite")):
         folder = data.get(table, {}).get(key, default)
+        if isinstance(folder, str) and any(ch < " " or ch == "\x7f" for ch in folder):
+            raise ConfigError(f"{table}.{key} holds a control character", path,
+                              line_of(text, table, key))
         if isinstance(folder, str) and (not folder.strip() or Path(folder).is_absolute()
                                         or ".." in Path(folder).parts) and not allow_outside:
             raise ConfigError(f"{table}.{key} must be inside the project, not {folder!r} "
@@ -548,8 +551,11 @@ def load_config(start: Path | None = None, allow_outside: bool | None = None) ->
     from .fsutil import ALLOW_OUTSIDE_ENV, confine, read_text, set_project
 
     if allow_outside is None:
-        allow_outside = os.environ.get(ALLOW_OUTSIDE_ENV, "").strip().lower() in (
-            "1", "true", "yes")
+        value = os.environ.get(ALLOW_OUTSIDE_ENV, "").strip().lower()
+        if value not in ("", "0", "false", "no", "off", "1", "true", "yes", "on"):
+            raise ConfigError(f"{ALLOW_OUTSIDE_ENV} must be 1 or 0 (true/false, yes/no, "
+                              f"on/off), not {value[:20]!r}")
+        allow_outside = value in ("1", "true", "yes", "on")
     root = find_root(start or Path.cwd()).resolve()
     path = root / CONFIG_NAME
     set_project(root, allow_outside)

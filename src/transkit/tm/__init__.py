@@ -70,5 +70,12 @@ def open_locator(locator: str) -> Store:
 
 
 def open_store(config: Config) -> Store:
-    """The project's TM as configured."""
-    return open_locator(tm_locator(config))
+    """The project's TM as configured. A memory file named by TRANSKIT_TM_URL is held to
+    the project like tm.path (`..` and links leading out need --allow-outside)."""
+    locator = tm_locator(config)
+    if not is_server(locator):
+        from ..fsutil import confine
+
+        check_locator(locator)
+        confine(config.root, config.root / locator, config.allow_outside)
+    return open_locator(locator)

@@ -140,6 +140,19 @@ def rebuild(config: Config, store: Store, progress: Callable[[str], None] | None
     return report
 
 
+def _sqlite_file(path: Path) -> bool:
+    """A regular file that begins as SQLite databases do (a damaged one included)."""
+    import stat
+
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return False
+        with open(path, "rb") as handle:
+            return handle.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
 def rebuild_memory(config: Config, progress: Callable[[str], None] | None = None
                    ) -> LearnReport:
     """`tm rebuild` of the project's memory. An SQLite memory that cannot be read (a
@@ -165,6 +178,9 @@ def rebuild_memory(config: Config, progress: Callable[[str], None] | None = None
                 isinstance(exc, InputError) and "translation memory" not in exc.message):
             raise
         path = Path(locator)
+        if not _sqlite_file(path):
+            raise InputError("is not an SQLite translation memory: left as it is (move it "
+                             "away, and `transkit tm rebuild` makes a new one)", path) from None
         damaged = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
         for suffix in ("", "-wal", "-shm"):
             part = Path(f"{path}{suffix}")
