@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from transkit.catalog import po
+from transkit.text import indexed
 
 LINEAR_BOUND = 8.0
 
@@ -139,3 +141,31 @@ def test_placeholder_decoding_is_linear_in_text_that_looks_like_placeholders() -
     # 20,000 then 80,000 of them: 2.4 s then 47 s before.
     assert scaling(lambda n: lambda: inline.decode("<g1>x</g1>" + "<g2/>" * n, codes), 5000) \
         < LINEAR_BOUND
+
+
+# --- TM lookup ---------------------------------------------------------------------------
+
+def test_tm_lookup_against_many_near_duplicates_is_not_quadratic(tmp_path: Path) -> None:
+    """Every candidate scores alike, so every one is scored (ties are ordered by their
+    text): the per-batch cut-off must not look at all the scores again at each batch
+    (counted: how often a match's translations are asked for, by the profiler)."""
+    import cProfile
+    import pstats
+
+    from transkit.tm.sqlite import SQLiteStore
+    from transkit.tm.store import HUMAN, SOURCE, Entry, Variant
+
+    store = SQLiteStore(tmp_path / "tm.sqlite")
+    template = "La policia ha detingut {} persones a Girona dimarts al matí prop del mercat."
+    store.learn([Entry([Variant("ca", template.format(i), SOURCE),
+                        Variant("fr", f"FR {i}", HUMAN)]) for i in range(3000)], "mem.po")
+    query = template.format("set")
+    profile = cProfile.Profile()
+    matches = profile.runcall(store.lookup, query, "ca", "fr")
+    candidates = len(store.candidates(indexed(query), "ca", 75)[0])
+    calls = {name: count for (_, _, name), (count, *_) in
+             pstats.Stats(profile).stats.items()}  # type: ignore[attr-defined]
+    assert candidates > 2000 and len(matches) == 5
+    assert [m.source for m in matches] == sorted(m.source for m in matches)  # ties by text
+    # Before: every score was looked at again at each batch of 64 (≈ 40,000 calls here).
+    assert calls["targets_of"] <= candidates, (calls["targets_of"], candidates)
