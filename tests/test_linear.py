@@ -169,3 +169,79 @@ def test_tm_lookup_against_many_near_duplicates_is_not_quadratic(tmp_path: Path)
     assert [m.source for m in matches] == sorted(m.source for m in matches)  # ties by text
     # Before: every score was looked at again at each batch of 64 (≈ 40,000 calls here).
     assert calls["targets_of"] <= candidates, (calls["targets_of"], candidates)
+
+
+# --- segmenter ---------------------------------------------------------------------------
+
+def test_bracket_rules_answer_as_the_engines_regex() -> None:
+    """`_Exceptions` (the bracket rules read once per text, the others by one regex) says
+    an exception holds exactly where choppa's one regex per break rule says so: every
+    position of random texts made of brackets, marks, line ends and runs long enough for
+    the rules' 100-character bound."""
+    import random
+
+    from transkit.segment import SrxTextIterator, segmenter
+
+    seg = segmenter()
+    rng = random.Random(5)
+    pieces = ["(", ")", ". ", ": ", ".\u00a0", "x", "x" * 30, "x" * 97, "\n", "\r", "[", "]",
+              "{", "}", "a", "1", " ", "Ab", "."]
+    excepted = 0
+    for lang in ("ca", "en"):
+        seg.split("Hola. Adeu.", lang)
+        exceptions = seg._exceptions[lang]
+        assert len(exceptions.rules) == 6  # LanguageTool's ( ) × 4, [ ] and { }
+        document = seg.document
+        manager = document.get_rule_manager(
+            document.get_language_rule_list(lang),
+            SrxTextIterator.DEFAULT_MAX_LOOKBEHIND_CONSTRUCT_LENGTH)
+        for _ in range(60):
+            weights = [rng.random() for _ in pieces]
+            text = "".join(rng.choices(pieces, weights, k=rng.randint(1, 60)))
+            state = exceptions.state(text)
+            for rule in manager.break_rule_list:
+                pattern = manager.get_exception_pattern(rule)
+                for pos in range(len(text) + 1):
+                    expected = pattern is not None and pattern.match(text, pos) is not None
+                    assert exceptions.excepted(state, rule, pos) == expected, (text, pos)
+                    excepted += expected
+    assert excepted > 1000
+
+
+def _prose(sentences: int) -> str:
+    words = "la policia ha detingut tres persones al mercat de Girona dimarts".split()
+    return " ".join(f"{words[i % 7].capitalize()} {' '.join(words[1:1 + i % 9])} ok."
+                    for i in range(sentences))
+
+
+def test_a_run_of_numbered_marks_costs_what_prose_does() -> None:
+    """`1. ` × 1,000 holds as many candidate breaks as 1,000 sentences of prose; the bracket
+    rule of four marks tried every combination of the marks in reach at each one (20 ms
+    per candidate: 29 s against a tenth of a second for the prose)."""
+    from transkit.segment import segmenter
+
+    seg = segmenter()
+    seg.split(_prose(3), "ca")
+    numbered = best_time(lambda: seg.split("1. " * 1000, "ca", memo=False), 2)
+    prose = best_time(lambda: seg.split(_prose(1000), "ca", memo=False), 2)
+    assert numbered < 10 * prose, (numbered, prose)
+    assert seg.split("(1. 2. 3. 4. 5.) Fi.", "ca") == ["(1. 2. 3. 4. 5.)", "Fi."]
+    assert seg.split("Vegeu (p. ex. el cas 1. A. B. C.) i la resta. Fi.", "ca") == [
+        "Vegeu (p. ex. el cas 1. A. B. C.) i la resta.", "Fi."]
+
+
+def test_segmenter_is_linear_on_long_runs() -> None:
+    from transkit.segment import segmenter
+
+    seg = segmenter()
+    assert seg.split("(Ab. (Ab. ", "ca") == ["(Ab.", "(Ab."]
+    cases = [
+        (lambda n: "(Ab. " * n, 2000),  # the lookahead read to the end from each candidate
+        (lambda n: "(Ab.) " * n, 1000),  # each bracket's breaks sought in all of them
+        (lambda n: "<g1>Ab. </g1>" * n, 1000),  # the text before each break read again
+        (lambda n: "(" * n + ". A. " * n + "]" * n, 1000),  # each ] searched every (
+    ]
+    for make, size in cases:
+        ratio = scaling(lambda n, make=make: (lambda: seg.split(make(n), "ca", memo=False)),
+                        size)
+        assert ratio < LINEAR_BOUND, (make(1), ratio)
