@@ -245,3 +245,40 @@ def test_segmenter_is_linear_on_long_runs() -> None:
         ratio = scaling(lambda n, make=make: (lambda: seg.split(make(n), "ca", memo=False)),
                         size)
         assert ratio < LINEAR_BOUND, (make(1), ratio)
+
+
+def test_acronyms_and_inconsistent_translations_are_linear() -> None:
+    from itertools import product
+
+    from transkit.checks import _language_checks
+    from transkit.checks.base import Pair
+    from transkit.checks.glossary import acronyms
+    from transkit.glossary import Glossary
+
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    names = ["".join(p) for p in product(letters, repeat=3)]
+
+    def check_acronyms(n: int) -> Callable[[], object]:
+        source = " ".join(names[:n])
+        target = " ".join(names[1:n]).lower() + " " + names[0]
+        return lambda: acronyms(Pair(source, target, "ca", "fr"), Glossary([], []))
+
+    assert acronyms(Pair("La OTAN i la UE-27.", "L'OTAN et l'UE-27x.", "ca", "fr"),
+                    Glossary([], [])) == ["acronym(s) UE-27 missing from the translation"]
+    # (a search of the whole translation per acronym)
+    assert scaling(check_acronyms, 2000) < LINEAR_BOUND
+
+    def check_variants(n: int) -> Callable[[], object]:
+        found = [(f"variant {i}", "fr/doc.po", i) for i in range(n)]
+        translations = {"fr": {("ca", "Fi."): found}}
+        findings: list[str] = []
+        return lambda: _language_checks(translations, lambda *a, **k: findings.append(a[1]))
+
+    messages: list[str] = []
+    _language_checks({"fr": {("ca", "Fi."): [("b", "x.po", 1), ("a", "x.po", 2),
+                                             ("c", "x.po", 3)]}},
+                     lambda *a, **k: messages.append(a[1]))
+    assert messages == ["also translated as 'a' and 1 more", "also translated as 'b' and 1 more",
+                        "also translated as 'a' and 1 more"]
+    # (the other variants listed again for each one)
+    assert scaling(check_variants, 3000) < LINEAR_BOUND
