@@ -369,9 +369,6 @@ def brackets(pair: Pair) -> list[str]:
 
 # --- sameness and length -----------------------------------------------------------------
 
-_NAMEISH = re.compile(r"^(?:[\d\W_]|[A-Z][\w'’.-]*)+$")
-
-
 def unchanged(pair: Pair) -> list[str]:
     if pair.source != pair.target:
         return []
