@@ -89,6 +89,7 @@ bench: install gettext postgresql apertium
 	$(BIN)/python benchmarks/bench_status.py
 	$(BIN)/python benchmarks/bench_segment.py
 	$(BIN)/python benchmarks/bench_checks.py
+	$(BIN)/python benchmarks/bench_linear.py
 	$(BIN)/python benchmarks/bench_tm.py
 	$(BIN)/python benchmarks/bench_tm.py --backend postgresql
 	$(BIN)/python benchmarks/bench_align.py

@@ -195,7 +195,16 @@ def decode(text: str, codes: dict[int, Code]) -> tuple[str, list[etree._Element]
     stack: list[etree._Element] = [root]
     last: list[etree._Element | None] = [None]  # last child appended at each depth
 
-    def append_text(value: str) -> None:
+    # Text between two placeholders, gathered and set once: text that only looks like a
+    # placeholder (`<g2/>`, `<x3>`) comes as many tokens in a row, and adding each to
+    # the element's text copied it every time (quadratic in a long run of them).
+    pending: list[str] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        value = "".join(pending)
+        pending.clear()
         holder = last[-1]
         if holder is None:
             stack[-1].text = (stack[-1].text or "") + value
@@ -204,8 +213,10 @@ def decode(text: str, codes: dict[int, Code]) -> tuple[str, list[etree._Element]
 
     for kind, value, n in tokens(text):
         if kind == "text":
-            append_text(value)
-        elif kind == "empty":
+            pending.append(value)
+            continue
+        flush()
+        if kind == "empty":
             element = copy.deepcopy(codes[n].element)
             element.tail = None
             stack[-1].append(element)
@@ -219,4 +230,5 @@ def decode(text: str, codes: dict[int, Code]) -> tuple[str, list[etree._Element]
         else:
             stack.pop()
             last.pop()
+    flush()
     return root.text or "", list(root)

@@ -81,11 +81,15 @@ class _Entry:
     """The pieces of one entry as its tokens arrive."""
 
     __slots__ = ("unit", "field", "seen", "plural_index", "obsolete", "waiting", "previous",
-                 "previous_line")
+                 "previous_line", "parts")
 
     def __init__(self) -> None:
         self.unit = Unit("")
         self.field: str | None = None  # where the next strings go
+        # Each field's strings, joined once the entry ends: appending to the unit's
+        # attribute string by string copied the whole value each time (quadratic in the
+        # length of a long entry of many lines).
+        self.parts: dict[str, list[str]] = {}
         self.seen: list[str] = []  # keywords of the entry, in order
         self.plural_index = -1
         self.obsolete: bool | None = None  # whether its keyword lines were `#~`
@@ -261,18 +265,33 @@ def _parse(text: str) -> Catalogue:
     rows = list(enumerate(text.split("\n"), 1))
     if "\\\n" in text:
         # A backslash before a line feed joins the two lines (msgfmt reads C-style);
-        # line numbers stay those of the file.
+        # line numbers stay those of the file. The pieces of a joined line are gathered
+        # and joined once (joining them pairwise copied the line for each piece).
         joined: list[tuple[int, str]] = []
+        pieces: list[str] = []
+        first_number = 0
         for number, raw in rows:
-            if joined and joined[-1][1].endswith("\\"):
-                joined[-1] = (joined[-1][0], joined[-1][1][:-1] + raw)
-            else:
-                joined.append((number, raw))
+            if not pieces:
+                first_number = number
+            if raw.endswith("\\"):
+                pieces.append(raw[:-1])
+                continue
+            pieces.append(raw)
+            joined.append((first_number, "".join(pieces)))
+            pieces = []
+        if pieces:  # the last line ended in a backslash: kept, as it was
+            joined.append((first_number, "".join(pieces[:-1]) + pieces[-1] + "\\"))
         rows = joined
 
     def finish() -> None:
         nonlocal entry
         unit = entry.unit
+        for name, parts in entry.parts.items():
+            value = "".join(parts)
+            if name[:7] == "msgstr[":
+                unit.msgstr_plural[int(name[7:-1])] = value
+            else:
+                setattr(unit, name, value)
         unit.obsolete = bool(entry.obsolete)
         collect.add(unit)
         entry = _Entry()
@@ -298,12 +317,7 @@ def _parse(text: str) -> Catalogue:
         entry.waiting = 0
         if not value:
             return
-        unit = entry.unit
-        if field[:7] == "msgstr[":
-            index = int(field[7:-1])
-            unit.msgstr_plural[index] += value
-        else:
-            setattr(unit, field, getattr(unit, field) + value)
+        entry.parts.setdefault(field, []).append(value)
 
     def keyword(word: str, index: int, number: int, obsolete: bool) -> None:
         if entry.waiting:
@@ -493,10 +507,7 @@ def _parse(text: str) -> Catalogue:
                         and not collect.strict_ascii and line.count('"') == 2
                         and "\\" not in line and line.isprintable()):
                     entry.waiting = 0
-                    if field == "msgstr":
-                        entry.unit.msgstr += line[1:-1]
-                    else:
-                        entry.unit.msgid += line[1:-1]
+                    entry.parts.setdefault(field, []).append(line[1:-1])
                     continue
             if field is not None and field[:9] != "previous_" and field != "domain":
                 match = _STRING.fullmatch(line if line[-1] == '"' else line.rstrip(_WHITESPACE))

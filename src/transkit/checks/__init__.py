@@ -348,9 +348,12 @@ def _language_checks(
                 reverse[(key[0], text)].add(key)
             if len(variants) > 1:
                 for text, rel, line in found:
-                    others = [v for v in variants if v != text]
-                    add("inconsistent", f"also translated as {others[0]!r}"
-                        + (f" and {len(others) - 1} more" if len(others) > 1 else ""),
+                    # The first other variant, and how many there are (`text` is one of
+                    # them): listing the others for each one was quadratic in them.
+                    other = variants[1] if variants[0] == text else variants[0]
+                    more = len(variants) - 2
+                    add("inconsistent", f"also translated as {other!r}"
+                        + (f" and {more} more" if more else ""),
                         rel, line, lang, None, key[1])
         for (_, text), keys in reverse.items():
             if len(keys) > 1:

@@ -11,29 +11,42 @@ from ..config import Config
 from ..languages import primary
 from ..project import catalogues, relative
 from ..unit import PLACEHOLDER
-from .units import EMAIL, NBSP, NNBSP, URL
+from .units import NBSP, NNBSP, URL, Finder, email_finder, leftmost, pattern_finder
 
-_PROTECTED = re.compile(f"{PLACEHOLDER.pattern}|{URL.pattern}|{EMAIL.pattern}|\\d:\\d",
-                        re.IGNORECASE)
-# For French spacing, placeholders count as text ("<g1>Note</g1> : x"); addresses and
-# times (12:30) are left alone.
-_ADDRESSES = re.compile(f"{URL.pattern}|{EMAIL.pattern}|\\d:\\d", re.IGNORECASE)
+# What is never edited, as one alternation would find it (placeholders, URLs, e-mail
+# addresses, times), each pattern searched on its own: e-mail addresses by the linear
+# finder (the alternation's EMAIL branch rescanned a long word from each character).
+_PLACEHOLDER_ANY_CASE = re.compile(PLACEHOLDER.pattern, re.IGNORECASE)
+_URL_ANY_CASE = re.compile(URL.pattern, re.IGNORECASE)
+_TIME = re.compile(r"\d:\d")
 
 
-def _outside(text: str, protected: re.Pattern[str], edit: Callable[[str], str]) -> str:
+def _protected(text: str) -> list[Finder]:
+    return [pattern_finder(_PLACEHOLDER_ANY_CASE, text), *_addresses(text)]
+
+
+def _addresses(text: str) -> list[Finder]:
+    """For French spacing, placeholders count as text ("<g1>Note</g1> : x"); addresses
+    and times (12:30) are left alone."""
+    return [pattern_finder(_URL_ANY_CASE, text), email_finder(text, re.IGNORECASE),
+            pattern_finder(_TIME, text)]
+
+
+def _outside(text: str, protected: Callable[[str], list[Finder]],
+             edit: Callable[[str], str]) -> str:
     """Apply `edit` only to the stretches of `text` between `protected` matches."""
     out, pos = [], 0
-    for match in protected.finditer(text):
-        out.append(edit(text[pos:match.start()]))
-        out.append(match.group(0))
-        pos = match.end()
+    for start, end in leftmost(protected(text)):
+        out.append(edit(text[pos:start]))
+        out.append(text[start:end])
+        pos = end
     out.append(edit(text[pos:]))
     return "".join(out)
 
 
 def _outside_protected(text: str, edit: re.Pattern[str], replace: str) -> str:
     """Apply `edit` only between placeholders, URLs, e-mails and times."""
-    return _outside(text, _PROTECTED, lambda chunk: edit.sub(replace, chunk))
+    return _outside(text, _protected, lambda chunk: edit.sub(replace, chunk))
 
 
 def fix_text(source: str, target: str, lang: str, policy: str) -> str:
@@ -56,7 +69,7 @@ def fix_text(source: str, target: str, lang: str, policy: str) -> str:
             found = match.group(0)
             return found if found in keep else space
 
-        fixed = _outside(fixed, _ADDRESSES,
+        fixed = _outside(fixed, _addresses,
                          lambda chunk: after.sub(spaced, before.sub(spaced, chunk)))
     return fixed
 

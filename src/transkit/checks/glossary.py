@@ -48,11 +48,20 @@ def glossary_check(pair: Pair, glossary: Glossary) -> list[tuple[str, str]]:
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*[A-Z0-9](?![\w-])")
 
 
+# An acronym is made of these characters: it stands alone in a text where it is a whole
+# run of them, so the runs of the translation are read once (a search per acronym was
+# quadratic in a long unit full of them).
+_RUN = re.compile(r"[\w-]+")
+
+
 def acronyms(pair: Pair, glossary: Glossary) -> list[str]:
     found = []
+    runs: set[str] | None = None
     for acronym in dict.fromkeys(_ACRONYM.findall(pair.source)):
         if sum(ch.isupper() for ch in acronym) < 2 or glossary.maps(acronym, pair.source_lang):
             continue
-        if not re.search(r"(?<![\w-])" + re.escape(acronym) + r"(?![\w-])", pair.target):
+        if runs is None:
+            runs = set(_RUN.findall(pair.target))
+        if acronym not in runs:
             found.append(acronym)
     return [f"acronym(s) {', '.join(found)} missing from the translation"] if found else []

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..languages import primary
 from ..unit import PLACEHOLDER
 from .base import Pair
-from .units import EMAIL, NBSP, NNBSP, URL, masked
+from .units import NBSP, NNBSP, URL, email_spans, masked
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -57,10 +57,11 @@ def _url(pair: Pair, rng: random.Random) -> str | None:
 
 
 def _email(pair: Pair, rng: random.Random) -> str | None:
-    found = EMAIL.search(pair.target)
-    if not found:
+    spans = email_spans(pair.target)
+    if not spans:
         return None
-    return pair.target.replace(found.group(0), found.group(0).replace("@", "@mail.", 1), 1)
+    address = pair.target[spans[0][0]:spans[0][1]]
+    return pair.target.replace(address, address.replace("@", "@mail.", 1), 1)
 
 
 def _end(pair: Pair, rng: random.Random) -> str | None:
