@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import NamedTuple, TypeVar
 
 from ..unit import Unit
-from .model import FUZZY_CUTOFF, Catalogue
+from .model import Catalogue, most_similar
 from .po import escape
 
 CONFLICT_MARK = "transkit-conflict:"
@@ -375,13 +375,8 @@ def _suggest(merged: Catalogue, base: dict[Key, Unit], settled: set[Key],
                         key=lambda u: (u.msgid, u.msgctxt or ""))
     made = 0
     for unit in pending:
-        best: Unit | None = None
-        best_score = 0.0
-        for candidate in candidates:
-            score = similarity(unit.msgid, candidate.msgid)
-            if score > best_score:
-                best, best_score = candidate, score
-        if best is None or best_score < FUZZY_CUTOFF:
+        best = most_similar(unit, candidates, similarity)
+        if best is None:
             continue
         unit.msgstr = best.msgstr
         unit.msgstr_plural = dict(best.msgstr_plural) if unit.msgid_plural is not None else {}

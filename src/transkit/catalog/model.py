@@ -44,6 +44,19 @@ class MergeReport:
         self.fuzzy_pairs: list[tuple[str, str]] = []
 
 
+def most_similar(unit: Unit, candidates: list[Unit],
+                 similarity: Callable[[str, str], float]) -> Unit | None:
+    """The candidate whose source is most like the unit's (the first of equals), if it
+    reaches FUZZY_CUTOFF: the translation a changed source is offered as fuzzy."""
+    best: Unit | None = None
+    best_score = 0.0
+    for candidate in candidates:
+        score = similarity(unit.msgid, candidate.msgid)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best if best is not None and best_score >= FUZZY_CUTOFF else None
+
+
 class Catalogue:
     """The units of one file in file order (active and obsolete), its header fields
     (`metadata`, in order) and the header entry's own comments and flags."""
@@ -214,13 +227,8 @@ class Catalogue:
             merged.units.append(unit)
         candidates = [u for k, u in old.items() if k not in used and u.has_target]
         for unit in pending:
-            best: Unit | None = None
-            best_score = 0.0
-            for candidate in candidates:
-                score = similarity(unit.msgid, candidate.msgid)
-                if score > best_score:
-                    best, best_score = candidate, score
-            if best is None or best_score < FUZZY_CUTOFF:
+            best = most_similar(unit, candidates, similarity)
+            if best is None:
                 report.new += 1
                 continue
             unit.msgstr = best.msgstr
