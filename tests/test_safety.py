@@ -630,3 +630,19 @@ def test_allow_outside_takes_yes_or_no_only(project: Path) -> None:
         result = subprocess.run([TRANSKIT, "status"], cwd=project, capture_output=True,
                                 text=True, env={**os.environ, "TRANSKIT_ALLOW_OUTSIDE": value})
         _clean_error(result, "TRANSKIT_ALLOW_OUTSIDE")
+
+
+@pytest.mark.parametrize("html", ["<p>Un text \u202eamagat que gira la resta.</p>",
+                                  '<p><img src="x.jpg" alt="agent \u2067al caixer"> Text.</p>'])
+def test_unbalanced_bidi_in_a_bulletin_is_refused_with_its_line(project: Path,
+                                                                html: str) -> None:
+    source = project / "bulletins" / "post.html"
+    text = source.read_text("utf-8").replace("<pre>", html + "\n<pre>", 1)
+    source.write_text(text, "utf-8")
+    line = text[:text.index(html)].count("\n") + 1
+    _clean_error(run("extract", cwd=project), f"bulletins/post.html:{line}:",
+                 "bidirectional controls do not balance")
+    balanced = text.replace("\u202eamagat", "\u202eamagat\u202c").replace(
+        "\u2067al caixer", "\u2067al caixer\u2069")
+    source.write_text(balanced, "utf-8")
+    run("extract", cwd=project, check=True)

@@ -24,7 +24,7 @@ from .config import ExtractConfig
 from .errors import InputError
 from .fsutil import decode_utf8, read_bytes
 from .languages import check_language, primary
-from .text import source_digest
+from .text import source_digest, unbalanced_bidi
 from .unit import PLACEHOLDER, Unit
 
 BLOCK_TAGS = frozenset(
@@ -250,6 +250,15 @@ def _check_text(root: etree._Element, path: Path) -> None:
                                  element.sourceline)
 
 
+def _check_bidi(text: str, path: Path, line: int) -> None:
+    """A unit whose bidirectional controls do not balance would reorder the rest of its
+    block on every page (the translations are held to the same rule by the checks)."""
+    problem = unbalanced_bidi(text)
+    if problem is not None:
+        raise InputError(f"bidirectional controls do not balance in a sentence: {problem}",
+                         path, line)
+
+
 def read_document(
     path: Path,
     name: str,
@@ -298,10 +307,14 @@ def read_document(
         _collect(body, skip | selected, chrome)
     splitter = split or segment.split
     for block in blocks + chrome:
+        if isinstance(block, AttributeBlock):
+            _check_bidi(block.text, path, block.line)
         if isinstance(block, Block):
             sentences = splitter(block.encoded.text, lang) if block.kind != "title" else [
                 block.encoded.text]
             block.sentences = sentences or [block.encoded.text]
+            for sentence in block.sentences:
+                _check_bidi(sentence, path, block.line)
             block.locals = []
             for sentence in block.sentences:
                 order = inline.numbers(sentence)
