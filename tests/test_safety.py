@@ -646,3 +646,15 @@ def test_unbalanced_bidi_in_a_bulletin_is_refused_with_its_line(project: Path,
         "\u2067al caixer", "\u2067al caixer\u2069")
     source.write_text(balanced, "utf-8")
     run("extract", cwd=project, check=True)
+
+
+def test_a_special_configuration_or_memory_file_is_named_as_such(project: Path,
+                                                                tmp_path: Path) -> None:
+    run("extract", cwd=project, check=True)
+    fifo = tmp_path / "mem.tmx"
+    os.mkfifo(fifo)
+    _clean_error(run("tm", "import", str(fifo), cwd=project), "mem.tmx", "not a regular file")
+    config = project / "transkit.toml"
+    config.unlink()
+    os.mkfifo(config)
+    _clean_error(run("status", cwd=project), "transkit.toml", "not a regular file")

@@ -537,8 +537,12 @@ def find_root(start: Path) -> Path:
     """The nearest folder at or above `start` holding transkit.toml."""
     start = start.resolve()
     for folder in (start, *start.parents):
-        if (folder / CONFIG_NAME).is_file():
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
             return folder
+        if candidate.exists() and not candidate.is_dir():
+            raise ConfigError("is not a regular file (a FIFO, device or socket): expected "
+                              "the project's configuration", candidate)
     raise ConfigError(f"no {CONFIG_NAME} here or in any parent folder (run `transkit init`)", start)
 
 

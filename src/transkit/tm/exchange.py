@@ -141,7 +141,8 @@ def import_files(config: Config, store: Store, files: list[Path],
             raise InputError("expected a .tmx, .xlf/.xliff or .po file", path)
         if not path.is_file():
             raise InputError("is a directory, expected a file" if path.is_dir()
-                             else "no such file", path)
+                             else "is not a regular file (a FIFO, device or socket)"
+                             if path.exists() else "no such file", path)
         plans.append((path, _copy_name(tm_dir, path, {keep for _, keep in plans})))
     # Compendia and XLIFF files are read whole first; TMX files stream while learning.
     compendia = {path: read_xliff(path) if path.suffix.lower() in XLIFF_SUFFIXES
