@@ -85,17 +85,6 @@ def read_seen(path: Path, limit: int = MAX_INPUT_BYTES) -> tuple[bytes, Seen]:
     return data, Seen(info.st_ino, len(data), info.st_mtime_ns, digest(data))
 
 
-def seen_now(path: Path) -> Seen | None:
-    """What `path` holds now (None: no file there); a special file is refused unread."""
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        return None
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"is {kind_of(info.st_mode)}, expected a regular file", path)
-    return read_seen(path, max(info.st_size, MAX_INPUT_BYTES) * 2)[1]
-
-
 def unchanged(path: Path, seen: Seen | None) -> bool:
     """Whether `path` still holds what was read as `seen` (None: it was absent). Same
     inode, size and time is taken as unchanged; otherwise the content decides (a `touch`
