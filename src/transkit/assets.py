@@ -7,10 +7,14 @@ of the path starting with '.', so no `.git`), nothing of transkit's (transkit.to
 locales, glossary, tm and state folders, the site itself). Each file keeps its path in
 the project under `site/assets/`, so the relative URLs inside a copied stylesheet still
 resolve. A link to another bulletin points at the same language's version of it.
-Absolute URLs (a scheme, `//host`, `/path`) and fragments are left as they are. A file
-that is not there, not a regular file, or not publishable (outside the project, by a
-`..` or a symbolic link that leads out, or one of the above) is reported with the
-bulletin's line and its reference is left untouched."""
+URLs with a scheme or a host (`https:`, `//host`) and fragments are left as they are.
+Site-root URLs (`/img/x.jpg`, common in pages exported from a blog) are files under the
+folder `[paths] site_root` names, published like relative ones; without that setting,
+or when the file is not there, an embedded one (an image, a stylesheet, a script…) is
+reported like any missing file, while a link (`<a>`, `<area>`) to a site-root path is the
+live site's own page and stays as it is. A file that is not there, not a regular file, or
+not publishable (outside the project, by a `..` or a symbolic link that leads out, or one
+of the above) is reported with the bulletin's line and its reference is left untouched."""
 
 from __future__ import annotations
 
@@ -37,6 +41,9 @@ SRCSET_ELEMENTS = ("img", "source")
 CSS_URL = re.compile(r"""url\(\s*(?P<q>['"]?)(?P<url>[^'")]*?)(?P=q)\s*\)|"""
                      r"""@import\s+(?P<q2>['"])(?P<url2>[^'"]+)(?P=q2)""")
 SITE_FOLDER = "assets"
+# Elements whose URL is a link to follow, not a file the page shows: a site-root one is the
+# live site's page when no file under the site root answers it.
+LINK_ELEMENTS = frozenset({"a", "area"})
 
 
 class Assets:
@@ -49,6 +56,8 @@ class Assets:
         self.copies: dict[str, Path] = {}  # path under site/ -> file in the project
         self.problems: dict[str, None] = {}  # `bulletin:line: reason`, each once
         self.folder = Path(os.path.normpath(config.bulletins.absolute()))
+        self.site_root = (Path(os.path.normpath(config.site_root.absolute()))
+                          if config.site_root is not None else None)
         self.project = Path(os.path.normpath(config.root.absolute()))
         self.real_project = config.root.resolve()
         # transkit's own files and folders: never published, wherever a link points.
@@ -123,6 +132,8 @@ class Assets:
         if key not in self._seen:
             self._seen[key] = self._resolve(value, page.parent)
         moved, problem = self._seen[key]
+        if problem is not None and element.tag in LINK_ELEMENTS and _site_rooted(value):
+            problem = None  # the live site's page, not a file of ours
         if problem is not None:  # named only when there is something to say
             where = f"{relative(self.config, page)}:{element.sourceline or 1}"
             label = (f"<style> url({value.strip()!r})" if element.tag == "style"
@@ -136,13 +147,23 @@ class Assets:
             parts = urlsplit(value.strip())
         except ValueError as exc:
             return value, f"not a URL ({exc})"
-        if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+        if parts.scheme or parts.netloc or not parts.path:
             return value, None  # absolute, or only a query or a fragment: not ours to move
         suffix = (f"?{parts.query}" if parts.query else "") + (
             f"#{parts.fragment}" if parts.fragment else "")
         name = unquote(parts.path)
         if "\x00" in name:
             return value, "a NUL character in the file name"
+        if name.startswith("/"):
+            if self.site_root is None:
+                return value, ("a site-root URL, and no site root is set: set [paths] "
+                               "site_root in transkit.toml to the folder it refers to, or "
+                               "make the URL relative")
+            target = Path(os.path.normpath(self.site_root / name.lstrip("/")))
+            found, problem = self._inside(target)
+            if found is None:
+                return value, problem
+            return "../" + quote(self._add(target, found)) + suffix, None
         target = Path(os.path.normpath(folder / name))
         if target.parent == self.folder and target.suffix == ".html" \
                 and target.stem in self.bulletins:
@@ -204,6 +225,9 @@ class Assets:
             line = text.count("\n", 0, match.start()) + 1
             where = f"{relative(self.config, path)}:{line}"
             _, problem = self._resolve(url, path.parent) if url else ("", None)
+            if problem is None and _site_rooted(url):
+                problem = ("a site-root URL in a stylesheet, which is copied as it is: make "
+                           "it relative to the stylesheet")
             if problem is not None:
                 self.problems[f"{where}: url({url!r}): {problem}"] = None
 
@@ -222,6 +246,12 @@ class Assets:
             return match.group(0).replace(url, moved) if url else match.group(0)
 
         return CSS_URL.sub(move, text)
+
+
+def _site_rooted(value: str) -> bool:
+    """A URL naming a path from the site's root: `/x`, not `//host/x`."""
+    value = value.strip()
+    return value.startswith("/") and not value.startswith("//")
 
 
 def parse_srcset(value: str) -> list[tuple[str, str]]:

@@ -28,6 +28,7 @@ languages = ["ca", "es", "en", "fr"]
 bulletins = "bulletins"
 locales = "locales"
 site = "site"
+# site_root = "public"   # the folder site-root URLs (/img/x.jpg) in the bulletins refer to
 
 [extract]
 # CSS selector of the posts in a bulletin file; the language switch is skipped
@@ -145,6 +146,9 @@ class Config(NamedTuple):
     bulletins_dir: str = "bulletins"
     locales_dir: str = "locales"
     site_dir: str = "site"
+    # The folder site-root URLs (`/img/x.jpg`) are relative to, in the project ("": none;
+    # such URLs of embedded files are then reported like a missing file).
+    site_root_dir: str = ""
     extract: ExtractConfig = ExtractConfig()
     release: ReleaseConfig = ReleaseConfig(required=())
     lang_switch_labels: dict[str, str] = {}
@@ -171,6 +175,10 @@ class Config(NamedTuple):
         return self.root / self.site_dir
 
     @property
+    def site_root(self) -> Path | None:
+        return self.root / self.site_root_dir if self.site_root_dir else None
+
+    @property
     def state(self) -> Path:
         return self.root / ".transkit"
 
@@ -180,7 +188,7 @@ class Config(NamedTuple):
 LANG_MAP, CHECK_MAP = "language", "check"
 SCHEMA: dict[str, dict[str, str | None]] = {
     "project": {"name": None, "source_language": None, "languages": None},
-    "paths": {"bulletins": None, "locales": None, "site": None},
+    "paths": {"bulletins": None, "locales": None, "site": None, "site_root": None},
     "extract": {"article_selector": None, "lang_switch_selector": None,
                 "max_file_bytes": None},
     "release": {"required": None, "threshold": None},
@@ -400,8 +408,11 @@ def parse_config(text: str, root: Path, path: Path, allow_outside: bool = False)
                           f"not {base_url!r}", path, line_of(text, "build", "base_url"))
     for table, key, default in (("paths", "bulletins", "bulletins"),
                                 ("paths", "locales", "locales"), ("paths", "site", "site"),
+                                ("paths", "site_root", None),
                                 ("tm", "path", ".transkit/tm.sqlite")):
         folder = data.get(table, {}).get(key, default)
+        if folder is None or (key == "site_root" and folder == ""):
+            continue
         if isinstance(folder, str) and any(ch < " " or ch == "\x7f" for ch in folder):
             raise ConfigError(f"{table}.{key} holds a control character", path,
                               line_of(text, table, key))
@@ -418,6 +429,7 @@ def parse_config(text: str, root: Path, path: Path, allow_outside: bool = False)
         bulletins_dir=_typed(paths, "bulletins", str, "bulletins", path),
         locales_dir=_typed(paths, "locales", str, "locales", path),
         site_dir=_typed(paths, "site", str, "site", path),
+        site_root_dir=_typed(paths, "site_root", str, "", path),
         extract=ExtractConfig(
             article_selector=_typed(extract, "article_selector", str, "article", path),
             lang_switch_selector=_typed(extract, "lang_switch_selector", str, ".lang-switch", path),
@@ -566,6 +578,7 @@ def load_config(start: Path | None = None, allow_outside: bool | None = None) ->
     config = parse_config(read_text(path), root, path, allow_outside)
     tm_file = root / config.tm.path
     for place in (config.bulletins, config.locales, config.site, config.state, tm_file,
-                  tm_file.parent, root / "glossary", root / "tm"):
+                  tm_file.parent, root / "glossary", root / "tm",
+                  *([config.site_root] if config.site_root else [])):
         confine(root, place, allow_outside)
     return config
