@@ -484,3 +484,111 @@ def test_harness_really_loads_the_page_in_the_tab_again(browser: Browser,
     assert again.final_url == f"{url}#here"
     assert [PurePosixPath(r.url).name for r in again.failed_requests] == ["nope.png"]
     assert "x" in [e.text for e in again.console_errors]
+
+
+# -- a page without a stylesheet of its own; a preview's fallback text ------------------------
+
+SWITCH_LOOK = """Array.from(document.querySelectorAll('nav.lang-switch a[hreflang]'), a => {
+    const s = getComputedStyle(a), li = getComputedStyle(a.closest('li'));
+    return {lang: a.getAttribute('hreflang'), current: a.getAttribute('aria-current'),
+            weight: parseInt(s.fontWeight), underline: s.textDecorationLine,
+            bullet: li.listStyleType, top: Math.round(a.getBoundingClientRect().top)};
+})"""
+
+FALLBACK_LOOK = """(() => {
+    const body = getComputedStyle(document.body).backgroundColor;
+    const marks = Array.from(document.querySelectorAll('.transkit-fallback'), m => {
+        const s = getComputedStyle(m);
+        return {text: m.textContent.trim(), lang: m.getAttribute('lang') ||
+                m.closest('[lang]').getAttribute('lang'), background: s.backgroundColor,
+                outline: s.outlineStyle, inBanner: !!m.closest('.transkit-preview'),
+                visible: m.getBoundingClientRect().width > 0};
+    });
+    // Text of the source language outside any mark, the banner and the switch: unmarked.
+    const unmarked = Array.from(document.querySelectorAll('body [lang="ca"]'))
+        .filter(e => !e.closest('.transkit-fallback, .transkit-preview, nav.lang-switch'))
+        .map(e => e.textContent.trim()).filter(t => t);
+    return {body, marks, unmarked};
+})()"""
+
+
+def _stylesheetless_project(project: Path) -> None:
+    """The test post has no stylesheet: extracted, French half translated."""
+    from transkit import catalog
+
+    from .conftest import run
+
+    run("extract", cwd=project, check=True)
+    for lang in ("es", "en", "fr"):
+        for path in (project / "locales" / lang).glob("*.po"):
+            po = catalog.load(path)
+            for number, entry in enumerate(po):
+                if lang != "fr" or number % 2 == 0:
+                    entry.msgstr = f"{lang.upper()} {entry.msgid}"
+                    entry.set_fuzzy(False)
+            catalog.save(po, path)
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_the_switch_reads_as_a_switch_without_a_site_stylesheet(browser: Browser,
+                                                                project: Path,
+                                                                viewport: str) -> None:
+    from .conftest import run
+
+    _stylesheetless_project(project)
+    run("build", "--allow-incomplete", cwd=project, check=True)
+    page = project / "site/es/post.html"
+    assert "stylesheet" not in page.read_text("utf-8")  # no sheet of the site's own
+    result = browser.load(page.as_uri(), *VIEWPORTS[viewport])
+    assert result.problems() == []
+    links = result.evaluate(SWITCH_LOOK)
+    assert [link["lang"] for link in links] == ["ca", "es", "en", "fr"]
+    assert {link["bullet"] for link in links} == {"none"}  # not a bulleted list
+    current = [link for link in links if link["current"] == "page"]
+    others = [link for link in links if link["current"] != "page"]
+    assert [link["lang"] for link in current] == ["es"]
+    assert current[0]["weight"] >= 600 and all(o["weight"] < 600 for o in others)
+    assert current[0]["underline"] == "none"
+    assert all(o["underline"] == "underline" for o in others)
+    if viewport == "desktop":  # one row of links, not a column
+        assert len({link["top"] for link in links}) == 1, links
+
+
+def test_the_sites_own_switch_style_wins(browser: Browser, site: DemoSite) -> None:
+    """The demo's stylesheet styles its switch; ours comes first and gives way."""
+    css = site.root / "bulletins/css/bulletin.css"
+    assert ".lang-switch [aria-current]" in css.read_text("utf-8")
+    result = browser.load((site.site / "fr/2019-01-ransomware.html").as_uri(),
+                          *VIEWPORTS["desktop"])
+    gap = result.evaluate("getComputedStyle(document.querySelector('nav.lang-switch ul'))"
+                          ".rowGap")
+    assert gap == "4.8px"  # the site's .3rem, not our .25em
+
+
+def test_a_preview_marks_fallback_text_with_a_legend(browser: Browser,
+                                                     project: Path) -> None:
+    from .conftest import run
+
+    _stylesheetless_project(project)
+    built = run("build", "--allow-incomplete", cwd=project, check=True)
+    result = browser.load((project / "site/fr/post.html").as_uri(), *VIEWPORTS["phone"])
+    assert result.problems() == []
+    look = result.evaluate(FALLBACK_LOOK)
+    legend = [m for m in look["marks"] if m["inBanner"]]
+    marks = [m for m in look["marks"] if not m["inBanner"]]
+    assert len(legend) == 1 and legend[0]["text"] == "Marked like this"
+    assert marks and look["unmarked"] == []  # every fallback run is marked
+    for mark in [*legend, *marks]:
+        assert mark["background"] != look["body"] and mark["outline"] == "dashed", mark
+        assert mark["visible"]
+    assert all(m["lang"] == "ca" for m in marks)
+    # The marks are the fallbacks the build reported for French (the alt text aside).
+    import re
+
+    reported = [re.sub(r"</?g\d+>|<x\d+/>", "", line.split(": ", 3)[3])
+                for line in built.stderr.splitlines()
+                if "locales/fr/" in line and "untranslated" in line]
+    assert {m["text"] for m in marks} == {t for t in reported if t != "Un agent al caixer"}
+    # Fully translated, the same build marks nothing and has no legend.
+    es = browser.load((project / "site/es/post.html").as_uri(), *VIEWPORTS["desktop"])
+    assert es.evaluate(FALLBACK_LOOK)["marks"] == []

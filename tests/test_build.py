@@ -83,7 +83,11 @@ def test_translations_are_untrusted(project: Path) -> None:
     tags = {e.tag for e in tree.iter() if isinstance(e.tag, str)}
     source_tags = {e.tag for e in html.parse(str(project / "bulletins/post.html")).iter()
                    if isinstance(e.tag, str)}
-    assert tags <= source_tags | {"nav", "ul", "li", "a", "link", "meta"}  # the switch, head links
+    # The switch, its default style and the head links; the one <style> is the switch's.
+    assert tags <= source_tags | {"nav", "ul", "li", "a", "link", "meta", "style"}
+    styles = tree.getroot().xpath("//style")
+    assert len(styles) == 1 and styles[0].getparent().tag == "head"
+    assert styles[0].text.startswith(".lang-switch ul{")
 
 
 def test_broken_placeholder_blocks_release_and_falls_back_when_allowed(project: Path) -> None:
@@ -118,7 +122,9 @@ def test_untranslated_units_fall_back_marked_with_lang(project: Path) -> None:
     run("build", "--allow-incomplete", "--lang", "es", cwd=project, check=True)
     page = html.parse(str(project / "site/es/post.html")).getroot()
     item = page.xpath("//li")[0]
-    assert item.get("lang") == "ca" and item.text == "tapar el teclat"
+    assert item.get("lang") == "ca" and item.text_content() == "tapar el teclat"
+    # A preview: the fallback text is marked for the eye too (tests/test_browser.py).
+    assert item.xpath("span/@class") == ["transkit-fallback"]
     assert page.xpath("//li")[1].text == "ES revisar el compte"
     span = page.xpath("//p/span[@lang='ca']")[0]  # one sentence of two fell back
     assert "".join(span.itertext()) == "El frau superava els 29.000 milions d'euros."
@@ -173,7 +179,8 @@ def _canonical(path: Path) -> str:
     root = html.parse(str(path), parser=html.HTMLParser(encoding="utf-8")).getroot()
     # What the build adds (on both sides: the source may have its own).
     added = ("//*[contains(concat(' ', @class, ' '), ' lang-switch ')] | //head/meta | "
-             "//head/link[@rel='alternate'][@hreflang]")
+             "//head/link[@rel='alternate'][@hreflang] | "
+             "//head/style[starts-with(., '.lang-switch')]")
     for element in root.xpath(added):
         element.getparent().remove(element)
     root.attrib.pop("lang", None)

@@ -257,6 +257,101 @@ def test_assets_beside_the_bulletins_folder_are_published(project: Path) -> None
     assert root.xpath("//link[@rel='stylesheet']/@href") == ["../assets/static/site.css"]
 
 
+SITE_ROOT_REFS = ('<p><img src="/img/x.jpg" alt="Arrel"> <img src="/img/missing.jpg" '
+                  'alt="Falta"> <a href="/about/">Qui som</a> <a href="/files/informe.pdf">'
+                  "l'informe</a></p>\n<ul>")
+
+
+def _site_root_post(project: Path) -> None:
+    post = project / "bulletins/post.html"
+    post.write_text(post.read_text("utf-8").replace("<ul>", SITE_ROOT_REFS), "utf-8")
+    run("extract", cwd=project, check=True)
+    _translate_all(project)
+
+
+def test_site_root_urls_are_reported_without_a_site_root(project: Path) -> None:
+    """Images referred to as /img/x.jpg (exported blogs): reported by build, refused by
+    release; a link to a site-root page (/about/) is the live site's, left alone."""
+    _site_root_post(project)
+    built = run("build", cwd=project)
+    assert built.returncode == 0, built.stderr
+    reported = [line for line in built.stderr.splitlines() if "site-root URL" in line]
+    assert sorted(line.split(": ")[2] for line in reported) == [
+        "<img src='/img/missing.jpg'>", "<img src='/img/x.jpg'>"], built.stderr
+    assert all(line.startswith("warning: bulletins/post.html:") and "[paths] site_root"
+               in line for line in reported)
+    page = html.parse(str(project / "site/fr/post.html")).getroot()
+    assert "/about/" in page.xpath("//a/@href") and "/img/x.jpg" in page.xpath("//img/@src")
+    blocked = run("release", cwd=project)
+    assert blocked.returncode == 1
+    assert "<img src='/img/x.jpg'>: a site-root URL" in blocked.stderr
+    assert "/about/" not in blocked.stderr and "Traceback" not in blocked.stderr
+
+
+def test_site_root_urls_resolve_against_the_configured_folder(project: Path) -> None:
+    (project / "public/img").mkdir(parents=True)
+    (project / "public/img/x.jpg").write_bytes(b"jpeg")
+    (project / "public/files").mkdir()
+    (project / "public/files/informe.pdf").write_bytes(b"pdf")
+    config = project / "transkit.toml"
+    config.write_text(config.read_text("utf-8") + '\n[paths]\nsite_root = "public"\n',
+                      "utf-8")
+    _site_root_post(project)
+    built = run("build", cwd=project)
+    assert built.returncode == 0, built.stderr
+    warnings = [line for line in built.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == ["warning: bulletins/post.html:9: <img src='/img/missing.jpg'>: "
+                        "public/img/missing.jpg is missing"], built.stderr
+    site = project / "site"
+    assert (site / "assets/public/img/x.jpg").read_bytes() == b"jpeg"
+    page = html.parse(str(site / "es/post.html")).getroot()
+    assert "../assets/public/img/x.jpg" in page.xpath("//img/@src")
+    assert "../assets/public/files/informe.pdf" in page.xpath("//a/@href")
+    assert "/about/" in page.xpath("//a/@href")  # no such file: the live site's page
+    post = project / "bulletins/post.html"
+    post.write_text(post.read_text("utf-8").replace(' <img src="/img/missing.jpg" '
+                                                    'alt="Falta">', ""), "utf-8")
+    run("extract", cwd=project, check=True)
+    _translate_all(project)
+    run("release", cwd=project, check=True)
+    assert nu_errors([site / "es/post.html"]) == []
+
+
+@pytest.mark.parametrize("value, reason", [
+    ("../elsewhere", "paths.site_root must be inside the project"),
+    ("/srv/www", "paths.site_root must be inside the project"),
+    ("link-out", "leads outside the project"),
+])
+def test_the_site_root_is_held_to_the_project(project: Path, value: str, reason: str) -> None:
+    (project / "link-out").symlink_to(project.parent)
+    config = project / "transkit.toml"
+    config.write_text(config.read_text("utf-8") + f'\n[paths]\nsite_root = "{value}"\n',
+                      "utf-8")
+    done = run("build", cwd=project)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert reason in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_a_site_root_url_in_a_stylesheet_is_reported(project: Path) -> None:
+    (project / "bulletins/theme").mkdir()
+    (project / "bulletins/theme/site.css").write_text("h1{background:url(/img/x.jpg)}",
+                                                      "utf-8")
+    (project / "public/img").mkdir(parents=True)
+    (project / "public/img/x.jpg").write_bytes(b"jpeg")
+    config = project / "transkit.toml"
+    config.write_text(config.read_text("utf-8") + '\n[paths]\nsite_root = "public"\n',
+                      "utf-8")
+    post = project / "bulletins/post.html"
+    post.write_text(post.read_text("utf-8").replace(
+        "<title>", '<link rel="stylesheet" href="theme/site.css"><title>'), "utf-8")
+    run("extract", cwd=project, check=True)
+    _translate_all(project)
+    blocked = run("release", cwd=project)
+    assert blocked.returncode == 1
+    assert ("bulletins/theme/site.css:1: url('/img/x.jpg'): a site-root URL in a "
+            "stylesheet") in blocked.stderr
+
+
 def test_srcset_parsing() -> None:
     assert parse_srcset("a.jpg 1x, b,c.jpg 2x,d.jpg") == [
         ("a.jpg", "1x"), ("b,c.jpg", "2x"), ("d.jpg", "")]
@@ -357,7 +452,9 @@ def test_chrome_is_one_catalogue_shared_by_every_bulletin(project: Path) -> None
     assert blocked.returncode == 1 and "locales/fr/_chrome-ca.po" in blocked.stderr
     run("build", "--allow-incomplete", cwd=project, check=True)
     fr = html.parse(str(project / "site/fr/post.html")).getroot()
-    assert fr.xpath("//header//p[@lang='ca']/text()") == ["Butlletí de proves"]
+    assert [p.text_content() for p in fr.xpath("//header//p[@lang='ca']")] == [
+        "Butlletí de proves"]
+    assert fr.xpath("//header//p/span/@class") == ["transkit-fallback"]  # a preview
     # Translated, the chrome shows in every language and the release passes.
     for lang in ("es", "en", "fr"):
         _fill_one(project / f"locales/{lang}/_chrome-ca.po", lang)
@@ -402,21 +499,87 @@ def test_partial_extract_keeps_the_other_bulletins_chrome(project: Path) -> None
 def test_index_lists_titles_dates_and_languages(demo: Path) -> None:
     run("release", cwd=demo, check=True)
     index = html.parse(str(demo / "site/index.html")).getroot()
+    assert index.get("lang") == "ca"  # the project's source language: its own words in it
     heads = [th.text_content().strip() for th in index.xpath("//thead//th")]
-    assert heads == ["date", "català", "español", "English", "français", "source", "review"]
+    assert heads == ["català", "español", "English", "français", "llengua original",
+                     "revisió"]
     rows = index.xpath("//tbody/tr")
-    assert len(rows) == 4
+    assert len(rows) == 5  # every article: 2019-02-butlleti.html holds two posts
     first = rows[0]  # newest first
-    assert first.xpath("td[1]/time/@datetime") == ["2019-03-14"]
-    assert first.xpath("td[1]/time/text()") == ["Mar 14, 2019"]
+    dates = {td.get("lang"): td.xpath("time")[0] for td in first.xpath("td[time]")}
+    assert {t.get("datetime") for t in dates.values()} == {"2019-03-14"}
+    # The date as each language writes it (Babel's CLDR data).
+    assert {lang: t.text for lang, t in dates.items()} == {
+        "ca": "14 de març 2019", "es": "14 mar 2019", "en": "Mar 14, 2019",
+        "fr": "14 mars 2019"}
     titles = {a.get("hreflang"): a.text for a in first.xpath(".//a[@hreflang]")}
     assert titles["en"] == "Europol publishes its internet organised crime threat assessment"
     fr_po = catalog.load(demo / "locales/fr/2019-03-iocta.po")
     assert titles["fr"] == fr_po.by_key()[(titles["en"], None)].msgstr
-    assert first.xpath("td[@data-label='source']/text()") == ["English"]
+    assert first.xpath("td[@lang='en']/span/text()") == ["(original)"]
+    assert first.xpath("td[@lang='fr']/span/text()") == []
+    assert first.xpath("td[@data-label='llengua original']/text()") == ["English"]
+    # The page of two posts: a row each, its heading as title, a link to its own anchor.
+    two = [r for r in rows if "2019-02-butlleti" in r.xpath(".//a/@href")[0]]
+    assert [r.xpath("td[@lang='ca']/a")[0].text for r in two] == [
+        "Les mules de diners, a la mira",
+        "Operació conjunta contra el tràfic d'éssers humans"]
+    assert [r.xpath("td[@lang='es']/a/@href")[0] for r in two] == [
+        "es/2019-02-butlleti.html#mules", "es/2019-02-butlleti.html#trafic"]
+    assert [r.xpath("td[@lang='ca']/time/@datetime")[0] for r in two] == [
+        "2019-02-20", "2019-02-04"]
+    every = [r.xpath("td[1]/time/@datetime")[0] for r in rows]
+    assert every == sorted(every, reverse=True)
     assert not index.xpath("//*[contains(@class,'banner')]")  # a release: no banner
     for a in index.xpath("//a/@href"):
         assert (demo / "site" / a.split("#")[0]).is_file(), a
+        if "#" in a:
+            target = html.parse(str(demo / "site" / a.split("#")[0])).getroot()
+            assert target.xpath(f"//article[@id='{a.split('#')[1]}']"), a
+
+
+BLOG = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>News | Our blog</title>
+<meta name="date" content="2024-01-31"></head>
+<body><header><p>Our blog</p></header><main>
+{posts}
+</main></body></html>
+"""
+BLOG_POST = """<article class="post"><header><h2 class="entry-title">Post number {n}</h2>
+<time>{date}</time></header><p>The body of post {n}.</p></article>"""
+
+
+def test_the_index_has_a_row_for_every_post_of_a_blog_page(project: Path) -> None:
+    """A WordPress-like page of ten posts without ids, in English; its dates on the
+    `<time>` text; one of them with no date at all (the page's <meta name=date>)."""
+    dates = [f"2024-01-{day:02d}" for day in (3, 17, 9, 28, 1, 12, 25, 6, 21, 14)]
+    posts = [BLOG_POST.format(n=n, date=d) for n, d in enumerate(dates, 1)]
+    posts[4] = posts[4].replace("<time>2024-01-01</time>", "")
+    (project / "bulletins/blog.html").write_text(BLOG.format(posts="\n".join(posts)), "utf-8")
+    run("extract", cwd=project, check=True)
+    _translate_all(project)
+    _fill(project, "ca", lambda e: e.msgid if e.msgid.startswith("Europol") else
+          f"CA {e.msgid}")
+    run("release", cwd=project, check=True)
+    index = html.parse(str(project / "site/index.html")).getroot()
+    blog = [r for r in index.xpath("//tbody/tr") if "blog.html" in r.xpath(".//a/@href")[0]]
+    assert len(blog) == 10
+    shown = [(r.xpath("td[@lang='en']/a")[0].text, r.xpath("td[@lang='en']/time/@datetime")[0])
+             for r in blog]
+    expected = sorted([(f"Post number {n}", "2024-01-31" if n == 5 else d)
+                       for n, d in enumerate(dates, 1)], key=lambda x: x[1], reverse=True)
+    assert shown == expected
+    assert [r.xpath("td[@lang='fr']/a")[0].text for r in blog][:2] == [
+        "FR Post number 5", "FR Post number 4"]
+    page = html.parse(str(project / "site/fr/blog.html")).getroot()
+    for row in blog:
+        href = row.xpath("td[@lang='fr']/a/@href")[0]
+        anchor = href.split("#")[1]
+        article = page.xpath(f"//article[@id='{anchor}']")
+        assert article and article[0].xpath(".//h2")[0].text == row.xpath(
+            "td[@lang='fr']/a")[0].text
+    assert validate(project / "site/index.html") == []
+    assert validate(project / "site/fr/blog.html") == []
 
 
 def test_preview_builds_carry_a_banner_and_completeness(project: Path) -> None:
@@ -430,7 +593,8 @@ def test_preview_builds_carry_a_banner_and_completeness(project: Path) -> None:
         assert "Preview build, not a release" in root.text_content(), page
     index = html.parse(str(site / "index.html")).getroot()
     percents = [s.text for s in index.xpath("//thead//th/span")]
-    assert percents == [" 100.0%", " 100.0%", " 0.0%", " 0.0%"]
+    assert percents == [" 100.0% traduït", " 100.0% traducido", " 0.0% translated",
+                        " 0.0% traduit"]
     _translate_all(project)
     run("release", cwd=project, check=True)
     for page in _site_pages(site):

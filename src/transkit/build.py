@@ -19,6 +19,7 @@ from .bulletin import AttributeBlock, Block, Document
 from .config import Config
 from .errors import InputError
 from .fsutil import atomic_write_bytes
+from .languages import native_name
 from .pages import review, site
 from .pages.common import NOT_IN_HTML
 from .project import (
@@ -210,6 +211,11 @@ class _Page:
         self.report = report
         self.title: tuple[str, bool] | None = None  # (title, fell back to the source)
         self._title_rank = len(HEADINGS)
+        self.fell_back: set[etree._Element] = set()  # elements showing source text
+        self.preview = False  # a preview build: fallback text is marked for the eye
+        self.marked = 0  # runs of fallback text marked so on this page
+        # Per article, as the index lists it: (anchor, title, fell back), set by assemble.
+        self.posts: list[tuple[str, tuple[str, bool] | None]] = []
 
     def lookup(self, source: str, where: _Source) -> Unit | None:
         """The unit that translates `source`, or None (noted as a fallback) when the page
@@ -234,15 +240,22 @@ class _Page:
         return None
 
     def assemble(self, preview: list[str]) -> bytes:
+        self.preview = bool(preview)
+        name_articles(self.doc)
         for blocks, where in ((self.doc.blocks, self.post), (self.doc.chrome, self.chrome)):
             self._translate(blocks, where)
+        several = len(self.doc.articles) > 1
+        self.posts = [(f"#{a.get('id')}" if several and a.get("id") else "",
+                       self._article_title(a)) for a in self.doc.articles]
         root = self.doc.tree.getroot()
         root.set("lang", self.lang)
         self._language_switch()
         site.head_links(root, self.doc.name, self.lang, list(self.config.languages),
                         self.doc.source_language, self.config.base_url or None)
+        site.switch_style(root)
         if preview:
-            site.preview_banner(root, preview)
+            legend = native_name(self.doc.source_language) if self.marked else None
+            site.preview_banner(root, preview, legend)
         return self.doc.serialize()
 
     def _translate(self, blocks: list[Block | AttributeBlock], where: _Source) -> None:
@@ -273,6 +286,7 @@ class _Page:
                 texts.append(text)
                 fallback.append(found is None)
             if where.units is not None and any(fallback):
+                self.fell_back.add(block.parent)
                 texts = self._mark_fallback(block, texts, fallback, src)
             lead, elements = block.render(texts)
             block.replace(lead, elements)
@@ -282,11 +296,32 @@ class _Page:
                 self.title = (inline.plain_text(" ".join(texts)).strip(),
                               where.units is not None and any(fallback))
 
+    def _article_title(self, article: etree._Element) -> tuple[str, bool] | None:
+        """The article's highest heading as translated (outside any post nested in it),
+        and whether it fell back to the source; None when it has none."""
+        inner = {d for a in self.doc.articles if a is not article
+                 and article in set(a.iterancestors()) for d in a.iter()}
+        best: etree._Element | None = None
+        for node in article.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+            if node not in inner and (best is None or node.tag < best.tag):
+                best = node
+        if best is None:
+            return None
+        text = " ".join("".join(best.itertext()).split())
+        if not text:
+            return None
+        return text, any(node in self.fell_back for node in best.iter())
+
     def _mark_fallback(self, block: Block, texts: list[str], fallback: list[bool],
                        src: str) -> list[str]:
+        """Source text on a translated page carries the source's `lang`; in a preview it
+        is also marked for the eye (`site.FALLBACK_STYLE`, explained by the banner's
+        legend), except in the `<title>`, which shows no markup."""
+        visible = self.preview and block.kind != "title"
         if all(fallback) and block.after is None and not block.parent.get("lang"):
             block.parent.set("lang", src)
-            return texts
+            if not visible:
+                return texts
         marked = []
         for index, (text, fell) in enumerate(zip(texts, fallback, strict=True)):
             if not fell:
@@ -294,6 +329,9 @@ class _Page:
                 continue
             number = max(block.encoded.codes, default=0) + 1
             span = etree.Element("span", lang=src)
+            if visible:
+                site.mark_fallback(span, native_name(src))
+                self.marked += 1
             block.encoded.codes[number] = inline.Code(number, "g", span)
             local = max(block.locals[index], default=0) + 1
             block.locals[index][local] = number
@@ -332,12 +370,38 @@ def _load(config: Config, name: str, lang: str, cache: dict[Path, Translations])
     return _Source(cache[path], rel)
 
 
-def post_date(doc: Document) -> str | None:
-    """The post's date: its first `<time datetime>`, else a `<meta name=date>`."""
-    for article in doc.articles:
-        for time in article.iter("time"):
-            if time.get("datetime"):
-                return str(time.get("datetime")).strip()
+def name_articles(doc: Document) -> None:
+    """On a page of several posts, an id (`post-<n>`) for each article that has none, so
+    the index and the language switch can link to it."""
+    if len(doc.articles) < 2:
+        return
+    taken = {e.get("id") for e in doc.tree.getroot().iter() if isinstance(e.tag, str)}
+    for number, article in enumerate(doc.articles, 1):
+        if not article.get("id"):
+            name = f"post-{number}"
+            while name in taken:
+                name += "-"
+            article.set("id", name)
+            taken.add(name)
+
+
+def article_date(article: etree._Element) -> str | None:
+    """An article's date: its first `<time>` with a `datetime` attribute (or, as HTML
+    reads a `<time>` without one, whose text is an ISO date)."""
+    import re
+
+    for time in article.iter("time"):
+        value = (time.get("datetime") or "").strip()
+        if not value and re.fullmatch(r"\d{4}-\d{2}-\d{2}", (time.text or "").strip()):
+            value = (time.text or "").strip()
+        if value:
+            return value
+    return None
+
+
+def page_date(doc: Document) -> str | None:
+    """The page's own date (`<meta name=date>` and kin): the date of its posts that have
+    none of their own."""
     root = doc.tree.getroot()
     for meta in root.iter("meta"):
         if (meta.get("name") or meta.get("property") or "") in (
@@ -400,13 +464,15 @@ def _build_pages(config: Config, report: BuildReport, out: Path, langs: list[str
         if progress:
             progress(relative(config, path))
         report.documents += 1
-        post: site.Post | None = None
+        entries_of_doc: list[site.Post] = []
         for lang in config.languages:
             doc = load_document(config, path)
             assets.rewrite(doc.tree.getroot(), path, doc.switches)
             src = doc.source_language
-            if post is None:
-                post = site.Post(name, src, post_date(doc))
+            if not entries_of_doc:
+                dated = page_date(doc)
+                entries_of_doc = [site.Post(name, src, article_date(a) or dated,
+                                            order=n) for n, a in enumerate(doc.articles)]
             if lang == src:
                 own = _Source(None, relative(config, path))
                 chrome = _Source(None, relative(config, path))
@@ -418,15 +484,19 @@ def _build_pages(config: Config, report: BuildReport, out: Path, langs: list[str
             reported = report if lang in languages else BuildReport(out=out)
             page = _Page(config, doc, lang, own, chrome, reported, include_fuzzy)
             data = page.assemble(preview)
-            post.titles[lang] = page.title or (name, lang != src)
+            single = len(entries_of_doc) == 1
+            for entry, (anchor, title) in zip(entries_of_doc, page.posts, strict=True):
+                entry.anchor = anchor
+                # A post without a heading: the page's title when it is the only one.
+                entry.titles[lang] = title or (page.title if single and page.title else
+                                               (f"{name}{anchor}", lang != src))
             if lang in languages:
                 report.add(out / lang / f"{name}.html", data)
         doc = load_document(config, path)
         assets.rewrite(doc.tree.getroot(), path, doc.switches)
         report.add(out / "aligned" / f"{name}.html", _aligned(config, doc, cache, findings,
                                                               preview))
-        if post is not None:
-            posts.append(post)
+        posts.extend(entries_of_doc)
         for lang in config.languages:  # a post's catalogues are read by its pages only
             cache.pop(catalog_path(config, name, lang), None)
     report.assets = {out / key: source for key, source in assets.copies.items()}
@@ -440,7 +510,8 @@ def _build_pages(config: Config, report: BuildReport, out: Path, langs: list[str
     shown = [lang for lang in config.languages if lang in languages
              or (report.partial and (out / lang).is_dir())]
     report.add(out / "index.html", site.index_page(
-        config.name, posts, shown, completeness if preview else None, preview))
+        config.name, posts, shown, completeness if preview else None, preview,
+        config.source_language))
     report.add(out / "status.html", dashboard_page(config, status, checks=checks,
                                                    preview=preview))
     return report

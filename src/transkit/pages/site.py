@@ -112,73 +112,196 @@ def head_links(root: etree._Element, doc: str, lang: str, languages: list[str],
         link.tail = "\n"
 
 
-def preview_banner(root: etree._Element, what: list[str]) -> None:
-    """A banner at the top of a preview build's post: it is not what a release ships."""
+# Source text shown on a translated page of a preview build: visible on any page, whatever
+# its stylesheet (an inline style wins), and not by colour alone (the dashed outline).
+FALLBACK_STYLE = ("background:#fff0b3;color:#1b1b1b;outline:2px dashed #a04a00;"
+                  "outline-offset:1px")
+
+
+def mark_fallback(span: etree._Element, source_name: str) -> None:
+    """Mark a span of source text on a preview page as not translated yet."""
+    span.set("class", "transkit-fallback")
+    span.set("style", FALLBACK_STYLE)
+    span.set("title", f"not translated yet: shown in {source_name}")
+
+
+def preview_banner(root: etree._Element, what: list[str],
+                   legend: str | None = None) -> None:
+    """A banner at the top of a preview build's post: it is not what a release ships;
+    with a `legend` (the source language's name) when the page shows source text,
+    a sample of how that text is marked."""
     body = root.find("body")
-    if body is not None:
-        banner(body, what, first=True)
+    if body is None:
+        return
+    banner(body, what, first=True)
+    if legend is None:
+        return
+    note = body[0]
+    note.text = (note.text or "") + " "
+    sample = etree.SubElement(note, "span", lang="en")
+    mark_fallback(sample, legend)
+    sample.text = "Marked like this"
+    sample.tail = f": text not translated yet, shown in {legend}."
+
+
+# The language switch's layout, for a page whose own stylesheet says nothing of it: a row
+# of links, the current language in bold and not underlined. The selectors weigh what a
+# site's own rule for its switch would (one class and an element or attribute), and this
+# sheet comes first in the head: the site's own rules win.
+SWITCH_CSS = (".lang-switch ul{list-style:none;margin:.5em 0;padding:0;display:flex;"
+              "flex-wrap:wrap;gap:.25em 1em}"
+              ".lang-switch li{margin:0}"
+              ".lang-switch [aria-current=page]{font-weight:bold;text-decoration:none;"
+              "color:inherit}")
+
+
+def switch_style(root: etree._Element) -> None:
+    """The switch's default layout as the head's first stylesheet (the site's own come
+    after it and win)."""
+    head = root.find("head")
+    if head is None:
+        return
+    style = etree.Element("style")
+    style.text = SWITCH_CSS
+    style.tail = "\n"
+    anchor = head.find("meta[@name='viewport']")
+    if anchor is None:
+        anchor = head.find("meta[@charset]")
+    if anchor is not None:
+        anchor.addnext(style)
+    else:
+        head.insert(0, style)
 
 
 @dataclass
 class Post:
-    """A post as the index shows it."""
+    """A post as the index shows it: one `<article>` of a bulletin."""
 
     doc: str
     source_language: str
-    date: str | None  # ISO date from the post's <time datetime>, if any
+    date: str | None  # ISO date from the post's <time datetime> (or the page's), if any
+    anchor: str = ""  # "#id" of the article on a page of several posts
+    order: int = 0  # the article's place in its page
     titles: dict[str, tuple[str, bool]] = field(default_factory=dict)  # lang: (title, fell back)
 
 
-def index_page(name: str, posts: list[Post], languages: list[str],
-               completeness: dict[str, float] | None, preview: list[str]) -> bytes:
-    """The site's front page: one row per post (newest first), its date, its title in
-    every language linking to that version, and its source language; in a preview, each
-    language's completeness."""
+# The index's own words, per language (a language not here gets the English ones, marked
+# lang="en"). `{posts}` and `{languages}` are counts.
+INDEX_LABELS: dict[str, dict[str, str]] = {
+    "en": {"summary": "{posts} post(s) in {languages} languages, newest first. Aligned "
+                      "review pages: the ‘review’ links; translation status: ",
+           "status": "status", "source": "original language", "review": "review",
+           "original": "(original)", "untranslated": "(title not translated)",
+           "posts": "Posts", "complete": "translated"},
+    "ca": {"summary": "{posts} apunt(s) en {languages} llengües, els més recents primer. "
+                      "Pàgines de revisió alineades: els enllaços ‘revisió’; estat de la "
+                      "traducció: ",
+           "status": "estat", "source": "llengua original", "review": "revisió",
+           "original": "(original)", "untranslated": "(títol no traduït)",
+           "posts": "Apunts", "complete": "traduït"},
+    "es": {"summary": "{posts} entrada(s) en {languages} idiomas, las más recientes "
+                      "primero. Páginas de revisión alineadas: los enlaces ‘revisión’; "
+                      "estado de la traducción: ",
+           "status": "estado", "source": "idioma original", "review": "revisión",
+           "original": "(original)", "untranslated": "(título sin traducir)",
+           "posts": "Entradas", "complete": "traducido"},
+    "fr": {"summary": "{posts} article(s) en {languages} langues, les plus récents "
+                      "d’abord. Pages de relecture alignées : les liens « relecture » ; "
+                      "état de la traduction : ",
+           "status": "état", "source": "langue d’origine", "review": "relecture",
+           "original": "(original)", "untranslated": "(titre non traduit)",
+           "posts": "Articles", "complete": "traduit"},
+}
+
+
+def index_labels(lang: str) -> tuple[str, dict[str, str]]:
+    """(language the labels are in, labels) for a page or cell in `lang`."""
+    from ..languages import primary
+
+    for code in (lang, primary(lang)):
+        if code in INDEX_LABELS:
+            return code, INDEX_LABELS[code]
+    return "en", INDEX_LABELS["en"]
+
+
+def local_date(iso: str, lang: str) -> str:
+    """An ISO date as `lang` writes it (Babel's medium format), or as given when it is
+    no date Python reads."""
+    from datetime import date
+
     from babel.dates import format_date
 
-    page = new_page(name, "en", INDEX_CSS)
+    from ..languages import locale
+
+    try:
+        return format_date(date.fromisoformat(iso[:10]), "medium", locale=locale(lang))
+    except ValueError:
+        return iso
+
+
+def newest_first(posts: list[Post]) -> list[Post]:
+    """Posts by date, newest first; undated ones last; a page's posts in page order
+    when their dates are equal."""
+    in_page = sorted(posts, key=lambda p: p.order)
+    return sorted(in_page, key=lambda p: (p.date is not None, (p.date or "")[:10], p.doc),
+                  reverse=True)
+
+
+def index_page(name: str, posts: list[Post], languages: list[str],
+               completeness: dict[str, float] | None, preview: list[str],
+               page_lang: str = "en") -> bytes:
+    """The site's front page: one row per post (every article of every bulletin, newest
+    first), in every language its title linking to that version and its date as that
+    language writes it, then its source language; in a preview, each language's
+    completeness. The page's own words are in `page_lang` (the project's source language),
+    each cell's in the cell's language."""
+    label_lang, labels = index_labels(page_lang)
+    page = new_page(name, label_lang, INDEX_CSS)
     body = page.find("body")
     banner(body, preview)
     element(body, "h1", name)
-    element(body, "p", f"{len(posts)} post(s) in {len(languages)} languages. Aligned "
-            "review pages: the ‘review’ links; translation status: ", class_="note")
-    element(body.find("p[last()]"), "a", "status", href="status.html").tail = "."
+    summary = element(body, "p", labels["summary"].format(posts=len(posts),
+                                                          languages=len(languages)),
+                      class_="note")
+    element(summary, "a", labels["status"], href="status.html").tail = "."
     table = element(body, "table", class_="index")
+    element(table, "caption", labels["posts"])
     row = element(element(table, "thead"), "tr")
-    element(row, "th", "date", scope="col")
     for lang in languages:
         th = element(row, "th", native_name(lang), scope="col", lang=lang)
         if completeness is not None and lang in completeness:
-            element(th, "span", f" {completeness[lang]:.1f}%", class_="note", lang="en")
-    element(row, "th", "source", scope="col")
-    element(row, "th", "review", scope="col")
+            cell_lang, cell_labels = index_labels(lang)
+            element(th, "span", f" {completeness[lang]:.1f}% {cell_labels['complete']}",
+                    class_="note", lang=cell_lang)
+    element(row, "th", labels["source"], scope="col")
+    element(row, "th", labels["review"], scope="col")
     tbody = element(table, "tbody")
-    for post in sorted(posts, key=lambda p: (p.date or "", p.doc), reverse=True):
+    for post in newest_first(posts):
         tr = element(tbody, "tr")
-        td = element(tr, "td", data_label="date")
-        if post.date:
-            try:
-                from datetime import date
-
-                shown = format_date(date.fromisoformat(post.date[:10]), "medium", locale="en")
-            except ValueError:
-                shown = post.date
-            element(td, "time", shown, datetime=post.date)
         for lang in languages:
             title, fell_back = post.titles.get(lang, (post.doc, True))
-            cell = element(tr, "td", data_label=native_name(lang))
-            link = element(cell, "a", title, href=f"{lang}/{post.doc}.html", hreflang=lang,
-                           lang=post.source_language if fell_back else lang)
-            if lang == post.source_language:
+            cell_lang, cell_labels = index_labels(lang)
+            cell = element(tr, "td", data_label=native_name(lang), lang=lang)
+            link = element(cell, "a", title, href=f"{lang}/{post.doc}.html{post.anchor}",
+                           hreflang=lang)
+            if fell_back:
+                link.set("lang", post.source_language)
+            note = (cell_labels["original"] if lang == post.source_language
+                    else cell_labels["untranslated"] if fell_back else None)
+            if note is not None:
                 link.tail = " "
-                element(cell, "span", "(original)", class_="note", lang="en")
-            elif fell_back:
-                link.tail = " "
-                element(cell, "span", "(title not translated)", class_="note", lang="en")
-        element(tr, "td", native_name(post.source_language), data_label="source",
+                span = element(cell, "span", note, class_="note")
+                if cell_lang != lang:
+                    span.set("lang", cell_lang)
+            if post.date:
+                element(cell, "br")
+                element(cell, "time", local_date(post.date, lang), datetime=post.date,
+                        class_="note")
+        element(tr, "td", native_name(post.source_language), data_label=labels["source"],
                 lang=post.source_language)
-        review = element(tr, "td", data_label="review")
-        element(review, "a", "review", href=f"aligned/{post.doc}.html")
+        review = element(tr, "td", data_label=labels["review"])
+        element(review, "a", labels["review"],
+                href=f"aligned/{post.doc}.html")
     return serialize(page)
 
 
