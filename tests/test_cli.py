@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from .conftest import TRANSKIT, run
 
 
@@ -28,6 +30,86 @@ def test_init_scaffolds_and_refuses_non_empty(tmp_path: Path) -> None:
     assert run("init", "--force", str(target), cwd=tmp_path).returncode == 0
     # A fresh project with no bulletins: status is empty, the gate passes.
     assert run("status", "--check", cwd=target).returncode == 0
+
+
+def test_init_takes_the_source_and_the_languages(tmp_path: Path) -> None:
+    import tomllib
+
+    target = tmp_path / "blog"
+    run("init", str(target), "--source-lang", "en", "--languages", "en,de,fr",
+        cwd=tmp_path, check=True)
+    config = tomllib.loads((target / "transkit.toml").read_text("utf-8"))
+    assert config["project"]["source_language"] == "en"
+    assert config["project"]["languages"] == ["en", "de", "fr"]
+    assert config["release"]["required"] == ["en", "de", "fr"]
+    assert config["mt"]["languages"] == ["de", "fr"]
+    assert set(config["build"]["lang_switch"]) == {"en", "fr"}  # de: Babel's name
+    assert sorted(p.name for p in (target / "locales").iterdir()) == ["de", "en", "fr"]
+    (target / "bulletins/hi.html").write_text(
+        "<html lang='en'><body><article><h1>Hello</h1></article></body></html>", "utf-8")
+    run("extract", cwd=target, check=True)
+    assert (target / "locales/de/hi.po").is_file()
+    # The source left out of the list is put first.
+    other = tmp_path / "other"
+    run("init", str(other), "--source-lang", "ca", "--languages", "es,en", cwd=tmp_path,
+        check=True)
+    assert tomllib.loads((other / "transkit.toml").read_text("utf-8"))["project"][
+        "languages"] == ["ca", "es", "en"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--languages", "en,fra"], "--languages: unknown language code 'fra' (did you mean "
+                                "'fr'?)"),
+    (["--languages", "en,en"], "--languages lists 'en' twice"),
+    (["--languages", "en,,fr"], "--languages: an empty language code"),
+    (["--source-lang", "xx-nope!"], "--source-lang: unknown language code 'xx-nope!'"),
+])
+def test_init_refuses_bad_languages(tmp_path: Path, args: list[str], message: str) -> None:
+    done = run("init", str(tmp_path / "p"), *args, cwd=tmp_path)
+    assert done.returncode == 2 and message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert not (tmp_path / "p").exists()
+
+
+def test_init_install_sets_an_existing_projects_workflow(tmp_path: Path) -> None:
+    from transkit.scaffold import EARLIER_WORKFLOWS
+
+    root = tmp_path / "p"
+    run("init", str(root), cwd=tmp_path, check=True)
+    flow = root / ".github/workflows/translations.yml"
+    config = (root / "transkit.toml").read_bytes()
+    spec = "transkit-bulletin @ https://example.org/t-0.1.0-py3-none-any.whl"
+    done = run("init", str(root), "--install", spec, cwd=tmp_path, check=True)
+    assert done.stdout == f"updated {root}/.github/workflows/translations.yml " \
+        f"(TRANSKIT_INSTALL: {spec})\n"
+    assert f'TRANSKIT_INSTALL: "{spec}"' in flow.read_text("utf-8")
+    assert (root / "transkit.toml").read_bytes() == config
+    again = run("init", str(root), "--install", spec, cwd=tmp_path, check=True)
+    assert again.stdout.startswith("unchanged ")
+    # A workflow an earlier transkit wrote, untouched: written anew, whole history and all.
+    flow.write_text(EARLIER_WORKFLOWS[0].format(install=""), "utf-8")
+    run("init", str(root), "--install", spec, cwd=tmp_path, check=True)
+    text = flow.read_text("utf-8")
+    assert "fetch-depth: 0" in text and f'TRANSKIT_INSTALL: "{spec}"' in text
+    # One a person edited: only its install line changes, and it says so.
+    edited = text.replace("      - run: transkit release\n",
+                          "      - run: echo ours\n      - run: transkit release\n")
+    flow.write_text(edited, "utf-8")
+    other = "transkit-bulletin @ git+https://example.org/t.git@0123abc"
+    done = run("init", str(root), "--install", other, cwd=tmp_path, check=True)
+    assert done.stdout.startswith("updated the install line of ")
+    assert flow.read_text("utf-8") == edited.replace(spec, other)
+    # With --force too: the workflow is not "created" nor "kept", it is updated.
+    forced = run("init", str(root), "--force", "--install", spec, cwd=tmp_path, check=True)
+    assert "created" not in forced.stdout.replace("created " + str(root / "locales"), "")
+    assert f"{root}/.github/workflows/translations.yml" in forced.stdout.splitlines()[-1]
+    assert forced.stdout.splitlines()[-1].startswith("updated the install line of ")
+    # No line to set: refused on one line, the file as it was.
+    flow.write_text("name: translations\n", "utf-8")
+    refused = run("init", str(root), "--install", spec, cwd=tmp_path)
+    assert refused.returncode == 2 and "has no single TRANSKIT_INSTALL" in refused.stderr
+    assert flow.read_text("utf-8") == "name: translations\n"
+    assert run("init", str(root), "--languages", "ca,es", cwd=tmp_path).returncode == 2
 
 
 def test_whole_loop_on_a_new_project(tmp_path: Path) -> None:

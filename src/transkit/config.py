@@ -20,9 +20,9 @@ SEVERITIES = ("error", "warning", "info")  # of check findings, highest first
 DEFAULT_CONFIG = """\
 # transkit project configuration
 [project]
-name = "{name}"
-source_language = "ca"
-languages = ["ca", "es", "en", "fr"]
+name = {name}
+source_language = "{source}"
+languages = {languages}
 
 [paths]
 bulletins = "bulletins"
@@ -38,7 +38,7 @@ lang_switch_selector = ".lang-switch"
 
 [release]
 # Languages that must reach the threshold (percent of source words translated).
-required = ["ca", "es", "en", "fr"]
+required = {languages}
 threshold = 100
 
 [tm]
@@ -53,14 +53,11 @@ exact_as_fuzzy = false  # mark exact TM matches fuzzy too, for review
 # Machine translation drafts (`transkit pretranslate --mt deepl`); the key comes from
 # the environment variable named here and is never printed or stored.
 key_env = "DEEPL_AUTH_KEY"
-languages = ["es", "en", "fr"]   # target languages that may use MT
+languages = {targets}   # target languages that may use MT
 # server_url = ""                # or DEEPL_SERVER_URL (proxies, tests)
 [mt.formality]
-es = "prefer_more"
-fr = "prefer_more"
-[mt.variants]
-en = "EN-GB"                     # DeepL needs EN-GB or EN-US as a target
-
+{formality}[mt.variants]
+{variants}
 [align]
 # Importing published translations (`transkit align`).
 trust = 0.9          # with --trust, pairs above this confidence are written as translated
@@ -80,11 +77,32 @@ french_spacing = "either"         # before ; : ! ? » and after «: nbsp, narrow
 [build.lang_switch]
 # Label of the link to each language version, in that language.
 # Left empty, Babel's name of the language in itself is used.
-ca = "Aquest apunt en català"
-es = "Esta entrada en español"
-en = "This post in English"
-fr = "Post en français"
-"""
+{labels}"""
+
+# What `transkit init` writes per language when the project has it.
+SWITCH_LABELS = {"ca": "Aquest apunt en català", "es": "Esta entrada en español",
+                 "en": "This post in English", "fr": "Post en français"}
+FORMALITY = {"es": "prefer_more", "fr": "prefer_more"}
+VARIANTS = {"en": 'EN-GB"                     # DeepL needs EN-GB or EN-US as a target'}
+
+
+def default_config(name: str, source: str = "ca",
+                   languages: tuple[str, ...] = ("ca", "es", "en", "fr")) -> str:
+    """The transkit.toml `transkit init` writes for a project of these languages (the
+    source first among them; the caller has checked the codes)."""
+    import json
+
+    def listed(codes: list[str] | tuple[str, ...]) -> str:
+        return json.dumps(list(codes), ensure_ascii=False)
+
+    targets = [code for code in languages if code != source]
+    return DEFAULT_CONFIG.format(
+        name=json.dumps(name, ensure_ascii=False), source=source,
+        languages=listed(languages), targets=listed(targets),
+        formality="".join(f'{c} = "{FORMALITY[c]}"\n' for c in targets if c in FORMALITY),
+        variants="".join(f'{c} = "{VARIANTS[c]}\n' for c in targets if c in VARIANTS),
+        labels="".join(f'{c} = "{SWITCH_LABELS[c]}"\n' if c in SWITCH_LABELS
+                       else f'# {c} = ""\n' for c in languages))
 
 
 class ExtractConfig(NamedTuple):

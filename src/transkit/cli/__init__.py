@@ -94,18 +94,48 @@ def main(ctx: click.Context, root: Path | None, no_wait: bool,
 
 @main.command()
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--source-lang", metavar="L",
+              help="The bulletins' language (default: the first of --languages, else ca).")
+@click.option("--languages", metavar="A,B,C",
+              help="The project's languages, comma-separated (default: ca,es,en,fr); the "
+                   "source language is added when left out.")
 @click.option("--force", is_flag=True, help="Scaffold even if the folder is not empty "
               "(an existing transkit.toml and workflow are kept).")
 @click.option("--install", "install", metavar="SPEC",
               help="How the CI workflow installs transkit: a pip requirement such as "
                    "'transkit-bulletin @ git+https://host/transkit.git@v0.1.0' or a wheel "
-                   "URL (default: the pinned reference this transkit was installed from).")
-def init(directory: Path, force: bool, install: str | None) -> None:
+                   "URL (default: the pinned reference this transkit was installed from). "
+                   "In an existing project, sets it in the workflow (which is written anew "
+                   "when transkit wrote it and nobody edited it).")
+def init(directory: Path, source_lang: str | None, languages: str | None, force: bool,
+         install: str | None) -> None:
     """Scaffold transkit.toml, bulletins/, locales/<lang>/, .gitignore and a CI workflow;
     inside a git work tree, also `transkit git-setup`."""
-    from ..scaffold import init_project, install_spec
+    from ..config import CONFIG_NAME
+    from ..errors import InputError
+    from ..scaffold import init_project, install_spec, update_workflow
 
-    written, kept = init_project(directory, force, install)
+    existing = (directory / CONFIG_NAME).is_file()
+    if existing and (source_lang or languages):
+        raise InputError("already a project: its languages are set in transkit.toml "
+                         "([project] source_language, languages)", directory / CONFIG_NAME)
+    if existing and install is not None:
+        # An existing project: its workflow is set to install transkit so, and nothing
+        # else changes unless --force asks for the rest of the scaffold (kept if there).
+        written: list[Path] = []
+        if force:
+            written, kept = init_project(directory, True, install)
+            for path in written:
+                click.echo(f"created {path}")
+            for path in kept:
+                if path.name == CONFIG_NAME:
+                    click.echo(f"kept {path} (already there: not overwritten)")
+        path, done = update_workflow(directory, install)
+        if path not in written:
+            click.echo(f"{done} {path}" + ("" if done == "unchanged" else
+                                           f" (TRANSKIT_INSTALL: {install})"))
+        return
+    written, kept = init_project(directory, force, install, source_lang, languages)
     for path in written:
         click.echo(f"created {path}")
     for path in kept:
@@ -118,7 +148,8 @@ def init(directory: Path, force: bool, install: str | None) -> None:
     if install is None and install_spec() is None:
         click.echo("warning: this transkit was not installed from a pinned git reference or "
                    "a wheel URL: set TRANSKIT_INSTALL in .github/workflows/translations.yml "
-                   "(or run `transkit init --install SPEC`)", err=True)
+                   "(or run `transkit init --install SPEC`, which sets it in an existing "
+                   "project too)", err=True)
     click.echo("next: put bulletins in bulletins/<doc>.html and run `transkit extract`")
 
 
