@@ -504,10 +504,15 @@ FALLBACK_LOOK = """(() => {
                 outline: s.outlineStyle, inBanner: !!m.closest('.transkit-preview'),
                 visible: m.getBoundingClientRect().width > 0};
     });
-    // Text of the source language outside any mark, the banner and the switch: unmarked.
-    const unmarked = Array.from(document.querySelectorAll('body [lang="ca"]'))
-        .filter(e => !e.closest('.transkit-fallback, .transkit-preview, nav.lang-switch'))
-        .map(e => e.textContent.trim()).filter(t => t);
+    // Text in the source language outside any mark, the banner and the switch: unmarked.
+    const unmarked = [];
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+        const at = node.parentElement;
+        if (!node.data.trim() || at.closest('.transkit-fallback, .transkit-preview, '
+                                            + 'nav.lang-switch, script, style')) continue;
+        if (at.closest('[lang]').getAttribute('lang') === 'ca') unmarked.push(node.data.trim());
+    }
     return {body, marks, unmarked};
 })()"""
 
@@ -570,7 +575,7 @@ def test_a_preview_marks_fallback_text_with_a_legend(browser: Browser,
     from .conftest import run
 
     _stylesheetless_project(project)
-    built = run("build", "--allow-incomplete", cwd=project, check=True)
+    built = run("-v", "build", "--allow-incomplete", cwd=project, check=True)
     result = browser.load((project / "site/fr/post.html").as_uri(), *VIEWPORTS["phone"])
     assert result.problems() == []
     look = result.evaluate(FALLBACK_LOOK)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import TRANSKIT, run
+from .conftest import TRANSKIT, fill, run
 
 
 def test_init_scaffolds_and_refuses_non_empty(tmp_path: Path) -> None:
@@ -185,3 +185,146 @@ def test_version_and_help() -> None:
     out = subprocess.run([TRANSKIT, "--help"], capture_output=True, text=True, check=True).stdout
     for command in ("init", "extract", "status", "segment", "build", "release"):
         assert command in out
+
+
+# --- the command line as a person meets it (issue 24, item 7) ------------------------------
+
+def test_a_reader_that_stops_early_is_not_an_error(demo: Path) -> None:
+    """`transkit … | head`: the pipe closes while transkit still writes; exit 0, silent."""
+    for command in ("check --list", "status --by-doc --format json", "--help"):
+        piped = subprocess.run(f"{TRANSKIT} {command} | head -1; exit ${{PIPESTATUS[0]}}",
+                               shell=True, executable="/bin/bash", cwd=demo,
+                               capture_output=True, text=True, timeout=300)
+        assert piped.returncode == 0, (command, piped.stderr)
+        assert piped.stderr == "" and len(piped.stdout.splitlines()) == 1, command
+
+
+@pytest.mark.parametrize("args, shown", [
+    (["status", "--lang", "fra"], "language 'fra' is not one of the project's languages "
+                                  "(ca, es, en, fr); did you mean 'fr'?"),
+    (["status", "--lang", "French"], "did you mean 'fr'?"),
+    (["status", "--lang", "fe"], "did you mean 'fr'?"),
+    (["build", "--lang", "cat"], "did you mean 'ca'?"),
+    (["check", "--lang", "spa"], "did you mean 'es'?"),
+    (["pretranslate", "--lang", "eng"], "did you mean 'en'?"),
+    (["xliff", "export", "--lang", "fre", "x.xlf"], "did you mean 'fr'?"),
+    (["extract", "--source-lang", "catalan"], "did you mean 'ca'?"),
+    (["tm", "lookup", "--from", "ca", "--to", "de", "hola"],
+     "--to 'de' is not one of the project's languages (ca, es, en, fr)"),
+    (["tm", "lookup", "--from", "cat", "--to", "fr", "hola"], "--from 'cat' is not one of "
+                                                              "the project's languages"),
+    (["tm", "export", "--langs", "ca,fra", "out.tmx"], "--langs 'fra' is not one"),
+    (["tm", "import", "--source-lang", "deu", "x.po"], "--source-lang 'deu' is not one"),
+    (["align", "--lang", "fra", "bulletins/post.html", "bulletins/post.html"],
+     "--lang 'fra' is not one of the project's languages"),
+])
+def test_every_language_option_is_one_of_the_projects(project: Path, args: list[str],
+                                                      shown: str) -> None:
+    (project / "x.po").write_text('msgid ""\nmsgstr ""\n', "utf-8")
+    run("extract", cwd=project, check=True)
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    done = run(*args, cwd=project)
+    assert done.returncode == 2 and shown in done.stderr, done.stderr
+    assert len(done.stderr.splitlines()) == 1 and "Traceback" not in done.stderr
+    if "de" in args:
+        assert "did you mean" not in done.stderr  # de is a language, just not this project's
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
+
+
+def test_a_missing_project_folder_is_named(tmp_path: Path) -> None:
+    done = run("-C", str(tmp_path / "no/such/folder"), "status", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == "no/such/folder: no such folder (given with -C)\n"
+    (tmp_path / "a-file").write_text("x", "utf-8")
+    done = run("-C", str(tmp_path / "a-file"), "status", cwd=tmp_path)
+    assert done.returncode == 2 and len(done.stderr.splitlines()) == 1
+    assert "a-file" in done.stderr and "transkit.toml" not in done.stderr
+
+
+@pytest.mark.parametrize("args, command", [
+    (["status", "--bogus"], "transkit status"),
+    (["tm", "lookup", "hola"], "transkit tm lookup"),
+    (["build", "--lang"], "transkit"),  # click reads it as the main group's
+    (["status", "--format", "pdf"], "transkit status"),
+    (["no-such-command"], "transkit"),
+    (["-q", "-v", "status"], "transkit"),
+])
+def test_usage_errors_are_one_line(project: Path, args: list[str], command: str) -> None:
+    done = run(*args, cwd=project)
+    assert done.returncode == 2 and done.stdout == ""
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+    assert done.stderr.startswith("transkit: error: ")
+    assert done.stderr.rstrip().endswith(f"(see '{command} --help')"), done.stderr
+
+
+def test_build_summarises_fallbacks_and_v_lists_them(project: Path) -> None:
+    run("extract", cwd=project, check=True)
+    fill(project, "es")
+    fill(project, "fr", lambda e: e.msgid if e.msgid.startswith("E") else "")
+    from transkit import catalog
+
+    units = len([u for u in catalog.load(project / "locales/en/post.po") if not u.obsolete])
+    chrome_fr = [u for u in catalog.load(project / "locales/fr/post.po") if not u.msgstr]
+    default = run("build", "--allow-incomplete", cwd=project, check=True)
+    lines = default.stderr.splitlines()
+    assert len(lines) == 2, default.stderr  # one line per language, not one per unit
+    assert lines[0].startswith(f"warning: en: {units} unit(s) shown in the source "
+                               f"language ({units} untranslated) from 1 catalogue(s)")
+    assert lines[1].startswith(f"warning: fr: {len(chrome_fr)} unit(s) shown")
+    assert "transkit -v build" in lines[0]
+    verbose = run("-v", "build", "--allow-incomplete", cwd=project, check=True)
+    listed = verbose.stderr.splitlines()
+    assert len(listed) == units + len(chrome_fr)
+    assert all(line.startswith(("warning: locales/en/post.po:", "warning: locales/fr/post.po:"))
+               for line in listed)
+    quiet = run("-q", "build", "--allow-incomplete", cwd=project, check=True)
+    assert quiet.stderr == "" and quiet.stdout.startswith("built ")
+    assert run("--quiet", "status", cwd=project, check=True).stderr == ""
+
+
+def _on_a_terminal(args: list[str], cwd: Path, after: str | None) -> tuple[int, str]:
+    """transkit with its stderr on a pseudo-terminal (as a person's shell gives it):
+    the exit code and what the terminal was sent."""
+    import os
+    import pty
+
+    env = {**os.environ}
+    if after is not None:
+        env["TRANSKIT_PROGRESS_AFTER"] = after
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([TRANSKIT, *args], cwd=cwd, stdout=subprocess.DEVNULL,
+                            stderr=slave, stdin=subprocess.DEVNULL, env=env)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal is closed once transkit has ended
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    return proc.wait(timeout=300), seen.decode("utf-8", "replace")
+
+
+def test_long_commands_show_progress_on_a_terminal(demo: Path) -> None:
+    """Progress shows once a command has run TRANSKIT_PROGRESS_AFTER seconds (2): here 0,
+    so that a fast machine shows it too; then the line is cleared."""
+    code, seen = _on_a_terminal(["build"], demo, "0")
+    assert code == 0
+    assert "\r\x1b[Kbuilding 2019-01-ransomware" in seen.replace("bulletins/", "")
+    assert seen.rsplit("\r\x1b[K", 1)[1].strip() == ""  # the line cleared at the end
+    # Each pair being aligned, how many of how many, and the seconds so far.
+    run("release", cwd=demo, check=True)
+    code, seen = _on_a_terminal(["align", "--dry-run", "bulletins/2019-01-ransomware.html",
+                                 "site/fr/2019-01-ransomware.html"], demo, "0")
+    assert code == 0
+    assert "aligning [1/1] 2019-01-ransomware.html ↔ 2019-01-ransomware.html (" in seen
+    # A command done within the delay shows none; -q none ever; a pipe none.
+    code, seen = _on_a_terminal(["build"], demo, "600")
+    assert code == 0 and "building" not in seen
+    code, seen = _on_a_terminal(["-q", "build"], demo, "0")
+    assert code == 0 and "building" not in seen
+    piped = run("build", cwd=demo)
+    assert "\x1b[K" not in piped.stderr

@@ -53,6 +53,8 @@ class BuildReport:
     problems: list[str] = field(default_factory=list)  # broken translations: errors per unit
     # Untranslated units shown in the source, by the language of the page: (lang, message).
     fallbacks: list[tuple[str, str]] = field(default_factory=list)
+    # The same counted: language -> catalogue -> state -> units.
+    fallback_counts: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
     documents: int = 0
     partial: bool = False  # some languages or documents: the rest of the site is kept
     assets: dict[Path, Path] = field(default_factory=dict)  # site path -> file copied there
@@ -60,6 +62,22 @@ class BuildReport:
     # `build`, an error for `release`.
     missing_assets: list[str] = field(default_factory=list)
     staging: Path | None = None
+
+    def fallback_summary(self) -> list[str]:
+        """One line per language whose pages show source text: how many units, in what
+        state, in how many catalogues (the units one by one: `fallbacks`)."""
+        lines = []
+        for lang, files in sorted(self.fallback_counts.items()):
+            states: dict[str, int] = {}
+            for counts in files.values():
+                for state, n in counts.items():
+                    states[state] = states.get(state, 0) + n
+            total = sum(states.values())
+            kinds = ", ".join(f"{n} {state}" for state, n in sorted(states.items()))
+            lines.append(f"{lang}: {total} unit(s) shown in the source language ({kinds}) "
+                         f"from {len(files)} catalogue(s); `transkit status --missing "
+                         f"--lang {lang}` or `transkit -v build` lists them")
+        return lines
 
     def _real_out(self) -> Path:
         out = self.out.resolve()  # a linked site (inside the project): its target
@@ -238,6 +256,9 @@ class _Page:
             return None
         place = f"{where.rel}:{found.line}" if found is not None else where.rel
         self.report.fallbacks.append((self.lang, f"{place}: {state}: {excerpt(source)}"))
+        counts = self.report.fallback_counts.setdefault(self.lang, {}).setdefault(
+            where.rel, {})
+        counts[state] = counts.get(state, 0) + 1
         return None
 
     def assemble(self, preview: list[str]) -> bytes:

@@ -67,6 +67,34 @@ def _check_language(code: str) -> str:
     return code
 
 
+def suggest(code: str, known: tuple[str, ...] | list[str]) -> str | None:
+    """The one of `known` a mistyped language `code` most likely means: the same
+    language under another code ("fra", "fre" → "fr"; "pt_BR" → "pt-BR"), named
+    ("French", "français" → "fr"), or spelt nearly alike ("fe" → "fr")."""
+    import difflib
+
+    wanted = code.strip().replace("_", "-").casefold()
+    by_case = {k.casefold(): k for k in known}
+    if wanted in by_case:
+        return by_case[wanted]
+    try:
+        meant: str | None = locale(code.strip().replace("_", "-")).language
+    except InputError:
+        meant = None
+    if meant is not None:  # a language Babel knows: that one, or none of the project's
+        return meant if meant in known else None
+    for k in known:
+        try:
+            names = {native_name(k), locale(k).get_display_name("en") or "",
+                     locale(k).get_language_name("en") or ""}
+        except InputError:
+            continue
+        if wanted in {name.casefold() for name in names}:
+            return k
+    close = difflib.get_close_matches(wanted, list(by_case), n=1, cutoff=0.5)
+    return by_case[close[0]] if close else None
+
+
 def plural_forms(code: str) -> str:
     """The PO Plural-Forms header value Babel knows for the language."""
     from babel.messages.plurals import get_plural

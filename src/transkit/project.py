@@ -238,13 +238,26 @@ def discover(config: Config) -> list[DocEntry]:
     return [found[k] for k in sorted(found)]
 
 
-def check_languages(config: Config, langs: list[str] | None) -> list[str]:
-    """The project's languages, or those of `langs` (each must be one of them)."""
+def check_languages(config: Config, langs: list[str] | None,
+                    option: str = "language") -> list[str]:
+    """The project's languages, or those of `langs` (each must be one of them: any other
+    is an error naming the one it probably meant). `option` names what gave them."""
     for lang in langs or []:
-        if lang not in config.languages:
-            raise InputError(f"language {lang!r} is not one of the project's languages "
-                             f"({', '.join(config.languages)})")
+        project_language(config, lang, option)
     return [lang for lang in config.languages if not langs or lang in langs]
+
+
+def project_language(config: Config, lang: str, option: str = "language") -> str:
+    """`lang` when it is one of the project's languages; else an error saying so, with
+    the project language it probably means (`fra`, `French`, `fe` → fr)."""
+    from .languages import suggest
+
+    if lang in config.languages:
+        return lang
+    meant = suggest(lang, config.languages)
+    hint = f"; did you mean {meant!r}?" if meant else ""
+    raise InputError(f"{option} {lang!r} is not one of the project's languages "
+                     f"({', '.join(config.languages)}){hint}")
 
 
 def select_documents(entries: list[DocEntry], docs: list[str] | None) -> list[DocEntry]:

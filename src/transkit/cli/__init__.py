@@ -12,9 +12,10 @@ from .. import __version__
 from ..config import Config
 from ..errors import GateError
 from ..project import relative
+from . import common
 from .common import config_of as _config
 from .common import done_progress as _done_progress
-from .common import locked
+from .common import locked, warn
 from .common import progress as _progress
 
 
@@ -61,6 +62,31 @@ class _Commands(click.Group):
 
             sys.exit(code)
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """click's main, with its usage errors on one line as every other error is:
+        `transkit: error: <what> (see 'transkit <command> --help')`, exit 2."""
+        import sys
+
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.UsageError as exc:
+            if isinstance(exc, click.exceptions.NoArgsIsHelpError):  # `transkit`: the help
+                exc.show()
+                sys.exit(exc.exit_code)
+            where = exc.ctx.command_path if exc.ctx is not None else "transkit"
+            message = " ".join(exc.format_message().split()).rstrip(".")
+            click.echo(f"transkit: error: {message} (see '{where} --help')", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"transkit: error: {' '.join(exc.format_message().split())}",
+                       err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("transkit: aborted", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.LAZY:
             import importlib
@@ -82,10 +108,25 @@ class _Commands(click.Group):
               help="Allow folders and files of the project (paths.site, tm.path, links in "
                    "locales/ or bulletins/…) outside the project folder; refused otherwise "
                    "(also TRANSKIT_ALLOW_OUTSIDE=1).")
+@click.option("-q", "--quiet", is_flag=True,
+              help="No progress and no warnings: only the result and errors.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Every detail, such as each unit a build shows in the source language "
+                   "(default: a summary per language).")
 @click.pass_context
 def main(ctx: click.Context, root: Path | None, no_wait: bool,
-         allow_outside: bool) -> None:
+         allow_outside: bool, quiet: bool, verbose: bool) -> None:
     """Translate a multilingual news bulletin: segment, PO catalogues, status, release."""
+    from .common import set_verbosity
+
+    if quiet and verbose:
+        raise click.UsageError("-q and -v say opposite things: give one")
+    set_verbosity(-1 if quiet else 1 if verbose else 0)
+    if root is not None and not root.is_dir():
+        from ..errors import InputError
+
+        raise InputError("no such folder (given with -C)" if not root.exists() else
+                         "is not a folder (given with -C)", root)
     ctx.ensure_object(dict)
     ctx.obj["root"] = root
     ctx.obj["no_wait"] = no_wait
@@ -146,10 +187,9 @@ def init(directory: Path, source_lang: str | None, languages: str | None, force:
         for change in git_setup(directory):
             click.echo(f"set {change}")
     if install is None and install_spec() is None:
-        click.echo("warning: this transkit was not installed from a pinned git reference or "
-                   "a wheel URL: set TRANSKIT_INSTALL in .github/workflows/translations.yml "
-                   "(or run `transkit init --install SPEC`, which sets it in an existing "
-                   "project too)", err=True)
+        warn("this transkit was not installed from a pinned git reference or a wheel URL: "
+             "set TRANSKIT_INSTALL in .github/workflows/translations.yml (or run `transkit "
+             "init --install SPEC`, which sets it in an existing project too)")
     click.echo("next: put bulletins in bulletins/<doc>.html and run `transkit extract`")
 
 
@@ -164,8 +204,14 @@ def extract_cmd(ctx: click.Context, docs: tuple[str, ...], source_lang: str | No
                 prune: bool) -> None:
     """Segment bulletins, write templates and merge them into every language's PO file."""
     from ..extract import extract
+    from ..languages import check_language, suggest
+    from ..project import project_language
 
     config = _config(ctx)
+    if source_lang is not None and source_lang not in config.languages:
+        if suggest(source_lang, config.languages) is None:
+            check_language(source_lang)  # an unknown code is named as such
+        project_language(config, source_lang, "--source-lang")
     with locked(config):
         result = extract(config, list(docs) or None, source_lang, _progress("extracting"),
                          prune=prune)
@@ -180,9 +226,9 @@ def extract_cmd(ctx: click.Context, docs: tuple[str, ...], source_lang: str | No
                f"{len(result.written)} file(s) changed, {fuzzy} fuzzy carried over, "
                f"{obsolete} made obsolete")
     if result.orphans:
-        click.echo(f"warning: {len(result.orphans)} catalogue(s) of bulletins that are gone "
-                   f"({', '.join(result.orphans[:4])}{', …' if len(result.orphans) > 4 else ''})"
-                   "; `transkit extract --prune` removes them", err=True)
+        warn(f"{len(result.orphans)} catalogue(s) of bulletins that are gone "
+             f"({', '.join(result.orphans[:4])}{', …' if len(result.orphans) > 4 else ''})"
+             "; `transkit extract --prune` removes them")
 
 
 @main.command()
@@ -239,7 +285,7 @@ def status(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], by
         from ..status import conflict_problems
 
         for line in conflict_problems(result):
-            click.echo(f"warning: {line}", err=True)
+            warn(line)
     if check:
         problems = completeness_problems(result, config)
         if problems:
@@ -303,12 +349,19 @@ def build(ctx: click.Context, out: Path | None, langs: tuple[str, ...],
 
         result = _build(config, out, langs, include_fuzzy, allow_incomplete)
         try:
-            found = in_file_order(result.problems + [line for _, line in result.fallbacks])
+            fallbacks = [line for _, line in result.fallbacks]
+            found = in_file_order(result.problems + fallbacks)
             if not allow_incomplete and found:
                 raise GateError(found, "build (use --allow-incomplete to build with "
                                        "source-text fallbacks)")
-            for line in found + in_file_order(result.missing_assets):
-                click.echo(f"warning: {line}", err=True)
+            # Broken translations and missing files one by one; what merely is not
+            # translated yet as a summary per language (-v: each unit).
+            shown = found if common.VERBOSITY > 0 else in_file_order(result.problems)
+            for line in shown + in_file_order(result.missing_assets):
+                warn(line)
+            if common.VERBOSITY <= 0:
+                for line in result.fallback_summary():
+                    warn(line)
             written = result.write()
         finally:
             result.discard()  # a refused build leaves no staging folder

@@ -10,7 +10,7 @@ import click
 
 from ..errors import InputError
 from .common import config_of as _config
-from .common import locked
+from .common import locked, warn
 from .common import store_of as _store
 
 
@@ -52,8 +52,8 @@ def xliff_export(ctx: click.Context, out: Path, lang: str, docs: tuple[str, ...]
             report = export_xliff(config, store, lang, list(docs) or None, version, chosen,
                                   out)
     for name in report.skipped:
-        click.echo(f"warning: {name} is written in another source language: export it in a "
-                   f"file of its own (--doc {name})", err=True)
+        warn(f"{name} is written in another source language: export it in a file of its "
+             f"own (--doc {name})")
     if not report.written:
         click.echo(f"nothing to export for {lang} ({', '.join(sorted(chosen))}); "
                    f"{out} not written")

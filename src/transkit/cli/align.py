@@ -13,7 +13,7 @@ import click
 from ..config import Config
 from ..errors import InputError
 from .common import config_of as _config
-from .common import locked
+from .common import done_progress, locked, progress_line
 from .common import store_of as _store
 
 
@@ -43,8 +43,13 @@ def align_cmd(ctx: click.Context, pages: tuple[Path, ...], archive: Path | None,
     --archive folder) sentence by sentence, fill the target catalogue with the pairs
     (fuzzy, `aligned <confidence>`) and teach them to the translation memory."""
     from ..align import align_pair, plan_archive
+    from ..languages import primary
+    from ..project import project_language
 
     config = _config(ctx)
+    for option, code in (("--lang", lang), ("--source-lang", source_lang)):
+        if code is not None and code not in config.languages:
+            project_language(config, primary(code), option)  # fr-FR: the project's fr
     if archive is None and len(pages) != 2:
         raise click.UsageError("give SOURCE.html and TRANSLATION.html, or --archive DIR")
     if archive is not None and pages:
@@ -61,19 +66,23 @@ def align_cmd(ctx: click.Context, pages: tuple[Path, ...], archive: Path | None,
     refused = 0
 
     reviewed: list[tuple[str, Any]] = []
+    show = progress_line("aligning", len(jobs))
     with locked(config), (nullcontext() if dry_run else _store(config)) as store:
-        for count, (src, page, code) in enumerate(jobs, 1):
+        for src, page, code in jobs:
+            if show:
+                show(f"{src.name} ↔ {page.name}")
             try:
                 report = align_pair(config, src, page, code, name, force)
-                _show_alignment(report, config, dry_run, trust, html_out, archive)
+                with show.paused() if show else nullcontext():
+                    _show_alignment(report, config, dry_run, trust, html_out, archive)
                 reviewed.append((f"{report.doc}.{report.lang}.html", report))
             except InputError as exc:
                 if archive is None:
                     raise
                 refused += 1
                 problems.append(str(exc))
-            if archive is not None and len(jobs) > 20 and count % 20 == 0:
-                click.echo(f"{count}/{len(jobs)} pairs", err=True)
+        if show:
+            show("teaching the memory")
         if store is not None:  # the filled catalogues and tm/aligned-*.tmx, once
             from ..memory.learn import learn_project
 
@@ -85,6 +94,7 @@ def align_cmd(ctx: click.Context, pages: tuple[Path, ...], archive: Path | None,
             html_out.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(html_out / "index.html",
                                review_index(reviewed, config.align.trust))
+    done_progress()
     for problem in problems:
         click.echo(f"not aligned: {problem}", err=True)
     if archive is not None:

@@ -23,6 +23,7 @@ def converted(exc: Exception) -> int | None:
     library error becomes `file:line: reason` on stderr, paths as the user types them,
     secrets scrubbed; returns the exit code (2, 1 for gates), or None for what is not
     transkit's to say (click's own exceptions, a bug: raised as they are)."""
+    done_progress()  # the error on a line of its own
     if isinstance(exc, OSError) and exc.filename is None and exc.errno in _OUTPUT_ERRNOS:
         return output_failed(exc)  # the output itself failed (stdout full or closed)
     if isinstance(exc, GateError):
@@ -91,19 +92,118 @@ def _shown(path: object) -> str:
         return text
 
 
-def progress(label: str) -> Callable[[str], None] | None:
-    if not sys.stderr.isatty():
+# How much the command says besides its result and its errors: -1 (-q: no progress, no
+# warnings), 0, 1 (-v: every detail, such as each unit a build shows in the source).
+VERBOSITY = 0
+PROGRESS_AFTER_ENV = "TRANSKIT_PROGRESS_AFTER"  # seconds before progress shows (2)
+
+
+def set_verbosity(level: int) -> None:
+    global VERBOSITY
+    VERBOSITY = level
+
+
+def warn(message: str) -> None:
+    """A warning on stderr (`-q` silences it: errors and results still show)."""
+    if VERBOSITY >= 0:
+        click.echo(f"warning: {message}", err=True)
+
+
+class Progress:
+    """What a long command is at, on a terminal's stderr: the current item, how many of
+    how many, the time so far. Quick commands show nothing: the line appears once the
+    command has run PROGRESS_AFTER seconds (2; TRANSKIT_PROGRESS_AFTER), and a ticker
+    redraws it each second, so one long step (a page pair being aligned) shows it lives."""
+
+    def __init__(self, label: str, total: int | None = None):
+        import threading
+        import time
+
+        self.label, self.total = label, total
+        self.item, self.count = "", 0
+        self.start = time.monotonic()
+        try:
+            self.after = float(os.environ.get(PROGRESS_AFTER_ENV, "2"))
+        except ValueError:
+            self.after = 2.0
+        self.shown = False
+        self._paused = False
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._ticker = threading.Thread(target=self._tick, daemon=True)
+        self._ticker.start()
+
+    def __call__(self, item: str) -> None:
+        with self._lock:
+            self.item, self.count = item, self.count + 1
+        self._draw()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(0.25 if not self.shown else 1.0):
+            self._draw()
+
+    def _draw(self) -> None:
+        import time
+
+        elapsed = time.monotonic() - self.start
+        if elapsed < self.after or self._stop.is_set():
+            return
+        with self._lock:
+            if self._paused:
+                return
+            of = f" [{self.count}/{self.total}]" if self.total else ""
+            line = f"\r\x1b[K{self.label}{of} {self.item} ({int(elapsed)} s)"
+            try:
+                click.echo(line, err=True, nl=False)
+                self.shown = True
+            except (OSError, ValueError):
+                self._stop.set()
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """The line cleared while the command prints (its lines are not cut into), drawn
+        again after."""
+        with self._lock:
+            self._paused = True
+            if self.shown:
+                click.echo("\r\x1b[K", err=True, nl=False)
+                self.shown = False
+        try:
+            yield
+        finally:
+            self._paused = False
+
+    def close(self) -> None:
+        self._stop.set()
+        self._ticker.join(timeout=2)
+        with self._lock:
+            if self.shown:
+                click.echo("\r\x1b[K", err=True, nl=False)
+                self.shown = False
+
+
+_CURRENT: list[Progress] = []
+
+
+def progress_line(label: str, total: int | None = None) -> Progress | None:
+    """A progress line for a command that may take long (None: not on a terminal, or
+    `-q`); `done_progress` clears it."""
+    if VERBOSITY < 0 or not sys.stderr.isatty():
         return None
+    done_progress()
+    shown = Progress(label, total)
+    _CURRENT.append(shown)
+    return shown
 
-    def show(item: str) -> None:
-        click.echo(f"\r\x1b[K{label} {item}", err=True, nl=False)
 
-    return show
+def progress(label: str, total: int | None = None) -> Callable[[str], None] | None:
+    """`progress_line` as the callback the library's long functions take."""
+    return progress_line(label, total)
 
 
 def done_progress() -> None:
-    if sys.stderr.isatty():
-        click.echo("\r\x1b[K", err=True, nl=False)
+    while _CURRENT:
+        _CURRENT.pop().close()
 
 
 def config_of(ctx: click.Context) -> Config:

@@ -10,6 +10,7 @@ import click
 
 from ..config import Config
 from ..engines.registry import names as _engines
+from . import common
 from .common import config_of as _config
 from .common import locked
 from .common import store_of as _store
@@ -45,7 +46,7 @@ def pretranslate_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str
             check_pairs(config, provider, list(langs) or None, list(docs) or None)
         with _store(config) as store:
             total = count_pending(config, list(langs) or None, list(docs) or None)
-            if sys.stderr.isatty() and total:
+            if sys.stderr.isatty() and total and common.VERBOSITY >= 0:
                 with click.progressbar(length=total, label="pre-translating",
                                        file=sys.stderr) as bar:
                     result = pretranslate(config, store, list(langs) or None,
@@ -71,7 +72,7 @@ def _machine(config: Config, store: Any, provider: Any, langs: tuple[str, ...],
              docs: tuple[str, ...], dry_run: bool, force: bool) -> None:
     from ..pretranslate import machine_translate
 
-    if sys.stderr.isatty():
+    if sys.stderr.isatty() and common.VERBOSITY >= 0:
         with click.progressbar(length=1, label=f"MT ({provider.name})", file=sys.stderr) as bar:
             def step(n: int) -> None:
                 bar.length = max(bar.length or 1, bar.pos + n)
@@ -95,7 +96,7 @@ def _machine(config: Config, store: Any, provider: Any, langs: tuple[str, ...],
     for path in result.written:
         click.echo(f"wrote {path}")
     for failure in result.failures:
-        click.echo(f"warning: {failure}", err=True)
+        common.warn(failure)
     click.echo(f"MT ({provider.name}): {result.units} unit(s) drafted as fuzzy, "
                f"{result.cached} from earlier identical requests, {result.billed} characters "
                f"billed, {len(result.failures)} failure(s)")

@@ -15,7 +15,7 @@ from ..errors import InputError
 from ..project import relative
 from .common import config_of as _config
 from .common import done_progress as _done_progress
-from .common import locked
+from .common import locked, warn
 from .common import progress as _progress
 from .common import store_of as _store
 
@@ -122,15 +122,15 @@ def _serve_lookups(store: Any, source: str, target: str, threshold: int, limit: 
 def tm_lookup(ctx: click.Context, text: str | None, source: str, target: str, limit: int,
               threshold: int | None, as_json: bool, serve: bool) -> None:
     """Exact and fuzzy matches for TEXT, each with its score and explanation."""
-    from ..languages import check_language
+    from ..project import project_language
     from ..text import word_diff
 
     if (text is None) == (not serve):
         raise click.UsageError("give either TEXT or --stdin (requests read from stdin), "
                                "not both")
-    check_language(source)
-    check_language(target)
     config = _config(ctx)
+    project_language(config, source, "--from")
+    project_language(config, target, "--to")
     with _store(config) as store:
         if serve:
             code = _serve_lookups(store, source, target, threshold or config.tm.threshold,
@@ -183,9 +183,8 @@ def tm_rebuild(ctx: click.Context) -> None:
         result = rebuild_memory(config, _progress("learning"))
     _done_progress()
     if result.damaged is not None:
-        click.echo(f"warning: the memory could not be read: moved aside to "
-                   f"{relative(config, result.damaged)} (its history is there) and learnt "
-                   "again", err=True)
+        warn(f"the memory could not be read: moved aside to "
+             f"{relative(config, result.damaged)} (its history is there) and learnt again")
     click.echo(f"learnt {result.variants} translations from {result.files_read} file(s)")
 
 
@@ -200,8 +199,11 @@ def tm_import(ctx: click.Context, files: tuple[Path, ...], source_lang: str | No
     nothing); keeps a TMX copy of each in tm/ so that `tm rebuild` can always restore
     them."""
     from ..memory.exchange import import_files
+    from ..project import project_language
 
     config = _config(ctx)
+    if source_lang is not None:
+        project_language(config, source_lang, "--source-lang")
     with locked(config):
         with _store(config) as store:
             result = import_files(config, store, list(files), source_lang,
@@ -213,7 +215,7 @@ def tm_import(ctx: click.Context, files: tuple[Path, ...], source_lang: str | No
                 store.prepare_lookups(lang)
     _done_progress()
     for line in result.left_out:
-        click.echo(f"warning: {line}", err=True)
+        warn(line)
     for path in result.saved:
         click.echo(f"kept {path}")
     click.echo(f"imported {result.entries} entries ({result.variants} new translations) "
@@ -230,12 +232,13 @@ def tm_export(ctx: click.Context, out: Path, langs: str | None) -> None:
     bulletins' markup), or one language pair of it as XLIFF 2.0 (OUT ending in .xlf or
     .xliff)."""
     from ..exchange.tmx import export_tmx
-    from ..languages import check_language
     from ..memory.exchange import XLIFF_SUFFIXES, export_xliff
     from ..memory.learn import learn_project
+    from ..project import project_language
 
     config = _config(ctx)
-    chosen = tuple(check_language(x.strip()) for x in langs.split(",")) if langs else None
+    chosen = tuple(project_language(config, x.strip(), "--langs")
+                   for x in langs.split(",")) if langs else None
     as_xliff = out.suffix.lower() in XLIFF_SUFFIXES
     if as_xliff:
         if chosen is None and len(config.languages) == 2:
