@@ -1031,3 +1031,20 @@ def test_a_base_href_is_resolved_and_removed(project: Path, base: str) -> None:
     assert root.xpath("//img[@alt='ES A']/@src") == [expected]
     assert "#a1" in root.xpath("//a/@href")
     assert root.xpath("//nav//a[@hreflang='fr']/@href") == ["../fr/post.html"]
+
+
+def test_preview_pages_with_marks_are_valid_html5(project: Path) -> None:
+    """A preview of a half-translated page of several posts: the fallback marks, the
+    legend, the switch's style and the index of posts pass the Nu HTML Checker."""
+    (project / "bulletins/blog.html").write_text(BLOG.format(posts="\n".join(
+        BLOG_POST.format(n=n, date=f"2024-02-0{n}") for n in range(1, 4))), "utf-8")
+    run("extract", cwd=project, check=True)
+    _fill(project, "es")
+    _fill(project, "fr", lambda e: e.msgid if len(e.msgid) % 2 else "")
+    run("build", "--allow-incomplete", cwd=project, check=True)
+    pages = _site_pages(project / "site")
+    fr = html.parse(str(project / "site/fr/post.html")).getroot()
+    assert fr.xpath("//span[@class='transkit-fallback']")  # there is something marked
+    assert fr.xpath("//p[contains(@class,'banner')]/span[@class='transkit-fallback']")
+    assert [p for page in pages for p in validate(page)] == []
+    assert nu_errors(pages) == []
