@@ -28,6 +28,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 from lxml import etree
 
 from .config import Config
+from .problems import ERROR, Problem
 from .project import relative
 from .sources import is_source
 
@@ -55,7 +56,7 @@ class Assets:
         self.root = config.root.resolve()
         self.bulletins = bulletins  # document names: links to them stay between pages
         self.copies: dict[str, Path] = {}  # path under site/ -> file in the project
-        self.problems: dict[str, None] = {}  # `bulletin:line: reason`, each once
+        self.problems: dict[tuple[str, int, str], Problem] = {}  # each once
         self.folder = Path(os.path.normpath(config.bulletins.absolute()))
         self.site_root = (Path(os.path.normpath(config.site_root.absolute()))
                           if config.site_root is not None else None)
@@ -136,10 +137,10 @@ class Assets:
         if problem is not None and element.tag in LINK_ELEMENTS and _site_rooted(value):
             problem = None  # the live site's page, not a file of ours
         if problem is not None:  # named only when there is something to say
-            where = f"{relative(self.config, page)}:{element.sourceline or 1}"
+            path, line = relative(self.config, page), element.sourceline or 1
             label = (f"<style> url({value.strip()!r})" if element.tag == "style"
                      else f"<{element.tag} {what}={value.strip()!r}>")
-            self.problems[f"{where}: {label}: {problem}"] = None
+            self._problem(path, line, f"{label}: {problem}")
         return moved
 
     def _resolve(self, value: str, folder: Path) -> tuple[str, str | None]:
@@ -225,13 +226,18 @@ class Assets:
         for match in CSS_URL.finditer(text):
             url = (match.group("url") or match.group("url2") or "").strip()
             line = text.count("\n", 0, match.start()) + 1
-            where = f"{relative(self.config, path)}:{line}"
             _, problem = self._resolve(url, path.parent) if url else ("", None)
             if problem is None and _site_rooted(url):
                 problem = ("a site-root URL in a stylesheet, which is copied as it is: make "
                            "it relative to the stylesheet")
             if problem is not None:
-                self.problems[f"{where}: url({url!r}): {problem}"] = None
+                self._problem(relative(self.config, path), line, f"url({url!r}): {problem}")
+
+    def _problem(self, path: str, line: int, message: str) -> None:
+        """A file a page refers to that cannot ship: an error for `release`, a warning for
+        `build` (the rule `asset`)."""
+        self.problems.setdefault((path, line, message),
+                                 Problem("asset", ERROR, message, path, line))
 
     def _srcset(self, value: str, page: Path, element: etree._Element) -> str:
         """Each candidate's URL moved, its descriptors (`2x`, `480w`) kept."""

@@ -21,6 +21,7 @@ from .fsutil import atomic_write_bytes
 from .languages import native_name
 from .pages import review, site
 from .pages.common import NOT_IN_HTML
+from .problems import ERROR, Problem
 from .project import (
     bulletin_paths,
     catalog_path,
@@ -50,9 +51,9 @@ class BuildReport:
 
     out: Path  # the site folder every file is in
     files: list[Path] = field(default_factory=list)  # site paths of the pages staged
-    problems: list[str] = field(default_factory=list)  # broken translations: errors per unit
-    # Untranslated units shown in the source, by the language of the page: (lang, message).
-    fallbacks: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # broken translations, per unit
+    # Untranslated units shown in the source (`lang`: the language of the page).
+    fallbacks: list[Problem] = field(default_factory=list)
     # The same counted: language -> catalogue -> state -> units.
     fallback_counts: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
     documents: int = 0
@@ -60,7 +61,7 @@ class BuildReport:
     assets: dict[Path, Path] = field(default_factory=dict)  # site path -> file copied there
     # Files a bulletin refers to that are not there (or not the project's): a warning for
     # `build`, an error for `release`.
-    missing_assets: list[str] = field(default_factory=list)
+    missing_assets: list[Problem] = field(default_factory=list)
     staging: Path | None = None
 
     def fallback_summary(self) -> list[str]:
@@ -249,13 +250,16 @@ class _Page:
             bidi = unbalanced_bidi(found.msgstr)
             if bad is None and bidi is None:
                 return found
-            self.report.problems.append(
-                f"{where.rel}:{found.line}: control character U+{ord(bad.group()):04X} in "
-                "the translation (not allowed in HTML)" if bad is not None else
-                f"{where.rel}:{found.line}: bidirectional controls do not balance: {bidi}")
+            self.report.problems.append(Problem(
+                "broken-translation", ERROR,
+                f"control character U+{ord(bad.group()):04X} in the translation (not allowed "
+                "in HTML)" if bad is not None else
+                f"bidirectional controls do not balance: {bidi}", where.rel, found.line,
+                self.lang))
             return None
-        place = f"{where.rel}:{found.line}" if found is not None else where.rel
-        self.report.fallbacks.append((self.lang, f"{place}: {state}: {excerpt(source)}"))
+        self.report.fallbacks.append(Problem(
+            "fallback", ERROR, f"{state}: {excerpt(source)}", where.rel,
+            found.line if found is not None else None, self.lang))
         counts = self.report.fallback_counts.setdefault(self.lang, {}).setdefault(
             where.rel, {})
         counts[state] = counts.get(state, 0) + 1
@@ -302,8 +306,9 @@ class _Page:
                         inline.validate(found.msgstr, block.expected(index))
                         text = found.msgstr
                     except inline.PlaceholderError as exc:
-                        self.report.problems.append(
-                            f"{where.rel}:{found.line}: placeholders: {exc}")
+                        self.report.problems.append(Problem(
+                            "broken-translation", ERROR, f"placeholders: {exc}", where.rel,
+                            found.line, self.lang))
                         found = None
                 texts.append(text)
                 fallback.append(found is None)
@@ -338,8 +343,8 @@ class _Page:
                        src: str) -> list[str]:
         """Source text on a translated page carries the source's `lang`; in a preview it
         is also marked for the eye (`site.FALLBACK_STYLE`, explained by the banner's
-        legend), except in the `<title>`, which shows no markup."""
-        visible = self.preview and block.kind != "title"
+        legend), except in a `<title>` or an `<option>`, which hold text only."""
+        visible = self.preview and block.kind not in ("title", "option")
         if all(fallback) and block.after is None and not block.parent.get("lang"):
             block.parent.set("lang", src)
             if not visible:
@@ -522,7 +527,7 @@ def _build_pages(config: Config, report: BuildReport, out: Path, langs: list[str
         for lang in config.languages:  # a post's catalogues are read by its pages only
             cache.pop(catalog_path(config, name, lang), None)
     report.assets = {out / key: source for key, source in assets.copies.items()}
-    report.missing_assets = list(assets.problems)
+    report.missing_assets = list(assets.problems.values())
     if status is None:
         from .status import compute_status
 

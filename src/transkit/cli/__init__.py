@@ -284,8 +284,8 @@ def status(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], by
     if fmt != "html":
         from ..status import conflict_problems
 
-        for line in conflict_problems(result):
-            warn(line)
+        for problem in conflict_problems(result):
+            warn(problem.text())
     if check:
         problems = completeness_problems(result, config)
         if problems:
@@ -345,20 +345,19 @@ def build(ctx: click.Context, out: Path | None, langs: tuple[str, ...],
     """Reassemble translated pages and the aligned review pages, without the release gate."""
     config = _config(ctx)
     with locked(config):
-        from ..status import in_file_order
+        from ..problems import in_file_order
 
         result = _build(config, out, langs, include_fuzzy, allow_incomplete)
         try:
-            fallbacks = [line for _, line in result.fallbacks]
-            found = in_file_order(result.problems + fallbacks)
+            found = in_file_order(result.problems + result.fallbacks)
             if not allow_incomplete and found:
                 raise GateError(found, "build (use --allow-incomplete to build with "
                                        "source-text fallbacks)")
             # Broken translations and missing files one by one; what merely is not
             # translated yet as a summary per language (-v: each unit).
             shown = found if common.VERBOSITY > 0 else in_file_order(result.problems)
-            for line in shown + in_file_order(result.missing_assets):
-                warn(line)
+            for problem in shown + in_file_order(result.missing_assets):
+                warn(problem.text())
             if common.VERBOSITY <= 0:
                 for line in result.fallback_summary():
                     warn(line)
