@@ -220,11 +220,11 @@ def test_full_disk_during_extract_and_build(demo: Path, small_disk: Path, leave:
 def test_configuration_typos_are_errors_with_their_line(tmp_path: Path,
                                                         edit: tuple[str, str],
                                                         message: str, where: str) -> None:
-    from transkit.config import DEFAULT_CONFIG
+    from transkit.config import default_config
 
     root = tmp_path / "p"
     root.mkdir()
-    text = DEFAULT_CONFIG.format(name="p")
+    text = default_config("p")  # what `transkit init` writes
     assert edit[0] in text
     text = text.replace(edit[0], edit[1], 1)
     (root / "transkit.toml").write_text(text, "utf-8")
