@@ -92,6 +92,8 @@ def serve(ctx: click.Context, host: str, port: int, no_browser: bool, allow_remo
             webbrowser.open(f"http://{shown}:{bound}/?token={next(iter(tokens))}")
 
     run(config, host, port, tokens, list(hosts), list(engines), ready)
+    click.echo("transkit serve: stopped (saves under way were finished; no file is "
+               "half-written)", err=True)
 
 
 COMMANDS = {"serve": serve}

@@ -131,6 +131,9 @@ class Guard:
         access = self.access
         if not access.host_allowed(headers.get("host", "")):
             return _json(403, "Host header names another host (refused: DNS rebinding)")
+        path = scope.get("path", "")
+        if ".." in path.split("/") or "\\" in path or "\x00" in path:
+            return _json(400, "a name with '..' (or a backslash) is refused")
         method = scope["method"]
         token: str | None = None
         from_header = False

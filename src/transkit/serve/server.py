@@ -39,7 +39,8 @@ def allowed_hosts(host: str, extra: list[str]) -> set[str]:
 
 def run(config: Config, host: str, port: int, tokens: dict[str, str], hosts: list[str],
         engines: list[str], on_ready: Callable[[int], None]) -> None:
-    """Serve until SIGTERM or SIGINT; `on_ready(port)` once the socket listens."""
+    """Serve until SIGTERM or SIGINT (then requests under way finish, event streams end,
+    within GRACE seconds); `on_ready(port)` once the socket listens."""
     import uvicorn
 
     sock = bind(host, port)
@@ -56,6 +57,9 @@ def run(config: Config, host: str, port: int, tokens: dict[str, str], hosts: lis
         def handle_exit(self, sig: int, frame: Any) -> None:
             service.hub.stop()  # event streams end, so shutdown is quick
             super().handle_exit(sig, frame)
+            # Stopping is what SIGTERM and Ctrl-C ask for: not raised again once stopped
+            # (uvicorn would), so the command ends with its own line and status 0.
+            self._captured_signals.clear()
 
     server = Server(uvicorn.Config(app, log_level="warning", access_log=False,
                                    timeout_graceful_shutdown=GRACE, lifespan="on",
