@@ -52,7 +52,7 @@ def serve(ctx: click.Context, host: str, port: int, no_browser: bool, allow_remo
           ) -> None:
     """The translators' web editor: every document's units in all languages side by side,
     checks, memory and MT suggestions, saves straight into the PO files."""
-    from ..mt.registry import names
+    from ..engines.registry import names
     from ..serve.security import is_loopback, new_token
     from ..serve.server import run
 

@@ -45,8 +45,8 @@ class Suggestions:
     # -- the memory (its own thread) ---------------------------------------------------
     def _open(self) -> Any:
         if self._store is None and self._memory_error is None:
-            from ..tm import open_store
-            from ..tm.learn import learn_project
+            from ..memory import open_store
+            from ..memory.learn import learn_project
 
             try:
                 self._store = open_store(self.config)
@@ -74,7 +74,7 @@ class Suggestions:
     def _learn(self, path: Path, source_lang: str, lang: str, doc: str) -> None:
         from .. import catalog
         from ..fsutil import file_sha256
-        from ..tm.learn import entries_from_po
+        from ..memory.learn import entries_from_po
 
         store = self._open()
         if store is None:
@@ -119,7 +119,7 @@ class Suggestions:
                 return self._drivers[name]
             if name in self._driver_errors:
                 return None
-            from ..mt.registry import open_engine
+            from ..engines.registry import open_engine
 
             try:
                 driver = open_engine(self.config, name)
@@ -162,8 +162,8 @@ class Suggestions:
             return (self._driver_errors.get(name, f"MT engine {name} cannot be opened"),)
         if not driver.allowed(lang) or not driver.supports(source_lang, lang):
             return None
-        from .. import inline
-        from ..mt import Request
+        from ..engines import Request
+        from ..sources import inline
 
         results = driver.translate([Request(text)], source_lang, lang)
         draft = str(results[0].text)
