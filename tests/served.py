@@ -8,6 +8,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import threading
@@ -18,7 +19,9 @@ from queue import Empty, Queue
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from .conftest import TRANSKIT
+import pytest
+
+from .conftest import REPO, TRANSKIT, run
 
 LINK = re.compile(r"^(?:(?P<who>.+): )?(?P<url>http://(?P<host>[^/]+):(?P<port>\d+)/\?token="
                   r"(?P<token>[A-Za-z0-9_-]+))$")
@@ -167,3 +170,55 @@ def next_event(stream: http.client.HTTPResponse, kind: str = "units") -> dict[st
 def split(url: str) -> tuple[str, int]:
     parts = urlsplit(url)
     return parts.hostname or "", parts.port or 80
+
+
+LONG = "long-post"  # a bulletin of 30 paragraphs: 20 saves at once go to one of its files
+PARAGRAPHS = 30
+
+
+def _bulletin() -> str:
+    items = "\n".join(f"<p>Paràgraf número {n} del butlletí, amb {n * 3} casos.</p>"
+                      for n in range(1, PARAGRAPHS + 1))
+    return ("<!DOCTYPE html>\n<html lang=\"ca\"><head><meta charset=\"utf-8\"><title>Llarg"
+            f"</title></head>\n<body><article>\n<h1>Un butlletí llarg</h1>\n{items}\n"
+            "</article></body></html>\n")
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
+                   stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo with a long bulletin extracted, two offline engines configured, committed
+    to git by a named author."""
+    root = tmp_path_factory.mktemp("serve") / "demo"
+    root.mkdir()
+    for name in ("transkit.toml", "bulletins", "locales", "glossary"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            shutil.copy(source, root / name)
+    config = root / "transkit.toml"
+    config.write_text(config.read_text("utf-8") + "\n[mt.pseudo]\n\n[mt.apertium]\n",
+                      encoding="utf-8")
+    (root / "bulletins" / f"{LONG}.html").write_text(_bulletin(), encoding="utf-8")
+    run("extract", LONG, cwd=root, check=True)
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "-c", "user.name=Marta Puig", "-c", "user.email=marta@example.org",
+         "commit", "-qm", "the bulletins")
+    return root
+
+
+@pytest.fixture
+def project(prepared: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "demo"
+    shutil.copytree(prepared, root, symlinks=True)
+    return root
+
+
+def po_path(root: Path, doc: str, lang: str) -> Path:
+    return root / "locales" / lang / f"{doc}.po"

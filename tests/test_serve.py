@@ -4,7 +4,6 @@ process on a free loopback port, driven over HTTP (tests/served.py)."""
 from __future__ import annotations
 
 import re
-import shutil
 import signal
 import subprocess
 import threading
@@ -17,55 +16,10 @@ import pytest
 from transkit import catalog
 from transkit.serve.editor import unit_id
 
-from .conftest import REPO, TRANSKIT, gettext_tool, run
-from .served import Served, events, next_event, start
+from .conftest import TRANSKIT, gettext_tool, run
+from .served import LONG, Served, events, next_event, po_path, prepared, project, start
 
-LONG = "long-post"  # a bulletin of 30 paragraphs: 20 saves at once go to one of its files
-PARAGRAPHS = 30
-
-
-def _bulletin() -> str:
-    items = "\n".join(f"<p>Paràgraf número {n} del butlletí, amb {n * 3} casos.</p>"
-                      for n in range(1, PARAGRAPHS + 1))
-    return ("<!DOCTYPE html>\n<html lang=\"ca\"><head><meta charset=\"utf-8\"><title>Llarg"
-            f"</title></head>\n<body><article>\n<h1>Un butlletí llarg</h1>\n{items}\n"
-            "</article></body></html>\n")
-
-
-def _git(root: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
-                   stdin=subprocess.DEVNULL)
-
-
-@pytest.fixture(scope="module")
-def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo with a long bulletin extracted, two offline engines configured, committed
-    to git by a named author."""
-    root = tmp_path_factory.mktemp("serve") / "demo"
-    root.mkdir()
-    for name in ("transkit.toml", "bulletins", "locales", "glossary"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        else:
-            shutil.copy(source, root / name)
-    config = root / "transkit.toml"
-    config.write_text(config.read_text("utf-8") + "\n[mt.pseudo]\n\n[mt.apertium]\n",
-                      encoding="utf-8")
-    (root / "bulletins" / f"{LONG}.html").write_text(_bulletin(), encoding="utf-8")
-    run("extract", LONG, cwd=root, check=True)
-    _git(root, "init", "-q")
-    _git(root, "add", "-A")
-    _git(root, "-c", "user.name=Marta Puig", "-c", "user.email=marta@example.org",
-         "commit", "-qm", "the bulletins")
-    return root
-
-
-@pytest.fixture
-def project(prepared: Path, tmp_path: Path) -> Path:
-    root = tmp_path / "demo"
-    shutil.copytree(prepared, root, symlinks=True)
-    return root
+__all__ = ["prepared", "project"]  # fixtures (tests/served.py)
 
 
 @pytest.fixture
@@ -75,10 +29,6 @@ def served(project: Path) -> Iterator[Served]:
         yield server
     finally:
         server.stop(signal.SIGKILL if server.process.poll() is None else signal.SIGTERM)
-
-
-def po_path(root: Path, doc: str, lang: str) -> Path:
-    return root / "locales" / lang / f"{doc}.po"
 
 
 def first_unit(served: Served, doc: str, lang: str, state: str | None = None
