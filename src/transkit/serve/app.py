@@ -102,8 +102,11 @@ def create_app(config: Config, access: Access, engines: list[str] | None = None
 
     async def units(request: Request) -> Response:
         ids = request.query_params.get("ids")
-        wanted = set(ids.split(",")) if ids else None
-        data = await run_in_threadpool(service.editor.units, request.path_params["doc"], wanted)
+        if not ids:
+            body = await run_in_threadpool(service.editor.units_json, request.path_params["doc"])
+            return Response(body, media_type="application/json")
+        data = await run_in_threadpool(service.editor.units, request.path_params["doc"],
+                                       set(ids.split(",")))
         return JSONResponse(data)
 
     async def findings(request: Request) -> Response:
@@ -185,7 +188,6 @@ def create_app(config: Config, access: Access, engines: list[str] | None = None
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         service.hub.loop = asyncio.get_running_loop()
-        service.suggestions.start()
         task = asyncio.create_task(watch())
         try:
             yield

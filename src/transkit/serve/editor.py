@@ -5,6 +5,7 @@ from), the checks' findings, memory and machine suggestions, and who changed a l
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import subprocess
 import threading
@@ -91,6 +92,8 @@ class Editor:
         self._blame: dict[Path, tuple[tuple[int, int, int] | None, dict[int, tuple[str, str]]]]
         self._blame = {}
         self._glossary: Any = None
+        self._units: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+        self._units_json: dict[str, tuple[dict[str, Any], bytes]] = {}
         # Told of the units of a file that changed (path, ids, the file's error if broken).
         self.on_changed: Callable[[Path, list[str], str | None], None] | None = None
 
@@ -141,16 +144,20 @@ class Editor:
             except InputError as exc:
                 exc.path = relative(self.config, Path(exc.path)) if exc.path else None
                 loaded = Loaded(stamp, None, str(exc))
+        self._remember(path, loaded)
+        return loaded
+
+    def _remember(self, path: Path, loaded: Loaded) -> None:
+        """Cache `loaded` for `path`; tell `on_changed` which units differ from before."""
         with self._cache_lock:
             before = self._cache.get(path)
             self._cache[path] = loaded
-        if before is not None and before.stamp != stamp and self.on_changed is not None:
+        if before is not None and before.stamp != loaded.stamp and self.on_changed is not None:
             old = {uid: (u.msgstr, u.state) for uid, u in before.by_id.items()}
             new = {uid: (u.msgstr, u.state) for uid, u in loaded.by_id.items()}
             changed = sorted(uid for uid in set(old) | set(new) if old.get(uid) != new.get(uid))
             if changed or loaded.error is not None or before.error is not None:
                 self.on_changed(path, changed, loaded.error)
-        return loaded
 
     def template(self, doc: DocEntry) -> Loaded:
         loaded = self.load(doc.template)
@@ -161,9 +168,33 @@ class Editor:
         return loaded
 
     # -- reading --------------------------------------------------------------------------
+    def units_json(self, name: str) -> bytes:
+        """`units(name)` as JSON, serialised once per state of the document's files."""
+        data = self.units(name)
+        cached = self._units_json.get(name)
+        if cached is None or cached[0] is not data:
+            cached = (data, json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+                      .encode("utf-8"))
+            self._units_json[name] = cached
+        return cached[1]
+
     def units(self, name: str, ids: set[str] | None = None) -> dict[str, Any]:
-        """A document's units, each with the source and every target language."""
+        """A document's units, each with the source and every target language (built again
+        only when one of its files changed)."""
         doc = self.document(name)
+        paths = [doc.template, *(catalog_path(self.config, doc.name, lang)
+                                 for lang in self.targets(doc))]
+        key = tuple(_stamp(p) for p in paths)
+        cached = self._units.get(doc.name)
+        if cached is None or cached[0] != key:
+            cached = (key, self._build_units(doc))
+            self._units[doc.name] = cached
+        data = cached[1]
+        if ids is None:
+            return data
+        return {**data, "units": [u for u in data["units"] if u["id"] in ids]}
+
+    def _build_units(self, doc: DocEntry) -> dict[str, Any]:
         template = self.template(doc)
         assert template.catalogue is not None
         langs = self.targets(doc)
@@ -175,8 +206,6 @@ class Editor:
         units = []
         for index, source in enumerate(template.catalogue.active()):
             uid = unit_id(source)
-            if ids is not None and uid not in ids:
-                continue
             targets: dict[str, Any] = {}
             for lang, loaded in per_lang.items():
                 found = loaded.by_id.get(uid)
@@ -261,14 +290,12 @@ class Editor:
         shown = relative(self.config, path)
         if _stamp(path) is None:
             raise EditorError(404, f"{shown}: no catalogue (run `transkit extract`)")
-        try:
-            po = catalog.load(path)  # afresh, under the lock: what is on disk now
-        except InputError as exc:
-            exc.path = shown
-            raise EditorError(422, str(exc)) from None
-        unit = next((u for u in po.active() if unit_id(u) == uid), None)
-        if unit is None:
+        po = self._fresh(path, shown)
+        index = next((i for i, u in enumerate(po.units)
+                      if not u.obsolete and unit_id(u) == uid), None)
+        if index is None:
             raise EditorError(404, f"no unit {uid} in {shown} (extracted again meanwhile?)")
+        unit = po.units[index] = po.units[index].clone()  # readers keep the one they have
         if unit.msgid_plural is not None:
             raise EditorError(400, f"{shown}:{unit.line}: plural entries are edited in the "
                                    "PO file")
@@ -292,9 +319,35 @@ class Editor:
             exc.path = shown
             raise EditorError(409, str(exc), {"yours": text, "theirs": None,
                                               "base": base}) from None
-        saved = self.load(path).by_id.get(uid)
-        return {"id": uid, "lang": lang, "path": shown,
-                "target": self._target(saved if saved is not None else unit, {})}
+        self._saved(path, po)
+        return {"id": uid, "lang": lang, "path": shown, "target": self._target(unit, {})}
+
+    def _fresh(self, path: Path, shown: str) -> Catalogue:
+        """The catalogue as it is on disk now, as a copy this save may change: the cached
+        parse when the file is still what was read (same inode, size, time), else read
+        afresh. Readers keep the copy they hold."""
+        import copy
+
+        stamp = _stamp(path)
+        cached = self.cached(path)
+        if (cached is not None and cached.catalogue is not None and cached.stamp == stamp
+                and cached.catalogue.seen is not None):
+            po = copy.copy(cached.catalogue)
+            po.units = list(po.units)
+            po.metadata = dict(po.metadata)
+            return po
+        try:
+            return catalog.load(path)
+        except InputError as exc:
+            exc.path = shown
+            raise EditorError(422, str(exc)) from None
+
+    def _saved(self, path: Path, po: Catalogue) -> None:
+        """What a save wrote becomes the cached catalogue (no second parse), and readers
+        are told which unit changed."""
+        assert po.seen is not None
+        self._remember(path, Loaded((po.seen.ino, po.seen.size, po.seen.mtime_ns), po, None,
+                                    {unit_id(u): u for u in po.active()}))
 
     # -- checks ---------------------------------------------------------------------------
     def findings(self, name: str) -> dict[str, dict[str, list[dict[str, Any]]]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,8 @@ from ..errors import TranskitError
 from ..project import relative
 
 ENGINE_TIMEOUT = 20.0  # seconds one engine may take for one draft
-MEMORY_TIMEOUT = 20.0
+MEMORY_TIMEOUT = 60.0  # the first lookup may learn the whole project first
+LEARN_AFTER = 2.0  # seconds: saves to one file within this time are learnt together
 
 
 class Suggestions:
@@ -31,8 +32,17 @@ class Suggestions:
         self._driver_errors: dict[str, str] = {}
         self._driver_lock = threading.Lock()
         self._drafts: dict[tuple[str, str, str, str], str] = {}
+        self._pending: set[Path] = set()
+        self._pending_lock = threading.Lock()
+        self._timers: list[threading.Timer] = []
+        self._closed = False
 
     def close(self) -> None:
+        self._closed = True
+        for timer in self._timers:
+            if timer.is_alive():
+                timer.cancel()
+                timer.function(*timer.args)  # what was saved is learnt before the end
         self._memory_thread.submit(self._close_store)
         self._memory_thread.shutdown(wait=True, cancel_futures=True)
         self._engine_threads.shutdown(wait=False, cancel_futures=True)
@@ -62,14 +72,26 @@ class Suggestions:
             self._store.close()
             self._store = None
 
-    def start(self) -> None:
-        """Open the memory and learn the project in the background, ahead of the first
-        lookup."""
-        self._memory_thread.submit(self._open)
+    def learn(self, path: Path, source_lang: str, lang: str, doc: str) -> None:
+        """Learn a catalogue the editor saved (as `learn_project` learns a file), a moment
+        later: a translator's run of saves to one file is learnt once."""
+        with self._pending_lock:
+            if path in self._pending or self._closed:
+                return
+            self._pending.add(path)
+            timer = threading.Timer(LEARN_AFTER, self._learn_now,
+                                    (path, source_lang, lang, doc))
+            timer.daemon = True
+            self._timers = [t for t in self._timers if t.is_alive()] + [timer]
+            timer.start()
 
-    def learn(self, path: Path, source_lang: str, lang: str, doc: str) -> Future[None]:
-        """Learn one catalogue the editor saved (as `learn_project` learns a file)."""
-        return self._memory_thread.submit(self._learn, path, source_lang, lang, doc)
+    def _learn_now(self, path: Path, source_lang: str, lang: str, doc: str) -> None:
+        with self._pending_lock:
+            self._pending.discard(path)
+        try:
+            self._memory_thread.submit(self._learn, path, source_lang, lang, doc)
+        except RuntimeError:  # the memory's thread has ended: nothing more is learnt
+            pass
 
     def _learn(self, path: Path, source_lang: str, lang: str, doc: str) -> None:
         from .. import catalog
