@@ -87,11 +87,13 @@ def test_the_token_link_sets_a_session_cookie_that_cannot_write(served: Served) 
     before = path.read_bytes()
     unit = first_unit(served, "2019-01-ransomware", "es")
     forged = served.request("PUT", f"/api/v1/documents/2019-01-ransomware/units/{unit['id']}/es",
-                            {"text": "forged", "state": "translated", "base": None},
+                            {"text": "forged", "state": "translated",
+                             "base": unit["targets"]["es"]["text"]},  # type: ignore[index]
                             token=None, headers={"Cookie": session})
     assert forged.status == 403 and "CSRF" in forged.json()["error"]
     cross = served.request("PUT", f"/api/v1/documents/2019-01-ransomware/units/{unit['id']}/es",
-                           {"text": "forged", "state": "translated", "base": None},
+                           {"text": "forged", "state": "translated",
+                            "base": unit["targets"]["es"]["text"]},  # type: ignore[index]
                            headers={"Origin": "http://evil.example"})
     assert cross.status == 403
     assert path.read_bytes() == before
@@ -259,6 +261,7 @@ def test_bad_requests_are_json_errors_and_write_nothing(served: Served) -> None:
         (f"{base}/es", '{"text": "a", "state": ', 400),
         (f"{base}/es", "[1, 2]", 400),
         (f"{base}/es", {"text": "a", "state": "translated"}, 400),  # no base
+        (f"{base}/es", {"text": "a", "state": "translated", "base": None}, 400),
         (f"{base}/es", {"text": 3, "state": "translated", "base": None}, 400),
         (f"{base}/es", {"text": "a", "state": "approved", "base": None}, 400),
         (f"{base}/es", {"text": "  ", "state": "translated", "base": None}, 400),
@@ -290,7 +293,8 @@ def test_a_broken_catalogue_shows_path_line_reason_and_is_not_written(served: Se
     assert re.fullmatch(r"locales/en/2019-01-ransomware\.po:\d+: .+", data["errors"]["en"])
     assert data["units"][0]["targets"]["es"]["text"]  # the other languages still show
     answer = served.request("PUT", f"/api/v1/documents/2019-01-ransomware/units/{unit['id']}/en",
-                            {"text": "x", "state": "translated", "base": None})
+                            {"text": "x", "state": "translated",
+                             "base": unit["targets"]["en"]["text"]})  # type: ignore[index]
     assert answer.status == 422
     assert answer.json()["error"] == data["errors"]["en"]
     assert path.read_bytes() == broken

@@ -118,10 +118,10 @@ def create_app(config: Config, access: Access, engines: list[str] | None = None
         text, state, base = body.get("text"), body.get("state", "translated"), body.get("base")
         if not isinstance(text, str) or not isinstance(state, str):
             raise EditorError(400, "the body is {\"text\": string, \"state\": \"translated\" "
-                                   "| \"fuzzy\", \"base\": string | null}")
-        if "base" not in body or not (base is None or isinstance(base, str)):
-            raise EditorError(400, "\"base\" (the text the editor started from, null for "
-                                   "none) is required")
+                                   "| \"fuzzy\", \"base\": string}")
+        if not isinstance(base, str):
+            raise EditorError(400, "\"base\" (the text the editor started from: \"\" for an "
+                                   "untranslated unit) is required")
         p = request.path_params
         saved = await run_in_threadpool(service.editor.save, p["doc"], p["id"], p["lang"], text,
                                         state, base, request.scope["state"]["translator"])

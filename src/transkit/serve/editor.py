@@ -264,7 +264,7 @@ class Editor:
                               for lang, entry in data["languages"].items()}}
 
     # -- saving ---------------------------------------------------------------------------
-    def save(self, name: str, uid: str, lang: str, text: str, state: str, base: str | None,
+    def save(self, name: str, uid: str, lang: str, text: str, state: str, base: str,
              translator: str) -> dict[str, Any]:
         """Write one translation. `base` is the text the editor started from: when the file
         holds another one now, nothing is written (409, both versions in the details)."""
@@ -286,7 +286,7 @@ class Editor:
         return saved
 
     def _save_locked(self, doc: DocEntry, path: Path, uid: str, lang: str, text: str,
-                     state: str, base: str | None, translator: str) -> dict[str, Any]:
+                     state: str, base: str, translator: str) -> dict[str, Any]:
         shown = relative(self.config, path)
         if _stamp(path) is None:
             raise EditorError(404, f"{shown}: no catalogue (run `transkit extract`)")
@@ -299,7 +299,7 @@ class Editor:
         if unit.msgid_plural is not None:
             raise EditorError(400, f"{shown}:{unit.line}: plural entries are edited in the "
                                    "PO file")
-        if base is not None and unit.msgstr != base:
+        if unit.msgstr != base:
             raise EditorError(409, f"{shown}:{unit.line}: changed on disk since the editor "
                                    "read it: nothing was written", {
                                        "yours": text, "theirs": unit.msgstr,
