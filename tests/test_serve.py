@@ -149,6 +149,13 @@ def test_documents_and_units_in_every_language(served: Served) -> None:
     # Who changed it and when: git's author of the lines.
     assert data["units"][0]["targets"]["es"]["author"] == "Marta Puig"
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", data["units"][0]["targets"]["es"]["date"])
+    # Glossary terms in a source, with their forms in every language.
+    frau = served.request("GET", "/api/v1/documents/2018-12-frau-targetes/units").json()
+    europol = next(u for u in frau["units"] if "Europol" in u["source"])
+    assert {"term": "Europol", "translations": {"es": "Europol", "en": "Europol",
+                                                "fr": "Europol"}} in europol["terms"]
+    assert all(t["term"].lower() in u["source"].lower() for u in frau["units"]
+               for t in u["terms"])
     one = served.request("GET", f"/api/v1/documents/2019-01-ransomware/units?ids="
                                 f"{data['units'][2]['id']}").json()
     assert [u["id"] for u in one["units"]] == [data["units"][2]["id"]]
@@ -225,6 +232,11 @@ def test_twenty_concurrent_saves_to_one_file_are_all_kept(served: Served) -> Non
     for unit in chosen:
         assert po[unit["id"]].msgstr == f"ES {unit['source']}"
         assert po[unit["id"]].state == "translated"
+    # The editor's answer (patched after each save, not read again) says the same.
+    after = served.request("GET", f"/api/v1/documents/{LONG}/units").json()
+    shown = {u["id"]: u["targets"]["es"] for u in after["units"]}
+    assert all(shown[i] == {**shown[i], "text": u.msgstr, "state": u.state}
+               for i, u in po.items())
 
 
 def test_a_save_over_a_changed_entry_is_refused_with_both_versions(served: Served) -> None:

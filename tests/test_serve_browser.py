@@ -214,3 +214,20 @@ def test_suggestions_insert_with_a_key_and_the_help_lists_the_keys(browser: Any,
     assert help_panel.is_visible() and "Ctrl+Enter" in help_panel.inner_text()
     assert opened.errors == []
     page.context.close()
+
+
+def test_the_dashboard_follows_the_files(browser: Any, served: Served) -> None:
+    opened = open_editor(browser, served, "phone")
+    page = opened.page
+    figure = page.get_by_role("row").filter(has_text=LONG).get_by_label(
+        "fr:", exact=False)
+    expect(figure).to_have_attribute("value", "0")
+    path = po_path(served.root, LONG, "fr")
+    po = catalog.load(path)
+    for unit in po.active()[:3]:
+        unit.msgstr = "Traduit ailleurs"
+    catalog.save(po, path)
+    expect(figure).to_have_attribute("value", "3", timeout=15000)
+    assert opened.overflow() <= 1
+    assert opened.errors == []
+    page.context.close()

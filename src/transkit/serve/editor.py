@@ -288,7 +288,8 @@ class Editor:
     def _save_locked(self, doc: DocEntry, path: Path, uid: str, lang: str, text: str,
                      state: str, base: str, translator: str) -> dict[str, Any]:
         shown = relative(self.config, path)
-        if _stamp(path) is None:
+        before = _stamp(path)
+        if before is None:
             raise EditorError(404, f"{shown}: no catalogue (run `transkit extract`)")
         po = self._fresh(path, shown)
         index = next((i for i, u in enumerate(po.units)
@@ -320,7 +321,24 @@ class Editor:
             raise EditorError(409, str(exc), {"yours": text, "theirs": None,
                                               "base": base}) from None
         self._saved(path, po)
-        return {"id": uid, "lang": lang, "path": shown, "target": self._target(unit, {})}
+        target = self._target(unit, {})
+        self._patch_units(doc, lang, before, po, uid, target)
+        return {"id": uid, "lang": lang, "path": shown, "target": target}
+
+    def _patch_units(self, doc: DocEntry, lang: str, before: tuple[int, int, int],
+                     po: Catalogue, uid: str, target: dict[str, Any]) -> None:
+        """The document's answer with the saved unit's target replaced (new dicts: readers
+        keep theirs), when it was built from the file this save replaced: a large
+        catalogue is not read and serialised again after each save."""
+        cached = self._units.get(doc.name)
+        index = 1 + self.targets(doc).index(lang)
+        if cached is None or cached[0][index] != before or po.seen is None:
+            return
+        key = list(cached[0])
+        key[index] = (po.seen.ino, po.seen.size, po.seen.mtime_ns)
+        units = [dict(u, targets={**u["targets"], lang: target}) if u["id"] == uid else u
+                 for u in cached[1]["units"]]
+        self._units[doc.name] = (tuple(key), {**cached[1], "units": units})
 
     def _fresh(self, path: Path, shown: str) -> Catalogue:
         """The catalogue as it is on disk now, as a copy this save may change: the cached
@@ -372,9 +390,11 @@ class Editor:
         found: dict[str, dict[str, list[dict[str, Any]]]] = {}
         for finding in report.findings:
             lang = finding.lang or ""
-            uid = lines.get(lang, {}).get(finding.line or -1)
-            if uid is None and finding.source is not None:
-                uid = sources.get(finding.source)
+            # By source first: the cached parse of a file the editor wrote keeps the line
+            # numbers it was read with.
+            uid = sources.get(finding.source) if finding.source is not None else None
+            if uid is None:
+                uid = lines.get(lang, {}).get(finding.line or -1)
             if uid is None:
                 continue
             found.setdefault(uid, {}).setdefault(lang, []).append({
