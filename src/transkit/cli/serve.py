@@ -94,6 +94,3 @@ def serve(ctx: click.Context, host: str, port: int, no_browser: bool, allow_remo
     run(config, host, port, tokens, list(hosts), list(engines), ready)
     click.echo("transkit serve: stopped (saves under way were finished; no file is "
                "half-written)", err=True)
-
-
-COMMANDS = {"serve": serve}
