@@ -41,10 +41,13 @@ class Hub:
 
     def publish(self, event: dict[str, Any]) -> None:
         loop = self.loop
-        if loop is None:
+        if loop is None or loop.is_closed():
             return
         for queue in list(self.queues):
-            loop.call_soon_threadsafe(queue.put_nowait, event)
+            try:
+                loop.call_soon_threadsafe(queue.put_nowait, event)
+            except RuntimeError:  # the loop closed meanwhile: the server is stopping
+                return
 
     def stop(self) -> None:
         self.stopping = True
