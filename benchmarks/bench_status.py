@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -22,6 +23,8 @@ import time
 from pathlib import Path
 
 from transkit import catalog
+from transkit.catalog import model
+from transkit.catalog import po as po_format
 from transkit.unit import Unit
 
 BIN = Path(sys.executable).parent
@@ -101,6 +104,61 @@ def generate(root: Path, docs: int, units: int, seed: int = 7) -> int:
                     entry.set_fuzzy()
             catalog.save(po, root / "locales" / lang / f"{name}.po")
         total += len(sources) * len(LANGS)
+    return total
+
+
+GEN_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "gen_corpus.py"
+GETTEXT_CONFIG = """[project]
+name = "Benchmark"
+source_language = "en"
+languages = ["en", "de"]
+"""
+
+
+def gettext_project(root: Path, files: int, entries: int, seed: int) -> int:
+    """A project whose catalogues are gettext's own layout: `gen_corpus.py`'s files
+    (wrapped strings, comments, flags, plurals, obsolete entries) kept byte for byte as
+    the German catalogues, each beside a bulletin and a template transkit made of its
+    sources. Only the header lines transkit reads are set (language, template digest);
+    returns the active entries of the catalogues."""
+    from html import escape
+
+    from transkit.text import source_digest
+
+    corpus = root.parent / f"{root.name}-corpus"
+    if not (corpus / "po").is_dir():
+        subprocess.run([sys.executable, str(GEN_CORPUS), "--out", str(corpus), "--seed",
+                        str(seed), "--files", str(files), "--entries", str(entries),
+                        "--tm-sizes", "", "--new", "10"], check=True, stdout=subprocess.DEVNULL)
+    (root / "bulletins").mkdir(parents=True)
+    (root / "transkit.toml").write_text(GETTEXT_CONFIG, "utf-8")
+    total = 0
+    for path in sorted((corpus / "po").glob("*.po")):
+        name = path.stem
+        text = path.read_text("utf-8")
+        po = po_format.parse(text, path)
+        sources = [u for u in po.units if not u.obsolete]
+        html = "".join(f"<p>{escape(u.msgid)}</p>\n" for u in sources)
+        bulletin = root / "bulletins" / f"{name}.html"
+        bulletin.write_text(f"<html lang='en'><body><article>{html}</article></body></html>")
+        digest = source_digest(bulletin.read_bytes())
+        units = [u.clone(msgstr="", msgstr_plural={0: "", 1: ""} if u.msgid_plural else {},
+                         flags=[f for f in u.flags if f != "fuzzy"], line=i + 10)
+                 for i, u in enumerate(sources)]
+        pot = catalog.build_template(units, name, f"bulletins/{name}.html", "Benchmark", "en",
+                                     digest, None)
+        catalog.save(pot, root / "locales" / "en" / f"{name}.pot")
+        template = pot.metadata[model.TEMPLATE_HEADER]
+        header = (f'"Language: de\\n"\n"{model.TEMPLATE_HEADER}: {template}\\n"\n'
+                  f'"{model.SOURCE_LANG_HEADER}: en\\n"\n')
+        text = re.sub(r'"Language: [^"]*"\n', lambda _, header=header: header, text, count=1)
+        text = re.sub(r'"Plural-Forms: [^"]*"\n',
+                      lambda _: '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n', text,
+                      count=1)
+        target = root / "locales" / "de" / f"{name}.po"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, "utf-8")
+        total += len(sources)
     return total
 
 
