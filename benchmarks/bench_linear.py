@@ -51,8 +51,8 @@ SENTENCE = "La policia ha detingut {} persones a Girona dimarts al matí prop de
 
 def tm_store(units: int, folder: Path) -> Path:
     """A memory of `units` near-duplicates of the lookup's query (built by this code)."""
-    from transkit.tm.sqlite import SQLiteStore
-    from transkit.tm.store import HUMAN, SOURCE, Entry, Variant
+    from transkit.memory.sqlite import SQLiteStore
+    from transkit.memory.store import HUMAN, SOURCE, Entry, Variant
 
     path = folder / f"tm-{units}.sqlite"
     if not path.exists():
@@ -67,7 +67,7 @@ def tm_store(units: int, folder: Path) -> Path:
 
 def _segment(make: Callable[[int], str]) -> Callable[[int, Path], Callable[[], object]]:
     def prepare(size: int, data: Path) -> Callable[[], object]:
-        from transkit.segment import Segmenter
+        from transkit.sources.segment import Segmenter
 
         segmenter = Segmenter()
         segmenter.split("Hola. Adeu.", "ca")  # rules loaded before timing
@@ -105,10 +105,10 @@ def _po(tool: str) -> Callable[[int, Path], Callable[[], object]]:
 def _checks(make: Callable[[int], str], only: str | None = None
             ) -> Callable[[int, Path], Callable[[], object]]:
     def prepare(size: int, data: Path) -> Callable[[], object]:
-        from transkit.checks import REGISTRY, units
+        from transkit.checks import check_classes, units
         from transkit.checks.base import Pair
 
-        checks = [c.unit for c in REGISTRY if c.unit is not None]
+        checks = [c.function for c in check_classes() if hasattr(c, "function")]
         checks += [units.french_spacing, units.quotes]
         if only:
             checks = [getattr(units, only)]
@@ -126,7 +126,7 @@ def _checks(make: Callable[[int], str], only: str | None = None
 def _inline(size: int, data: Path) -> Callable[[], object]:
     from lxml import etree
 
-    from transkit import inline
+    from transkit.sources import inline
 
     element = etree.fromstring("<p>a <b>x</b> c</p>")
     codes = inline.encode_run(element.text, list(element)).codes
@@ -135,7 +135,7 @@ def _inline(size: int, data: Path) -> Callable[[], object]:
 
 
 def _tm(size: int, data: Path) -> Callable[[], object]:
-    from transkit.tm.sqlite import SQLiteStore
+    from transkit.memory.sqlite import SQLiteStore
 
     store = SQLiteStore(data / f"tm-{size}.sqlite")
     query = SENTENCE.format("set")

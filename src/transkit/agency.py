@@ -24,8 +24,8 @@ from . import catalog
 from .catalog import Catalogue
 from .config import Config
 from .errors import InputError
-from .formats import xliff
-from .formats.xliff import (
+from .exchange import xliff
+from .exchange.xliff import (
     Code,
     Suggestion,
     XDocument,
@@ -36,7 +36,6 @@ from .formats.xliff import (
     unit_ids,
 )
 from .fsutil import Changes, atomic_write_bytes
-from .inline import Code as SourceCode
 from .languages import check_language, primary
 from .project import (
     CatalogueRef,
@@ -47,10 +46,12 @@ from .project import (
     load_document,
     relative,
 )
+from .sources import file_name
+from .sources.inline import Code as SourceCode
 from .unit import FUZZY, TRANSLATED, UNTRANSLATED, Unit, count_words, excerpt
 
 if TYPE_CHECKING:
-    from .tm.store import Store, Variant
+    from .memory.store import Store, Variant
 
 SELECTIONS = ("untranslated", "fuzzy", "all")
 MATCHES_PER_UNIT = 3
@@ -88,8 +89,8 @@ class SourceMarkup:
             where = {r.rsplit(":", 1)[0] for u in po.units for r in u.references}
             paths = sorted(self.config.root / w for w in where)
         else:
-            paths = [self.config.bulletins / f"{doc}.html"]
-        from .bulletin import AttributeBlock
+            paths = [self.config.bulletins / file_name(self.config.bulletins, doc)]
+        from .sources.html import AttributeBlock
 
         for path in paths:
             if not path.is_file():
@@ -212,7 +213,7 @@ def _export_file(config: Config, store: Store | None, ref: CatalogueRef, only: s
     if is_chrome(ref.name):
         original = relative(config, ref.doc.template)
     else:
-        original = relative(config, config.bulletins / f"{ref.name}.html")
+        original = relative(config, config.bulletins / file_name(config.bulletins, ref.name))
     xfile = XFile(ref.name, original)
     ids = unit_ids([u.key for u in po.units])
     from_bulletin: dict[str, dict[int, Code]] | None = None
