@@ -289,8 +289,9 @@ def _compute_status(config: Config, langs: list[str] | None, docs: list[str] | N
             return result
     keys = [key for entry in entries
             for key in files_of(entry, languages, locales, None)]
-    sources = uncached_sources([f"{bulletins}/{entry.name}.html" for entry in entries
-                                if not is_chrome(entry.name)], config, cache, signatures)
+    bulletin_of = {entry.name: f"{bulletins}/{file_name(config.bulletins, entry.name)}"
+                   for entry in entries if not is_chrome(entry.name)}
+    sources = uncached_sources(list(bulletin_of.values()), config, cache, signatures)
     stats = _stats_for(keys, config, cache, want_missing, signatures, sources)
     status = Status([LangStatus(lang) for lang in languages])
     for entry in entries:
@@ -301,8 +302,7 @@ def _compute_status(config: Config, langs: list[str] | None, docs: list[str] | N
         # The chrome belongs to no one bulletin: a bulletin whose chrome changed is itself
         # out of date until extracted, and extracting it updates the chrome.
         stale = None if is_chrome(entry.name) else _stale_source(
-            f"{bulletins}/{file_name(config.bulletins, entry.name)}", pot, config, cache,
-            signatures)
+            bulletin_of[entry.name], pot, config, cache, signatures)
         for lang_status in status.languages:
             lang_status.docs.append(_doc_status(entry, lang_status.lang, pot, stats, stale,
                                                 template, locales))
