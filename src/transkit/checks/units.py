@@ -158,6 +158,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def control_characters(pair: Pair) -> list[str]:
+    if pair.target.isprintable():
+        return []  # every character the pattern looks for is unprintable
     found = sorted({m.group() for m in _CONTROL.finditer(pair.target)} -
                    set(_CONTROL.findall(pair.source)))
     if not found:
@@ -379,11 +381,14 @@ _PAIRS = (("(", ")"), ("[", "]"), ("«", "»"))
 
 def brackets(pair: Pair) -> list[str]:
     problems = []
-    src, tgt = masked(pair.source), masked(pair.target)
+    tgt = masked(pair.target)
+    src = None  # the source is looked at only when the translation does not balance
     for opening, closing in _PAIRS:
-        if tgt.count(opening) != tgt.count(closing) and (
-                src.count(opening) == src.count(closing)):
-            problems.append(f"unbalanced {opening} {closing}")
+        if tgt.count(opening) != tgt.count(closing):
+            if src is None:
+                src = masked(pair.source)
+            if src.count(opening) == src.count(closing):
+                problems.append(f"unbalanced {opening} {closing}")
     return problems
 
 
