@@ -4,6 +4,7 @@ severity and a one-line description, and the engine that runs them over the proj
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -316,16 +317,13 @@ def _cross_checks(per_unit: dict[str, dict[str, tuple[str, str, int, set[str]]]]
         # The source takes part in the vote, but only translations are reported.
         texts = {source_lang: source,
                  **{lang: text for lang, (text, _, _, _) in by_lang.items()}}
-        numbers = {lang: units.numbers_in(text, lang) for lang, text in texts.items()}
-        links = {lang: sorted(units.urls(text)) for lang, text in texts.items()}
-        for check_id, values in (("cross-numbers", numbers), ("cross-urls", links)):
-            groups: dict[str, list[str]] = defaultdict(list)
-            for lang, value in values.items():
-                groups[repr(value)].append(lang)
-            if len(groups) < 2:
+        for check_id, agree in (("cross-numbers", _numbers_agree), ("cross-urls", _urls_agree)):
+            if not any(_CROSS_MARK[check_id].search(text) for text in texts.values()):
+                continue  # nothing to compare: the common case, kept cheap
+            majority = _majority(texts, source_lang, agree)
+            if majority is None:
                 continue
-            majority = max(groups.values(), key=lambda langs: (len(langs), source_lang in langs))
-            for lang in values:
+            for lang in texts:
                 if lang in majority or lang == source_lang:
                     continue
                 _, rel, line, ignored = by_lang[lang]
@@ -334,6 +332,36 @@ def _cross_checks(per_unit: dict[str, dict[str, tuple[str, str, int, set[str]]]]
                 what = "numbers" if check_id == "cross-numbers" else "URLs"
                 add(check_id, f"{what} differ from the {', '.join(sorted(majority))} "
                     f"translation(s)", rel, line, lang, doc, source)
+
+
+_CROSS_MARK = {"cross-numbers": re.compile(r"\d"),
+               "cross-urls": re.compile(r"://|www\.", re.IGNORECASE)}
+
+
+def _numbers_agree(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Numbers agree as values ("24 heures sur 24" with "24 hours", "29.000 milions" with
+    "29 billion"): checks/numbers.py."""
+    from . import numbers
+
+    return numbers.agree(units.masked(a[1]), a[0], units.masked(b[1]), b[0])
+
+
+def _urls_agree(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    return sorted(units.urls(a[1])) == sorted(units.urls(b[1]))
+
+
+def _majority(texts: dict[str, str], source_lang: str,
+              agree: Callable[[tuple[str, str], tuple[str, str]], bool]) -> list[str] | None:
+    """The largest set of languages agreeing with one of them (the source's on a tie), or
+    None when all agree. Agreement by value is not transitive, so each language's
+    agreeing set is counted from that language."""
+    langs = list(texts)
+    friends = {a: [b for b in langs if b == a or agree((a, texts[a]), (b, texts[b]))]
+               for a in langs}
+    if all(len(found) == len(langs) for found in friends.values()):
+        return None
+    best = max(langs, key=lambda a: (len(friends[a]), a == source_lang))
+    return friends[best]
 
 
 def _language_checks(
