@@ -138,6 +138,22 @@ def _options(config: Config, only: list[str] | None, min_severity: str) -> _Opti
                     RANK[min_severity], glossary, unit_checks)
 
 
+def unit_errors(config: Config) -> Callable[[Pair], list[str]]:
+    """The per-unit checks at error severity (as the project sets them) as one function:
+    `check_id] message` lines for a pair, its `ignore-<id>` flags respected (approve asks
+    it before it makes a draft a translation)."""
+    options = _options(config, None, ERROR)
+    chosen = [(check_id, check) for check_id, check in options.unit_checks
+              if options.severity[check_id] == ERROR]
+
+    def errors(pair: Pair) -> list[str]:
+        ignored = {f[len("ignore-"):] for f in pair.flags if f.startswith("ignore-")}
+        return [f"{check_id}]: {message}" for check_id, check in chosen
+                if check_id not in ignored for message in check(pair)]
+
+    return errors
+
+
 @dataclass
 class _DocJob:
     name: str

@@ -24,9 +24,10 @@ class _Commands(click.Group):
 
     LAZY = ("align", "check", "mt", "pretranslate", "tm", "xliff")
     GIT = ("git-setup", "merge-driver", "resolve")  # cli/git.py
+    APPROVE = ("approve",)  # cli/approve.py
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted([*super().list_commands(ctx), *self.LAZY, *self.GIT])
+        return sorted([*super().list_commands(ctx), *self.LAZY, *self.GIT, *self.APPROVE])
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -60,6 +61,10 @@ class _Commands(click.Group):
             from .git import COMMANDS as GIT_COMMANDS
 
             return GIT_COMMANDS[name]
+        if name in self.APPROVE:
+            from .approve import COMMANDS as APPROVE_COMMANDS
+
+            return APPROVE_COMMANDS[name]
         return super().get_command(ctx, name)
 
 
