@@ -78,7 +78,8 @@ _DIGITS = {
     "*": r"\d+(?:[.,\u00a0\u202f]\d{3})*(?:[.,]\d+)?",
 }
 # A time of day: 14:30, 14.30 h, 14 h 30, 14h, 2 pm, 2:30 p.m.
-_TIME = (r"(?P<h>\d{1,2})(?::(?P<m>\d{2})|\.(?P<m2>\d{2})(?=\s?h\b|\s?[ap]\.?\s?m\b)"
+_TIME = (r"(?P<h>\d{1,2})(?::(?P<m>\d{2})"
+         r"|\.(?P<m2>\d{2})(?=\s?(?:h|hores|horas|heures)\b|\s?[ap]\.?\s?m\b)"
          r"|\s?h\s?(?P<m3>\d{2})\b"
          r"|(?=\s?h\b))(?:\s?h\b)?(?:\s?(?P<ap>[ap])\.?\s?m\b\.?)?"
          r"|(?P<h2>\d{1,2})\s?(?P<ap2>[ap])\.?\s?m\b\.?")
@@ -164,11 +165,11 @@ def _time(match: re.Match[str]) -> Number:
     elif half == "a" and hour == 12:
         hour = 0
     # A time reads as minus one minus its minute of the day (no number written in digits
-    # is negative, so a time meets only a time); a full hour is also the number of hours
-    # ("24 h sur 24" is a duration).
+    # is negative, so a time meets only a time); a full hour is also the number it shows
+    # ("24 h sur 24" is a duration, "de 9.00 a 17.00 h" leaves the first hour bare).
     readings = {Decimal(-1 - hour * 60 - minute)}
-    if minute == 0 and not half:
-        readings.add(Decimal(hour))
+    if minute == 0:
+        readings.add(Decimal(int(match.group("h") or match.group("h2"))))
     return Number(match.group(0).strip(), frozenset(readings))
 
 
