@@ -38,9 +38,9 @@ sys.path.insert(0, str(REPO))
 
 from tests import align_gold  # noqa: E402
 
-from transkit import align  # noqa: E402
-from transkit.bulletin import read_document  # noqa: E402
+from transkit import alignment as align  # noqa: E402
 from transkit.config import load_config  # noqa: E402
+from transkit.sources.html import read_document  # noqa: E402
 
 LANGS = ("ca", "es", "en", "fr")
 BIN = Path(sys.executable).parent

@@ -51,8 +51,8 @@ SENTENCE = "La policia ha detingut {} persones a Girona dimarts al matí prop de
 
 def tm_store(units: int, folder: Path) -> Path:
     """A memory of `units` near-duplicates of the lookup's query (built by this code)."""
-    from transkit.tm.sqlite import SQLiteStore
-    from transkit.tm.store import HUMAN, SOURCE, Entry, Variant
+    from transkit.memory.sqlite import SQLiteStore
+    from transkit.memory.store import HUMAN, SOURCE, Entry, Variant
 
     path = folder / f"tm-{units}.sqlite"
     if not path.exists():
@@ -67,7 +67,7 @@ def tm_store(units: int, folder: Path) -> Path:
 
 def _segment(make: Callable[[int], str]) -> Callable[[int, Path], Callable[[], object]]:
     def prepare(size: int, data: Path) -> Callable[[], object]:
-        from transkit.segment import Segmenter
+        from transkit.sources.segment import Segmenter
 
         segmenter = Segmenter()
         segmenter.split("Hola. Adeu.", "ca")  # rules loaded before timing
@@ -126,7 +126,7 @@ def _checks(make: Callable[[int], str], only: str | None = None
 def _inline(size: int, data: Path) -> Callable[[], object]:
     from lxml import etree
 
-    from transkit import inline
+    from transkit.sources import inline
 
     element = etree.fromstring("<p>a <b>x</b> c</p>")
     codes = inline.encode_run(element.text, list(element)).codes
@@ -135,7 +135,7 @@ def _inline(size: int, data: Path) -> Callable[[], object]:
 
 
 def _tm(size: int, data: Path) -> Callable[[], object]:
-    from transkit.tm.sqlite import SQLiteStore
+    from transkit.memory.sqlite import SQLiteStore
 
     store = SQLiteStore(data / f"tm-{size}.sqlite")
     query = SENTENCE.format("set")

@@ -29,7 +29,7 @@ from pathlib import Path
 import sacrebleu
 
 from transkit import catalog
-from transkit.mt.apertium import ApertiumEngine
+from transkit.engines.apertium import ApertiumEngine
 from transkit.unit import PLACEHOLDER
 
 REPO = Path(__file__).resolve().parent.parent

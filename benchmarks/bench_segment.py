@@ -57,7 +57,7 @@ def boundaries(text: str, pieces: list[str]) -> set[int]:
 def splitters() -> dict[str, Splitter | str]:
     """Each tool's split function, or why it is missing."""
     tools: dict[str, Splitter | str] = {}
-    from transkit.segment import segmenter
+    from transkit.sources.segment import segmenter
 
     engine = segmenter()
     tools["transkit"] = lambda t, lang: engine.split(t, lang, memo=False)

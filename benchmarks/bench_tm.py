@@ -262,7 +262,7 @@ def _scores(store: object, query: str, forms: list[str], sources: list[str], lan
 
 def recall(tm: Path, pairs: Pairs, queries: list[str], source: str, target: str,
            sample: int) -> dict[str, float]:
-    from transkit.tm.sqlite import SQLiteStore
+    from transkit.memory.sqlite import SQLiteStore
 
     store = SQLiteStore(tm)
     # The memory's own texts (as imported: TMX white space collapsed), every one scored.
@@ -310,7 +310,7 @@ def recall(tm: Path, pairs: Pairs, queries: list[str], source: str, target: str,
 
 LOOKUP_CLIENT = r"""
 import json, sys, time
-from transkit.tm import open_locator
+from transkit.memory import open_locator
 locator, path, source, target, mode = sys.argv[1:6]
 queries = json.load(open(path))
 store = open_locator(locator)
@@ -422,7 +422,7 @@ def run_size(name: str, size: int, args: argparse.Namespace, base: Path,
               f"p95 {lat['p95']:.2f} ms", flush=True)
     # What an editor plug-in calling the command sees: a whole `transkit tm lookup`, once
     # the project's memory has its saved index (any pretranslate leaves one).
-    from transkit.tm.sqlite import SQLiteStore
+    from transkit.memory.sqlite import SQLiteStore
 
     project_tm = SQLiteStore(root / ".transkit" / "tm.sqlite")
     project_tm.prepare_lookups(source)
@@ -471,8 +471,8 @@ def postgres(args: argparse.Namespace, base: Path) -> None:
     sys.path.insert(0, str(ROOT))
     from tests.pgcluster import Cluster
 
-    from transkit.tm import open_locator
-    from transkit.tm.tmx import iter_tmx
+    from transkit.exchange.tmx import iter_tmx
+    from transkit.memory import open_locator
 
     cluster = Cluster(fast=False, settings=["-c shared_buffers=1GB"])
     try:

@@ -28,11 +28,11 @@ from pathlib import Path
 
 from lxml import etree
 
+from transkit.agency import markup_index
 from transkit.config import load_config
-from transkit.handoff import markup_index
-from transkit.tm import open_store
-from transkit.tm.learn import learn_project
-from transkit.tm.tmx import export_tmx
+from transkit.exchange.tmx import export_tmx
+from transkit.memory import open_store
+from transkit.memory.learn import learn_project
 
 REPO = Path(__file__).resolve().parent.parent
 OMEGAT_JAR = Path("/usr/share/omegat/OmegaT.jar")

@@ -21,11 +21,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from transkit import catalog, inline
-from transkit.bulletin import AttributeBlock
+from transkit import catalog
 from transkit.config import load_config
 from transkit.project import catalog_path, discover, is_chrome, load_document
-from transkit.segment import split
+from transkit.sources import inline
+from transkit.sources.html import AttributeBlock
+from transkit.sources.segment import split
 from transkit.unit import PLACEHOLDER
 
 REPO = Path(__file__).resolve().parent.parent
@@ -213,8 +214,8 @@ if __name__ == "__main__":
 
 def predicted(a_page: Path, b_page: Path, a: str, b: str) -> list[tuple[str, str, str, float]]:
     """transkit's pairs for two pages: (A text, B text, type, confidence)."""
-    from transkit import align
-    from transkit.bulletin import read_document
+    from transkit import alignment as align
+    from transkit.sources.html import read_document
 
     extract = config().extract
     src = read_document(a_page, "a", "a", extract, a, a)

@@ -185,7 +185,7 @@ def test_archive_pairs_pages_by_hreflang_and_by_name(demo: Path, tmp_path: Path)
     ("post.ca.html", "post"), ("ca-post.html", "post"), ("2019-01-x.html", "2019-01-x"),
     ("ca.html", "ca")])
 def test_default_document_names(name: str, expected: str) -> None:
-    from transkit.archive import default_name
+    from transkit.align import default_name
 
     assert default_name(Path(name), "ca") == expected
 
@@ -195,8 +195,8 @@ def test_long_pages_are_aligned_in_a_band(tmp_path: Path) -> None:
     correctly while the lattice visits a band around the diagonal, not n × m cells."""
     import random
 
-    from transkit import align
-    from transkit.bulletin import read_document
+    from transkit import alignment as align
+    from transkit.sources.html import read_document
 
     gold = align_gold.load()
     pairs = [(c, f) for d in gold for c, f in zip(gold[d]["units"]["ca"],
@@ -233,7 +233,7 @@ def test_long_pages_are_aligned_in_a_band(tmp_path: Path) -> None:
 def test_archive_follows_absolute_hreflang_urls(tmp_path: Path) -> None:
     """Published pages link their siblings by absolute URL: the archived file whose path
     ends like the URL is the sibling; a link to a page not archived is ignored."""
-    from transkit.archive import plan_archive
+    from transkit.align import plan_archive
 
     site = tmp_path / "blog"
     names = {"ca": "avis", "es": "aviso", "fr": "note", "en": "notice"}  # no name in common

@@ -14,8 +14,8 @@ import polib
 import pytest
 
 from transkit import catalog
-from transkit.mt import MTError
-from transkit.mt.apertium import ApertiumEngine
+from transkit.engines import MTError
+from transkit.engines.apertium import ApertiumEngine
 
 from .conftest import TRANSKIT, run
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from transkit.bulletin import read_document
 from transkit.config import ExtractConfig
 from transkit.errors import InputError
+from transkit.sources.html import read_document
 
 from .conftest import POST
 

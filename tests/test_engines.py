@@ -42,9 +42,9 @@ def entries(root: Path, lang: str) -> dict[str, polib.POEntry]:
 
 def test_built_ins_are_entry_points() -> None:
     names = {point.name: point.value for point in entry_points(group="transkit.engines")}
-    assert names["deepl"] == "transkit.mt.deepl:DeepLEngine"
-    assert names["pseudo"] == "transkit.mt.pseudo:PseudoEngine"
-    assert names["apertium"] == "transkit.mt.apertium:ApertiumEngine"
+    assert names["deepl"] == "transkit.engines.deepl:DeepLEngine"
+    assert names["pseudo"] == "transkit.engines.pseudo:PseudoEngine"
+    assert names["apertium"] == "transkit.engines.apertium:ApertiumEngine"
 
 
 def test_a_plugin_engine_drafts_through_pretranslate(plugin: None, project: Path) -> None:

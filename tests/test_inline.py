@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree, html
 
-from transkit import inline
+from transkit.sources import inline
 
 
 def _run(markup: str) -> tuple[etree._Element, inline.Encoded]:

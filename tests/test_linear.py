@@ -140,7 +140,7 @@ def test_check_fix_is_linear_on_a_long_word() -> None:
 def test_placeholder_decoding_is_linear_in_text_that_looks_like_placeholders() -> None:
     from lxml import etree
 
-    from transkit import inline
+    from transkit.sources import inline
 
     element = etree.fromstring("<p>a <b>x</b> c</p>")
     codes = inline.encode_run(element.text, list(element)).codes
@@ -160,8 +160,8 @@ def test_tm_lookup_against_many_near_duplicates_is_not_quadratic(tmp_path: Path)
     import cProfile
     import pstats
 
-    from transkit.tm.sqlite import SQLiteStore
-    from transkit.tm.store import HUMAN, SOURCE, Entry, Variant
+    from transkit.memory.sqlite import SQLiteStore
+    from transkit.memory.store import HUMAN, SOURCE, Entry, Variant
 
     store = SQLiteStore(tmp_path / "tm.sqlite")
     template = "La policia ha detingut {} persones a Girona dimarts al matí prop del mercat."
@@ -188,7 +188,7 @@ def test_bracket_rules_answer_as_the_engines_regex() -> None:
     the rules' 100-character bound."""
     import random
 
-    from transkit.segment import SrxTextIterator, segmenter
+    from transkit.sources.segment import SrxTextIterator, segmenter
 
     seg = segmenter()
     rng = random.Random(5)
@@ -226,7 +226,7 @@ def test_a_run_of_numbered_marks_costs_what_prose_does() -> None:
     """`1. ` × 1,000 holds as many candidate breaks as 1,000 sentences of prose; the bracket
     rule of four marks tried every combination of the marks in reach at each one (20 ms
     per candidate: 29 s against a tenth of a second for the prose)."""
-    from transkit.segment import segmenter
+    from transkit.sources.segment import segmenter
 
     seg = segmenter()
     seg.split(_prose(3), "ca")
@@ -239,7 +239,7 @@ def test_a_run_of_numbered_marks_costs_what_prose_does() -> None:
 
 
 def test_segmenter_is_linear_on_long_runs() -> None:
-    from transkit.segment import segmenter
+    from transkit.sources.segment import segmenter
 
     seg = segmenter()
     assert seg.split("(Ab. (Ab. ", "ca") == ["(Ab.", "(Ab."]

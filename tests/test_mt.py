@@ -9,8 +9,8 @@ from pathlib import Path
 import polib
 import pytest
 
-from transkit.mt.pseudo import pseudo
-from transkit.tm.sqlite import SQLiteStore
+from transkit.engines.pseudo import pseudo
+from transkit.memory.sqlite import SQLiteStore
 from transkit.unit import PLACEHOLDER
 
 from .conftest import TRANSKIT

@@ -100,8 +100,8 @@ def test_a_save_racing_extract_processes_is_never_lost(two_posts: Path) -> None:
 def test_a_save_while_pretranslate_works_keeps_both(two_posts: Path) -> None:
     """Pre-translation drafts go into the units still empty in the translator's newer
     file; the translator's text stays."""
+    from transkit.memory import open_store
     from transkit.pretranslate import pretranslate
-    from transkit.tm import open_store
 
     root = two_posts
     fill(root, "fr", lambda e: f"FR {e.msgid}")

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from transkit import segment
 from transkit.errors import InputError
+from transkit.sources import segment
 
 from .conftest import run
 

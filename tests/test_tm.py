@@ -12,11 +12,11 @@ from lxml import etree
 from transkit import text as match
 from transkit.config import load_config
 from transkit.errors import InputError
-from transkit.tm import Store, open_locator, open_store
-from transkit.tm.learn import learn_project
-from transkit.tm.sqlite import SQLiteStore
-from transkit.tm.store import FUZZY, HUMAN, MACHINE, SOURCE, Entry, Variant
-from transkit.tm.tmx import iter_tmx
+from transkit.exchange.tmx import iter_tmx
+from transkit.memory import Store, open_locator, open_store
+from transkit.memory.learn import learn_project
+from transkit.memory.sqlite import SQLiteStore
+from transkit.memory.store import FUZZY, HUMAN, MACHINE, SOURCE, Entry, Variant
 
 from .conftest import run
 
@@ -222,7 +222,7 @@ def test_tm_lookup_stdin_answers_each_request_as_it_comes(demo: Path, tm_backend
     of the session, and the exit code says one was refused."""
     import json
 
-    from transkit.cli.tools import REQUEST_LIMIT
+    from transkit.cli.memory import REQUEST_LIMIT
 
     from .conftest import TRANSKIT
 
@@ -396,8 +396,8 @@ def test_po_compendium_import(demo: Path, tmp_path: Path, tm_backend: str) -> No
 
 
 def test_parallel_pretranslation_matches_serial(demo: Path, tmp_path: Path) -> None:
+    from transkit.memory import open_store
     from transkit.pretranslate import pretranslate
-    from transkit.tm import open_store
 
     (demo / "bulletins/2019-03-nou.html").write_text(NEW_POST, "utf-8")
     run("extract", cwd=demo, check=True)
@@ -427,9 +427,9 @@ def test_pretranslate_workers_use_the_index_their_parent_built(
     and calls the real methods)."""
     import sys
 
+    from transkit.memory import base, open_store
     from transkit.pretranslate import pretranslate
     from transkit.project import catalogues
-    from transkit.tm import base, open_store
 
     if sys.platform != "linux":
         pytest.skip("workers are forked only on Linux")
@@ -617,7 +617,7 @@ def test_memory_never_forgets_what_a_person_translated(tmp_path: Path, seed: int
             found = store.lookup(source, "ca", "fr", 100, 10)
             assert text in [m.target for m in found], (step, source, text)
         if step == 5:
-            from transkit.tm.learn import rebuild
+            from transkit.memory.learn import rebuild
 
             rebuild(config, store)
     store.close()

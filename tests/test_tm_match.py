@@ -16,9 +16,9 @@ from rapidfuzz import fuzz
 
 from transkit import text
 from transkit.errors import InputError
-from transkit.tm import base
-from transkit.tm.sqlite import SQLiteStore
-from transkit.tm.store import HUMAN, SOURCE, Entry, Variant
+from transkit.memory import base
+from transkit.memory.sqlite import SQLiteStore
+from transkit.memory.store import HUMAN, SOURCE, Entry, Variant
 
 from .conftest import run
 

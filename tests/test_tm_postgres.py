@@ -18,12 +18,12 @@ import pytest
 
 from transkit.config import load_config
 from transkit.errors import InputError
+from transkit.memory import open_locator, open_store
+from transkit.memory.learn import learn_project
+from transkit.memory.postgres import MIGRATIONS, SCHEMA_VERSION, PostgresStore
+from transkit.memory.sqlite import SQLiteStore
+from transkit.memory.store import FUZZY, HUMAN, MACHINE, SOURCE, Entry, Variant
 from transkit.redact import redact_url as redact
-from transkit.tm import open_locator, open_store
-from transkit.tm.learn import learn_project
-from transkit.tm.postgres import MIGRATIONS, SCHEMA_VERSION, PostgresStore
-from transkit.tm.sqlite import SQLiteStore
-from transkit.tm.store import FUZZY, HUMAN, MACHINE, SOURCE, Entry, Variant
 
 from .conftest import TRANSKIT, run
 from .pgcluster import PASSWORD
@@ -205,7 +205,7 @@ def test_schema_3_memory_upgrades_with_its_data_and_keeps_them_right(
 
 def test_clear_empties_the_postings_and_learning_again_answers_the_same(
         pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from transkit.tm import postgres
+    from transkit.memory import postgres
 
     # Small batches and passes: postings gathered over several batches, written in passes.
     monkeypatch.setattr(postgres, "BATCH", 100)
@@ -247,7 +247,7 @@ def test_a_large_import_or_upgrade_is_read_index_only_right_after() -> None:
     that scan. On a server of default durability: with synchronous_commit off (the
     session's test cluster) vacuum may find commits not yet flushed and leave the pages
     to autovacuum."""
-    from transkit.tm.postgres import SETTLE_AFTER
+    from transkit.memory.postgres import SETTLE_AFTER
 
     from .pgcluster import Cluster
 
@@ -305,8 +305,8 @@ def test_schema_migrations_are_recorded_and_applied_once(pg_url: str) -> None:
 
 LEARNER = r"""
 import random, sys
-from transkit.tm.postgres import PostgresStore
-from transkit.tm.store import Entry, Variant, SOURCE, HUMAN
+from transkit.memory.postgres import PostgresStore
+from transkit.memory.store import Entry, Variant, SOURCE, HUMAN
 url, me = sys.argv[1], int(sys.argv[2])
 store = PostgresStore(url)
 rng = random.Random(me)
@@ -353,7 +353,8 @@ def test_eight_processes_learn_and_look_up_at_once(pg_url: str) -> None:
 
 
 def test_schema_created_once_by_racing_clients(pg_url: str) -> None:
-    code = "import sys; from transkit.tm.postgres import PostgresStore; PostgresStore(sys.argv[1])"
+    code = ("import sys; from transkit.memory.postgres import PostgresStore; "
+            "PostgresStore(sys.argv[1])")
     procs = [subprocess.Popen([sys.executable, "-c", code, pg_url], stderr=subprocess.PIPE,
                               text=True) for _ in range(8)]
     errors = [p.communicate(timeout=120)[1] for p in procs]

@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from . import catalog, inline
+from . import catalog
 from .assets import Assets
-from .bulletin import AttributeBlock, Block, Document
 from .config import Config
 from .errors import InputError
 from .fsutil import atomic_write_bytes
@@ -30,6 +29,8 @@ from .project import (
     load_document,
     relative,
 )
+from .sources import inline
+from .sources.html import AttributeBlock, Block, Document
 from .text import unbalanced_bidi
 from .unit import FUZZY, TRANSLATED, UNTRANSLATED, Unit, excerpt
 

@@ -194,8 +194,8 @@ def _extract(config: Config, report: ExtractReport, docs: list[str] | None,
             report.written.append(relative(config, plan.path))
     changes.commit()
     if learn or (prune and left):
-        from .tm import open_store
-        from .tm.learn import learn_project
+        from .memory import open_store
+        from .memory.learn import learn_project
 
         store = open_store(config)
         try:

@@ -19,9 +19,9 @@ from .catalog import Catalogue
 from .config import Config
 from .errors import InputError
 from .fsutil import Changes, Seen, StaleError, unchanged
+from .memory.learn import learn_project, neighbour_context
+from .memory.store import Store
 from .project import catalogues, relative
-from .tm.learn import learn_project, neighbour_context
-from .tm.store import Store
 from .unit import UNTRANSLATED, excerpt
 
 
@@ -108,7 +108,7 @@ def _fill(job: _Job, store: Store | None = None) -> _Done:
     if store is None:
         worker = _WORKER_STORE.get(job.tm)
         if worker is None:
-            from .tm import open_locator
+            from .memory import open_locator
 
             worker = _WORKER_STORE.setdefault(job.tm, open_locator(job.tm))
             if _INHERITED is not None and _INHERITED[0] == job.tm:
@@ -337,7 +337,7 @@ def _origin(provider: Any, entry: Any, source: str, target: str, doc: str,
     """(language, text) to draft `entry` from: the source, or a person's translation in
     another language when the pair-quality table says drafts from it are better. None when
     the engine serves none of them."""
-    from . import inline
+    from .sources import inline
 
     direct = provider.supports(source, target)
     best = (source, entry.msgid) if direct else None
@@ -374,10 +374,10 @@ def machine_translate(config: Config, store: Store, provider: Any, langs: list[s
     import hashlib
     from datetime import date
 
-    from . import inline
+    from .engines import MTError, QuotaError, Request
     from .languages import locale
-    from .mt import MTError, QuotaError, Request
-    from .tm.store import MACHINE, SOURCE, Entry, Variant
+    from .memory.store import MACHINE, SOURCE, Entry, Variant
+    from .sources import inline
 
     today = date.today().isoformat()
     report = MTReport()
@@ -529,6 +529,6 @@ def check_pairs(config: Config, provider: Any, langs: list[str] | None,
 
 def open_provider(config: Config, name: str) -> Any:
     """The engine `name` from the `transkit.engines` entry points, built with its table."""
-    from .mt.registry import open_engine
+    from .engines.registry import open_engine
 
     return open_engine(config, name)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from .config import Config
 
 if TYPE_CHECKING:
-    from .bulletin import Document
+    from .sources.html import Document
 from .errors import InputError, LockedError
 from .fsutil import confine
 from .languages import check_language
@@ -293,7 +293,7 @@ def catalogues(config: Config, langs: list[str] | None = None, docs: list[str] |
 
 
 def load_document(config: Config, path: Path, source_lang: str | None = None) -> Document:
-    from .bulletin import read_document  # lxml and the segmenter: only for commands that parse
+    from .sources.html import read_document  # lxml and the segmenter: only for commands that parse
 
     if source_lang is not None:
         check_language(source_lang)

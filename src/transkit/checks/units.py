@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from functools import lru_cache
 
-from .. import inline
 from ..languages import primary
+from ..sources import inline
 from ..text import unbalanced_bidi
 from ..unit import PLACEHOLDER
 from . import numbers as numeric

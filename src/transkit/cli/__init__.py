@@ -19,15 +19,25 @@ from .common import progress as _progress
 
 
 class _Commands(click.Group):
-    """The main group: the TM, MT, check, align and XLIFF commands load on demand
-    (cli/tools.py), and so do the git ones (cli/git.py)."""
+    """The main group. Commands that reach for the memory, the engines, the checks or git
+    live in their own modules and are imported only when they run (click's lazy loading
+    by module path), so `status` and friends start quickly."""
 
-    LAZY = ("align", "check", "mt", "pretranslate", "tm", "xliff")
-    GIT = ("git-setup", "merge-driver", "resolve")  # cli/git.py
-    APPROVE = ("approve",)  # cli/approve.py
+    LAZY = {
+        "align": "transkit.cli.align:align_cmd",
+        "approve": "transkit.cli.approve:approve_cmd",
+        "check": "transkit.cli.checks:check_cmd",
+        "git-setup": "transkit.cli.git:git_setup_cmd",
+        "merge-driver": "transkit.cli.git:merge_driver_cmd",
+        "mt": "transkit.cli.engines:mt_group",
+        "pretranslate": "transkit.cli.engines:pretranslate_cmd",
+        "resolve": "transkit.cli.git:resolve_cmd",
+        "tm": "transkit.cli.memory:tm",
+        "xliff": "transkit.cli.agency:xliff_group",
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted([*super().list_commands(ctx), *self.LAZY, *self.GIT, *self.APPROVE])
+        return sorted([*super().list_commands(ctx), *self.LAZY])
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -54,17 +64,11 @@ class _Commands(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.LAZY:
-            from .tools import COMMANDS
+            import importlib
 
-            return COMMANDS[name]
-        if name in self.GIT:
-            from .git import COMMANDS as GIT_COMMANDS
-
-            return GIT_COMMANDS[name]
-        if name in self.APPROVE:
-            from .approve import COMMANDS as APPROVE_COMMANDS
-
-            return APPROVE_COMMANDS[name]
+            module, _, attribute = self.LAZY[name].partition(":")
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            return command
         return super().get_command(ctx, name)
 
 
@@ -220,7 +224,7 @@ def segment(lang: str, file: Any, as_json: bool) -> None:
     """Show how text is split into sentences (one paragraph per input line)."""
     from ..fsutil import decode_utf8
     from ..languages import check_language
-    from ..segment import split
+    from ..sources.segment import split
 
     check_language(lang)
     text = decode_utf8(file.read(), file.name if file.name != "<stdin>" else "-")

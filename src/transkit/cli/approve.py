@@ -37,8 +37,8 @@ def approve_cmd(ctx: click.Context, lang: str, docs: tuple[str, ...], kinds: tup
         report = approve(config, lang, list(docs) or None, tuple(kinds) or KINDS, min_score,
                          who, dry_run)
         if report.written:  # the memory learns the approved texts as a person's
-            from ..tm import open_store
-            from ..tm.learn import learn_project
+            from ..memory import open_store
+            from ..memory.learn import learn_project
 
             store = open_store(config)
             try:
@@ -55,4 +55,3 @@ def approve_cmd(ctx: click.Context, lang: str, docs: tuple[str, ...], kinds: tup
                + (" (dry run: nothing written)" if dry_run else ""))
 
 
-COMMANDS: dict[str, click.Command] = {"approve": approve_cmd}

@@ -8,7 +8,8 @@ import io
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TextIO
 
 import click
@@ -69,7 +70,7 @@ SECRET_KEYS = ("PGPASSWORD",)
 
 
 def _safe(message: str) -> str:
-    from ..mt.registry import secret_environment
+    from ..engines.registry import secret_environment
     from ..redact import scrub
 
     urls, keys = secret_environment()
@@ -108,6 +109,18 @@ def done_progress() -> None:
 def config_of(ctx: click.Context) -> Config:
     root = ctx.find_root().obj or {}
     return load_config(root.get("root"), root.get("allow_outside"))
+
+
+@contextmanager
+def store_of(config: Config) -> Iterator[Any]:
+    """The project's translation memory, closed however the command ends."""
+    from ..memory import open_store
+
+    store = open_store(config)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def locked(config: Config) -> Any:

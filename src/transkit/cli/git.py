@@ -92,7 +92,3 @@ def resolve_cmd(paths: tuple[str, ...], commit: str | None) -> None:
         click.echo("no conflicted catalogue")
     if left:
         sys.exit(1)
-
-
-COMMANDS: dict[str, click.Command] = {
-    "git-setup": git_setup_cmd, "merge-driver": merge_driver_cmd, "resolve": resolve_cmd}

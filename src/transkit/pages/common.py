@@ -7,7 +7,7 @@ import re
 
 from lxml import etree, html
 
-from .. import inline
+from ..sources import inline
 
 # Characters an HTML (and XML) document cannot hold: a translation carrying one is refused.
 NOT_IN_HTML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .. import inline
 from ..languages import native_name
+from ..sources import inline
 from ..text import diff_words
 from .common import banner, element, fill_cell, new_page, serialize
 

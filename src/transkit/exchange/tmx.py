@@ -15,11 +15,11 @@ from .. import __version__
 from ..errors import InputError
 from ..fsutil import atomic_write_bytes, open_regular, read_error
 from ..languages import check_language, primary
+from ..memory.store import IMPORTED, SOURCE, Entry, Variant
 from ..unit import PLACEHOLDER
-from .store import IMPORTED, SOURCE, Entry, Variant
 
 if TYPE_CHECKING:
-    from ..formats.xliff import Code
+    from .xliff import Code
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

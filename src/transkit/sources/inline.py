@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .unit import PLACEHOLDER, plain_text
+from ..unit import PLACEHOLDER, plain_text
 
 __all__ = ["PLACEHOLDER", "plain_text", "Code", "Encoded", "PlaceholderError", "decode",
            "encode_run", "numbers", "renumber", "tokens", "validate"]

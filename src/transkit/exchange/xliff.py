@@ -20,7 +20,7 @@ from lxml import etree
 
 from .. import __version__
 from ..errors import InputError
-from ..inline import PlaceholderError, tokens, validate
+from ..sources.inline import PlaceholderError, tokens, validate
 from ..unit import FUZZY, PLACEHOLDER, TRANSLATED, UNTRANSLATED
 
 NS2 = "urn:oasis:names:tc:xliff:document:2.0"

@@ -40,9 +40,9 @@ from choppa.rule_matcher import RuleMatcher
 from choppa.structures import LanguageMap, LanguageRule, Rule
 from choppa.utils import finitize
 
-from .errors import InputError
+from ..errors import InputError
+from ..languages import check_language, primary
 from .inline import PLACEHOLDER
-from .languages import check_language, primary
 
 _LOCK = threading.Lock()
 # Every break the rules can make follows whitespace after an end mark (with at most a

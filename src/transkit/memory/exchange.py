@@ -12,12 +12,12 @@ from .. import catalog
 from ..catalog import SOURCE_LANG_HEADER
 from ..config import Config
 from ..errors import InputError
+from ..exchange.tmx import export_tmx, iter_tmx, xml_safe
 from ..fsutil import atomic_copy, atomic_write_bytes, file_sha256
 from ..languages import check_language, primary
 from ..project import relative
 from ..unit import TRANSLATED
 from .store import HUMAN, IMPORTED, SOURCE, Entry, Store, Variant
-from .tmx import export_tmx, iter_tmx, xml_safe
 
 
 @dataclass
@@ -61,7 +61,7 @@ XLIFF_SUFFIXES = (".xlf", ".xliff")
 def read_xliff(path: Path) -> list[Entry]:
     """The translated units of an XLIFF file (any tool's; inline codes as placeholders) as
     imported entries; units that need review, are empty or have broken codes are not."""
-    from ..formats import xliff
+    from ..exchange import xliff
 
     document = xliff.read(path)
     target = check_language(primary(document.target_lang))
@@ -80,7 +80,7 @@ def read_xliff(path: Path) -> list[Entry]:
 def export_xliff(groups: Iterable[list[Variant]], out: Path, source: str, target: str) -> int:
     """The memory's `source`→`target` pairs as XLIFF 2.0 (one <file>, every unit
     translated; human translations preferred to imported ones); returns the units."""
-    from ..formats import xliff
+    from ..exchange import xliff
 
     units: list[xliff.XUnit] = []
     for group in groups:

@@ -77,7 +77,7 @@ def learn_project(config: Config, store: Store, progress: Callable[[str], None] 
                   force: bool = False) -> LearnReport:
     """Learn every catalogue (and tm/*.tmx) that changed since it was last learnt (all
     with `force`); each file in its own transaction, replacing what it taught before."""
-    from .tmx import iter_tmx
+    from ..exchange.tmx import iter_tmx
 
     report = LearnReport()
 

@@ -19,13 +19,13 @@ from cssselect import SelectorError
 from lxml import etree, html
 from lxml.cssselect import CSSSelector
 
+from ..config import ExtractConfig
+from ..errors import InputError
+from ..fsutil import decode_utf8, read_bytes
+from ..languages import check_language, primary
+from ..text import source_digest, unbalanced_bidi
+from ..unit import PLACEHOLDER, Unit
 from . import inline, segment
-from .config import ExtractConfig
-from .errors import InputError
-from .fsutil import decode_utf8, read_bytes
-from .languages import check_language, primary
-from .text import source_digest, unbalanced_bidi
-from .unit import PLACEHOLDER, Unit
 
 BLOCK_TAGS = frozenset(
     {"title", "h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "td", "th",

@@ -24,8 +24,8 @@ from . import catalog
 from .catalog import Catalogue
 from .config import Config
 from .errors import InputError
-from .formats import xliff
-from .formats.xliff import (
+from .exchange import xliff
+from .exchange.xliff import (
     Code,
     Suggestion,
     XDocument,
@@ -36,7 +36,6 @@ from .formats.xliff import (
     unit_ids,
 )
 from .fsutil import Changes, atomic_write_bytes
-from .inline import Code as SourceCode
 from .languages import check_language, primary
 from .project import (
     CatalogueRef,
@@ -47,10 +46,11 @@ from .project import (
     load_document,
     relative,
 )
+from .sources.inline import Code as SourceCode
 from .unit import FUZZY, TRANSLATED, UNTRANSLATED, Unit, count_words, excerpt
 
 if TYPE_CHECKING:
-    from .tm.store import Store, Variant
+    from .memory.store import Store, Variant
 
 SELECTIONS = ("untranslated", "fuzzy", "all")
 MATCHES_PER_UNIT = 3
@@ -89,7 +89,7 @@ class SourceMarkup:
             paths = sorted(self.config.root / w for w in where)
         else:
             paths = [self.config.bulletins / f"{doc}.html"]
-        from .bulletin import AttributeBlock
+        from .sources.html import AttributeBlock
 
         for path in paths:
             if not path.is_file():

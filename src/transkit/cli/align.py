@@ -1,0 +1,118 @@
+"""`align`: published translations paired with their sources, into the catalogues
+(loaded only when it runs)."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..config import Config
+from ..errors import InputError
+from .common import config_of as _config
+from .common import locked
+from .common import store_of as _store
+
+
+@click.command("align")
+@click.argument("pages", nargs=-1, metavar="[SOURCE.html TRANSLATION.html]",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--archive", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Align every translation set found in this folder (hreflang links, "
+              "else file names).")
+@click.option("--lang", help="Language of TRANSLATION (default: its <html lang>).")
+@click.option("--source-lang", help="With --archive: the language the posts were written "
+              "in (default: the project's source language).")
+@click.option("--name", help="Document name for SOURCE (default: its file name).")
+@click.option("--trust", is_flag=True, help="Pairs above align.trust (0.9) are written as "
+              "translated, not fuzzy.")
+@click.option("--force", is_flag=True, help="Align pages that look mismatched (other "
+              "language, low overall confidence).")
+@click.option("--dry-run", is_flag=True, help="Print the alignment side by side; write "
+              "nothing.")
+@click.option("--html", "html_out", type=click.Path(path_type=Path),
+              help="Write a review page (with --archive: a folder of them).")
+@click.pass_context
+def align_cmd(ctx: click.Context, pages: tuple[Path, ...], archive: Path | None,
+              lang: str | None, source_lang: str | None, name: str | None, trust: bool,
+              force: bool, dry_run: bool, html_out: Path | None) -> None:
+    """Import published translations: align SOURCE.html with TRANSLATION.html (or a whole
+    --archive folder) sentence by sentence, fill the target catalogue with the pairs
+    (fuzzy, `aligned <confidence>`) and teach them to the translation memory."""
+    from ..align import align_pair, plan_archive
+
+    config = _config(ctx)
+    if archive is None and len(pages) != 2:
+        raise click.UsageError("give SOURCE.html and TRANSLATION.html, or --archive DIR")
+    if archive is not None and pages:
+        raise click.UsageError("--archive takes no page arguments")
+    if archive is None:
+        jobs = [(pages[0], pages[1], lang)]
+        problems: list[str] = []
+    else:
+        if lang or name:
+            raise click.UsageError("--lang and --name apply to one pair, not to --archive")
+        plan = plan_archive(config, archive, source_lang)
+        jobs = [(src, page, code) for src, pairs in plan.sets for code, page in pairs]
+        problems = list(plan.problems)
+    refused = 0
+
+    reviewed: list[tuple[str, Any]] = []
+    with locked(config), (nullcontext() if dry_run else _store(config)) as store:
+        for count, (src, page, code) in enumerate(jobs, 1):
+            try:
+                report = align_pair(config, src, page, code, name, force)
+                _show_alignment(report, config, dry_run, trust, html_out, archive)
+                reviewed.append((f"{report.doc}.{report.lang}.html", report))
+            except InputError as exc:
+                if archive is None:
+                    raise
+                refused += 1
+                problems.append(str(exc))
+            if archive is not None and len(jobs) > 20 and count % 20 == 0:
+                click.echo(f"{count}/{len(jobs)} pairs", err=True)
+        if store is not None:  # the filled catalogues and tm/aligned-*.tmx, once
+            from ..memory.learn import learn_project
+
+            learn_project(config, store)
+        if archive is not None and html_out is not None:
+            from ..align import review_index
+            from ..fsutil import atomic_write_bytes
+
+            html_out.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(html_out / "index.html",
+                               review_index(reviewed, config.align.trust))
+    for problem in problems:
+        click.echo(f"not aligned: {problem}", err=True)
+    if archive is not None:
+        click.echo(f"{len(jobs) - refused} pair(s) aligned, {len(problems)} problem(s)")
+    if refused:
+        sys.exit(1)
+
+
+def _show_alignment(report: Any, config: Config, dry_run: bool, trust: bool,
+                    html_out: Path | None, archive: Path | None) -> None:
+    from ..align import review_page, table, write_pair
+    from ..fsutil import atomic_write_bytes
+
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(report.kinds().items()))
+    head = (f"{report.source} ↔ {report.translation} ({report.lang}): "
+            f"{len(report.alignment.pairs)} pairs ({kinds}), overall confidence "
+            f"{report.alignment.overall:.2f}")
+    if html_out is not None:
+        out = html_out / f"{report.doc}.{report.lang}.html" if archive else html_out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(out, review_page(report, config.align.trust))
+    if dry_run:
+        click.echo(head)
+        for line in table(report):
+            click.echo(line)
+        return
+    write_pair(config, report, trust)
+    click.echo(f"{head}; filled {report.filled} ({report.trusted} trusted), kept "
+               f"{report.kept} translated")
+    for path in report.written:
+        click.echo(f"  wrote {path}")

@@ -1,0 +1,63 @@
+"""`check`: every registered check over the project (loaded only when it runs)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .common import config_of as _config
+from .common import locked
+
+
+@click.command("check")
+@click.option("--lang", "langs", multiple=True, help="Only this language (repeatable).")
+@click.option("--doc", "docs", multiple=True, help="Only this document (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
+              show_default=True)
+@click.option("--only", "only", multiple=True, help="Only this check id (repeatable).")
+@click.option("--severity", "min_severity", type=click.Choice(["error", "warning", "info"]),
+              default="info", show_default=True, help="Lowest severity reported.")
+@click.option("--list", "list_only", is_flag=True, help="List every check and exit.")
+@click.option("--fix", is_flag=True, help="Apply safe mechanical fix-ups (whitespace, French "
+              "spacing, '...' to '…') and list them.")
+@click.pass_context
+def check_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], fmt: str,
+              only: tuple[str, ...], min_severity: str, list_only: bool, fix: bool) -> None:
+    """Consistency checks of every translation against its source and the other languages.
+    Exit 1 when an error-level finding remains."""
+    from ..checks import REGISTRY, run_checks
+    from ..checks.output import to_json, to_sarif
+
+    if list_only:
+        width = max(len(c.id) for c in REGISTRY)
+        for c in REGISTRY:
+            click.echo(f"{c.id:<{width}}  {c.severity:<7}  {c.scope:<8}  {c.description}")
+        return
+    config = _config(ctx)
+    if fix:
+        from ..checks.fix import fix_project
+
+        with locked(config):
+            changes = fix_project(config, list(langs) or None, list(docs) or None)
+        for change in changes:
+            click.echo(change)
+        click.echo(f"{len(changes)} fix(es) applied", err=True)
+    result = run_checks(config, list(langs) or None, list(docs) or None, list(only) or None,
+                        min_severity)
+    if not (langs or docs or only) and min_severity == "info":
+        from ..status_cache import save_findings
+
+        save_findings(config, result.by_language())  # `status` shows them until files change
+    if fmt == "json":
+        click.echo(to_json(result))
+    elif fmt == "sarif":
+        click.echo(to_sarif(result, config))
+    else:
+        for finding in result.findings:
+            click.echo(finding.text())
+        click.echo(f"{result.units} translations in {result.files} catalogue(s): "
+                   f"{result.count('error')} error(s), {result.count('warning')} warning(s), "
+                   f"{result.count('info')} note(s)", err=True)
+    if result.count("error"):
+        sys.exit(1)
