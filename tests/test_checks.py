@@ -392,3 +392,41 @@ def test_a_changed_number_is_still_an_error(source: str, target: str) -> None:
         seen.add(mutated)
         assert units.numbers(Pair(source, mutated, "en", "ca")), mutated
     assert len(seen) > 10
+
+
+PUBLISHED = Path(__file__).parent / "data" / "published"
+
+
+def test_published_translations_raise_no_error(tmp_path: Path) -> None:
+    """Press releases published in four languages (tests/data/published: 24 heures sur 24,
+    24.000 milions, 6.00 h, ONG, ONU, segle XXI…), aligned into a project and approved:
+    every aligned unit is approved (none has an error-level finding) and `check` finds no
+    error; warnings stay below one per twenty units."""
+    import shutil
+
+    project = tmp_path / "published"
+    (project / "bulletins").mkdir(parents=True)
+    (project / "transkit.toml").write_text(
+        '[project]\nname = "Press"\nsource_language = "en"\nlanguages = ["en", "ca", "es", '
+        '"fr"]\n', "utf-8")
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for page in PUBLISHED.glob("*.html"):
+        shutil.copy(page, (project / "bulletins" if page.name.endswith(".en.html")
+                           else archive) / page.name)
+    run("extract", cwd=project, check=True)
+    aligned = run("align", "--archive", str(archive), cwd=project, check=True)
+    assert "12 pair(s) aligned, 0 problem(s)" in aligned.stdout
+    total = 0
+    for lang in ("ca", "es", "fr"):
+        done = run("approve", "--lang", lang, "--from", "aligned", "--by", "QA", cwd=project,
+                   check=True)
+        assert ", 0 skipped" in done.stdout, done.stdout + done.stderr
+        total += int(done.stdout.rsplit("approved ", 1)[1].split()[0])
+    assert total >= 100
+    checked = run("check", cwd=project)
+    assert checked.returncode == 0, checked.stdout
+    summary = (checked.stdout + checked.stderr).strip().splitlines()[-1]
+    assert " 0 error(s)" in summary, checked.stdout + checked.stderr
+    warnings = int(summary.split(" error(s), ")[1].split()[0])
+    assert warnings * 20 < total, checked.stdout

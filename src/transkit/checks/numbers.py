@@ -8,7 +8,8 @@ ambiguous form never makes a finding while a changed digit changes every reading
 words multiply ("29.000 milions" = "29 mil milions" = "29 billion" = "29 milliards"),
 times of day are read with their hour ("14.00 h" = "2 pm"), and a value written twice
 ("24 heures sur 24") is the same value. Numbers in words (0–20, ordinals, dozens, Roman
-centuries) are not compared, only accepted in place of the digits.
+centuries, nouns such as "dozen" or "miler") are not compared, only accepted in place of
+the digits.
 """
 
 from __future__ import annotations
@@ -60,8 +61,16 @@ ORDINAL_WORDS = {
 }
 # Words that stand for 1 only before a scale word ("a million").
 BEFORE_SCALE = {"en": {"a": Decimal(1), "an": Decimal(1)}}
-DOZEN = {"ca": "dotzena|dotzenes", "es": "docena|docenas", "en": "dozen|dozens",
-         "fr": "douzaine|douzaines"}
+# Nouns of quantity: "a dozen", "un miler de municipis" for "1,000 municipalities".
+QUANTITY_NOUNS: dict[str, dict[str, int]] = {
+    "ca": {"dotzena": 12, "dotzenes": 12, "centenar": 100, "centenars": 100, "miler": 1000,
+           "milers": 1000},
+    "es": {"docena": 12, "docenas": 12, "centenar": 100, "centenares": 100, "millar": 1000,
+           "millares": 1000},
+    "en": {"dozen": 12, "dozens": 12, "hundred": 100, "hundreds": 100, "thousands": 1000},
+    "fr": {"douzaine": 12, "douzaines": 12, "centaine": 100, "centaines": 100,
+           "millier": 1000, "milliers": 1000},
+}
 # "segle XXI", "siglo XXI", "XXIe siècle"; English writes "21st century".
 _ROMAN_CENTURY = {
     "ca": re.compile(r"\bsegles?\s+([IVXLC]+)\b"),
@@ -181,16 +190,16 @@ def _words(lang: str) -> dict[str, Decimal]:
             for word in forms.split("|"):
                 if word != "-":
                     table.setdefault(word, Decimal(value))
-    for word in DOZEN.get(lang, "").split("|"):
-        if word:
-            table[word] = Decimal(12)
+    for word, value in QUANTITY_NOUNS.get(lang, {}).items():
+        table[word] = Decimal(value)
     return table
 
 
 @lru_cache(maxsize=16384)
 def spelled(text: str, lang: str) -> frozenset[Decimal]:
     """Values `text` writes in words: numbers 0–20 and ordinals to the tenth, alone or
-    before scale words ("un millón", "three million"), dozens, Roman centuries."""
+    before scale words ("un millón", "three million"), nouns of quantity (a dozen, un
+    miler), Roman centuries."""
     lang = primary(lang)
     words = _words(lang)
     scales = SCALES.get(lang, {})
