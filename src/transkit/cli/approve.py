@@ -14,7 +14,7 @@ from .common import config_of, locked
 @click.option("--from", "kinds", multiple=True, type=click.Choice(["aligned", "tm", "mt"]),
               help="Only drafts of this kind (repeatable; default: all three): aligned "
               "from a published page, a translation memory match, machine translation.")
-@click.option("--min-score", type=click.FloatRange(0, 100),
+@click.option("--min-score", type=click.FloatRange(0, 100), metavar="N",
               help="Only drafts scored at least N of 100 (a memory match's %, an "
               "alignment's confidence × 100); machine drafts have no score.")
 @click.option("--by", "by", metavar="'NAME <EMAIL>'",
