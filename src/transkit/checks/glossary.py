@@ -101,19 +101,26 @@ def acronyms(pair: Pair, glossary: Glossary) -> list[str]:
     built-in list (`OWN_FORMS`: NGO → ONG, UN → ONU, NATO → OTAN…)."""
     found = []
     runs: set[str] | None = None
+    anagrams: set[str] = set()
+    target: str | None = None
     target_lang = primary(pair.target_lang)
     for acronym in dict.fromkeys(_ACRONYM.findall(pair.source)):
         if sum(ch.isupper() for ch in acronym) < 2 or glossary.maps(acronym, pair.source_lang):
             continue
         if runs is None:
             runs = set(_RUN.findall(pair.target))
+            # Each run's letters in order, once (asking every run for each acronym was
+            # quadratic in a unit full of them).
+            anagrams = {"".join(sorted(run)) for run in runs if run.isupper()}
         if acronym in runs:
             continue
-        letters = sorted(acronym)
-        if any(len(run) == len(acronym) and sorted(run) == letters for run in runs):
+        if "".join(sorted(acronym)) in anagrams:
             continue  # the same letters in the language's order
-        target = masked(pair.target)
-        if any(_uses(target, form) for form in OWN.get((acronym, target_lang), ())):
-            continue
+        forms = OWN.get((acronym, target_lang), ())
+        if forms:
+            if target is None:
+                target = masked(pair.target)  # once: hashing a long text is no lookup
+            if any(_uses(target, form) for form in forms):
+                continue
         found.append(acronym)
     return [f"acronym(s) {', '.join(found)} missing from the translation"] if found else []

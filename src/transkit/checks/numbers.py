@@ -112,14 +112,22 @@ class Number(NamedTuple):
         return not self.readings.isdisjoint(other.readings)
 
 
+@lru_cache(maxsize=8)
+def _group_symbol(lang: str) -> str:
+    from babel.numbers import get_group_symbol
+
+    return get_group_symbol(lang)
+
+
+@lru_cache(maxsize=16384)
 def babel_value(token: str, lang: str) -> Decimal | None:
     """The value of `token` written in `lang`'s format (Babel's CLDR data, strict), or
     None when the token is not well formed there."""
-    from babel.numbers import NumberFormatError, get_group_symbol, parse_decimal
+    from babel.numbers import NumberFormatError, parse_decimal
 
     if lang not in SCALES:
         return None
-    group = get_group_symbol(lang)
+    group = _group_symbol(lang)
     if group.isspace():  # French groups with a narrow no-break space; writers use any
         token = re.sub(r"[\u00a0\u202f ]", group, token)
     try:
@@ -260,11 +268,15 @@ def compare(source: str, source_lang: str, target: str, target_lang: str
     src, tgt = read(source, source_lang), read(target, target_lang)
     if not src and not tgt:
         return [], []
-    missing = [n for n in src if not any(n.matches(t) for t in tgt)]
+    # A number matches one of the other text's when its readings meet theirs: one set
+    # of all of them answers for every number at once.
+    in_target = frozenset().union(*(n.readings for n in tgt))
+    missing = [n for n in src if n.readings.isdisjoint(in_target)]
     if missing:
         words = spelled(target, target_lang)
         missing = [n for n in missing if n.readings.isdisjoint(words)]
-    extra = [n for n in tgt if not any(n.matches(s) for s in src)]
+    in_source = frozenset().union(*(n.readings for n in src))
+    extra = [n for n in tgt if n.readings.isdisjoint(in_source)]
     if extra:
         words = spelled(source, source_lang)
         extra = [n for n in extra if n.readings.isdisjoint(words)]
