@@ -132,13 +132,15 @@ def test_numbers_read_as_values_in_linear_time() -> None:
     from transkit.checks import numbers, units
     from transkit.checks.base import Pair
 
+    def clear() -> None:
+        for cached in (numbers.read, numbers.spelled, numbers.babel_value, numbers._values,
+                       numbers._readings, units.masked):
+            cached.cache_clear()
+
     def check(source: str, target: str) -> Callable[[int], Callable[[], object]]:
         def make(n: int) -> Callable[[], object]:
             def work() -> None:
-                numbers.read.cache_clear()
-                numbers.spelled.cache_clear()
-                numbers.babel_value.cache_clear()
-                units.masked.cache_clear()
+                clear()
                 units.numbers(Pair(source * n + "7", target * n + "8", "en", "ca"))
             return work
         return make
@@ -147,15 +149,14 @@ def test_numbers_read_as_values_in_linear_time() -> None:
     assert scaling(check("24 mil million ", "24 mil milions "), 1000) < LINEAR_BOUND
     assert scaling(check("at 9 pm, ", "a les 21.00 h, "), 1000) < LINEAR_BOUND
     assert scaling(check("a million ", "un milió milions "), 1000) < LINEAR_BOUND
-    assert scaling(check("1 " + "million " * 50, "1" + " mil" * 50), 50) < LINEAR_BOUND
+    assert scaling(check("1 " + "million " * 50, "1" + " mil" * 50), 400) < LINEAR_BOUND
 
     def distinct(n: int) -> Callable[[], object]:  # every number missing from the other
         source = " ".join(str(i) for i in range(n))
         target = " ".join(str(i + n) for i in range(n))
 
         def work() -> None:
-            numbers.read.cache_clear()
-            numbers.babel_value.cache_clear()
+            clear()
             units.numbers(Pair(source, target, "en", "ca"))
         return work
 

@@ -237,7 +237,8 @@ def _check_document(job: _DocJob, options: _Options) -> _DocResult:
             per_unit[record.msgid][lang] = (record.msgstr, rel, record.line, ignored)
             result.translations.append((lang, job.source_lang, record.msgid, record.msgstr,
                                         rel, record.line))
-    _cross_checks(per_unit, job.source_lang, job.name, add, job.voters)
+    _cross_checks(per_unit, job.source_lang, job.name, add, job.voters,
+                  frozenset(options.enabled))
     return result
 
 
@@ -326,16 +327,24 @@ def _file_checks(headers: dict[str, str], records: list[Unit], lang: str, rel: s
 
 def _cross_checks(per_unit: dict[str, dict[str, tuple[str, str, int, set[str]]]],
                   source_lang: str, doc: str, add: Add,
-                  voters: frozenset[str] = frozenset()) -> None:
+                  voters: frozenset[str] = frozenset(),
+                  enabled: frozenset[str] = frozenset({"cross-numbers", "cross-urls"})
+                  ) -> None:
+    cross = [(check_id, same, agree) for check_id, same, agree in _CROSS
+             if check_id in enabled]
+    if not cross:
+        return
     for source, by_lang in per_unit.items():
         if not by_lang:
             continue
         # The source takes part in the vote, but only translations are reported.
         texts = {source_lang: source,
                  **{lang: text for lang, (text, _, _, _) in by_lang.items()}}
-        for check_id, agree in (("cross-numbers", _numbers_agree), ("cross-urls", _urls_agree)):
+        for check_id, same, agree in cross:
             if not any(_CROSS_MARK[check_id].search(text) for text in texts.values()):
                 continue  # nothing to compare: the common case, kept cheap
+            if len({same(lang, text) for lang, text in texts.items()}) == 1:
+                continue  # the same values everywhere: no vote to take
             majority = _majority(texts, source_lang, agree)
             if majority is None:
                 continue
@@ -363,7 +372,23 @@ def _numbers_agree(a: tuple[str, str], b: tuple[str, str]) -> bool:
 
 
 def _urls_agree(a: tuple[str, str], b: tuple[str, str]) -> bool:
-    return sorted(units.urls(a[1])) == sorted(units.urls(b[1]))
+    return _same_urls(*a) == _same_urls(*b)
+
+
+def _same_numbers(lang: str, text: str) -> object:
+    """What equal for two texts means their numbers agree (the same reading sets)."""
+    from . import numbers
+
+    return numbers.values_of(units.masked(text), lang)
+
+
+def _same_urls(lang: str, text: str) -> object:
+    return tuple(sorted(units.urls(text)))
+
+
+_CROSS: tuple[tuple[str, Callable[[str, str], object],
+                    Callable[[tuple[str, str], tuple[str, str]], bool]], ...] = (
+    ("cross-numbers", _same_numbers, _numbers_agree), ("cross-urls", _same_urls, _urls_agree))
 
 
 def _majority(texts: dict[str, str], source_lang: str,
@@ -372,8 +397,12 @@ def _majority(texts: dict[str, str], source_lang: str,
     None when all agree. Agreement by value is not transitive, so each language's
     agreeing set is counted from that language."""
     langs = list(texts)
-    friends = {a: [b for b in langs if b == a or agree((a, texts[a]), (b, texts[b]))]
-               for a in langs}
+    friends: dict[str, list[str]] = {a: [a] for a in langs}
+    for i, a in enumerate(langs):  # agreement is symmetric: each pair asked once
+        for b in langs[i + 1:]:
+            if agree((a, texts[a]), (b, texts[b])):
+                friends[a].append(b)
+                friends[b].append(a)
     if all(len(found) == len(langs) for found in friends.values()):
         return None
     best = max(langs, key=lambda a: (len(friends[a]), a == source_lang))

@@ -15,6 +15,7 @@ the digits.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
@@ -78,6 +79,18 @@ _ROMAN_CENTURY = {
     "fr": re.compile(r"\b([IVXLC]+)(?:e|ème|er)\s+siècles?\b"),
 }
 
+_DIGIT = re.compile(r"\d")
+@lru_cache(maxsize=8)
+def scales_of(lang: str) -> dict[str, Decimal]:
+    """The scale words read in a text of `lang`: its own, then the other languages' (a
+    translation that keeps the source's "milions" still says millions), a word's value
+    in `lang` winning (billion: 10^9 in English, 10^12 in French)."""
+    table: dict[str, Decimal] = {}
+    for other in sorted(SCALES, key=lambda x: x == lang):
+        table.update(SCALES[other])
+    return table
+
+
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 # Plain spaces group thousands only in French ("29 000"); elsewhere "el 2018 200" is
@@ -97,7 +110,7 @@ _TIME = (r"(?P<h>\d{1,2})(?::(?P<m>\d{2})"
 @lru_cache(maxsize=8)
 def _pattern(lang: str) -> re.Pattern[str]:
     digits = _DIGITS["fr" if lang == "fr" else "*"]
-    scales = "|".join(sorted(SCALES.get(lang, {}), key=len, reverse=True))
+    scales = "|".join(sorted(scales_of(lang), key=len, reverse=True))
     scale = rf"(?P<scale>(?:\s+(?:{scales})(?![\w-]))+)" if scales else "(?P<scale>)"
     return re.compile(rf"(?P<time>{_TIME})|(?P<num>{digits}){scale}?", re.IGNORECASE)
 
@@ -136,15 +149,18 @@ def babel_value(token: str, lang: str) -> Decimal | None:
         return None
 
 
-def _readings(token: str, lang: str) -> set[Decimal]:
-    found = {value for value in (babel_value(token, lang), number_value(token))
-             if value is not None}
-    return {value.normalize() for value in found}
+@lru_cache(maxsize=16384)
+def _readings(token: str, lang: str) -> frozenset[Decimal]:
+    if token.isdigit():  # no separator: one reading in every language (Babel is slow)
+        return frozenset((Decimal(token).normalize(),))
+    return frozenset(value.normalize() for value in (babel_value(token, lang),
+                                                     number_value(token))
+                     if value is not None)
 
 
 def _scale(words: str, lang: str) -> Decimal:
     factor = Decimal(1)
-    table = SCALES.get(lang, {})
+    table = scales_of(lang)
     for word in words.split():
         factor *= table.get(word.lower(), Decimal(1))
     return factor
@@ -154,11 +170,11 @@ def _scale(words: str, lang: str) -> Decimal:
 def read(text: str, lang: str) -> tuple[Number, ...]:
     """The numbers written in digits in `text` (already masked: no placeholders,
     addresses), each with its readings."""
-    if not any(ch.isdigit() for ch in text):
+    if _DIGIT.search(text) is None:
         return ()
     lang = primary(lang)
     found: list[Number] = []
-    for match in _pattern(lang).finditer(text):
+    for match in _numbers(_pattern(lang), text):
         if match.group("time") is not None:
             found.append(_time(match))
             continue
@@ -168,9 +184,25 @@ def read(text: str, lang: str) -> tuple[Number, ...]:
         scale = match.group("scale")
         if scale:
             factor = _scale(scale, lang)
-            readings = {(value * factor).normalize() for value in readings}
-        found.append(Number(match.group(0).strip(), frozenset(readings)))
+            readings = frozenset((value * factor).normalize() for value in readings)
+        found.append(Number(match.group(0).strip(), readings))
     return tuple(found)
+
+
+def _numbers(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)`, tried only where a digit is (every match starts with
+    one): the search for a digit is several times cheaper than the pattern's."""
+    pos = 0
+    while True:
+        digit = _DIGIT.search(text, pos)
+        if digit is None:
+            return
+        match = pattern.match(text, digit.start())
+        if match is None:
+            pos = digit.start() + 1
+            continue
+        yield match
+        pos = max(match.end(), digit.start() + 1)
 
 
 def _time(match: re.Match[str]) -> Number:
@@ -210,7 +242,7 @@ def spelled(text: str, lang: str) -> frozenset[Decimal]:
     miler), Roman centuries."""
     lang = primary(lang)
     words = _words(lang)
-    scales = SCALES.get(lang, {})
+    scales = scales_of(lang)
     values: set[Decimal] = set()
     tokens = [w.lower() for w in _WORD.findall(text)]
     before = BEFORE_SCALE.get(lang, {})
@@ -260,26 +292,40 @@ def _roman(numeral: str) -> int:
     return total
 
 
+@lru_cache(maxsize=16384)
+def _values(text: str, lang: str) -> tuple[tuple[Number, ...], frozenset[frozenset[Decimal]],
+                                           frozenset[Decimal]]:
+    """A text's numbers, the set of their reading sets (equal sets: the same values),
+    and every reading (a number matches the text's when its readings meet these)."""
+    found = read(text, lang)
+    return found, frozenset(n.readings for n in found), frozenset().union(
+        *(n.readings for n in found))
+
+
+def values_of(text: str, lang: str) -> frozenset[frozenset[Decimal]]:
+    """The reading sets of a masked text's numbers: texts with equal ones agree."""
+    return _values(text, lang)[1]
+
+
 def compare(source: str, source_lang: str, target: str, target_lang: str
             ) -> tuple[list[Number], list[Number]]:
     """(source numbers the target lacks, target numbers the source lacks), both texts
     masked. A number counts as present when the other text writes a number sharing a
     reading, or the value in words; repetition is no difference."""
-    src, tgt = read(source, source_lang), read(target, target_lang)
-    if not src and not tgt:
-        return [], []
-    # A number matches one of the other text's when its readings meet theirs: one set
-    # of all of them answers for every number at once.
-    in_target = frozenset().union(*(n.readings for n in tgt))
+    src, src_values, in_source = _values(source, source_lang)
+    tgt, tgt_values, in_target = _values(target, target_lang)
+    if src_values == tgt_values:
+        return [], []  # the same values (the common case, and no number at all)
     missing = [n for n in src if n.readings.isdisjoint(in_target)]
     if missing:
         words = spelled(target, target_lang)
         missing = [n for n in missing if n.readings.isdisjoint(words)]
-    in_source = frozenset().union(*(n.readings for n in src))
     extra = [n for n in tgt if n.readings.isdisjoint(in_source)]
     if extra:
         words = spelled(source, source_lang)
         extra = [n for n in extra if n.readings.isdisjoint(words)]
+    if not missing and not extra:
+        return [], []
     return _unique(missing), _unique(extra)
 
 
