@@ -28,7 +28,7 @@ from .errors import InputError
 from .fsutil import atomic_write_bytes, read_bytes
 from .languages import check_language, native_name, primary
 from .project import catalog_path, check_doc_name, doc_name, load_document, relative
-from .sources import inline
+from .sources import file_name, inline, is_source, stem
 from .sources.html import declared_language, parse_html, read_document
 from .unit import Unit, excerpt, plain_text
 
@@ -150,7 +150,7 @@ def find_document(config: Config, page: Path, units: list[Unit]) -> tuple[Path |
 
     folder = config.bulletins
     try:
-        if page.resolve().parent == folder.resolve() and page.suffix == ".html":
+        if page.resolve().parent == folder.resolve() and is_source(page):
             return folder / page.name, "path"
     except OSError:
         pass
@@ -167,14 +167,14 @@ def find_document(config: Config, page: Path, units: list[Unit]) -> tuple[Path |
         return None, ""
     best: tuple[float, str] = (0.0, "")
     for entry in discover(config):
-        if is_chrome(entry.name) or not (folder / f"{entry.name}.html").is_file():
+        if is_chrome(entry.name) or not (folder / file_name(folder, entry.name)).is_file():
             continue
         held = {u.key for u in catalog.load(entry.template).active()}
         share = len(keys & held) / len(keys)
         if share > best[0]:
             best = (share, entry.name)
     if best[0] >= SAME_DOCUMENT:
-        return folder / f"{best[1]}.html", "content"
+        return folder / file_name(folder, best[1]), "content"
     return None, ""
 
 
@@ -185,7 +185,7 @@ def default_name(source: Path, lang: str) -> str:
     if not kept:
         return doc_name(source)
     name = "-".join(kept) if len(kept) != len(parts[::2]) else source.stem
-    return doc_name(source.with_name(name + ".html"))
+    return doc_name(source.with_name(name + source.suffix))
 
 
 def _proposals(report: PairReport, bar: float, trust: bool
@@ -233,7 +233,7 @@ def write_pair(config: Config, report: PairReport, trust: bool, force: bool = Fa
     from .extract import extract
     from .memory.store import IMPORTED, Variant
 
-    dest = config.bulletins / f"{report.doc}.html"
+    dest = config.bulletins / file_name(config.bulletins, report.doc)
     data = report.source.read_bytes()
     if report.existing is not None:
         dest = report.existing  # the project's own page: filled, never copied
@@ -457,10 +457,10 @@ def plan_archive(config: Config, folder: Path, source_lang: str | None = None) -
 def _bulletin(config: Config, href: str) -> Path | None:
     """The project's bulletin a link names by its file name (`…/post-en.html`), if any."""
     name = Path(unquote(urlsplit(href).path)).name
-    if not name.lower().endswith(".html"):
+    if not is_source(name):
         return None
     try:
-        check_doc_name(name[:-5])
+        check_doc_name(stem(name))
     except InputError:
         return None
     candidate = config.bulletins / name
