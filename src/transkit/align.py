@@ -163,8 +163,8 @@ def write_pair(config: Config, report: PairReport, trust: bool) -> None:
     """Copy the source into bulletins/ if needed, extract it, fill the target catalogue
     and keep the pairs as tm/aligned-<doc>-<lang>.tmx, which the TM learns (as imported)
     with the project's other files (`learn_project`)."""
-    from .exchange.tmx import export_tmx
     from .extract import extract
+    from .memory.exchange import export_tmx
     from .memory.store import IMPORTED, Variant
 
     dest = config.bulletins / f"{report.doc}.html"
