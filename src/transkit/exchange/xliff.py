@@ -585,6 +585,10 @@ def _unit12(tu: etree._Element, q: str, bitext: Bitext) -> None:
             done = approved != "no"
     for note in tu.iterchildren(q + "note"):
         _note(unit, note.get("from") or "", note.text or "")
+    for alt in tu.iterchildren(q + "alt-trans"):
+        previous = alt.find(q + "source")
+        if alt.get("alttranstype") == "previous-version" and previous is not None:
+            unit.previous_msgid = _Reader().source(previous)
     _add(bitext, unit, tu.get("id") or "", tu.get(FINGERPRINT), done, reader)
 
 
