@@ -199,9 +199,8 @@ def _format_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., An
 @tm.command("import")
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--source-lang", help="Source language of files that do not say theirs (a PO "
-              "compendium without an X-Transkit-Source-Language header; default: the "
-              "project's).")
+@click.option("--source-lang", help="Source language of PO compendia (default: the header's "
+              "X-Transkit-Source-Language, else the project's).")
 @_format_option("the files")
 @click.pass_context
 def tm_import(ctx: click.Context, files: tuple[Path, ...], source_lang: str | None,

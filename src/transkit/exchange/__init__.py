@@ -12,10 +12,13 @@ points (the built-ins too, in `pyproject.toml`; `exchange.registry` lists and lo
         def write(self, bitexts, path, **options) -> int: ...   # units written
 
 `read` gives the file's units in batches of one language pair (`Bitext`); `source_lang`
-is the sources' language when the file does not say it. `write` writes them atomically
-(`fsutil.atomic_write_bytes`) and returns how many units it wrote; options a format does
-not know are ignored (`markup`, what placeholders stand for; `fingerprints`). Bad input
-is `InputError(message, path, line)`; a parser never resolves an entity nor reaches the
+is the sources' language when the user gave one (`tm import --source-lang`), for files
+that may not say it; a Bitext whose `source` is "" is in the project's source language.
+`write` writes them atomically (`fsutil.atomic_write_bytes`) and returns how many units
+it wrote; options a format does not know are ignored (`markup`, what placeholders stand
+for; `fingerprints`; `source_lang`). A format of every language at once (TMX) says
+`multilingual = True`; others are given one language pair. Bad input is
+`InputError(message, path, line)`; a parser never resolves an entity nor reaches the
 network.
 """
 

@@ -1,7 +1,7 @@
 """PO compendia: a gettext catalogue of translations (`msgcat` of many catalogues, or a
 memory another tool kept), one language pair, read and written through the catalogue
-model. The target language is the `Language` header, the source language the
-`X-Transkit-Source-Language` header (else the caller's)."""
+model. The target language is the `Language` header, the source language the one the user
+gave, else the `X-Transkit-Source-Language` header, else unknown (the caller's)."""
 
 from __future__ import annotations
 
@@ -31,8 +31,8 @@ class Compendium:
         if not lang:
             raise InputError("PO compendium has no Language header", path, 1)
         target = check_language(primary(lang))
-        said = po.metadata.get(SOURCE_LANG_HEADER, "").strip()
-        source = check_language(primary(said or source_lang or ""))
+        said = source_lang or po.metadata.get(SOURCE_LANG_HEADER, "").strip()
+        source = check_language(primary(said)) if said else ""  # "": the caller's default
         bitext = Bitext(source, target, doc=path.name, original=path.name, line=1)
         for unit in po.units:
             index = len(bitext.units)

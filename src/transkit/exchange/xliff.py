@@ -441,13 +441,15 @@ class Xliff20:
         return read(path)
 
     def write(self, bitexts: Iterable[Bitext], path: Path, markup: Markup | None = None,
-              fingerprints: bool = False, **options: Any) -> int:
+              fingerprints: bool = False, source_lang: str = "", **options: Any) -> int:
+        """One <file> per bitext (all of one target language); the document's source
+        language is `source_lang`, else the first bitext's."""
         batches = list(bitexts)
         if not batches:
             raise InputError("nothing to write", path)
         try:
-            data = dumps(batches, self.version, batches[0].source, batches[0].target, markup,
-                         fingerprints)
+            data = dumps(batches, self.version, source_lang or batches[0].source,
+                         batches[0].target, markup, fingerprints)
         except ValueError as exc:
             raise InputError(str(exc), path) from None
         atomic_write_bytes(path, data)

@@ -30,20 +30,22 @@ class ImportReport:
     sources: set[str] = field(default_factory=set)  # source languages of what was read
 
 
-def _known(bitext: Bitext, path: Path) -> Bitext:
-    """A read bitext with its languages as the memory's codes and its document named."""
-    bitext.source = check_language(primary(bitext.source))
+def _known(bitext: Bitext, path: Path, default: str) -> Bitext:
+    """A read bitext with its languages as the memory's codes (`default` for a source the
+    file did not say) and its document named."""
+    bitext.source = check_language(primary(bitext.source or default))
     bitext.target = check_language(primary(bitext.target))
     bitext.doc = bitext.doc or path.name
     return bitext
 
 
-def read_file(path: Path, fmt: Any, source_lang: str, left_out: list[str]) -> list[Entry]:
+def read_file(path: Path, fmt: Any, source_lang: str | None, default: str,
+              left_out: list[str]) -> list[Entry]:
     """What the memory learns of one file read whole (formats other than TMX): its units'
     projection; translations left out for a problem are listed in `left_out`."""
     bitexts = []
     for bitext in fmt.read(path, source_lang):
-        bitexts.append(_known(bitext, path))
+        bitexts.append(_known(bitext, path, default))
         for index, problem in sorted(bitext.problems.items()):
             unit = bitext.units[index]
             if unit.translated:
@@ -51,8 +53,9 @@ def read_file(path: Path, fmt: Any, source_lang: str, left_out: list[str]) -> li
     return list(from_units(bitexts))
 
 
-def _streamed(fmt: Any, path: Path, source_lang: str) -> Iterator[Entry]:
-    return from_units(_known(b, path) for b in fmt.read(path, source_lang))
+def _streamed(fmt: Any, path: Path, source_lang: str | None, default: str
+              ) -> Iterator[Entry]:
+    return from_units(_known(b, path, default) for b in fmt.read(path, source_lang))
 
 
 def export_units(store: Store, fmt: Any, out: Path, langs: tuple[str, ...] | None,
@@ -100,8 +103,8 @@ def import_files(config: Config, store: Store, files: list[Path],
     learnt. A file's format is `format_name`, else the one its suffix names (the
     registry). TMX files are read as a stream (memory holds a batch, not the file),
     others whole first; a TMX copy of each file is kept under tm/ once all of them were
-    learnt. `source_lang`: the sources' language of files that do not say it (default:
-    the project's)."""
+    learnt. `source_lang`: the sources' language the user gave (a PO compendium's, over
+    its header); a source no file says is the project's."""
     report = ImportReport()
     plans: list[tuple[Path, Path]] = []
     tm_dir = config.root / "tm"
@@ -113,16 +116,18 @@ def import_files(config: Config, store: Store, files: list[Path],
                              else "is not a regular file (a FIFO, device or socket)"
                              if path.exists() else "no such file", path)
         plans.append((path, _copy_name(tm_dir, path, {keep for _, keep in plans})))
-    default = source_lang or config.source_language
-    compendia = {path: read_file(path, formats[path], default, report.left_out)
-                 for path, _ in plans if formats[path].name != "tmx"}
+    default = config.source_language
+    compendia: dict[Path, list[Entry]] = {
+        path: read_file(path, formats[path], source_lang, default, report.left_out)
+        for path, _ in plans if formats[path].name != "tmx"}
     written: list[Path] = []
     try:
         with store.transaction():
             for path, keep in plans:
-                read = compendia.get(path)
-                counted = _counting(_streamed(formats[path], path, default) if read is None
-                                    else read, report,
+                whole = compendia.get(path)
+                read = (_streamed(formats[path], path, source_lang, default) if whole is None
+                        else whole)
+                counted = _counting(read, report,
                                     progress and (lambda n, p=path: progress(f"{p.name}: "
                                                                              f"{n:,} units")))
                 report.variants += store.learn(counted, relative(config, keep))
