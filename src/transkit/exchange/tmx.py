@@ -2,7 +2,8 @@
 xml:lang variants, inline bpt/ept/ph/it/hi/ut codes, props and notes), as units.
 
 A <tu> of several languages is one Bitext per language beside its source (consecutive,
-each holding the one unit); writing, consecutive units of one source text make one <tu>
+each holding the one unit; bilingual <tu>s of one pair, document and date are read in
+batches); writing, consecutive units of one source text make one <tu>
 again. Per translation: the <tu>'s and <tuv>'s props and notes are the unit's translator
 comments (the source's, its extracted comments), `changedate` the Bitext's date, the
 `x-transkit-doc` property its doc and `x-transkit-origin` its origin.
@@ -236,9 +237,13 @@ def _props(element: etree._Element) -> tuple[list[str], list[str], list[etree._E
     return props, notes, tuvs
 
 
-def _bitexts(tu: etree._Element, default_src: str | None, path: Path) -> list[Bitext]:
-    """One <tu>: a Bitext per language beside its source, each holding the one unit; none
-    when it has fewer than two languages."""
+Read = tuple[str, Unit, str, "str | None"]  # a translation: language, unit, doc, date
+
+
+def _read_tu(tu: etree._Element, default_src: str | None, path: Path, name: str
+             ) -> tuple[str, list[Read]] | None:
+    """One <tu>: its source language and, per other language, the unit pairing the
+    source with that translation; None when it has fewer than two languages."""
     tu_props, tu_notes, tuvs = _props(tu)
     src = _language(tu.get("srclang"), path, tu.sourceline) or default_src
     read: list[tuple[str, str, str | None, str | None, str | None]] = []
@@ -262,21 +267,27 @@ def _bitexts(tu: etree._Element, default_src: str | None, path: Path) -> list[Bi
         when = f"{changed[:4]}-{changed[4:6]}-{changed[6:8]}" if changed and len(
             changed) >= 8 else None
         read.append((lang, text, doc, when, provenance))
-    if len({lang for lang, *_ in read}) < 2:
-        return []
+    if len(read) < 2 or len({r[0] for r in read}) < 2:
+        return None
     read.sort(key=lambda r: r[0] != src)
     lang0, source, _, _, source_note = read[0]
-    return [Bitext(lang0, lang, [Unit(source, text, line=tu.sourceline or 0,
-                                      translator_comments=[note] if note else [],
-                                      extracted_comments=[source_note] if source_note
-                                      else [])],
-                   doc=doc or path.name, date=when, line=tu.sourceline or 0)
-            for lang, text, doc, when, note in read[1:] if lang != lang0]
+    line = tu.sourceline or 0
+    found: list[Read] = []
+    for lang, text, doc, when, note in read[1:]:
+        if lang == lang0:
+            continue
+        unit = Unit(source, text, line=line)
+        if note:
+            unit.translator_comments.append(note)
+        if source_note:
+            unit.extracted_comments.append(source_note)
+        found.append((lang, unit, doc or name, when))
+    return lang0, found
 
 
 def iter_tmx(path: Path) -> Iterator[Bitext]:
-    """Every <tu> with two or more languages as bitexts (see `_bitexts`), read as a stream:
-    memory holds one <tu> at a time, whatever the file's size. Raises InputError with the
+    """Every <tu> with two or more languages as bitexts (the module's docstring), read as a
+    stream: memory holds a batch of <tu>s, whatever the file's size. Raises InputError with the
     line for a malformed file, possibly after units were yielded: learn them in one
     transaction, so that the error rolls them back."""
     try:
@@ -296,6 +307,8 @@ def _stream(handle: BinaryIO, path: Path) -> Iterator[Bitext]:
     default_src: str | None = None
     depth = 0
     body = False
+    batch: Bitext | None = None
+    file_name = path.name  # (the document of units that name none)
     for event, element in events:
         if not isinstance(element.tag, str):
             continue
@@ -310,17 +323,42 @@ def _stream(handle: BinaryIO, path: Path) -> Iterator[Bitext]:
         if name == "header" and depth == 1:
             default_src = _language(element.get("srclang"), path, element.sourceline)
         elif name == "tu":
-            found = _bitexts(element, default_src, path)
+            found = _read_tu(element, default_src, path, file_name)
             element.clear()  # what was read of the file is let go: memory stays flat
             parent = element.getparent()
             if parent is not None:
                 while element.getprevious() is not None:
                     del parent[0]
-            yield from found
+            if found is None:
+                continue
+            src, translations = found
+            # Bilingual <tu>s of one pair, document and date share a Bitext (a batch);
+            # one of several languages is a Bitext per language, as it is.
+            if len(translations) == 1:
+                lang, unit, doc, when = translations[0]
+                if (batch is not None and len(batch.units) < BATCH and batch.target == lang
+                        and batch.source == src and batch.doc == doc and batch.date == when):
+                    batch.units.append(unit)
+                    continue
+            if batch is not None:
+                yield batch
+                batch = None
+            if len(translations) == 1:
+                lang, unit, doc, when = translations[0]
+                batch = Bitext(src, lang, [unit], doc=doc, date=when, line=unit.line)
+                continue
+            for lang, unit, doc, when in translations:
+                yield Bitext(src, lang, [unit], doc=doc, date=when, line=unit.line)
         elif name == "body" and depth == 1:
             body = True  # the rest is still read: a malformed end is an error too
+    if batch is not None:
+        yield batch
     if not body:
         raise InputError("TMX has no <body>", path)
+
+
+BATCH = 1000  # bilingual units in one Bitext as a file is read
+
 
 
 class TMX:

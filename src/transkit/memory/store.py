@@ -60,8 +60,9 @@ def from_units(bitexts: Iterable[Bitext], origin: str = IMPORTED) -> Iterator[En
             if (unit.state != TRANSLATED or not unit.msgid or unit.msgid_plural is not None
                     or index in bitext.problems):
                 continue
+            notes = unit.translator_comments
             target = Variant(bitext.target, unit.msgstr, kind, doc, bitext.date, None,
-                             "; ".join(unit.translator_comments) or None)
+                             "; ".join(notes) if notes else None)
             head = last.variants[0] if last is not None else None
             if (last is not None and head is not None and unit.line and unit.line == line
                     and head.lang == bitext.source and head.text == unit.msgid
@@ -71,8 +72,9 @@ def from_units(bitexts: Iterable[Bitext], origin: str = IMPORTED) -> Iterator[En
             if last is not None:
                 yield last
             line = unit.line
+            notes = unit.extracted_comments
             last = Entry([Variant(bitext.source, unit.msgid, kind, doc, bitext.date, None,
-                                  "; ".join(unit.extracted_comments) or None), target])
+                                  "; ".join(notes) if notes else None), target])
     if last is not None:
         yield last
 
