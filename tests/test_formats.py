@@ -89,7 +89,7 @@ def test_tmx_and_compendium_round_trip(tmp_path: Path) -> None:
     out = tmp_path / "m.tmx"
     assert tmx.write([_units()], out) == 2  # the untranslated unit has nothing to pair
     back = list(tmx.read(out))
-    assert [(b.source, b.target, b.units[0].msgid, b.units[0].msgstr) for b in back] == [
+    assert [(b.source, b.target, u.msgid, u.msgstr) for b in back for u in b.units] == [
         ("ca", "fr", "Bon dia <g1>a tothom</g1>.", "Bonjour <g1>à tous</g1>."),
         ("ca", "fr", "Fins aviat.", "À bientôt.")]
     po = registry.load("po")
