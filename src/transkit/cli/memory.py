@@ -238,8 +238,9 @@ def tm_import(ctx: click.Context, files: tuple[Path, ...], source_lang: str | No
 def tm_export(ctx: click.Context, out: Path, langs: str | None,
               format_name: str | None) -> None:
     """Write the aligned multilingual memory as TMX 1.4b (inline codes carrying the
-    bulletins' markup), or one language pair of it in a format of pairs: XLIFF 2.0
-    (.xlf, .xliff), a PO compendium (.po), any format installed (--format)."""
+    bulletins' markup; OUT of any other suffix), or one language pair of it in a format
+    of pairs: XLIFF 2.0 (.xlf, .xliff), a PO compendium (.po), any format installed
+    (--format)."""
     from ..agency import markup_index
     from ..exchange import registry
     from ..languages import check_language
@@ -247,7 +248,7 @@ def tm_export(ctx: click.Context, out: Path, langs: str | None,
     from ..memory.learn import learn_project
 
     config = _config(ctx)
-    fmt = registry.for_path(out, format_name)
+    fmt = registry.for_path(out, format_name, default="tmx")  # (TMX, whatever the name)
     chosen = tuple(check_language(x.strip()) for x in langs.split(",")) if langs else None
     if not getattr(fmt, "multilingual", False):
         if chosen is None and len(config.languages) == 2:

@@ -65,11 +65,11 @@ class Bitext:
 
     `doc` names the document they belong to (an XLIFF <file>, a TMX `x-transkit-doc`
     property), `original` the file it was made from, `date` (YYYY-MM-DD) when the
-    translations were made and `origin` who made them (the memory's provenance words:
-    human, imported, machine, fuzzy; "" when the file does not say), `line` where the
-    batch starts. Per unit, by index in `units`: `ids` the format's own ids, `fingerprints`
-    what the entry held at export (XLIFF), `problems` why a read unit cannot be used,
-    `matches` memory matches to offer with it.
+    translations were made (`source_date`: the sources) and `origin` who made them
+    (the memory's provenance words: human, imported, machine, fuzzy; "" when the file
+    does not say), `line` where the batch starts. Per unit, by index in `units`: `ids`
+    the format's own ids, `fingerprints` what the entry held at export (XLIFF),
+    `problems` why a read unit cannot be used, `matches` memory matches to offer with it.
     """
 
     source: str
@@ -78,6 +78,7 @@ class Bitext:
     doc: str = ""
     original: str = ""
     date: str | None = None
+    source_date: str | None = None
     origin: str = ""
     line: int = 0
     ids: list[str] = field(default_factory=list)

@@ -47,12 +47,12 @@ def suffixes() -> dict[str, str]:
     return found
 
 
-def for_path(path: Path, name: str | None = None) -> Any:
-    """The format `name`, else the one whose suffix `path` has."""
+def for_path(path: Path, name: str | None = None, default: str | None = None) -> Any:
+    """The format `name`, else the one whose suffix `path` has, else `default`."""
     if name is not None:
         return load(name)
     by_suffix = suffixes()
-    found = by_suffix.get(path.suffix.lower())
+    found = by_suffix.get(path.suffix.lower(), default)
     if found is None:
         known = ", ".join(sorted(by_suffix))
         raise InputError(f"no exchange format for {path.suffix or 'a file without a suffix'} "

@@ -129,7 +129,7 @@ def write_tmx(bitexts: Iterable[Bitext], out: Path, source_lang: str,
         codes = markup(first.doc, text) if markup is not None and "<" in text else None
         for doc in sorted({b.doc for b, _ in chosen.values() if b.doc}):
             etree.SubElement(tu, "prop", type="x-transkit-doc").text = doc
-        _tuv(tu, src, "source", None, held[0][1].extracted_comments, text, codes)
+        _tuv(tu, src, "source", first.source_date, held[0][1].extracted_comments, text, codes)
         for lang in sorted(chosen):
             bitext, unit = chosen[lang]
             _tuv(tu, lang, bitext.origin, bitext.date, unit.translator_comments, unit.msgstr,
@@ -237,7 +237,8 @@ def _props(element: etree._Element) -> tuple[list[str], list[str], list[etree._E
     return props, notes, tuvs
 
 
-Read = tuple[str, Unit, str, "str | None"]  # a translation: language, unit, doc, date
+# A translation: language, unit, doc, date, the source's date.
+Read = tuple[str, Unit, str, "str | None", "str | None"]
 
 
 def _read_tu(tu: etree._Element, default_src: str | None, path: Path, name: str
@@ -270,7 +271,7 @@ def _read_tu(tu: etree._Element, default_src: str | None, path: Path, name: str
     if len(read) < 2 or len({r[0] for r in read}) < 2:
         return None
     read.sort(key=lambda r: r[0] != src)
-    lang0, source, _, _, source_note = read[0]
+    lang0, source, _, source_date, source_note = read[0]
     line = tu.sourceline or 0
     found: list[Read] = []
     for lang, text, doc, when, note in read[1:]:
@@ -281,7 +282,7 @@ def _read_tu(tu: etree._Element, default_src: str | None, path: Path, name: str
             unit.translator_comments.append(note)
         if source_note:
             unit.extracted_comments.append(source_note)
-        found.append((lang, unit, doc or name, when))
+        found.append((lang, unit, doc or name, when, source_date))
     return lang0, found
 
 
@@ -335,20 +336,23 @@ def _stream(handle: BinaryIO, path: Path) -> Iterator[Bitext]:
             # Bilingual <tu>s of one pair, document and date share a Bitext (a batch);
             # one of several languages is a Bitext per language, as it is.
             if len(translations) == 1:
-                lang, unit, doc, when = translations[0]
+                lang, unit, doc, when, since = translations[0]
                 if (batch is not None and len(batch.units) < BATCH and batch.target == lang
-                        and batch.source == src and batch.doc == doc and batch.date == when):
+                        and batch.source == src and batch.doc == doc and batch.date == when
+                        and batch.source_date == since):
                     batch.units.append(unit)
                     continue
             if batch is not None:
                 yield batch
                 batch = None
             if len(translations) == 1:
-                lang, unit, doc, when = translations[0]
-                batch = Bitext(src, lang, [unit], doc=doc, date=when, line=unit.line)
+                lang, unit, doc, when, since = translations[0]
+                batch = Bitext(src, lang, [unit], doc=doc, date=when, source_date=since,
+                               line=unit.line)
                 continue
-            for lang, unit, doc, when in translations:
-                yield Bitext(src, lang, [unit], doc=doc, date=when, line=unit.line)
+            for lang, unit, doc, when, since in translations:
+                yield Bitext(src, lang, [unit], doc=doc, date=when, source_date=since,
+                             line=unit.line)
         elif name == "body" and depth == 1:
             body = True  # the rest is still read: a malformed end is an error too
     if batch is not None:

@@ -47,7 +47,7 @@ def from_units(bitexts: Iterable[Bitext], origin: str = IMPORTED) -> Iterator[En
     """What the memory learns of units read from an exchange file: every translated unit
     (`Unit.state`, no problem, a source, no plural) is an entry of its source
     (`bitext.source`, msgid) and its translation (`bitext.target`, msgstr), both with the
-    bitext's doc, its date and origin (else `origin`); the unit's translator comments
+    bitext's doc, its dates and origin (else `origin`); the unit's translator comments
     are the translation's note, its extracted comments the source's. Consecutive units
     of one source text read at one line (a TMX <tu> of several languages) make one
     entry."""
@@ -73,7 +73,8 @@ def from_units(bitexts: Iterable[Bitext], origin: str = IMPORTED) -> Iterator[En
                 yield last
             line = unit.line
             notes = unit.extracted_comments
-            last = Entry([Variant(bitext.source, unit.msgid, kind, doc, bitext.date, None,
+            last = Entry([Variant(bitext.source, unit.msgid, kind, doc,
+                                  bitext.source_date or bitext.date, None,
                                   "; ".join(notes) if notes else None), target])
     if last is not None:
         yield last
@@ -108,7 +109,7 @@ def to_units(groups: Iterable[list[Variant]], langs: tuple[str, ...] | None = No
                 continue
             variant = chosen[lang]
             yield Bitext(src, lang, [_unit(source, variant)], doc=variant.doc or "",
-                         date=variant.date, origin=variant.origin)
+                         date=variant.date, source_date=source.date, origin=variant.origin)
 
 
 def pair_units(groups: Iterable[list[Variant]], source: str, target: str) -> Bitext:
