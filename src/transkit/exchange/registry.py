@@ -7,9 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..plugins import installed
-
-FORMATS = "transkit.formats"
+from ..plugins import FORMATS, installed
 
 
 def names() -> list[str]:
