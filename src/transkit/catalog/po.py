@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -729,6 +730,17 @@ def _pieces(text: str) -> list[str]:
 
 def field(prefix: str, keyword: str, text: str, do_wrap: bool = True) -> list[str]:
     """`keyword "text"` lines, wrapped like gettext."""
+    return list(_field(prefix, keyword, text, do_wrap))
+
+
+@lru_cache(maxsize=1 << 16)
+def _field(prefix: str, keyword: str, text: str, do_wrap: bool) -> tuple[str, ...]:
+    """`field`, remembered: a file written again (the editor's saves, one unit changed)
+    breaks only the lines of what changed, through libunistring, again."""
+    return tuple(_field_lines(prefix, keyword, text, do_wrap))
+
+
+def _field_lines(prefix: str, keyword: str, text: str, do_wrap: bool) -> list[str]:
     head = f"{prefix}{keyword} "
     escaped_all = escape(text)
     inner_newline = "\n" in text[:-1]

@@ -31,6 +31,7 @@ class _Commands(click.Group):
         "mt": "transkit.cli.engines:mt_group",
         "pretranslate": "transkit.cli.engines:pretranslate_cmd",
         "resolve": "transkit.cli.git:resolve_cmd",
+        "serve": "transkit.cli.serve:serve",
         "tm": "transkit.cli.memory:tm",
         "xliff": "transkit.cli.agency:xliff_group",
     }
