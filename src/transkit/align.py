@@ -229,8 +229,8 @@ def write_pair(config: Config, report: PairReport, trust: bool, force: bool = Fa
     An empty entry is filled; a draft a tool wrote (fuzzy with MT, TM or aligned
     provenance) is replaced by the published text; a person's translation (translated,
     or fuzzy with no tool's provenance) is kept unless `force`."""
-    from .exchange.tmx import export_tmx
     from .extract import extract
+    from .memory.exchange import export_tmx
     from .memory.store import IMPORTED, Variant
 
     dest = config.bulletins / file_name(config.bulletins, report.doc)
