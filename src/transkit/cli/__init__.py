@@ -26,6 +26,7 @@ class _Commands(click.Group):
 
     LAZY = {
         "align": "transkit.cli.align:align_cmd",
+        "approve": "transkit.cli.approve:approve_cmd",
         "check": "transkit.cli.checks:check_cmd",
         "git-setup": "transkit.cli.git:git_setup_cmd",
         "merge-driver": "transkit.cli.git:merge_driver_cmd",
