@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install gettext postgresql chromium java omegat apertium demo pseudo-demo test lint bench interop clean
+.PHONY: install gettext postgresql chromium java omegat apertium spelling demo pseudo-demo test lint bench interop clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,16 @@ apertium:
 	    $(SUDO) apt-get update -qq && \
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq apertium \
 	      $(APERTIUM_PAIRS) >/dev/null; }
+
+# Hunspell dictionaries and libenchant (Debian packages) for the `spelling` check:
+# pyenchant reaches Hunspell through libenchant; ca also ships the Valencian dictionary.
+SPELLING_PACKAGES := libenchant-2-2 hunspell-ca hunspell-es hunspell-fr hunspell-en-us
+spelling:
+	@for p in $(SPELLING_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || exit 1; done || \
+	  { echo "installing libenchant and the hunspell dictionaries (Debian packages)"; \
+	    $(SUDO) apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      $(SPELLING_PACKAGES) >/dev/null; }
 
 # PostgreSQL server binaries: the tests start a throwaway cluster of their own (initdb in a
 # temporary folder, Unix socket + loopback port) and stop it when they end.
@@ -63,7 +73,7 @@ omegat: java
 	    $(SUDO) apt-get update -qq && \
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq omegat >/dev/null; }
 
-demo: install
+demo: install spelling
 	$(BIN)/transkit extract
 	$(BIN)/transkit status --by-doc
 	$(BIN)/transkit release
@@ -78,14 +88,14 @@ pseudo-demo: install
 	  ../../$(BIN)/transkit build --include-fuzzy --allow-incomplete
 	@echo "pseudo-translated site: $(CURDIR)/.transkit/pseudo-demo/site/index.html"
 
-test: install gettext postgresql chromium java apertium
+test: install gettext postgresql chromium java apertium spelling
 	$(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy src
 
-bench: install gettext postgresql apertium
+bench: install gettext postgresql apertium spelling
 	$(BIN)/python benchmarks/bench_status.py
 	$(BIN)/python benchmarks/bench_segment.py
 	$(BIN)/python benchmarks/bench_checks.py
