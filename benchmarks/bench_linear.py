@@ -105,10 +105,10 @@ def _po(tool: str) -> Callable[[int, Path], Callable[[], object]]:
 def _checks(make: Callable[[int], str], only: str | None = None
             ) -> Callable[[int, Path], Callable[[], object]]:
     def prepare(size: int, data: Path) -> Callable[[], object]:
-        from transkit.checks import REGISTRY, units
+        from transkit.checks import check_classes, units
         from transkit.checks.base import Pair
 
-        checks = [c.unit for c in REGISTRY if c.unit is not None]
+        checks = [c.function for c in check_classes() if hasattr(c, "function")]
         checks += [units.french_spacing, units.quotes]
         if only:
             checks = [getattr(units, only)]

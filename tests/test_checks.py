@@ -6,7 +6,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from transkit.checks import REGISTRY, units
+from transkit.checks import check_classes, units
 from transkit.checks.base import Pair
 from transkit.checks.fix import fix_text
 from transkit.checks.glossary import acronyms, glossary_check
@@ -204,8 +204,9 @@ def test_severity_overrides_and_disable(demo: Path) -> None:
 
 def test_list_prints_every_check() -> None:
     out = run("check", "--list", cwd=Path("/")).stdout.splitlines()
-    assert len(out) == len(REGISTRY)
-    for check, line in zip(REGISTRY, out, strict=True):
+    registry = check_classes()
+    assert len(out) == len(registry) >= 27
+    for check, line in zip(registry, out, strict=True):
         assert line.split()[:2] == [check.id, check.severity]
 
 

@@ -4,6 +4,7 @@ built-ins are registered the same way; DeepL can draft from a person's translati
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -125,3 +126,62 @@ def test_deepl_settings_in_their_table_and_drafts_from_a_translation(project: Pa
     assert re.fullmatch(r"MT deepl \d{4}-\d\d-\d\d, from the Spanish",
                         french["revisar el compte"].tcomment)
     assert re.fullmatch(r"MT deepl \d{4}-\d\d-\d\d", french["tapar el teclat"].tcomment)
+
+
+# --- the check seam ------------------------------------------------------------------------
+
+def test_built_in_checks_are_entry_points() -> None:
+    from transkit.checks import check_classes
+
+    points = {p.name: p.value for p in entry_points(group="transkit.checks")}
+    assert points["numbers"] == "transkit.checks.builtin:Numbers"
+    assert points["merge-conflict"] == "transkit.checks.builtin:MergeConflict"
+    # Every check transkit runs is one of them: no second list.
+    assert {c.id for c in check_classes()} == set(points)
+
+
+def test_a_plugin_check_runs_with_its_settings_and_only(plugin: None, project: Path) -> None:
+    listed = run("check", "--list", cwd=project, check=True).stdout
+    assert re.search(r"^shouting +warning +unit +no run of capital", listed, re.M)
+    run("extract", cwd=project, check=True)
+    run("pretranslate", "--mt", "example", "--lang", "es", cwd=project, check=True)
+    out = run("check", "--only", "shouting", "--lang", "es", "--format", "json", cwd=project)
+    findings = json.loads(out.stdout)["findings"]
+    assert findings and {f["check"] for f in findings} == {"shouting"}
+    assert all(f["path"] == "locales/es/post.po" and f["line"] for f in findings)
+    assert any("FRAU" in f["message"] for f in findings)
+    # Its [checks.shouting] table reaches it: a run longer than any word finds nothing.
+    config = project / "transkit.toml"
+    config.write_text(config.read_text("utf-8") + "\n[checks.shouting]\nrun = 40\n", "utf-8")
+    out = run("check", "--only", "shouting", "--format", "json", cwd=project)
+    assert json.loads(out.stdout)["findings"] == []
+    # SARIF names it as a rule like any built-in.
+    sarif = json.loads(run("check", "--format", "sarif", cwd=project).stdout)
+    assert "shouting" in {r["id"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
+
+
+def test_a_check_table_must_name_an_installed_check(project: Path) -> None:
+    config = project / "transkit.toml"
+    config.write_text(config.read_text("utf-8") + "\n[checks.spellling]\nca = 'x'\n", "utf-8")
+    out = run("check", cwd=project)
+    assert out.returncode == 2
+    assert re.match(r"transkit.toml:\d+: unknown check \[checks.spellling\]",
+                    out.stderr), out.stderr
+
+
+def test_checks_run_on_every_plural_form(project: Path) -> None:
+    from transkit import catalog
+    from transkit.checks import run_checks
+    from transkit.config import load_config
+    from transkit.unit import Unit
+
+    run("extract", cwd=project, check=True)
+    path = project / "locales/es/post.po"
+    po = catalog.load(path)
+    po.units.append(Unit(msgid="<g1>One</g1> file", msgid_plural="<g1>%d</g1> files",
+                         msgstr_plural={0: "<g1>Un</g1> fichero", 1: "%d ficheros"}))
+    catalog.save(po, path)
+    po = catalog.load(path)
+    report = run_checks(load_config(project), ["es"], only=["placeholders"])
+    lines = {u.line for u in po.units if u.msgid_plural}
+    assert [f.line for f in report.findings] == sorted(lines)  # form 1 lost its <g1>

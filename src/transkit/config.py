@@ -123,6 +123,9 @@ class ChecksConfig(NamedTuple):
     severity: dict[str, str] = {}
     french_spacing: str = "either"  # "nbsp", "narrow" or "either"
     quotes: dict[str, str] = {}  # language -> allowed marks
+    # `[checks.<id>]` tables, as written: each check reads its own (CheckContext.settings);
+    # `french_spacing` and `[checks.quotes]` are there too, under their checks' ids.
+    settings: dict[str, dict[str, Any]] = {}
 
 
 class MTConfig(NamedTuple):
@@ -192,14 +195,13 @@ SCHEMA: dict[str, dict[str, str | None]] = {
     "checks": {"disable": None, "french_spacing": None, "severity": CHECK_MAP,
                "quotes": LANG_MAP},
 }
-# The ids of transkit's checks (tests hold this equal to checks.REGISTRY: reading the
-# configuration does not import the checks).
-CHECK_IDS = ("placeholders", "unsafe-markup", "control-characters", "bidi", "numbers", "urls",
-             "emails", "end-punctuation",
-             "spanish-inverted-marks", "french-spacing", "quotes", "catalan-middle-dot",
-             "whitespace", "unchanged", "length", "doubled-word", "brackets", "glossary",
-             "acronyms", "inconsistent", "reused", "cross-numbers", "cross-urls", "aligned",
-             "po-header", "plural-forms", "merge-conflict")
+
+
+def check_ids() -> list[str]:
+    """The installed checks' ids (the `transkit.checks` entry points: nothing imported)."""
+    from .plugins import CHECKS, names
+
+    return names(CHECKS)
 
 
 def _suggest(name: str, known: list[str] | tuple[str, ...]) -> str:
@@ -245,6 +247,12 @@ def validate_keys(data: dict[str, Any], text: str, path: Path) -> None:
             if table == "mt" and key not in keys and isinstance(item, dict):
                 _engine_table(key, text, path)
                 continue
+            if table == "checks" and key not in keys and isinstance(item, dict):
+                if key not in check_ids():  # a check's own table: its keys are its own
+                    raise ConfigError(f"unknown check [checks.{key}]"
+                                      f"{_suggest(key, check_ids())}", path,
+                                      line_of(text, f"checks.{key}"))
+                continue
             if key not in keys:
                 raise ConfigError(f"unknown key {key!r} in [{table}]{_suggest(key, list(keys))}",
                                   path, line_of(text, table, key))
@@ -255,9 +263,9 @@ def validate_keys(data: dict[str, Any], text: str, path: Path) -> None:
             if not isinstance(item, dict):
                 raise ConfigError(f"[{name}] must be a table", path, line_of(text, table, key))
             for entry in item:
-                if kind == CHECK_MAP and entry not in CHECK_IDS:
+                if kind == CHECK_MAP and entry not in check_ids():
                     raise ConfigError(f"unknown check {entry!r} in [{name}]"
-                                      f"{_suggest(entry, CHECK_IDS)}", path,
+                                      f"{_suggest(entry, check_ids())}", path,
                                       line_of(text, name, entry))
                 if kind == LANG_MAP:
                     try:
@@ -268,9 +276,9 @@ def validate_keys(data: dict[str, Any], text: str, path: Path) -> None:
     disable = data.get("checks", {}).get("disable", [])
     if isinstance(disable, list):
         for check_id in disable:
-            if isinstance(check_id, str) and check_id not in CHECK_IDS:
+            if isinstance(check_id, str) and check_id not in check_ids():
                 raise ConfigError(f"unknown check {check_id!r} in checks.disable"
-                                  f"{_suggest(check_id, CHECK_IDS)}", path,
+                                  f"{_suggest(check_id, check_ids())}", path,
                                   line_of(text, "checks", "disable"))
 
 
@@ -530,7 +538,11 @@ def _checks(table: dict[str, Any], path: Path) -> ChecksConfig:
     quotes = table.get("quotes", {})
     if not isinstance(quotes, dict) or not all(isinstance(v, str) for v in quotes.values()):
         raise ConfigError("[checks.quotes] maps languages to their quotation marks", path)
-    return ChecksConfig(tuple(disable), dict(severity), spacing, dict(quotes))
+    settings = {key: dict(value) for key, value in table.items()
+                if isinstance(value, dict) and key not in ("severity", "quotes")}
+    settings.setdefault("french-spacing", {}).setdefault("policy", spacing)
+    settings["quotes"] = {**dict(quotes), **settings.get("quotes", {})}
+    return ChecksConfig(tuple(disable), dict(severity), spacing, dict(quotes), settings)
 
 
 def find_root(start: Path) -> Path:

@@ -1,12 +1,13 @@
-"""Which plug-ins are installed: the entry-point groups transkit reads (`transkit.engines`),
-listed by name without importing anything (loading is each seam's own registry's job)."""
+"""Which plug-ins are installed: the entry-point groups transkit reads, listed by name
+without importing anything (loading is each seam's own registry's job)."""
 
 from __future__ import annotations
 
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 
-ENGINES = "transkit.engines"
+ENGINES = "transkit.engines"  # machine translation (engines/registry.py)
+CHECKS = "transkit.checks"  # checks (checks/registry.py)
 
 
 @cache

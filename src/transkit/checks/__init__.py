@@ -1,82 +1,30 @@
-"""Consistency checks: an explicit registry of small checks, each with an id, a default
-severity and a one-line description, and the engine that runs them over the project."""
+"""Consistency checks: the engine that runs the installed checks (the `transkit.checks`
+entry points, transkit's own included; see `base.py` for their shapes) over the project,
+documents in parallel when there are many."""
 
 from __future__ import annotations
 
+import inspect
 import os
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from .. import catalog
-from ..catalog import TEMPLATE_HEADER
-from ..catalog.merge import is_conflict
+from ..catalog.model import Catalogue
 from ..config import Config
 from ..errors import InputError
 from ..glossary import Glossary, load_glossary
-from ..languages import plural_forms, primary
 from ..project import catalogues, check_languages, relative
 from ..unit import TRANSLATED, Unit
-from . import units
-from .base import ERROR, INFO, RANK, SEVERITIES, WARNING, Check, Finding, Pair
-from .glossary import acronyms, glossary_check
+from .base import ERROR, INFO, RANK, SEVERITIES, WARNING, CheckContext, Finding, Pair, Translation
+from .registry import by_id, check_classes, scope_of
 
-__all__ = ["REGISTRY", "Finding", "CheckReport", "run_checks", "ERROR", "WARNING", "INFO"]
-
-REGISTRY: tuple[Check, ...] = (
-    Check("placeholders", ERROR, "placeholders missing, extra, duplicated or mis-nested",
-          "unit", units.placeholders),
-    Check("unsafe-markup", ERROR, "markup or entities in the translation that are not "
-          "placeholders", "unit", units.unsafe_markup),
-    Check("control-characters", ERROR, "no control character (C0, DEL, C1) the source does "
-          "not have", "unit", units.control_characters),
-    Check("bidi", ERROR, "bidirectional embeddings, overrides and isolates closed within "
-          "the unit", "unit", units.bidi_controls),
-    Check("numbers", ERROR, "every number of the source is in the translation, compared as "
-          "values in each language's format", "unit", units.numbers),
-    Check("urls", ERROR, "the same URLs as the source", "unit", units.urls_check),
-    Check("emails", ERROR, "the same e-mail addresses as the source", "unit",
-          units.emails_check),
-    Check("end-punctuation", WARNING, "final . ? ! : ; … matches the source's", "unit",
-          units.end_punctuation),
-    Check("spanish-inverted-marks", WARNING, "Spanish questions and exclamations open with "
-          "¿ and ¡", "unit", units.spanish_inverted_marks),
-    Check("french-spacing", WARNING, "no-break space before ; : ! ? » and after « in French "
-          "(policy: checks.french_spacing)", "unit", None),
-    Check("quotes", WARNING, "the language's quotation marks (checks.quotes)", "unit", None),
-    Check("catalan-middle-dot", WARNING, "Catalan l·l, not l.l, l•l or l. l", "unit",
-          units.catalan_middle_dot),
-    Check("whitespace", WARNING, "leading, trailing or doubled spaces the source does not "
-          "have", "unit", units.whitespace),
-    Check("unchanged", WARNING, "translation identical to the source (names, acronyms, "
-          "numbers and URLs excepted)", "unit", units.unchanged),
-    Check("length", WARNING, "length far outside what the language pair usually shows "
-          f"(ratio {units.LENGTH_BOUNDS[0]}–{units.LENGTH_BOUNDS[1]})", "unit", units.length),
-    Check("doubled-word", WARNING, "the same word twice in a row", "unit", units.doubled_word),
-    Check("brackets", WARNING, "unbalanced ( ) [ ] « »", "unit", units.brackets),
-    Check("glossary", WARNING, "source terms of glossary/terms.csv translated as the glossary "
-          "says; glossary/do-not-translate.txt kept as is", "unit", None),
-    Check("acronyms", WARNING, "the source's acronyms appear in the translation unless the "
-          "glossary maps them", "unit", None),
-    Check("inconsistent", WARNING, "one source translated in several ways across the project",
-          "language"),
-    Check("reused", INFO, "several sources with one translation", "language"),
-    Check("cross-numbers", ERROR, "the translations of a unit agree with each other on numbers",
-          "cross"),
-    Check("cross-urls", ERROR, "the translations of a unit agree with each other on URLs",
-          "cross"),
-    Check("aligned", ERROR, "every catalogue has exactly its template's units, up to date",
-          "document"),
-    Check("po-header", ERROR, "Language matches the folder, Plural-Forms is Babel's, charset "
-          "UTF-8", "file"),
-    Check("plural-forms", ERROR, "every form of a translated plural entry is filled (msgfmt "
-          "counts it translated once the first one is)", "file"),
-    Check("merge-conflict", ERROR, "a git merge left two translations of the unit (ours in "
-          "msgstr, theirs in a `transkit-conflict:` comment)", "file"),
-)
-BY_ID = {check.id: check for check in REGISTRY}
+__all__ = ["Finding", "CheckReport", "run_checks", "check_classes", "ERROR", "WARNING", "INFO"]
 
 
 @dataclass
@@ -101,40 +49,92 @@ class CheckReport:
 
 @dataclass
 class _Options:
-    enabled: set[str]
+    enabled: tuple[str, ...]
     severity: dict[str, str]
     min_rank: int
+    root: Path
+    languages: tuple[str, ...]
     glossary: Glossary
-    unit_checks: list[tuple[str, Callable[[Pair], list[str]]]]
+    settings: dict[str, dict[str, Any]]
+    suggest: bool
+    allow_outside: bool
+    # Each worker process builds the checks once per run: instances need not pickle.
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
-def _options(config: Config, only: list[str] | None, min_severity: str) -> _Options:
+def _options(config: Config, only: list[str] | None, min_severity: str,
+             suggest: bool = False) -> _Options:
+    known = by_id()
     for check_id in only or []:
-        if check_id not in BY_ID:
+        if check_id not in known:
             raise InputError(f"unknown check {check_id!r} (see `transkit check --list`)")
     if min_severity not in SEVERITIES:
         raise InputError(f"unknown severity {min_severity!r}")
     settings = config.checks
-    enabled = {c.id for c in REGISTRY if c.id not in settings.disable}
-    if only:
-        enabled &= set(only)
-    glossary = load_glossary(config.root, config.allow_outside)
-    unit_checks: list[tuple[str, Callable[[Pair], list[str]]]] = []
-    for check in REGISTRY:
-        if check.scope != "unit" or check.id not in enabled:
-            continue
-        if check.unit is not None:
-            unit_checks.append((check.id, check.unit))
-        elif check.id == "french-spacing":
-            unit_checks.append((check.id, partial(units.french_spacing,
-                                                  policy=settings.french_spacing)))
-        elif check.id == "quotes":
-            allowed = {**units.QUOTES, **settings.quotes}
-            unit_checks.append((check.id, partial(units.quotes, allowed_by_lang=allowed)))
-        elif check.id == "acronyms":
-            unit_checks.append((check.id, partial(acronyms, glossary=glossary)))
-    return _Options(enabled, {c.id: settings.severity.get(c.id, c.severity) for c in REGISTRY},
-                    RANK[min_severity], glossary, unit_checks)
+    enabled = [i for i in known if i not in settings.disable and (not only or i in only)]
+    options = _Options(tuple(enabled),
+                       {i: settings.severity.get(i, c.severity) for i, c in known.items()},
+                       RANK[min_severity], config.root, config.languages,
+                       load_glossary(config.root, config.allow_outside),
+                       {i: dict(settings.settings.get(i, {})) for i in known}, suggest,
+                       config.allow_outside)
+    _built(options)  # a check that cannot start (a missing dictionary…) fails here, once
+    return options
+
+
+UnitCall = Callable[[Pair], list[Any]]
+
+
+@dataclass
+class _Built:
+    unit: list[tuple[str, UnitCall]]
+    cross: list[tuple[str, Any]]
+    language: list[tuple[str, Any]]
+    file: list[tuple[str, Any]]
+
+
+_BUILT: dict[str, _Built] = {}
+
+
+def _unit_call(check: Any) -> UnitCall:
+    """One call per pair: the built-ins' fast path, or the public `check` shape with the
+    keyword arguments its signature names."""
+    fast = getattr(check, "check_pair", None)
+    if fast is not None:
+        return fast  # type: ignore[no-any-return]
+    accepts = inspect.signature(check.check).parameters
+    if "source_lang" in accepts and "flags" in accepts:
+        return lambda p: check.check(p.source, p.target, p.target_lang,
+                                     source_lang=p.source_lang, flags=p.flags)
+    if "source_lang" in accepts:
+        return lambda p: check.check(p.source, p.target, p.target_lang,
+                                     source_lang=p.source_lang)
+    return lambda p: check.check(p.source, p.target, p.target_lang)
+
+
+def _built(options: _Options) -> _Built:
+    built = _BUILT.get(options.token)
+    if built is None:
+        built = _Built([], [], [], [])
+        known = by_id()
+        for check_id in options.enabled:
+            cls = known[check_id]
+            instance = cls(CheckContext(options.root, options.languages, options.glossary,
+                                        options.settings.get(check_id, {}), options.suggest,
+                                        options.allow_outside))
+            scope = scope_of(cls)
+            if scope == "unit":
+                built.unit.append((check_id, _unit_call(instance)))
+            else:
+                getattr(built, scope).append((check_id, instance))
+        _BUILT.clear()
+        _BUILT[options.token] = built
+    return built
+
+
+def unit_checks(config: Config) -> dict[str, UnitCall]:
+    """Every enabled per-unit check as a call on a `Pair` (the mutation benchmark's)."""
+    return dict(_built(_options(config, None, INFO)).unit)
 
 
 @dataclass
@@ -156,71 +156,98 @@ class _DocResult:
     translations: list[tuple[str, str, str, str, str, int]]  # lang, src lang, msgid, msgstr...
 
 
-def _read(path: str) -> tuple[dict[str, str], list[Unit]]:
-    """Header and active units, from the one reader."""
-    catalogue = catalog.load(Path(path))
-    return catalogue.metadata, catalogue.active()
+def _read(path: str) -> Catalogue:
+    """A catalogue, from the one reader."""
+    return catalog.load(Path(path))
+
+
+def _forms(record: Unit) -> list[tuple[str, str]]:
+    """(source, translation) of each filled form: form 0 against msgid, the others
+    against msgid_plural."""
+    if record.msgid_plural is None:
+        return [(record.msgid, record.msgstr)] if record.msgstr else []
+    return [(record.msgid if n == 0 else record.msgid_plural, text)
+            for n, text in sorted(record.msgstr_plural.items()) if text]
+
+
+class _Sink:
+    """Findings kept as the options ask (enabled, at or above the lowest severity)."""
+
+    def __init__(self, options: _Options, findings: list[Finding]) -> None:
+        self.options, self.findings = options, findings
+
+    def add(self, check_id: str, message: Any, path: str, line: int | None,
+            lang: str | None, doc: str | None, source: str | None = None) -> None:
+        severity = self.options.severity[check_id]
+        if isinstance(message, tuple):  # (severity, message): a check of several levels
+            declared, message = message
+            if declared != by_id()[check_id].severity:
+                severity = declared
+        if RANK[severity] >= self.options.min_rank:
+            self.findings.append(Finding(check_id, severity, str(message), path, line, lang,
+                                         doc, source))
+
+
+def _ignored(record: Unit) -> set[str]:
+    return {f[len("ignore-"):] for f in record.flags if f.startswith("ignore-")}
 
 
 def _check_document(job: _DocJob, options: _Options) -> _DocResult:
-    findings: list[Finding] = []
-
-    def add(check_id: str, message: str, path: str, line: int | None, lang: str | None,
-            doc: str | None, source: str | None = None, severity: str | None = None) -> None:
-        severity = severity or options.severity[check_id]
-        if check_id in options.enabled and RANK[severity] >= options.min_rank:
-            findings.append(Finding(check_id, severity, message, path, line, lang, doc, source))
-
-    result = _DocResult(findings, 0, 0, [])
-    pot_headers, pot_records = _read(job.template)
-    template_ids = {(r.msgctxt, r.msgid) for r in pot_records}
+    built = _built(options)
+    sink = _Sink(options, [])
+    result = _DocResult(sink.findings, 0, 0, [])
+    template = _read(job.template)
+    # A unit's translations into every language, for the checks across languages.
     per_unit: dict[str, dict[str, tuple[str, str, int, set[str]]]] = defaultdict(dict)
     for lang, path, rel in job.catalogues:
-        if not Path(path).exists():
-            add("aligned", "catalogue missing (run `transkit extract`)", rel, None, lang,
-                job.name)
-            continue
         if lang in job.voters:
             try:
-                records = _read(path)[1]
+                records = _read(path).active()
             except InputError:
                 continue  # reported by a check of that language, not this one's
             for record in records:
                 if record.state == TRANSLATED and record.msgid_plural is None:
                     per_unit[record.msgid][lang] = (record.msgstr, rel, record.line, set())
             continue
-        headers, records = _read(path)
+        found = _read(path) if Path(path).exists() else None
+        for check_id, check in built.file:
+            for item in check.check_file(found, template, lang):
+                line, message = item[0], item[1]
+                sink.add(check_id, message, rel, line, lang, job.name,
+                         item[2] if len(item) > 2 else None)
+        if found is None:
+            continue
         result.files += 1
-        _file_checks(headers, records, lang, rel, job.name, add)
-        ids = {(r.msgctxt, r.msgid) for r in records}
-        if ids != template_ids:
-            missing, extra = len(template_ids - ids), len(ids - template_ids)
-            add("aligned", f"{missing} unit(s) of the template missing, {extra} extra "
-                "(run `transkit extract`)", rel, None, lang, job.name)
-        elif headers.get(TEMPLATE_HEADER) != pot_headers.get(TEMPLATE_HEADER):
-            add("aligned", "out of date with its template (run `transkit extract`)", rel,
-                None, lang, job.name)
-        for record in records:
-            if not record.msgstr or record.msgid_plural is not None:
+        for record in found.active():
+            forms = _forms(record)
+            if not forms:
                 continue
             result.units += 1
-            ignored = {f[len("ignore-"):] for f in record.flags if f.startswith("ignore-")}
-            pair = Pair(record.msgid, record.msgstr, job.source_lang, lang, tuple(record.flags))
-            for check_id, check in options.unit_checks:
-                if check_id in ignored:
-                    continue
-                for message in check(pair):
-                    add(check_id, message, rel, record.line, lang, job.name, record.msgid)
-            if "glossary" in options.enabled and "glossary" not in ignored:
-                for severity, message in glossary_check(pair, options.glossary):
-                    add("glossary", message, rel, record.line, lang, job.name, record.msgid,
-                        options.severity["glossary"] if severity == WARNING else severity)
-            if record.state != TRANSLATED:
+            ignored = _ignored(record)
+            flags = tuple(record.flags)
+            for source, text in forms:
+                pair = Pair(source, text, job.source_lang, lang, flags)
+                for check_id, call in built.unit:
+                    if check_id in ignored:
+                        continue
+                    for message in call(pair):
+                        sink.add(check_id, message, rel, record.line, lang, job.name,
+                                 record.msgid)
+            if record.state != TRANSLATED or record.msgid_plural is not None:
                 continue
             per_unit[record.msgid][lang] = (record.msgstr, rel, record.line, ignored)
             result.translations.append((lang, job.source_lang, record.msgid, record.msgstr,
                                         rel, record.line))
-    _cross_checks(per_unit, job.source_lang, job.name, add, job.voters)
+    for source, by_lang in per_unit.items():
+        translations = {lang: text for lang, (text, _, _, _) in by_lang.items()}
+        for check_id, check in built.cross:
+            for lang, message in check.check_across(source, job.source_lang,
+                                                    translations).items():
+                if lang in job.voters or lang not in by_lang:
+                    continue
+                _, rel, line, ignored = by_lang[lang]
+                if check_id not in ignored:
+                    sink.add(check_id, message, rel, line, lang, job.name, source)
     return result
 
 
@@ -228,13 +255,14 @@ PARALLEL_FROM = 100  # documents before a second process pays for itself
 
 
 def run_checks(config: Config, langs: list[str] | None = None, docs: list[str] | None = None,
-               only: list[str] | None = None, min_severity: str = INFO) -> CheckReport:
+               only: list[str] | None = None, min_severity: str = INFO,
+               suggest: bool = False) -> CheckReport:
     """Every enabled check over the selected languages and documents (documents are
     checked in parallel when there are many; the per-language checks see them all)."""
-    options = _options(config, only, min_severity)
+    options = _options(config, only, min_severity, suggest)
+    built = _built(options)
     selected = set(check_languages(config, langs))
-    cross = bool({"cross-numbers", "cross-urls"} & options.enabled)
-    voters = frozenset(set(config.languages) - selected) if cross else frozenset()
+    voters = frozenset(set(config.languages) - selected) if built.cross else frozenset()
     by_doc: dict[str, _DocJob] = {}
     for ref in catalogues(config, None if voters else langs, docs, missing=True):
         if ref.lang in voters and not ref.path.exists():
@@ -258,110 +286,18 @@ def run_checks(config: Config, langs: list[str] | None = None, docs: list[str] |
     else:
         results = [_check_document(job, options) for job in jobs]
     report = CheckReport()
-    translations: dict[str, dict[tuple[str, str], list[tuple[str, str, int]]]] = defaultdict(
-        lambda: defaultdict(list))
+    translations: dict[str, list[Translation]] = defaultdict(list)
     for result in results:
         report.findings += result.findings
         report.files += result.files
         report.units += result.units
         for lang, source_lang, msgid, msgstr, rel, line in result.translations:
-            translations[lang][(source_lang, msgid)].append((msgstr, rel, line))
-
-    def add(check_id: str, message: str, path: str, line: int | None, lang: str | None,
-            doc: str | None, source: str | None = None, severity: str | None = None) -> None:
-        severity = severity or options.severity[check_id]
-        if check_id in options.enabled and RANK[severity] >= options.min_rank:
-            report.findings.append(Finding(check_id, severity, message, path, line, lang, doc,
-                                           source))
-
-    _language_checks(translations, add)
-    order = {c.id: i for i, c in enumerate(REGISTRY)}
+            translations[lang].append(Translation(source_lang, msgid, msgstr, rel, line))
+    sink = _Sink(options, report.findings)
+    for check_id, check in built.language:
+        for lang, found in translations.items():
+            for t, message in check.check_language(lang, found):
+                sink.add(check_id, message, t.path, t.line, lang, None, t.source)
+    order = {cls.id: i for i, cls in enumerate(check_classes())}
     report.findings.sort(key=lambda f: (f.path, f.line or 0, order[f.check], f.message))
     return report
-
-
-Add = Callable[..., None]
-
-
-def _file_checks(headers: dict[str, str], records: list[Unit], lang: str, rel: str,
-                 doc: str, add: Add) -> None:
-    declared = headers.get("Language", "").strip()
-    if primary(declared.replace("_", "-") or "?") != primary(lang):
-        add("po-header", f"Language is {declared!r}, the folder says {lang!r}", rel, 1, lang,
-            doc)
-    expected = plural_forms(lang)
-    if " ".join(headers.get("Plural-Forms", "").split()) != " ".join(expected.split()):
-        add("po-header", f"Plural-Forms should be Babel's: {expected}", rel, 1, lang, doc)
-    content = headers.get("Content-Type", "").lower().replace(" ", "")
-    if "charset=utf-8" not in content:
-        add("po-header", "charset must be UTF-8", rel, 1, lang, doc)
-    for record in records:
-        if is_conflict(record):
-            add("merge-conflict", "merge conflict: ours in msgstr, theirs in the "
-                "`transkit-conflict:` comment; choose, remove the comment, clear fuzzy", rel,
-                record.line, lang, doc, record.msgid)
-        if record.msgid_plural is not None and record.translated and not all(
-                record.msgstr_plural.values()):
-            empty = [str(n) for n, text in sorted(record.msgstr_plural.items()) if not text]
-            add("plural-forms", f"plural form(s) {', '.join(empty)} empty", rel, record.line,
-                lang, doc, record.msgid)
-
-
-def _cross_checks(per_unit: dict[str, dict[str, tuple[str, str, int, set[str]]]],
-                  source_lang: str, doc: str, add: Add,
-                  voters: frozenset[str] = frozenset()) -> None:
-    for source, by_lang in per_unit.items():
-        if not by_lang:
-            continue
-        # The source takes part in the vote, but only translations are reported.
-        texts = {source_lang: source,
-                 **{lang: text for lang, (text, _, _, _) in by_lang.items()}}
-        numbers = {lang: units.numbers_in(text, lang) for lang, text in texts.items()}
-        links = {lang: sorted(units.urls(text)) for lang, text in texts.items()}
-        for check_id, values in (("cross-numbers", numbers), ("cross-urls", links)):
-            groups: dict[str, list[str]] = defaultdict(list)
-            for lang, value in values.items():
-                groups[repr(value)].append(lang)
-            if len(groups) < 2:
-                continue
-            majority = max(groups.values(), key=lambda langs: (len(langs), source_lang in langs))
-            for lang in values:
-                if lang in majority or lang == source_lang:
-                    continue
-                _, rel, line, ignored = by_lang[lang]
-                if check_id in ignored or lang in voters:
-                    continue
-                what = "numbers" if check_id == "cross-numbers" else "URLs"
-                add(check_id, f"{what} differ from the {', '.join(sorted(majority))} "
-                    f"translation(s)", rel, line, lang, doc, source)
-
-
-def _language_checks(
-        translations: dict[str, dict[tuple[str, str], list[tuple[str, str, int]]]],
-        add: Add) -> None:
-    for lang, by_source in translations.items():
-        # Sources in different languages may well share a translation: compare within one.
-        reverse: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
-        for key, found in by_source.items():
-            variants = sorted({text for text, _, _ in found})
-            for text, _, _ in found:
-                reverse[(key[0], text)].add(key)
-            if len(variants) > 1:
-                for text, rel, line in found:
-                    # The first other variant, and how many there are (`text` is one of
-                    # them): listing the others for each one was quadratic in them.
-                    other = variants[1] if variants[0] == text else variants[0]
-                    more = len(variants) - 2
-                    add("inconsistent", f"also translated as {other!r}"
-                        + (f" and {more} more" if more else ""),
-                        rel, line, lang, None, key[1])
-        for (_, text), keys in reverse.items():
-            if len(keys) > 1:
-                for key in sorted(keys):
-                    for target, rel, line in by_source[key]:
-                        if target == text:
-                            add("reused", f"same translation as {len(keys) - 1} other "
-                                "source(s)", rel, line, lang, None, key[1])
-
-
-

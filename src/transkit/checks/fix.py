@@ -81,17 +81,30 @@ def fix_project(config: Config, langs: list[str] | None, docs: list[str] | None)
 
     writes = Changes()
     changes: list[str] = []
+    policy = str(config.checks.settings.get("french-spacing", {}).get(
+        "policy", config.checks.french_spacing))
     loaded = [(ref, catalog.load(ref.path)) for ref in catalogues(config, langs, docs)]
     for ref, po in loaded:  # every file read (and accepted) before the first write
         changed = False
         for entry in po:
-            if not entry.msgstr or entry.msgid_plural is not None:
-                continue
-            fixed = fix_text(entry.msgid, entry.msgstr, ref.lang, config.checks.french_spacing)
-            if fixed != entry.msgstr:
+            forms: dict[int | None, tuple[str, str]]
+            if entry.msgid_plural is None:
+                forms = {None: (entry.msgid, entry.msgstr)}
+            else:  # every form: form 0 against msgid, the others against msgid_plural
+                forms = {n: (entry.msgid if n == 0 else entry.msgid_plural, text)
+                         for n, text in entry.msgstr_plural.items()}
+            for n, (source, text) in sorted(forms.items(), key=lambda kv: kv[0] or 0):
+                if not text:
+                    continue
+                fixed = fix_text(source, text, ref.lang, policy)
+                if fixed == text:
+                    continue
                 changes.append(f"{relative(config, ref.path)}:{entry.line}: "
-                               f"{entry.msgstr!r} -> {fixed!r}")
-                entry.msgstr = fixed
+                               f"{text!r} -> {fixed!r}")
+                if n is None:
+                    entry.msgstr = fixed
+                else:
+                    entry.msgstr_plural[n] = fixed
                 changed = True
         if changed:
             catalog.stage(writes, po, ref.path)

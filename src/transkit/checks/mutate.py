@@ -231,11 +231,12 @@ def demo_pairs(config: Config) -> list[Pair]:
 
 def unit_recall(config: Config, seed: int = 7, per_check: int = 50) -> dict[str, Score]:
     """Recall of each per-unit check on errors planted in the project's translations."""
-    from . import _options
+    from ..glossary import load_glossary
+    from . import unit_checks
     from .glossary import glossary_check
 
-    options = _options(config, None, "info")
-    checks = dict(options.unit_checks)
+    checks = unit_checks(config)
+    glossary = load_glossary(config.root, config.allow_outside)
     pairs = demo_pairs(config)
     scores: dict[str, Score] = {check: Score() for check in MUTATIONS}
     for planted in plant(pairs, random.Random(seed), per_check):
@@ -247,7 +248,7 @@ def unit_recall(config: Config, seed: int = 7, per_check: int = 50) -> dict[str,
     # Glossary terms: replace the target term of a unit that uses one.
     scores["glossary"] = Score()
     for pair in pairs:
-        for term in options.glossary.terms:
+        for term in glossary.terms:
             source_form = term.forms.get(primary(pair.source_lang))
             target_form = term.forms.get(primary(pair.target_lang))
             if not source_form or not target_form:
@@ -256,7 +257,7 @@ def unit_recall(config: Config, seed: int = 7, per_check: int = 50) -> dict[str,
                 mutant = Pair(pair.source, pair.target.replace(target_form, "XXX"),
                               pair.source_lang, pair.target_lang)
                 scores["glossary"].planted += 1
-                scores["glossary"].detected += bool(glossary_check(mutant, options.glossary))
+                scores["glossary"].detected += bool(glossary_check(mutant, glossary))
     return scores
 
 

@@ -6,7 +6,7 @@ import json
 
 from .. import __version__
 from ..config import Config
-from . import REGISTRY, CheckReport
+from . import CheckReport, check_classes
 
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -23,14 +23,15 @@ def to_json(report: CheckReport) -> str:
 
 
 def to_sarif(report: CheckReport, config: Config) -> str:
-    index = {check.id: i for i, check in enumerate(REGISTRY)}
+    registry = check_classes()
+    index = {check.id: i for i, check in enumerate(registry)}
     rules = [{
         "id": check.id,
         "name": "".join(part.capitalize() for part in check.id.split("-")),
         "shortDescription": {"text": check.description},
         "defaultConfiguration": {"level": SARIF_LEVEL[
             config.checks.severity.get(check.id, check.severity)]},
-    } for check in REGISTRY]
+    } for check in registry]
     results = []
     for finding in report.findings:
         location: dict[str, object] = {"artifactLocation": {"uri": finding.path,

@@ -19,20 +19,25 @@ from .common import locked
 @click.option("--severity", "min_severity", type=click.Choice(["error", "warning", "info"]),
               default="info", show_default=True, help="Lowest severity reported.")
 @click.option("--list", "list_only", is_flag=True, help="List every check and exit.")
+@click.option("--suggest", is_flag=True, help="Add suggestions to the findings of checks "
+              "that have them (spelling).")
 @click.option("--fix", is_flag=True, help="Apply safe mechanical fix-ups (whitespace, French "
               "spacing, '...' to '…') and list them.")
 @click.pass_context
 def check_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], fmt: str,
-              only: tuple[str, ...], min_severity: str, list_only: bool, fix: bool) -> None:
+              only: tuple[str, ...], min_severity: str, list_only: bool, suggest: bool,
+              fix: bool) -> None:
     """Consistency checks of every translation against its source and the other languages.
     Exit 1 when an error-level finding remains."""
-    from ..checks import REGISTRY, run_checks
+    from ..checks import check_classes, run_checks
     from ..checks.output import to_json, to_sarif
+    from ..checks.registry import scope_of
 
     if list_only:
-        width = max(len(c.id) for c in REGISTRY)
-        for c in REGISTRY:
-            click.echo(f"{c.id:<{width}}  {c.severity:<7}  {c.scope:<8}  {c.description}")
+        registry = check_classes()
+        width = max(len(c.id) for c in registry)
+        for c in registry:
+            click.echo(f"{c.id:<{width}}  {c.severity:<7}  {scope_of(c):<8}  {c.description}")
         return
     config = _config(ctx)
     if fix:
@@ -44,7 +49,7 @@ def check_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...],
             click.echo(change)
         click.echo(f"{len(changes)} fix(es) applied", err=True)
     result = run_checks(config, list(langs) or None, list(docs) or None, list(only) or None,
-                        min_severity)
+                        min_severity, suggest)
     if not (langs or docs or only) and min_severity == "info":
         from ..status_cache import save_findings
 

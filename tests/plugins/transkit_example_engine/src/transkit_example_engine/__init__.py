@@ -1,5 +1,6 @@
-"""An MT engine of transkit's public shape, for the tests: it upper-cases the text outside
-placeholders, behind a prefix from its `[mt.example]` table."""
+"""An MT engine and a check of transkit's public shapes, for the tests: the engine
+upper-cases the text outside placeholders, behind a prefix from its `[mt.example]` table;
+the check finds translations that shout (capitals the source does not have)."""
 
 from __future__ import annotations
 
@@ -33,3 +34,18 @@ class ExampleEngine:
             out.append(self.prefix + "".join(p if PLACEHOLDER.fullmatch(p) else p.upper()
                                              for p in parts))
         return out
+
+
+class ShoutingCheck:
+    id = "shouting"
+    severity = "warning"
+    description = "no run of capital letters the source does not have ([checks.shouting] run)"
+
+    def __init__(self, context: Any):
+        self.run = int(context.settings.get("run", 4))
+        self.pattern = re.compile(r"[A-ZÀ-Ý]{%d,}" % self.run)
+
+    def check(self, source: str, target: str, lang: str) -> list[str]:
+        text = PLACEHOLDER.sub(" ", target)
+        loud = [w for w in self.pattern.findall(text) if w not in source]
+        return [f"shouts {', '.join(loud)} in {lang}"] if loud else []
