@@ -68,6 +68,22 @@ def test_words_of_the_source_acronyms_and_inner_capitals_are_accepted(tmp_path: 
     assert flagged(check, "La ZZKQ et le J-CAT ont arrêté le groupe.", "fr") == []
 
 
+def test_source_words_of_the_source_dictionary_are_not_names(tmp_path: Path) -> None:
+    check = spelling(tmp_path)
+    source, target = "Podeu reproduir el contingut.", "Vous pouvez reproduir son contenu."
+    assert check.check(source, target, "fr") == []  # a word of the source, as it is
+    [message] = check.check(source, target, "fr", source_lang="ca")
+    assert message.startswith("'reproduir' is not in the fr dictionary")
+    # Names stay accepted: capitalised, or unknown to the source's dictionary.
+    assert check.check("Qwzx i Barcelona", "Qwzx et Barcelona", "fr", source_lang="ca") == []
+
+
+def test_a_capital_inside_a_word_is_a_name_only_in_a_capitalised_word(tmp_path: Path) -> None:
+    check = spelling(tmp_path)
+    assert flagged(check, "rien qu'à aBrcelone et en lNews", "fr") == ["aBrcelone", "lNews"]
+    assert flagged(check, "WannaCry et YouTube", "fr") == []
+
+
 def test_elisions_are_split_and_the_rest_checked(tmp_path: Path) -> None:
     check = spelling(tmp_path)
     source = "amb el suport d'Europol i l'EMPACT"

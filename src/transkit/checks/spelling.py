@@ -74,7 +74,10 @@ def _is_acronym(word: str) -> bool:
     letters = [ch for ch in word if ch.isalpha()]
     if len(letters) >= 2 and all(ch.isupper() for ch in letters):
         return True
-    return any(a.islower() and b.isupper() for a, b in zip(word, word[1:], strict=False))
+    # A capital after a small letter in a capitalised word: "WannaCry", "YouTube"; not
+    # "lNews" nor "aBrcelone", which are typos.
+    return word[:1].isupper() and any(
+        a.islower() and b.isupper() for a, b in zip(word, word[1:], strict=False))
 
 
 def _glossary_words(glossary: Glossary) -> set[str]:
@@ -212,9 +215,13 @@ class Speller:
             return bool(parts) and all(self.correct(p) for p in parts)
         return False
 
-    def misspelt(self, source: str, target: str) -> list[str]:
+    def misspelt(self, source: str, target: str,
+                 source_speller: Speller | None = None) -> list[str]:
         """The words of `target` neither the dictionary nor the project accepts, once
-        each, in order; words that stand in `source` as they are count as right."""
+        each, in order; words that stand in `source` as they are count as right (names),
+        unless they are plain lowercase words of the source language's dictionary
+        (`source_speller`): those are the source left untranslated, or a typo that
+        happens to make one ("febrer" for "febrero")."""
         source_words: set[str] | None = None
         found: dict[str, None] = {}
         for token in words(target):
@@ -223,6 +230,9 @@ class Speller:
             if source_words is None:
                 source_words = {part for token in words(source)
                                 for part in (token, *_elided_parts(token, self.lang))}
+                if source_speller is not None and source_speller is not self:
+                    source_words = {w for w in source_words if not (
+                        w.islower() and source_speller.known(w))}
             if token in source_words or all(
                     part in source_words or self.correct(part) or _is_acronym(part)
                     for part in _elided_parts(token, self.lang)):
@@ -258,9 +268,9 @@ def load_speller(root: Path, lang: str, glossary: Glossary, settings: Mapping[st
 
 
 def spelling_messages(speller: Speller, source: str, target: str,
-                      suggest: bool = False) -> list[str]:
+                      suggest: bool = False, source_speller: Speller | None = None) -> list[str]:
     messages = []
-    for word in speller.misspelt(source, target):
+    for word in speller.misspelt(source, target, source_speller):
         message = f"'{word}' is not in the {speller.lang} dictionary"
         if suggest:
             found = speller.suggestions(word)
@@ -292,8 +302,9 @@ class SpellingCheck:
                                                      context.settings, context.allow_outside)
                          for lang in context.languages}
 
-    def check(self, source: str, target: str, lang: str) -> list[str]:
+    def check(self, source: str, target: str, lang: str, *, source_lang: str = "") -> list[str]:
         speller = self.spellers.get(primary(lang))
         if speller is None:
             return []  # a language the project does not declare: nothing to check with
-        return spelling_messages(speller, source, target, self.suggest)
+        return spelling_messages(speller, source, target, self.suggest,
+                                 self.spellers.get(primary(source_lang)))
