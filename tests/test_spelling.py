@@ -232,3 +232,11 @@ def test_a_missing_dictionary_stops_the_check_in_one_line(demo: Path) -> None:
     result = run("check", cwd=demo)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "hunspell-fr" in result.stderr
+
+
+def test_findings_reach_the_review_pages(demo: Path) -> None:
+    _plant(demo, "Une enquête conjointe", "Une enqête conjointe")
+    run("build", cwd=demo, check=True)
+    page = (demo / "site" / "aligned" / "2019-01-ransomware.html").read_text(encoding="utf-8")
+    assert "spelling" in page and "enqête" in page
+    assert "is not in the fr dictionary" in page
