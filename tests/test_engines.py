@@ -185,3 +185,26 @@ def test_checks_run_on_every_plural_form(project: Path) -> None:
     report = run_checks(load_config(project), ["es"], only=["placeholders"])
     lines = {u.line for u in po.units if u.msgid_plural}
     assert [f.line for f in report.findings] == sorted(lines)  # form 1 lost its <g1>
+
+
+def test_a_plugin_source_format_goes_through_extract_status_and_build(
+        plugin: None, project: Path) -> None:
+    note = project / "bulletins" / "avis.txt"
+    note.write_text("Avís important\n\nEl servei tancarà dilluns.\n\nTornarà dimarts.\n",
+                    "utf-8")
+    run("extract", cwd=project, check=True)
+    template = (project / "locales/ca/avis.pot").read_text("utf-8")
+    assert 'msgid "El servei tancarà dilluns."' in template
+    assert "#: bulletins/avis.txt:" in template
+    status = json.loads(run("status", "--by-doc", "--format", "json", cwd=project,
+                            check=True).stdout)
+    avis = status["languages"]["es"]["documents"]["avis"]
+    assert avis["units"] == 3 and avis["problem"] is None  # extracted and up to date
+    run("pretranslate", "--mt", "example", cwd=project, check=True)
+    run("build", "--include-fuzzy", "--allow-incomplete", cwd=project, check=True)
+    page = (project / "site/es/avis.html").read_text("utf-8")
+    assert "EL SERVEI TANCARÀ DILLUNS." in page
+    # A changed bulletin is out of date whatever its format.
+    note.write_text(note.read_text("utf-8") + "\nNou paràgraf.\n", "utf-8")
+    status = json.loads(run("status", "--by-doc", "--format", "json", cwd=project).stdout)
+    assert status["languages"]["es"]["documents"]["avis"]["problem"]

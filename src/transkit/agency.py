@@ -46,6 +46,7 @@ from .project import (
     load_document,
     relative,
 )
+from .sources import file_name
 from .sources.inline import Code as SourceCode
 from .unit import FUZZY, TRANSLATED, UNTRANSLATED, Unit, count_words, excerpt
 
@@ -88,7 +89,7 @@ class SourceMarkup:
             where = {r.rsplit(":", 1)[0] for u in po.units for r in u.references}
             paths = sorted(self.config.root / w for w in where)
         else:
-            paths = [self.config.bulletins / f"{doc}.html"]
+            paths = [self.config.bulletins / file_name(self.config.bulletins, doc)]
         from .sources.html import AttributeBlock
 
         for path in paths:
@@ -212,7 +213,7 @@ def _export_file(config: Config, store: Store | None, ref: CatalogueRef, only: s
     if is_chrome(ref.name):
         original = relative(config, ref.doc.template)
     else:
-        original = relative(config, config.bulletins / f"{ref.name}.html")
+        original = relative(config, config.bulletins / file_name(config.bulletins, ref.name))
     xfile = XFile(ref.name, original)
     ids = unit_ids([u.key for u in po.units])
     from_bulletin: dict[str, dict[int, Code]] | None = None

@@ -25,6 +25,7 @@ from lxml import etree
 
 from .config import Config
 from .project import relative
+from .sources import is_source
 
 # Attributes holding one URL, by element (None: any element).
 URL_ATTRIBUTES: dict[str, tuple[str, ...]] = {
@@ -144,9 +145,10 @@ class Assets:
         if "\x00" in name:
             return value, "a NUL character in the file name"
         target = Path(os.path.normpath(folder / name))
-        if target.parent == self.folder and target.suffix == ".html" \
+        if target.parent == self.folder and is_source(target) \
                 and target.stem in self.bulletins:
-            return quote(target.name) + suffix, None  # the same language's version
+            # The same language's version of another bulletin: a page of the site.
+            return quote(target.stem + ".html") + suffix, None
         if target == self.folder or (target == self.folder / "index.html"
                                      and not target.is_file()):
             return "../index.html" + suffix, None  # the site's front page: ours

@@ -24,6 +24,7 @@ from .project import (
     relative,
     template_path,
 )
+from .sources import file_name
 from .unit import Unit
 
 
@@ -47,7 +48,7 @@ def orphans(config: Config, entries: list[DocEntry]) -> list[Path]:
     for entry in entries:
         if is_chrome(entry.name):
             continue  # the chrome belongs to no one bulletin (an empty one is kept)
-        if not (config.bulletins / f"{entry.name}.html").is_file():
+        if not (config.bulletins / file_name(config.bulletins, entry.name)).is_file():
             found.append(entry.template)
             paths = (catalog_path(config, entry.name, lang) for lang in config.languages)
             found += [path for path in paths if path.is_file()]

@@ -153,15 +153,19 @@ def regular(path: Path) -> bool:
 def bulletin_paths(config: Config, docs: list[str] | None = None) -> list[Path]:
     if not config.bulletins.is_dir():
         raise InputError("no bulletins folder", config.bulletins)
-    paths = sorted(p for p in config.bulletins.glob("*.html") if regular(linked(config, p)))
+    from . import sources
+
+    paths = sorted(p for p in config.bulletins.iterdir()
+                   if sources.is_source(p) and regular(linked(config, p)))
     if docs:
         wanted: list[Path] = []
         for doc in docs:
             candidate = Path(doc)
-            if candidate.suffix == ".html" and candidate.exists():
+            if sources.is_source(candidate) and candidate.exists():
                 wanted.append(candidate.resolve())
                 continue
-            path = config.bulletins / f"{candidate.stem}.html"
+            path = config.bulletins / sources.file_name(config.bulletins,
+                                                        sources.stem(candidate.name))
             if not path.is_file():
                 raise InputError(f"no bulletin named {doc!r}", config.bulletins)
             wanted.append(path)
@@ -251,7 +255,9 @@ def select_documents(entries: list[DocEntry], docs: list[str] | None) -> list[Do
     """The extracted documents named in `docs` (all if none); unknown names are errors."""
     if not docs:
         return entries
-    names = {d.removesuffix(".html").removesuffix(".po") for d in docs}
+    from .sources import stem
+
+    names = {stem(d).removesuffix(".po") for d in docs}
     unknown = names - {e.name for e in entries}
     if unknown:
         raise InputError(f"no extracted document named {sorted(unknown)[0]!r} "
@@ -293,12 +299,12 @@ def catalogues(config: Config, langs: list[str] | None = None, docs: list[str] |
 
 
 def load_document(config: Config, path: Path, source_lang: str | None = None) -> Document:
-    from .sources.html import read_document  # lxml and the segmenter: only for commands that parse
+    from . import sources  # the adapter (lxml, the segmenter): only for commands that parse
 
     if source_lang is not None:
         check_language(source_lang)
-    doc = read_document(path, doc_name(path), relative(config, path), config.extract,
-                        config.source_language, source_lang)
+    doc = sources.read(path, doc_name(path), relative(config, path), config.extract,
+                       config.source_language, source_lang)
     if doc.source_language not in config.languages:
         raise InputError(
             f"source language {doc.source_language!r} is not one of the project's languages "

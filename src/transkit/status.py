@@ -19,6 +19,7 @@ from .project import (
     relative,
     select_documents,
 )
+from .sources import file_name, is_source, stem
 from .status_cache import (
     Cache,
     discard_cache,
@@ -269,7 +270,8 @@ def _compute_status(config: Config, langs: list[str] | None, docs: list[str] | N
         # The chrome belongs to no one bulletin: a bulletin whose chrome changed is itself
         # out of date until extracted, and extracting it updates the chrome.
         stale = None if is_chrome(entry.name) else _stale_source(
-            f"{bulletins}/{entry.name}.html", pot, config, cache, signatures)
+            f"{bulletins}/{file_name(config.bulletins, entry.name)}", pot, config, cache,
+            signatures)
         for lang_status in status.languages:
             lang_status.docs.append(_doc_status(entry, lang_status.lang, pot, stats, stale,
                                                 template, locales))
@@ -291,11 +293,11 @@ def _unextracted(config: Config, every: list[DocEntry], docs: list[str] | None) 
         return []
     known = {e.name for e in every}
     with os.scandir(config.bulletins) as found:
-        names = sorted(f.name for f in found if f.name.endswith(".html") and f.is_file())
-    wanted = {d.removesuffix(".html") for d in docs} if docs else None
+        names = sorted(f.name for f in found if is_source(f.name) and f.is_file())
+    wanted = {stem(d) for d in docs} if docs else None
     bulletins = relative(config, config.bulletins)
-    return [f"{bulletins}/{name}" for name in names if name[:-5] not in known
-            and (wanted is None or name[:-5] in wanted)]
+    return [f"{bulletins}/{name}" for name in names if stem(name) not in known
+            and (wanted is None or stem(name) in wanted)]
 
 
 def _from_summary(summary: dict[str, Any], languages: list[str], names: set[str],

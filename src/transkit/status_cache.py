@@ -12,6 +12,7 @@ from typing import Any
 from .config import Config
 from .fsutil import atomic_write_bytes
 from .project import DocEntry, discover, relative
+from .sources import file_name
 
 CACHE_VERSION = 7  # 4: counts as msgfmt counts them (the one reader); 5: fuzzy words;
 # 6: lines of merge conflicts; 7: bulletin digests of the NFC text (text.source_digest)
@@ -169,7 +170,7 @@ def fingerprint_of(config: Config, every: list[DocEntry]
     locales = relative(config, config.locales)
     bulletins = relative(config, config.bulletins)
     keys = [key for entry in every
-            for key in files_of(entry, config.languages, locales, bulletins)]
+            for key in files_of(entry, config.languages, locales, bulletins, config.root)]
     found = dict(zip(keys, signatures([f"{config.root}/{k}" for k in keys]), strict=True))
     return found, " ".join(config.languages) + "\n" + "\n".join(
         f"{key} {sig[0]} {sig[1]}" if sig else f"{key} -" for key, sig in found.items())
@@ -206,11 +207,11 @@ def saved_findings(config: Config, fingerprint: str) -> dict[str, dict[str, int]
 
 
 def files_of(entry: DocEntry, languages: list[str] | tuple[str, ...], locales: str,
-              bulletins: str | None) -> list[str]:
+              bulletins: str | None, root: Path | None = None) -> list[str]:
     keys = [f"{locales}/{entry.source_language}/{entry.name}.pot"]
     keys += [f"{locales}/{lang}/{entry.name}.po" for lang in languages
              if lang != entry.source_language]
     if bulletins is not None:
-        keys.append(f"{bulletins}/{entry.name}.html")
+        keys.append(f"{bulletins}/{file_name((root or Path()) / bulletins, entry.name)}")
     return keys
 

@@ -269,10 +269,27 @@ def read_document(
     split: Callable[[str, str], list[str]] | None = None,
 ) -> Document:
     """Parse a bulletin and find its translatable blocks, segmented into sentences."""
+    return document_from_html(read_bytes(path, config.max_file_bytes), path, name, ref_path,
+                              config, default_language, source_language, split)
+
+
+def document_from_html(
+    raw: bytes,
+    path: Path,
+    name: str,
+    ref_path: str,
+    config: ExtractConfig,
+    default_language: str,
+    source_language: str | None = None,
+    split: Callable[[str, str], list[str]] | None = None,
+    original: bytes | None = None,
+) -> Document:
+    """The document of a page's HTML bytes (`path` names it in messages): what an adapter
+    of another bulletin format that can produce HTML hands on, with the file's own bytes
+    as `original` (its digest tells `status` whether the bulletin changed)."""
     # Compared as NFC: a bulletin saved again in another normalisation (NFD, as some
     # editors and macOS file systems do) is the same text, the same units, the same hash.
-    data = unicodedata.normalize("NFC", decode_utf8(read_bytes(path, config.max_file_bytes),
-                                                    path)).encode("utf-8")
+    data = unicodedata.normalize("NFC", decode_utf8(raw, path)).encode("utf-8")
     tree = parse_html(data, path)
     root = tree.getroot()
     lang = source_language or declared_language(root, path) or default_language
@@ -320,7 +337,8 @@ def read_document(
                 order = inline.numbers(sentence)
                 block.locals.append({i + 1: n for i, (_, n) in enumerate(order)})
     return Document(name, path, ref_path, tree, lang, blocks,
-                    source_digest(data), list(articles), chrome, switches)
+                    source_digest(data if original is None else original), list(articles),
+                    chrome, switches)
 
 
 SWITCH_TAGS = ("p", "div", "nav", "ul", "ol", "li", "span", "aside", "footer", "section")
@@ -449,3 +467,13 @@ def _attributes(element: etree._Element, skip: set[etree._Element],
             text = " ".join(value.split())
             blocks.append(AttributeBlock(element, attribute, element.sourceline or 1, text))
 
+
+
+class HtmlSource:
+    """The HTML bulletin adapter of the `transkit.sources` seam (see `sources/__init__`)."""
+
+    name = "html"
+
+    def read(self, path: Path, name: str, ref_path: str, config: ExtractConfig,
+             default_language: str, source_language: str | None = None) -> Document:
+        return read_document(path, name, ref_path, config, default_language, source_language)
