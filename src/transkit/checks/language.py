@@ -74,6 +74,9 @@ class LanguageCheck:
         if not isinstance(probability, int | float) or not 0 < probability <= 1:
             raise InputError("[checks.language] min_probability must be in (0, 1]")
         self.min_letters, self.min_probability = letters, float(probability)
+        # Loaded here, once: the workers of a large run are forked from this process.
+        for lang in self.languages:
+            identifier(candidates(self.languages, lang))
 
     def check(self, source: str, target: str, lang: str) -> list[str]:
         if len(self.languages) < 2:

@@ -178,6 +178,7 @@ class Speller:
     files: tuple[Path, Path]  # .dic, .aff: opened on first use (a run may not need it)
     accepted: set[str] = field(default_factory=set)
     _known: dict[str, bool] = field(default_factory=dict)
+    _tokens: dict[str, bool] = field(default_factory=dict)  # a token's verdict, source aside
     _dictionary: Any = None
 
     @property
@@ -224,8 +225,12 @@ class Speller:
         happens to make one ("febrer" for "febrero")."""
         source_words: set[str] | None = None
         found: dict[str, None] = {}
+        verdicts = self._tokens
         for token in words(target):
-            if token in found or _is_acronym(token) or self.correct(token):
+            right = verdicts.get(token)
+            if right is None:
+                right = verdicts[token] = _is_acronym(token) or self.correct(token)
+            if right or token in found:
                 continue
             if source_words is None:
                 source_words = {part for token in words(source)
@@ -301,6 +306,10 @@ class SpellingCheck:
         self.spellers = {primary(lang): load_speller(context.root, lang, context.glossary,
                                                      context.settings, context.allow_outside)
                          for lang in context.languages}
+        # Opened here, in the process that builds the checks: the workers of a large run
+        # are forked from it and share the dictionaries instead of each reading them.
+        for speller in self.spellers.values():
+            speller.dictionary  # noqa: B018
 
     def check(self, source: str, target: str, lang: str, *, source_lang: str = "") -> list[str]:
         speller = self.spellers.get(primary(lang))
