@@ -4,13 +4,14 @@ model restricted to the project's languages."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
 from ..errors import InputError
 from ..languages import native_name, primary
 from .base import WARNING, CheckContext
-from .spelling import prose
+from .spelling import DICTIONARIES, HUNSPELL_DIR, open_dictionary, prose, words
 
 # Below this many letters langid.py guesses: titles, labels and names are left alone.
 MIN_LETTERS = 40
@@ -31,13 +32,40 @@ def candidates(languages: tuple[str, ...], lang: str) -> tuple[str, ...]:
     return tuple(sorted({primary(x) for x in languages} | {primary(lang)}))
 
 
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+# Lowercase words of the text its own language's dictionary knows, at or above which the
+# text is taken to be in that language without asking langid.py (much slower).
+KNOWN_SHARE = 0.9
+
+
+def spelled_as(plain: str, dictionary: Any, seen: dict[str, bool] | None = None) -> bool:
+    """Whether nearly every lowercase word of `plain` is a word of `dictionary`: a text
+    in another language has most of its words unknown to it. `seen` remembers words."""
+    lower = [w for w in words(plain) if w.islower() and len(w) > 1]
+    if len(lower) < 4:
+        return False
+    seen = {} if seen is None else seen
+    known = 0
+    for word in lower:
+        found = seen.get(word)
+        if found is None:
+            found = seen[word] = bool(dictionary.check(word.replace("\u2019", "'")))
+        known += found
+    return known >= KNOWN_SHARE * len(lower)
+
+
 def other_language(text: str, lang: str, languages: tuple[str, ...],
                    min_letters: int = MIN_LETTERS,
-                   min_probability: float = MIN_PROBABILITY) -> tuple[str, float] | None:
+                   min_probability: float = MIN_PROBABILITY,
+                   dictionary: Any = None,
+                   seen: dict[str, bool] | None = None) -> tuple[str, float] | None:
     """The other project language `text` clearly reads as, with its probability; None
-    when it reads as `lang`, or is too short or too close to call."""
+    when it reads as `lang`, or is too short or too close to call. With `lang`'s
+    dictionary, a text nearly all of whose words it knows is not sent to langid.py."""
     plain = prose(text)
-    if sum(ch.isalpha() for ch in plain) < min_letters:
+    if len(_NOT_LETTERS.sub("", plain)) < min_letters:
+        return None
+    if dictionary is not None and spelled_as(plain, dictionary, seen):
         return None
     found, probability = identifier(candidates(languages, lang)).classify(plain)
     if found == primary(lang) or probability < min_probability:
@@ -77,10 +105,23 @@ class LanguageCheck:
         # Loaded here, once: the workers of a large run are forked from this process.
         for lang in self.languages:
             identifier(candidates(self.languages, lang))
+        # The spelling check's dictionaries where installed (the same ones, opened once):
+        # they spare langid.py the texts that are plainly in their language.
+        self.dictionaries: dict[str, Any] = {}
+        self.seen: dict[str, dict[str, bool]] = {}
+        for lang in self.languages:
+            name = DICTIONARIES.get(primary(lang), "")
+            dic, aff = HUNSPELL_DIR / f"{name}.dic", HUNSPELL_DIR / f"{name}.aff"
+            if name and dic.is_file() and aff.is_file():
+                try:
+                    self.dictionaries[primary(lang)] = open_dictionary(dic, aff)
+                except (ImportError, InputError):
+                    pass  # langid.py alone, as without the dictionaries
 
     def check(self, source: str, target: str, lang: str) -> list[str]:
         if len(self.languages) < 2:
             return []
         found = other_language(target, lang, self.languages, self.min_letters,
-                               self.min_probability)
+                               self.min_probability, self.dictionaries.get(primary(lang)),
+                               self.seen.setdefault(primary(lang), {}))
         return [language_message(found, lang)] if found else []

@@ -9,6 +9,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ _NOT_PROSE = (PLACEHOLDER, MARKUP, URL, EMAIL)
 # "EE. UU." or "europol.europa.eu", the middle dot of Catalan "l·l").
 _TOKEN = re.compile(r"[\w'\u2019\u02bc\u00b7.\u2010\u2011-]+")
 _HYPHENS = re.compile(r"[\u2010\u2011-]")
+_NOT_A_WORD = re.compile(r"[\d_]")
 _EDGES = "'\u2019\u02bc.\u00b7\u2010\u2011-_"
 
 
@@ -62,10 +64,8 @@ def words(text: str) -> Iterator[str]:
     ("COVID-19", "4G"), no domain name or dotted abbreviation."""
     for match in _TOKEN.finditer(prose(text)):
         token = match.group().strip(_EDGES)
-        if not token or any(ch.isdigit() for ch in token) or "_" in token:
-            continue
-        if "." in token:
-            continue  # a domain or an abbreviation ("nomoreransom.org", "p.ex")
+        if not token or "." in token or _NOT_A_WORD.search(token):
+            continue  # a number, a domain or an abbreviation ("nomoreransom.org", "p.ex")
         yield token
 
 
@@ -139,13 +139,15 @@ def dictionary_files(name: str, lang: str) -> tuple[Path, Path]:
     return dic, aff
 
 
+@cache
 def open_dictionary(dic: Path, aff: Path) -> Any:
     """The Hunspell dictionary of these files, through pyenchant.
 
     Enchant finds a dictionary by a normalised tag, under which "ca_ES-valencia" cannot be
     named, and may answer a tag with another provider's (aspell) or a fallback language's
     dictionary: the file is made visible under an alias in a private configuration folder,
-    read, and the folder removed (Hunspell keeps the dictionary in memory)."""
+    read, and the folder removed (Hunspell keeps the dictionary in memory). Opened once
+    per process, for every check that looks words up."""
     import enchant
 
     alias = "zz_TRANSKIT"  # no real dictionary answers this tag
