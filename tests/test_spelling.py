@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from transkit.checks.base import CheckContext
-from transkit.checks.language import LanguageCheck
+from transkit.checks.language import LanguageCheck, spelled_as
 from transkit.checks.spelling import SpellingCheck, words
 from transkit.errors import InputError
 from transkit.glossary import Glossary, Term
@@ -176,6 +176,14 @@ def test_spanish_in_the_french_catalogue_is_reported() -> None:
     assert "español (es" in message and "français" in message
     assert language().check("", FRENCH, "fr") == []
     assert language().check("", SPANISH, "es") == []
+
+
+def test_the_dictionary_spares_langid_only_text_in_its_language() -> None:
+    check = language()
+    french = check.dictionaries["fr"]
+    assert spelled_as(FRENCH, french)
+    assert not spelled_as(SPANISH, french)
+    assert not spelled_as("Le grupo", french)  # too few words to say
 
 
 def test_short_or_unsure_text_is_left_alone() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import InputError
 from ..languages import native_name, primary
 from .base import WARNING, CheckContext
-from .spelling import DICTIONARIES, HUNSPELL_DIR, open_dictionary, prose, words
+from .spelling import DICTIONARIES, HUNSPELL_DIR, open_dictionary, prose, word_list
 
 # Below this many letters langid.py guesses: titles, labels and names are left alone.
 MIN_LETTERS = 40
@@ -38,10 +38,10 @@ _NOT_LETTERS = re.compile(r"[\W\d_]+")
 KNOWN_SHARE = 0.9
 
 
-def spelled_as(plain: str, dictionary: Any, seen: dict[str, bool] | None = None) -> bool:
-    """Whether nearly every lowercase word of `plain` is a word of `dictionary`: a text
+def spelled_as(text: str, dictionary: Any, seen: dict[str, bool] | None = None) -> bool:
+    """Whether nearly every lowercase word of `text` is a word of `dictionary`: a text
     in another language has most of its words unknown to it. `seen` remembers words."""
-    lower = [w for w in words(plain) if w.islower() and len(w) > 1]
+    lower = [w for w in word_list(text) if w.islower() and len(w) > 1]
     if len(lower) < 4:
         return False
     seen = {} if seen is None else seen
@@ -65,7 +65,7 @@ def other_language(text: str, lang: str, languages: tuple[str, ...],
     plain = prose(text)
     if len(_NOT_LETTERS.sub("", plain)) < min_letters:
         return None
-    if dictionary is not None and spelled_as(plain, dictionary, seen):
+    if dictionary is not None and spelled_as(text, dictionary, seen):
         return None
     found, probability = identifier(candidates(languages, lang)).classify(plain)
     if found == primary(lang) or probability < min_probability:
@@ -102,9 +102,8 @@ class LanguageCheck:
         if not isinstance(probability, int | float) or not 0 < probability <= 1:
             raise InputError("[checks.language] min_probability must be in (0, 1]")
         self.min_letters, self.min_probability = letters, float(probability)
-        # Loaded here, once: the workers of a large run are forked from this process.
-        for lang in self.languages:
-            identifier(candidates(self.languages, lang))
+        # langid.py's model (seconds to load) is read when a text first needs it: most
+        # runs never do, their texts plainly in their language by the dictionaries.
         # The spelling check's dictionaries where installed (the same ones, opened once):
         # they spare langid.py the texts that are plainly in their language.
         self.dictionaries: dict[str, Any] = {}

@@ -9,7 +9,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +67,13 @@ def words(text: str) -> Iterator[str]:
         if not token or "." in token or _NOT_A_WORD.search(token):
             continue  # a number, a domain or an abbreviation ("nomoreransom.org", "p.ex")
         yield token
+
+
+@lru_cache(maxsize=8)
+def word_list(text: str) -> tuple[str, ...]:
+    """`words(text)`, remembered for the few texts last asked: the spelling and language
+    checks read each translation in turn."""
+    return tuple(words(text))
 
 
 def _is_acronym(word: str) -> bool:
@@ -228,7 +235,7 @@ class Speller:
         source_words: set[str] | None = None
         found: dict[str, None] = {}
         verdicts = self._tokens
-        for token in words(target):
+        for token in word_list(target):
             right = verdicts.get(token)
             if right is None:
                 right = verdicts[token] = _is_acronym(token) or self.correct(token)
