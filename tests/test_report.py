@@ -118,3 +118,26 @@ def test_warm_summary_answers_without_reading_and_filters(project: Path) -> None
     only_es = report_status.compute_status(config, langs=["es"], docs=["post"], want_missing=False)
     assert [lang.lang for lang in only_es.languages] == ["es"]
     assert only_es.languages[0].percent == 100
+
+
+def test_gate_problems_are_values_not_parsed_text(demo: Path) -> None:
+    """The gate gathers records from status, the checks and the build: each keeps its
+    file, line, rule and language, and a place two producers name is listed once."""
+    from transkit.config import load_config
+    from transkit.problems import Problem
+    from transkit.release import release_gate
+
+    po = demo / "locales/fr/2019-01-ransomware.po"
+    text = po.read_text("utf-8")
+    entry = 'msgid "Què cal fer si us segresten les dades?"\nmsgstr "'
+    start = text.index(entry) + len(entry)
+    po.write_text(text[:start] + "Que faire 2024 " + text[start:], "utf-8")  # a number
+    gate = release_gate(load_config(demo))
+    gate.site.discard()
+    assert not gate.passed
+    assert all(isinstance(p, Problem) for p in gate.problems)
+    ours = [p for p in gate.problems if p.path == "locales/fr/2019-01-ransomware.po"]
+    assert {p.rule for p in ours} >= {"numbers"}
+    line = text[:text.index(entry)].count("\n") + 1
+    assert all(p.line == line and p.lang == "fr" for p in ours)
+    assert len({(p.place, p.message) for p in gate.problems}) == len(gate.problems)

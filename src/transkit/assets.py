@@ -24,6 +24,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 from lxml import etree
 
 from .config import Config
+from .problems import ERROR, Problem
 from .project import relative
 from .sources import is_source
 
@@ -48,7 +49,7 @@ class Assets:
         self.root = config.root.resolve()
         self.bulletins = bulletins  # document names: links to them stay between pages
         self.copies: dict[str, Path] = {}  # path under site/ -> file in the project
-        self.problems: dict[str, None] = {}  # `bulletin:line: reason`, each once
+        self.problems: dict[tuple[str, int, str], Problem] = {}  # each once
         self.folder = Path(os.path.normpath(config.bulletins.absolute()))
         self.project = Path(os.path.normpath(config.root.absolute()))
         self.real_project = config.root.resolve()
@@ -125,10 +126,10 @@ class Assets:
             self._seen[key] = self._resolve(value, page.parent)
         moved, problem = self._seen[key]
         if problem is not None:  # named only when there is something to say
-            where = f"{relative(self.config, page)}:{element.sourceline or 1}"
+            path, line = relative(self.config, page), element.sourceline or 1
             label = (f"<style> url({value.strip()!r})" if element.tag == "style"
                      else f"<{element.tag} {what}={value.strip()!r}>")
-            self.problems[f"{where}: {label}: {problem}"] = None
+            self._problem(path, line, f"{label}: {problem}")
         return moved
 
     def _resolve(self, value: str, folder: Path) -> tuple[str, str | None]:
@@ -204,10 +205,15 @@ class Assets:
         for match in CSS_URL.finditer(text):
             url = (match.group("url") or match.group("url2") or "").strip()
             line = text.count("\n", 0, match.start()) + 1
-            where = f"{relative(self.config, path)}:{line}"
             _, problem = self._resolve(url, path.parent) if url else ("", None)
             if problem is not None:
-                self.problems[f"{where}: url({url!r}): {problem}"] = None
+                self._problem(relative(self.config, path), line, f"url({url!r}): {problem}")
+
+    def _problem(self, path: str, line: int, message: str) -> None:
+        """A file a page refers to that cannot ship: an error for `release`, a warning for
+        `build` (the rule `asset`)."""
+        self.problems.setdefault((path, line, message),
+                                 Problem("asset", ERROR, message, path, line))
 
     def _srcset(self, value: str, page: Path, element: etree._Element) -> str:
         """Each candidate's URL moved, its descriptors (`2x`, `480w`) kept."""

@@ -20,6 +20,7 @@ from .errors import InputError
 from .fsutil import atomic_write_bytes
 from .pages import review, site
 from .pages.common import NOT_IN_HTML
+from .problems import ERROR, Problem
 from .project import (
     bulletin_paths,
     catalog_path,
@@ -49,15 +50,15 @@ class BuildReport:
 
     out: Path  # the site folder every file is in
     files: list[Path] = field(default_factory=list)  # site paths of the pages staged
-    problems: list[str] = field(default_factory=list)  # broken translations: errors per unit
-    # Untranslated units shown in the source, by the language of the page: (lang, message).
-    fallbacks: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # broken translations, per unit
+    # Untranslated units shown in the source (`lang`: the language of the page).
+    fallbacks: list[Problem] = field(default_factory=list)
     documents: int = 0
     partial: bool = False  # some languages or documents: the rest of the site is kept
     assets: dict[Path, Path] = field(default_factory=dict)  # site path -> file copied there
     # Files a bulletin refers to that are not there (or not the project's): a warning for
     # `build`, an error for `release`.
-    missing_assets: list[str] = field(default_factory=list)
+    missing_assets: list[Problem] = field(default_factory=list)
     staging: Path | None = None
 
     def _real_out(self) -> Path:
@@ -225,13 +226,16 @@ class _Page:
             bidi = unbalanced_bidi(found.msgstr)
             if bad is None and bidi is None:
                 return found
-            self.report.problems.append(
-                f"{where.rel}:{found.line}: control character U+{ord(bad.group()):04X} in "
-                "the translation (not allowed in HTML)" if bad is not None else
-                f"{where.rel}:{found.line}: bidirectional controls do not balance: {bidi}")
+            self.report.problems.append(Problem(
+                "broken-translation", ERROR,
+                f"control character U+{ord(bad.group()):04X} in the translation (not allowed "
+                "in HTML)" if bad is not None else
+                f"bidirectional controls do not balance: {bidi}", where.rel, found.line,
+                self.lang))
             return None
-        place = f"{where.rel}:{found.line}" if found is not None else where.rel
-        self.report.fallbacks.append((self.lang, f"{place}: {state}: {excerpt(source)}"))
+        self.report.fallbacks.append(Problem(
+            "fallback", ERROR, f"{state}: {excerpt(source)}", where.rel,
+            found.line if found is not None else None, self.lang))
         return None
 
     def assemble(self, preview: list[str]) -> bytes:
@@ -268,8 +272,9 @@ class _Page:
                         inline.validate(found.msgstr, block.expected(index))
                         text = found.msgstr
                     except inline.PlaceholderError as exc:
-                        self.report.problems.append(
-                            f"{where.rel}:{found.line}: placeholders: {exc}")
+                        self.report.problems.append(Problem(
+                            "broken-translation", ERROR, f"placeholders: {exc}", where.rel,
+                            found.line, self.lang))
                         found = None
                 texts.append(text)
                 fallback.append(found is None)
@@ -431,7 +436,7 @@ def _build_pages(config: Config, report: BuildReport, out: Path, langs: list[str
         for lang in config.languages:  # a post's catalogues are read by its pages only
             cache.pop(catalog_path(config, name, lang), None)
     report.assets = {out / key: source for key, source in assets.copies.items()}
-    report.missing_assets = list(assets.problems)
+    report.missing_assets = list(assets.problems.values())
     if status is None:
         from .status import compute_status
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 class TranskitError(Exception):
@@ -41,7 +42,8 @@ class GateError(TranskitError):
 
     exit_code = 1
 
-    def __init__(self, problems: list[str], what: str = "release"):
+    def __init__(self, problems: list[Any], what: str = "release"):
+        # `problems`: transkit.problems.Problem values, rendered by the CLI
         count = len(problems)
         super().__init__(f"{what} blocked by {count} problem{'s' if count != 1 else ''}")
         self.problems = problems

@@ -8,13 +8,14 @@ from pathlib import Path
 from .build import BuildReport, build_site
 from .checks import run_checks
 from .config import Config
-from .status import completeness_problems, compute_status, in_file_order, place
+from .problems import Problem, in_file_order
+from .status import completeness_problems, compute_status
 
 
 class ReleaseGate:
     """The release gate's verdict and the site it built (written only if it passed)."""
 
-    def __init__(self, problems: list[str], site: BuildReport):
+    def __init__(self, problems: list[Problem], site: BuildReport):
         self.problems = problems
         self.site = site
 
@@ -31,17 +32,16 @@ def release_gate(config: Config, out: Path | None = None,
     any counter says, a page that would show untranslated text blocks the release."""
     status = compute_status(config)
     checks = run_checks(config)
-    problems = completeness_problems(status, config)
-    named = {place(line) for line in problems}  # a merge conflict: once, not by the check too
-    problems += [line for line in checks.errors() if place(line) not in named]
+    problems: list[Problem] = completeness_problems(status, config)
+    named = {p.place for p in problems}  # a merge conflict: once, not by the check too
+    problems += [f for f in checks.errors() if f.place not in named]
     site = build_site(config, out, progress=progress, status=status, checks=checks)
     problems += site.missing_assets  # a page must not ship a broken image
     # Each problem once: a place the checks or the completeness figures already name is
     # not listed again by the build.
-    files = {line.split(":", 1)[0] for line in problems}
-    places = {place(line) for line in problems}
-    problems += [line for line in site.problems if place(line) not in places]
+    files = {p.path for p in problems}
+    places = {p.place for p in problems}
+    problems += [p for p in site.problems if p.place not in places]
     required = set(config.release.required)
-    problems += [line for lang, line in site.fallbacks
-                 if lang in required and line.split(":", 1)[0] not in files]
+    problems += [p for p in site.fallbacks if p.lang in required and p.path not in files]
     return ReleaseGate(in_file_order(problems), site)

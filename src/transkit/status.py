@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .config import Config
 from .errors import InputError
+from .problems import ERROR, Problem, in_file_order
 from .project import (
     DocEntry,
     check_languages,
@@ -347,12 +348,11 @@ def _doc_status(entry: DocEntry, lang: str, pot: FileStats,
                      found.missing, found.conflicts)
 
 
-def completeness_problems(status: Status, config: Config) -> list[str]:
-    """What keeps the required languages from passing the completeness gate: one line a
-    problem, each naming its file and its reason (out of date, missing, untranslated,
-    fuzzy), in file order."""
-    problems = [f"{path}: not extracted yet (run `transkit extract`)"
-                for path in status.unextracted]
+def completeness_problems(status: Status, config: Config) -> list[Problem]:
+    """What keeps the required languages from passing the completeness gate, each naming
+    its file and its reason (out of date, missing, untranslated, fuzzy), in file order."""
+    problems = [Problem("unextracted", ERROR, "not extracted yet (run `transkit extract`)",
+                        path) for path in status.unextracted]
     problems += conflict_problems(status)
     for lang in status.languages:
         if lang.lang not in config.release.required:
@@ -361,15 +361,17 @@ def completeness_problems(status: Status, config: Config) -> list[str]:
         low = lang.percent < need
         for doc in lang.docs:
             if doc.problem:
-                problems.append(f"{doc.path}: {doc.problem}")
+                problems.append(Problem("completeness", ERROR, doc.problem, doc.path,
+                                        lang=lang.lang, doc=doc.doc))
             elif doc.untranslated or doc.fuzzy:
                 if not low and doc.percent >= need:
                     continue
                 parts = [f"{n} {what}" for n, what in ((doc.untranslated, "untranslated"),
                                                        (doc.fuzzy, "fuzzy")) if n]
-                problems.append(f"{doc.path}: {' and '.join(parts)} of {doc.units} units "
-                                f"({lang.lang} is at {percent_text(lang.percent)}% of source "
-                                f"words; release needs {need:g}%)")
+                problems.append(Problem(
+                    "completeness", ERROR, f"{' and '.join(parts)} of {doc.units} units "
+                    f"({lang.lang} is at {percent_text(lang.percent)}% of source words; "
+                    f"release needs {need:g}%)", doc.path, lang=lang.lang, doc=doc.doc))
     return in_file_order(problems)
 
 
@@ -377,26 +379,12 @@ CONFLICT = ("merge conflict: ours in msgstr, theirs in the `transkit-conflict:` 
             "choose, remove the comment, clear fuzzy")
 
 
-def conflict_problems(status: Status) -> list[str]:
-    """`path:line` of every unit a git merge left in conflict, in any language: nothing
-    ships until a person chose between the two translations."""
-    return in_file_order([f"{doc.path}:{line}: {CONFLICT}" for lang in status.languages
+def conflict_problems(status: Status) -> list[Problem]:
+    """Every unit a git merge left in conflict, in any language: nothing ships until a
+    person chose between the two translations."""
+    return in_file_order([Problem("conflict", ERROR, CONFLICT, doc.path, line, lang.lang,
+                                  doc.doc) for lang in status.languages
                           for doc in lang.docs for line in doc.conflicts])
-
-
-def in_file_order(lines: list[str]) -> list[str]:
-    """`path:line: reason` messages by file and line, each once."""
-    return sorted(dict.fromkeys(lines), key=_order)
-
-
-def place(line: str) -> str:
-    """`path:line` of a `path:line: reason` message (the path alone when it has none)."""
-    return line.split(": ", 1)[0]
-
-
-def _order(line: str) -> tuple[str, int, str]:
-    path, _, rest = place(line).partition(":")
-    return (path, int(rest) if rest.isdigit() else 0, line)
 
 
 COLUMNS = ("units", "words", "translated", "fuzzy", "untranslated", "translated_words",

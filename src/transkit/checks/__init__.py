@@ -36,9 +36,9 @@ class CheckReport:
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
-    def errors(self) -> list[str]:
-        """The error-level findings as `path:line: …` lines (what blocks a release)."""
-        return [f.text() for f in self.findings if f.severity == ERROR]
+    def errors(self) -> list[Finding]:
+        """The error-level findings (what blocks a release)."""
+        return [f for f in self.findings if f.severity == ERROR]
 
     def by_language(self) -> dict[str, dict[str, int]]:
         table: dict[str, dict[str, int]] = defaultdict(lambda: {s: 0 for s in SEVERITIES})

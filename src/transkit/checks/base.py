@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 
 from ..config import SEVERITIES as SEVERITIES
 from ..glossary import Glossary
+from ..problems import Problem
 
 ERROR, WARNING, INFO = SEVERITIES
 RANK = {ERROR: 3, WARNING: 2, INFO: 1}
@@ -71,19 +72,13 @@ class Translation(NamedTuple):
     line: int
 
 
-@dataclass
-class Finding:
-    """One problem a check found: where, which check, how bad, what."""
+class Finding(Problem):
+    """One problem a check found: `rule` is the check's id (also `check`)."""
 
-    check: str
-    severity: str
-    message: str
-    path: str
-    line: int | None = None
-    lang: str | None = None
-    doc: str | None = None
-    source: str | None = None
+    @property
+    def check(self) -> str:
+        return self.rule
 
     def text(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.severity}[{self.check}]: {self.message}"
+        """`path:line: severity[check]: message`, as compilers report."""
+        return f"{self.where}: {self.severity}[{self.rule}]: {self.message}"

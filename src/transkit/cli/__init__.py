@@ -208,8 +208,8 @@ def status(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], by
     if fmt != "html":
         from ..status import conflict_problems
 
-        for line in conflict_problems(result):
-            click.echo(f"warning: {line}", err=True)
+        for problem in conflict_problems(result):
+            click.echo(f"warning: {problem.text()}", err=True)
     if check:
         problems = completeness_problems(result, config)
         if problems:
@@ -269,16 +269,16 @@ def build(ctx: click.Context, out: Path | None, langs: tuple[str, ...],
     """Reassemble translated pages and the aligned review pages, without the release gate."""
     config = _config(ctx)
     with locked(config):
-        from ..status import in_file_order
+        from ..problems import in_file_order
 
         result = _build(config, out, langs, include_fuzzy, allow_incomplete)
         try:
-            found = in_file_order(result.problems + [line for _, line in result.fallbacks])
+            found = in_file_order(result.problems + result.fallbacks)
             if not allow_incomplete and found:
                 raise GateError(found, "build (use --allow-incomplete to build with "
                                        "source-text fallbacks)")
-            for line in found + in_file_order(result.missing_assets):
-                click.echo(f"warning: {line}", err=True)
+            for problem in found + in_file_order(result.missing_assets):
+                click.echo(f"warning: {problem.text()}", err=True)
             written = result.write()
         finally:
             result.discard()  # a refused build leaves no staging folder

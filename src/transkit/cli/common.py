@@ -28,7 +28,7 @@ def converted(exc: Exception) -> int | None:
     if isinstance(exc, GateError):
         click.echo(f"transkit: {exc.message}:", err=True)
         for problem in exc.problems:
-            click.echo(f"  {problem}", err=True)
+            click.echo(f"  {problem.text()}", err=True)
         return exc.exit_code
     if isinstance(exc, TranskitError):
         if exc.path is not None:

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from lxml import etree
 
 from ..languages import native_name
+from ..problems import Problem
 from ..project import CHROME_PREFIX, is_chrome
 from .common import banner, element, new_page, serialize
 
@@ -57,7 +58,7 @@ class HistoryPoint(Protocol):
 def dashboard(name: str, data: dict[str, Any], doc_findings: dict[tuple[str, str], dict[str, int]],
               history: Sequence[HistoryPoint], bulletins: set[str],
               preview: list[str] | None = None, aligned_prefix: str = "aligned/",
-              gate: list[str] | None = None) -> bytes:
+              gate: list[Problem] | None = None) -> bytes:
     """The dashboard page. `data` is `status.as_data(status, by_doc=True, checks=…)`;
     `doc_findings` the check findings per (language, document); `bulletins` the documents
     that have an aligned page (the chrome has none); `gate` what keeps the release gate
@@ -83,7 +84,7 @@ def dashboard(name: str, data: dict[str, Any], doc_findings: dict[tuple[str, str
     return serialize(page)
 
 
-def _gate(body: etree._Element, problems: list[str]) -> None:
+def _gate(body: etree._Element, problems: list[Problem]) -> None:
     """The release gate's verdict from the figures and the checks, with its reasons."""
     if not problems:
         element(body, "p", "Release gate: the required languages are complete and no check "
@@ -95,7 +96,7 @@ def _gate(body: etree._Element, problems: list[str]) -> None:
     element(details, "summary", "What blocks it")
     ul = element(details, "ul")
     for problem in problems[:200]:
-        element(ul, "li", problem)
+        element(ul, "li", problem.text())
     if len(problems) > 200:
         element(ul, "li", f"… and {len(problems) - 200} more (`transkit release` lists them)")
 
