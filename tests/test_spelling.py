@@ -159,6 +159,23 @@ def test_suggestions_only_when_asked(tmp_path: Path) -> None:
     assert "suggestions: " in message and "enquête" in message.split("suggestions: ")[1]
 
 
+def test_long_runs_are_one_finding_each_in_linear_time(tmp_path: Path) -> None:
+    import time
+
+    check = spelling(tmp_path)
+    for text in ("a" * 40000, "ab-" * 15000, "l'" * 5000 + "x", "x" + "'ls" * 5000,
+                 "d'a-" * 8000):
+        for lang in ("ca", "fr"):
+            start = time.process_time()
+            messages = check.check("", text, lang)
+            assert time.process_time() - start < 1.0
+            # One token: reported whole (shortened), or accepted part by part.
+            assert len(messages) <= 1
+            assert all(m.startswith("'" + text[:60] + "…' is not in") for m in messages)
+    [message] = check.check("", "a" * 40000, "fr")
+    assert message == "'" + "a" * 60 + "…' is not in the fr dictionary"
+
+
 # --- the language check -----------------------------------------------------------------
 
 def language(**settings: float) -> LanguageCheck:

@@ -38,6 +38,7 @@ ELIDING = frozenset({"ca", "fr"})
 # Catalan pronouns after an apostrophe at the end of a verb ("posar'ls", "deixa'm").
 ENCLITICS = frozenset({"l", "ls", "m", "n", "ns", "s", "t", "hi", "ho", "en", "el", "les"})
 
+MAX_WORD = 100  # Hunspell's MAXWORDLEN: a longer token is no word
 APOSTROPHES = "'\u2019\u02bc"
 # What is not prose is blanked before the words are read: placeholders, markup and
 # entities, addresses.
@@ -209,7 +210,10 @@ class Speller:
         return found
 
     def correct(self, token: str) -> bool:
-        """The token as a whole, or after its elision, or each part of a compound."""
+        """The token as a whole, or after its elision, or each part of a compound; none
+        longer than Hunspell's longest word (which also bounds the recursion)."""
+        if len(token) > MAX_WORD:
+            return False
         if self.known(token):
             return True
         plain = token.replace("\u2019", "'").replace("\u02bc", "'")
@@ -285,7 +289,8 @@ def spelling_messages(speller: Speller, source: str, target: str,
                       suggest: bool = False, source_speller: Speller | None = None) -> list[str]:
     messages = []
     for word in speller.misspelt(source, target, source_speller):
-        message = f"'{word}' is not in the {speller.lang} dictionary"
+        shown = word if len(word) <= 60 else word[:60] + "…"
+        message = f"'{shown}' is not in the {speller.lang} dictionary"
         if suggest:
             found = speller.suggestions(word)
             message += f" (suggestions: {', '.join(found)})" if found else " (no suggestion)"
