@@ -395,6 +395,14 @@ def spelling_speed(files: int, entries: int, runs: int, timebox: float) -> None:
     ours = [timed([str(BIN / "transkit"), "check"], root, timebox) for _ in range(runs)]
     t_ours = statistics.median(t for t in ours if t is not None)
     print(f"transkit check (all checks, spelling and language on): {t_ours:.1f} s", flush=True)
+    config = root / "transkit.toml"
+    kept = config.read_text(encoding="utf-8")
+    config.write_text(kept + '\n[checks]\ndisable = ["spelling", "language"]\n',
+                      encoding="utf-8")
+    without = [timed([str(BIN / "transkit"), "check"], root, timebox) for _ in range(runs)]
+    config.write_text(kept, encoding="utf-8")
+    t_without = statistics.median(t for t in without if t is not None)
+    print(f"transkit check without spelling and language: {t_without:.1f} s", flush=True)
 
     def pofilter(tests: list[str]) -> float | None:
         total = 0.0
