@@ -105,6 +105,7 @@ bench: install gettext postgresql apertium spelling
 	$(BIN)/python benchmarks/bench_align.py
 	$(BIN)/python benchmarks/bench_xliff.py
 	$(BIN)/python benchmarks/bench_mt.py
+	$(BIN)/python benchmarks/bench_serve.py
 
 interop: install omegat
 	$(BIN)/python benchmarks/interop_omegat.py

@@ -473,6 +473,7 @@ def postgres(args: argparse.Namespace, base: Path) -> None:
 
     from transkit.exchange.tmx import iter_tmx
     from transkit.memory import open_locator
+    from transkit.memory.store import from_units
 
     cluster = Cluster(fast=False, settings=["-c shared_buffers=1GB"])
     try:
@@ -490,7 +491,7 @@ def postgres(args: argparse.Namespace, base: Path) -> None:
                 store = open_locator(url)
                 start = time.perf_counter()
                 with store.transaction():
-                    store.learn(iter_tmx(tmx), "bench")
+                    store.learn(from_units(iter_tmx(tmx)), "bench")
                 seconds = time.perf_counter() - start
                 store.close()
                 lite = work / "tm.sqlite"
@@ -498,7 +499,7 @@ def postgres(args: argparse.Namespace, base: Path) -> None:
                 store = open_locator(str(lite))
                 start = time.perf_counter()
                 with store.transaction():
-                    store.learn(iter_tmx(tmx), "bench")
+                    store.learn(from_units(iter_tmx(tmx)), "bench")
                 lite_seconds = time.perf_counter() - start
                 store.close()
                 print(f"  import (learning the TMX, committed): PostgreSQL "

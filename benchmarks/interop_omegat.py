@@ -30,8 +30,8 @@ from lxml import etree
 
 from transkit.agency import markup_index
 from transkit.config import load_config
-from transkit.exchange.tmx import export_tmx
 from transkit.memory import open_store
+from transkit.memory.exchange import export_tmx
 from transkit.memory.learn import learn_project
 
 REPO = Path(__file__).resolve().parent.parent

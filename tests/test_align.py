@@ -58,7 +58,7 @@ def test_align_fills_the_catalogue_and_the_memory(project: Path, tmp_path: Path)
     assert _snapshot(project) == before  # a dry run writes nothing
     result = run("align", str(source), str(french), "--html", str(tmp_path / "review.html"),
                  cwd=project, check=True)
-    assert "filled 13 (0 trusted)" in result.stdout
+    assert "; new document 2019-01-ransomware; filled 13, replaced 0, kept 0" in result.stdout
     po_path = project / "locales/fr/2019-01-ransomware.po"
     po = polib.pofile(str(po_path))
     entries = {e.msgid: e for e in po}
@@ -84,7 +84,12 @@ def test_align_fills_the_catalogue_and_the_memory(project: Path, tmp_path: Path)
     entries["No pagueu el rescat."].flags = []
     po.save(str(po_path))
     trusted = run("align", str(source), str(french), "--trust", cwd=project, check=True)
-    assert "kept 1 translated" in trusted.stdout
+    # The same page again (a copy outside the project, found by its content): its own
+    # catalogue, its earlier alignments replaced, the translator's text kept.
+    assert "document 2019-01-ransomware (bulletins/2019-01-ransomware.html, found by its " \
+        "content)" in trusted.stdout
+    assert "replaced 12 (12 earlier alignment), kept 1 (1 translated; --force replaces " \
+        "them)" in trusted.stdout
     po = polib.pofile(str(po_path))
     entries = {e.msgid: e for e in po}
     assert entries["No pagueu el rescat."].msgstr == "Ne payez surtout pas."
@@ -173,8 +178,12 @@ def test_archive_pairs_pages_by_hreflang_and_by_name(demo: Path, tmp_path: Path)
     assert "13 pair(s) aligned" in result.stdout
     assert "lonely.es.html: no translation found" in result.stderr
     names = sorted(p.stem for p in (fresh / "bulletins").glob("*.html"))
+    # The pair found by name is the ransomware post again: it fills that document (found
+    # by its text), no copy named "avis".
     assert names == ["2018-12-frau-targetes", "2019-01-ransomware", "2019-02-butlleti",
-                     "2019-03-iocta", "avis"]
+                     "2019-03-iocta"]
+    assert "avis.ca.html ↔ " in result.stdout and "document 2019-01-ransomware " \
+        "(bulletins/2019-01-ransomware.html, found by its content)" in result.stdout
     status = run("status", "--format", "json", cwd=fresh, check=True).stdout
     assert '"fuzzy"' in status
     po = polib.pofile(str(fresh / "locales/es/2019-02-butlleti.po"))
@@ -253,9 +262,11 @@ def test_archive_follows_absolute_hreflang_urls(tmp_path: Path) -> None:
         ("2019/ca/avis.html", [("es", "2019/es/aviso.html"), ("fr", "2019/fr/note.html")])]
 
 
-def test_align_keeps_drafts_it_did_not_write(project: Path, tmp_path: Path) -> None:
-    """A fuzzy draft from someone else (a TM or MT draft, a translator's work in
-    progress) is never replaced by align, --trust or not; its own drafts are."""
+def test_align_replaces_tool_drafts_and_keeps_a_person_s(project: Path,
+                                                         tmp_path: Path) -> None:
+    """A machine or memory draft (fuzzy with MT or TM provenance) gives way to the
+    published translation; a person's text, translated or a fuzzy draft with no tool's
+    provenance, is kept unless --force; the summary says which and why."""
     from transkit import catalog
 
     source = tmp_path / "2019-01-ransomware.html"
@@ -264,12 +275,135 @@ def test_align_keeps_drafts_it_did_not_write(project: Path, tmp_path: Path) -> N
     run("align", str(source), str(french), cwd=project, check=True)
     po_path = project / "locales/fr/2019-01-ransomware.po"
     po = catalog.load(po_path)
-    draft = po.find("No pagueu el rescat.")
-    assert draft is not None and draft.provenance is not None
-    draft.msgstr = "Ne payez rien (brouillon)."
-    draft.set_provenance("tm", "82% (2018-12-frau-targetes, one word)")
+    drafts = {"No pagueu el rescat.": ("tm", "82% (2018-12-frau-targetes, one word)")}
+    units = [u for u in po.active() if u.has_target and u.msgid not in drafts]
+    machine, person, translated = units[0], units[1], units[2]
+    machine.set_provenance("mt", "pseudo 2026-12-07")
+    machine.msgstr = "[MT] draft"
+    person.set_provenance(None)
+    person.msgstr = "Le brouillon d'une traductrice."
+    translated.set_provenance(None)
+    translated.set_fuzzy(False)
+    translated.msgstr = "La traduction d'une personne."
+    memory = po.find("No pagueu el rescat.")
+    assert memory is not None
+    memory.msgstr = "Ne payez rien (brouillon)."
+    memory.set_provenance(*drafts["No pagueu el rescat."])
     catalog.save(po, po_path)
-    trusted = run("align", str(source), str(french), "--trust", cwd=project, check=True)
-    assert "kept 1 translated" in trusted.stdout, trusted.stdout
-    again = catalog.load(po_path).find("No pagueu el rescat.")
-    assert again is not None and again.msgstr == "Ne payez rien (brouillon)." and again.fuzzy
+    result = run("align", str(source), str(french), cwd=project, check=True)
+    assert "filled 0, replaced 11 (1 MT, 1 TM, 9 earlier alignment), kept 2 (1 translated, " \
+        "1 a person's fuzzy draft; --force replaces them)" in result.stdout, result.stdout
+    again = catalog.load(po_path)
+    assert again.find("No pagueu el rescat.").msgstr == "Ne payez pas la rançon."  # type: ignore[union-attr]
+    assert again.find(machine.msgid).msgstr != "[MT] draft"  # type: ignore[union-attr]
+    assert again.find(machine.msgid).provenance[0] == "aligned"  # type: ignore[union-attr,index]
+    assert again.find(person.msgid).msgstr == "Le brouillon d'une traductrice."  # type: ignore[union-attr]
+    assert again.find(translated.msgid).msgstr == "La traduction d'une personne."  # type: ignore[union-attr]
+    forced = run("align", str(source), str(french), "--force", cwd=project, check=True)
+    assert "replaced 13 (11 earlier alignment, 2 a person's (--force)), kept 0" \
+        in forced.stdout, forced.stdout
+    assert catalog.load(po_path).find(translated.msgid).fuzzy  # type: ignore[union-attr]
+
+
+# --- the document already in the project (issue 24) -----------------------------------------
+
+PUBLISHED = Path(__file__).parent / "data" / "published"
+FRAUD = "2026-12-fraud-network"
+
+TEAM_CONFIG = """\
+[project]
+name = "Newsroom"
+source_language = "en"
+languages = ["en", "ca", "es", "fr"]
+"""
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Path:
+    """A team's project: its English page in bulletins/ under its own name (a language
+    code in it), extracted, and machine drafts in every language."""
+    root = tmp_path / "team"
+    (root / "bulletins").mkdir(parents=True)
+    (root / "transkit.toml").write_text(TEAM_CONFIG, "utf-8")
+    shutil.copy(PUBLISHED / f"{FRAUD}.en.html", root / "bulletins" / "seed-bulletin-en.html")
+    run("extract", cwd=root, check=True)
+    run("pretranslate", "--mt", "pseudo", cwd=root, check=True)
+    return root
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                  if p.is_file() and ".transkit" not in p.parts and p.parts[-2] != "tm")
+
+
+def test_align_fills_the_bulletin_given_by_path(team: Path) -> None:
+    """`align bulletins/seed-bulletin-en.html published-fr.html` fills
+    locales/fr/seed-bulletin-en.po, replacing the machine drafts: no copy of the
+    bulletin, no new catalogue."""
+    from transkit import catalog
+
+    before = _files(team)
+    result = run("align", "bulletins/seed-bulletin-en.html",
+                 str(PUBLISHED / f"{FRAUD}.fr.html"), cwd=team)
+    assert result.returncode == 0, result.stderr
+    assert "document seed-bulletin-en (bulletins/seed-bulletin-en.html, found by its path)" \
+        in result.stdout
+    po = catalog.load(team / "locales/fr/seed-bulletin-en.po")
+    units = po.active()
+    assert "filled 0, replaced " in result.stdout and " MT)" in result.stdout
+    assert "kept 0" in result.stdout
+    assert _files(team) == before  # the same files, filled
+    aligned = [u for u in units if u.provenance and u.provenance[0] == "aligned"]
+    assert len(aligned) >= len(units) - 1
+    assert any(u.msgstr.startswith("Lors de la journée d'action, 21 suspects") for u in units)
+    assert not any(u.provenance and u.provenance[0] == "mt" and u.msgstr for u in units
+                   if u.msgid.startswith("During the action day"))
+
+
+def test_align_finds_the_bulletin_by_its_content(team: Path, tmp_path: Path) -> None:
+    """A published copy of the page (another file name, a site's header around the same
+    article, one sentence edited since) fills the project's document; --name is for a
+    new page only."""
+    copy = tmp_path / "published-en.html"
+    page = (PUBLISHED / f"{FRAUD}.en.html").read_text("utf-8")
+    page = page.replace("<body>", "<body><header><p>The Newsroom</p></header>").replace(
+        "A virtual command post", "A command post")
+    copy.write_text(page, "utf-8")
+    before = _files(team)
+    result = run("align", str(copy), str(PUBLISHED / f"{FRAUD}.es.html"), cwd=team)
+    assert result.returncode == 0, result.stderr
+    assert "document seed-bulletin-en (bulletins/seed-bulletin-en.html, found by its " \
+        "content)" in result.stdout
+    assert "1 unit(s) of the page not in the document" in result.stdout
+    assert _files(team) == before
+    named = run("align", str(copy), str(PUBLISHED / f"{FRAUD}.ca.html"), "--name", "other",
+                cwd=team)
+    assert named.returncode == 2
+    assert "is document 'seed-bulletin-en' of the project" in named.stderr
+    assert "--name names a new page only" in named.stderr
+    # A page the project does not have: --name names it.
+    other = run("align", str(PUBLISHED / "2026-11-recovery-fund.en.html"),
+                str(PUBLISHED / "2026-11-recovery-fund.ca.html"), "--name", "fund", cwd=team)
+    assert other.returncode == 0, other.stderr
+    assert "new document fund" in other.stdout
+    assert (team / "bulletins/fund.html").exists() and (team / "locales/ca/fund.po").exists()
+
+
+def test_archive_fills_the_bulletin_its_hreflang_links_name(team: Path, tmp_path: Path) -> None:
+    """An archive of the published translations whose language links name the team's
+    page (…/seed-bulletin-en.html): each translation fills that bulletin's catalogues."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for lang in ("ca", "es", "fr"):
+        page = (PUBLISHED / f"{FRAUD}.{lang}.html").read_text("utf-8").replace(
+            f"{FRAUD}.en.html", "https://news.example.org/2026/seed-bulletin-en.html")
+        (archive / f"{FRAUD}.{lang}.html").write_text(page, "utf-8")
+    before = _files(team)
+    result = run("align", "--archive", str(archive), cwd=team)
+    assert result.returncode == 0, result.stderr
+    assert "3 pair(s) aligned, 0 problem(s)" in result.stdout
+    assert result.stdout.count("found by its path") == 3
+    assert _files(team) == before
+    for lang in ("ca", "es", "fr"):
+        po = polib.pofile(str(team / f"locales/{lang}/seed-bulletin-en.po"))
+        assert all("aligned" in e.tcomment for e in po if e.msgstr), lang

@@ -128,6 +128,44 @@ def test_unit_checks_are_linear_on_long_runs() -> None:
     assert ratio < LINEAR_BOUND
 
 
+def test_numbers_read_as_values_in_linear_time() -> None:
+    """Scale words, times and numbers in words (checks/numbers.py) on long runs of them:
+    each read once, however many follow each other."""
+    from transkit.checks import numbers, units
+    from transkit.checks.base import Pair
+
+    def clear() -> None:
+        for cached in (numbers.read, numbers.spelled, numbers.babel_value, numbers._values,
+                       numbers._readings, units.masked):
+            cached.cache_clear()
+
+    def check(source: str, target: str) -> Callable[[int], Callable[[], object]]:
+        def make(n: int) -> Callable[[], object]:
+            def work() -> None:
+                clear()
+                units.numbers(Pair(source * n + "7", target * n + "8", "en", "ca"))
+            return work
+        return make
+
+    assert units.numbers(Pair("24 mil million", "24.000 milions", "en", "ca")) == []
+    assert scaling(check("24 mil million ", "24 mil milions "), 1000) < LINEAR_BOUND
+    assert scaling(check("at 9 pm, ", "a les 21.00 h, "), 1000) < LINEAR_BOUND
+    assert scaling(check("a million ", "un milió milions "), 1000) < LINEAR_BOUND
+    assert scaling(check("1 " + "million " * 50, "1" + " mil" * 50), 400) < LINEAR_BOUND
+
+    def distinct(n: int) -> Callable[[], object]:  # every number missing from the other
+        source = " ".join(str(i) for i in range(n))
+        target = " ".join(str(i + n) for i in range(n))
+
+        def work() -> None:
+            clear()
+            units.numbers(Pair(source, target, "en", "ca"))
+        return work
+
+    # (each number compared with every number of the other text)
+    assert scaling(distinct, 1000) < LINEAR_BOUND
+
+
 def test_check_fix_is_linear_on_a_long_word() -> None:
     from transkit.checks.fix import fix_text
 

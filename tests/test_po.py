@@ -241,29 +241,127 @@ def _fields(po: catalog.Catalogue) -> list[object]:
             for u in ([header] if header else []) + po.units]
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_whole_entry_fast_path_reads_as_the_lexer(path: Path) -> None:
-    """The reader's fast path (whole entries matched at once) gives exactly what its
-    line-by-line lexer gives, on every corpus file and on mutants of it; where it does
-    not recognise a file, it declines and the lexer reads it."""
+def _reading(text: str, fast: bool) -> object:
+    """What the reader makes of a text: every field of every unit, or where and why it
+    refused it."""
     from transkit.catalog import po
 
-    data = path.read_bytes()
-    samples = [data] + _mutants(data, random.Random(path.name), 40) if data else [data]
+    try:
+        return _fields(po._parse(text, fast=fast))
+    except po._Fault as fault:
+        return (fault.reason, fault.line)
+
+
+def _fast_equals_lexer(samples: list[bytes]) -> int:
+    """Assert the reader reads each sample as its lexer alone does; how many it read."""
+    from transkit.catalog import po
+
+    read = 0
     for sample in samples:
         try:
             text = po._decode(sample, "f.po")
         except InputError:
             continue
-        fast = po._parse_simple(text)
-        if fast is None:
-            continue
-        original = po._parse_simple
-        po._parse_simple = lambda text: None  # type: ignore[assignment]
-        try:
-            slow = po._parse(text)
-        except po._Fault as exc:
-            raise AssertionError(f"fast path accepted what the lexer refuses: {exc}") from None
-        finally:
-            po._parse_simple = original
-        assert _fields(fast) == _fields(slow)
+        fast = _reading(text, True)
+        assert fast == _reading(text, False), sample[:3000]
+        read += isinstance(fast, list)
+    return read
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_whole_entry_fast_path_reads_as_the_lexer(path: Path) -> None:
+    """The reader's fast path (whole entries matched at once, the lexer reading on from
+    the first entry it does not recognise) gives exactly what its line-by-line lexer
+    gives, units or the refusal with its line, on every corpus file and on mutants."""
+    data = path.read_bytes()
+    _fast_equals_lexer([data] + _mutants(data, random.Random(path.name), 40) if data
+                       else [data])
+
+
+def _wrapped_catalogue(rng: random.Random, entries: int) -> bytes:
+    """A catalogue in gettext's own layout, as msgmerge and msgcat write it: long strings
+    wrapped, translator and extracted comments, references, flags, contexts, previous
+    msgids, plural entries and obsolete ones."""
+    words = ("the minister said <a href=\"https://example.org/x\">report</a> 2,500 "
+             "%(count)d {name} \\ tab\\there élan ümlaut « quoted » police "
+             "budget").split(" ")
+
+    def text(low: int, high: int) -> str:
+        return " ".join(rng.choice(words) for _ in range(rng.randint(low, high)))
+
+    po = catalog.Catalogue()
+    po.metadata = {"Project-Id-Version": "wrapped 1.0", "Language": "de",
+                   "Content-Type": "text/plain; charset=UTF-8",
+                   "Plural-Forms": "nplurals=2; plural=(n != 1);"}
+    po.has_header = True
+    seen = set()
+    for index in range(entries):
+        msgid = f"{text(1, 30)} {index}."
+        unit = catalog.Unit(msgid, f"{text(1, 35)} {index}." if rng.random() < 0.8 else "",
+                            line=0)
+        if rng.random() < 0.05:
+            unit.msgctxt = rng.choice(["menu", "button", "a longer context " * 6])
+        # (A comment ending in a backslash would join the next line, for msgfmt too.)
+        if rng.random() < 0.1:
+            unit.extracted_comments.append(text(2, 12).rstrip("\\ "))
+        if rng.random() < 0.1:
+            unit.translator_comments.append(text(2, 12).rstrip("\\ "))
+        unit.references = [f"src/{rng.choice(words).strip('<>/')}.py:{rng.randint(1, 999)}"
+                           for _ in range(rng.randint(0, 6))]
+        if rng.random() < 0.1:
+            unit.flags.append("fuzzy")
+            if rng.random() < 0.5:
+                unit.previous_msgid = text(3, 25)
+        if rng.random() < 0.1:
+            unit.flags.append("python-format")
+        if rng.random() < 0.05:
+            unit.msgid_plural = msgid + " (plural)"
+            unit.msgstr_plural = {0: unit.msgstr, 1: unit.msgstr and unit.msgstr + " (pl)"}
+            unit.msgstr = ""
+        if rng.random() < 0.03:
+            unit.obsolete = True
+            unit.previous_msgid = None
+        if unit.key not in seen:
+            seen.add(unit.key)
+            po.units.append(unit)
+    return catalog.dumps(po).encode("utf-8")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_wrapped_gettext_layout_is_read_whole_entries_at_once(seed: int,
+                                                              tmp_path: Path) -> None:
+    """On gettext's own layout (wrapped strings, comments, flags, plurals, obsolete
+    entries), the fast path reads every entry (the lexer none), the units are the
+    lexer's, the counts msgfmt's; mutants are read as the lexer reads them."""
+    from transkit.catalog import po
+
+    rng = random.Random(seed)
+    data = _wrapped_catalogue(rng, 300)
+    text = data.decode("utf-8")
+    assert '#~ msgid ""\n#~ "' in text or seed, "the draw has a wrapped obsolete entry"
+    assert "msgid_plural" in text and "#| msgid" in text and "msgctxt" in text
+    collect = po._Collector(text)
+    assert po._read_entries(text, collect)[0] == len(text)
+    assert _reading(text, True) == _reading(text, False)
+    probe = tmp_path / "wrapped.po"
+    probe.write_bytes(data)
+    accepted, counts = msgfmt(probe)
+    assert accepted and ours(data)[1] == counts
+    assert _fast_equals_lexer(_mutants(data, rng, 60)) > 0
+
+
+def test_fast_path_hands_over_where_the_entry_may_go_on() -> None:
+    """After entries read whole, the lexer reads on; where what follows may still belong
+    to the entry before (a string after a blank line, a plural form), the whole file."""
+    head = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    cases = [
+        head + 'msgid "a"\nmsgstr "b"\n\n"more"\n',
+        head + 'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\n\nmsgstr[1] "bs"\n',
+        head + 'msgid "a"\nmsgstr "b"\n\nmsgstr "c"\n',
+        head + 'msgid "a"\nmsgstr "b"\n\n#~ msgstr "c"\n',
+        head + 'msgid "a"\nmsgstr "b"\n\nmsgid  "c"\nmsgstr "d"\n',
+        head + 'msgid "a"\nmsgstr "b"\n\n#, fuzzy\nmsgid "a"\nmsgstr "d"\n',
+        head + 'msgid "a"\nmsgstr "b"\n\n#~ msgid "z"\n#~ msgstr "y"\n\nmsgid "c"\n',
+    ]
+    for case in cases:
+        assert _reading(case, True) == _reading(case, False), case

@@ -16,7 +16,7 @@ from transkit.exchange.tmx import iter_tmx
 from transkit.memory import Store, open_locator, open_store
 from transkit.memory.learn import learn_project
 from transkit.memory.sqlite import SQLiteStore
-from transkit.memory.store import FUZZY, HUMAN, MACHINE, SOURCE, Entry, Variant
+from transkit.memory.store import FUZZY, HUMAN, MACHINE, SOURCE, Entry, Variant, from_units
 
 from .conftest import run
 
@@ -333,7 +333,7 @@ TMX_UTF16 = """<?xml version="1.0" encoding="UTF-16"?>
 def test_import_real_world_tmx(demo: Path, tmp_path: Path, tm_backend: str) -> None:
     path = tmp_path / "cat-tool.tmx"
     path.write_bytes(TMX_UTF16.encode("utf-16"))  # with BOM
-    entries = list(iter_tmx(path))
+    entries = list(from_units(iter_tmx(path)))
     assert len(entries) == 2
     ca, *others = entries[0].variants
     assert ca.lang == "ca" and ca.text == "Vegeu el <g1>portal</g1> ara.<x2/>"
@@ -377,7 +377,7 @@ def test_tmx_entities_are_not_resolved(tmp_path: Path) -> None:
                     '<tmx version="1.4"><header srclang="ca"/><body><tu>'
                     '<tuv xml:lang="ca"><seg>a &s; b</seg></tuv>'
                     '<tuv xml:lang="fr"><seg>c</seg></tuv></tu></body></tmx>', "utf-8")
-    entries = list(iter_tmx(path))
+    entries = list(from_units(iter_tmx(path)))
     assert all("TOPSECRET" not in v.text for e in entries for v in e.variants)
 
 
@@ -567,7 +567,7 @@ def test_tu_without_srclang_takes_the_header_srclang(tmp_path: Path) -> None:
                     'creationtool="x" creationtoolversion="1"/><body><tu>'
                     '<tuv xml:lang="ca"><seg>Bon dia.</seg></tuv>'
                     '<tuv xml:lang="fr"><seg>Bonjour.</seg></tuv></tu></body></tmx>', "utf-8")
-    [entry] = list(iter_tmx(path))
+    [entry] = list(from_units(iter_tmx(path)))
     assert [v.lang for v in entry.variants] == ["fr", "ca"]
 
 

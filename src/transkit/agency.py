@@ -12,8 +12,6 @@ written over it.
 from __future__ import annotations
 
 import html
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,18 +22,9 @@ from . import catalog
 from .catalog import Catalogue
 from .config import Config
 from .errors import InputError
-from .exchange import xliff
-from .exchange.xliff import (
-    Code,
-    Suggestion,
-    XDocument,
-    XFile,
-    XUnit,
-    fingerprint,
-    fingerprint_parts,
-    unit_ids,
-)
-from .fsutil import Changes, atomic_write_bytes
+from .exchange import Bitext, Code, Markup, Suggestion, legend_codes, registry
+from .exchange.xliff import fingerprint, fingerprint_parts, unit_ids
+from .fsutil import Changes
 from .languages import check_language, primary
 from .project import (
     CatalogueRef,
@@ -51,9 +40,10 @@ from .sources.inline import Code as SourceCode
 from .unit import FUZZY, TRANSLATED, UNTRANSLATED, Unit, count_words, excerpt
 
 if TYPE_CHECKING:
-    from .memory.store import Store, Variant
+    from .memory.store import Store
 
 SELECTIONS = ("untranslated", "fuzzy", "all")
+XLIFF_FORMATS = {"2.0": "xliff", "1.2": "xliff12"}  # version -> registered format
 MATCHES_PER_UNIT = 3
 
 
@@ -77,6 +67,13 @@ class SourceMarkup:
     def __init__(self, config: Config):
         self.config = config
         self._by_doc: dict[str, dict[str, dict[int, Code]]] = {}
+        self.catalogues: dict[str, Catalogue] = {}  # what `lookup` reads, by document
+
+    def lookup(self, doc: str, text: str) -> dict[int, Code] | None:
+        """What the placeholders of `text` in document `doc` stand for (the `markup` of an
+        exchange format's `write`), when its catalogue was given in `catalogues`."""
+        po = self.catalogues.get(doc)
+        return self.codes(doc, po).get(text) if po is not None else None
 
     def codes(self, doc: str, po: Catalogue) -> dict[str, dict[int, Code]]:
         """msgid -> {placeholder number: Code} for the units the bulletins still have."""
@@ -110,29 +107,6 @@ class SourceMarkup:
         return found
 
 
-_LEGEND = re.compile(r"^<(?:g(\d+)>|x(\d+)/>) = (<([A-Za-z][\w.-]*).*)$", re.DOTALL)
-
-
-def is_legend(note: str) -> bool:
-    return _LEGEND.match(note) is not None
-
-
-def legend_codes(unit: Unit) -> dict[int, Code]:
-    """The codes as the PO legend tells them (`<g1> = <a href="…">`), for units the
-    bulletin no longer shows as they were extracted."""
-    codes: dict[int, Code] = {}
-    for note in unit.extracted_comments:
-        found = _LEGEND.match(note)
-        if found is None:
-            continue
-        paired, empty, markup, tag = found.groups()
-        if paired:
-            codes[int(paired)] = Code("g", tag, markup, f"</{tag}>")
-        else:
-            codes[int(empty)] = Code("x", tag, markup)
-    return codes
-
-
 # --- export ------------------------------------------------------------------------------
 
 @dataclass
@@ -151,30 +125,15 @@ def _wanted(unit: Unit, only: set[str]) -> bool:
     return "all" in only or unit.state in only
 
 
-def _notes(unit: Unit) -> list[tuple[str, str]]:
-    notes: list[tuple[str, str]] = []
-    legend = [c for c in unit.extracted_comments if is_legend(c)]
-    if legend:
-        notes.append(("placeholders", "\n".join(legend)))
-    notes += [("developer", c) for c in unit.extracted_comments if not is_legend(c)]
-    notes += [("translator", c) for c in unit.translator_comments]
-    if unit.msgctxt is not None:
-        notes.append(("context", unit.msgctxt))
-    flags = [f for f in unit.flags if f != "fuzzy"]
-    if flags:
-        notes.append(("flags", ", ".join(flags)))
-    if unit.references:
-        notes.append(("location", " ".join(unit.references)))
-    return notes
-
-
 def export_xliff(config: Config, store: Store | None, lang: str, docs: list[str] | None,
                  version: str, only: set[str], out: Path) -> ExportReport:
     """Write the units of `lang` selected by `only` (states, or "all") as one XLIFF file:
     one <file> per document, TM matches for empty units. Nothing is written when no unit
-    is selected."""
-    if version not in xliff.VERSIONS:
+    is selected. The catalogues' units go to the format as they are: the format reads
+    their comments, flags, previous source and state."""
+    if version not in XLIFF_FORMATS:
         raise InputError(f"XLIFF version {version!r}: 2.0 or 1.2")
+    fmt = registry.load(XLIFF_FORMATS[version])
     check_language(lang)
     report = ExportReport()
     refs = catalogues(config, [lang], docs)
@@ -185,60 +144,50 @@ def export_xliff(config: Config, store: Store | None, lang: str, docs: list[str]
     source_lang = (config.source_language if config.source_language in sources
                    else refs[0].source_language)
     markup = SourceMarkup(config)
-    files: list[tuple[str, XFile]] = []
+    bitexts: list[Bitext] = []
     for ref in refs:
         if version == "2.0" and ref.source_language != source_lang:
             report.skipped.append(ref.name)  # one srcLang per XLIFF 2.0 document
             continue
-        xfile = _export_file(config, store, ref, only, markup, report)
-        if xfile.units:
-            files.append((ref.source_language, xfile))
-    if not files:
+        bitext = _export_file(config, store, ref, only, markup, report)
+        if bitext.units:
+            bitexts.append(bitext)
+    if not bitexts:
         return report
-    for src, xfile in files:
-        xfile.source_lang = src
-    try:
-        data = xliff.dumps(XDocument(version, source_lang, lang, [f for _, f in files]))
-    except ValueError as exc:
-        raise InputError(str(exc), out) from None
-    atomic_write_bytes(out, data)
-    report.files = len(files)
+    fmt.write(bitexts, out, markup=markup.lookup, fingerprints=True, source_lang=source_lang)
+    report.files = len(bitexts)
     report.written = True
     return report
 
 
 def _export_file(config: Config, store: Store | None, ref: CatalogueRef, only: set[str],
-                 markup: SourceMarkup, report: ExportReport) -> XFile:
+                 markup: SourceMarkup, report: ExportReport) -> Bitext:
     po = catalog.load(ref.path)
+    markup.catalogues[ref.name] = po
     if is_chrome(ref.name):
         original = relative(config, ref.doc.template)
     else:
         original = relative(config, config.bulletins / file_name(config.bulletins, ref.name))
-    xfile = XFile(ref.name, original)
+    bitext = Bitext(ref.source_language, ref.lang, doc=ref.name, original=original)
     ids = unit_ids([u.key for u in po.units])
-    from_bulletin: dict[str, dict[int, Code]] | None = None
     for ident, unit in zip(ids, po.units, strict=True):
         if unit.obsolete or not _wanted(unit, only):
             continue
-        codes = legend_codes(unit)
-        if "<" in unit.msgid:
-            if from_bulletin is None:  # the bulletin is read only for units with codes
-                from_bulletin = markup.codes(ref.name, po)
-            codes.update(from_bulletin.get(unit.msgid, {}))
-        xunit = XUnit(ident, unit.msgid, unit.msgstr, unit.state, codes, _notes(unit),
-                      unit.previous_msgid if unit.fuzzy else None,
-                      fingerprint=fingerprint(ref.lang, unit.state, unit.msgstr))
+        index = len(bitext.units)
+        bitext.units.append(unit)
+        bitext.ids.append(ident)
         if not unit.has_target and store is not None:
-            for match in store.lookup(unit.msgid, ref.source_language, ref.lang,
-                                      config.tm.threshold, MATCHES_PER_UNIT):
-                where = f", {match.doc}" if match.doc else ""
-                xunit.matches.append(Suggestion(match.score, match.source, match.proposal,
-                                                f"transkit TM ({match.origin}{where})"))
-        report.matches += len(xunit.matches)
+            found = [Suggestion(match.score, match.source, match.proposal,
+                                f"transkit TM ({match.origin}"
+                                + (f", {match.doc})" if match.doc else ")"))
+                     for match in store.lookup(unit.msgid, ref.source_language, ref.lang,
+                                               config.tm.threshold, MATCHES_PER_UNIT)]
+            if found:
+                bitext.matches[index] = found
+                report.matches += len(found)
         report.units += 1
         report.words += count_words(unit.msgid)
-        xfile.units.append(xunit)
-    return xfile
+    return bitext
 
 
 # --- import ------------------------------------------------------------------------------
@@ -277,13 +226,24 @@ class FileImport:
         return sum(1 for c in self.changes if c.action == action)
 
 
-def read_files(paths: list[Path]) -> list[tuple[Path, XDocument]]:
-    """Read and validate every file first: a malformed one stops the import before any
-    write."""
-    return [(path, xliff.read(path)) for path in paths]
+Document = list[Bitext]  # an exchange file read: one Bitext per document, one target
 
 
-def import_document(config: Config, path: Path, document: XDocument, dry_run: bool,
+def read_files(paths: list[Path], format_name: str | None = None
+               ) -> list[tuple[Path, Document]]:
+    """Read and validate every file first (in `format_name`, else the format its suffix
+    names): a malformed one stops the import before any write."""
+    found = []
+    for path in paths:
+        fmt = registry.for_path(path, format_name)
+        document = list(fmt.read(path))
+        if not document:
+            raise InputError("no document in the file", path, 1)
+        found.append((path, document))
+    return found
+
+
+def import_document(config: Config, path: Path, document: Document, dry_run: bool,
                     lang: str | None = None) -> FileImport:
     """Apply one read XLIFF file to the catalogues (all its catalogues written, or none)."""
     result = FileImport(path)
@@ -303,43 +263,43 @@ def import_document(config: Config, path: Path, document: XDocument, dry_run: bo
     return result
 
 
-def _target_language(config: Config, path: Path, document: XDocument,
+def _target_language(config: Config, path: Path, document: Document,
                      lang: str | None) -> str:
-    code = primary(document.target_lang)
+    said = document[0].target
+    code = primary(said)
     if code not in config.languages:
-        raise InputError(f"the file is for {document.target_lang!r}, not one of the project's "
+        raise InputError(f"the file is for {said!r}, not one of the project's "
                          f"languages ({', '.join(config.languages)})", path, 1)
     if lang is not None and code != lang:
-        raise InputError(f"the file is for {document.target_lang!r}, not {lang!r}", path, 1)
+        raise InputError(f"the file is for {said!r}, not {lang!r}", path, 1)
     return code
 
 
-def _plan(config: Config, path: Path, document: XDocument, lang: str | None,
+def _plan(config: Config, path: Path, document: Document, lang: str | None,
           result: FileImport) -> list[tuple[Path, Catalogue]]:
     target = _target_language(config, path, document, lang)
-    for xfile in document.files:
-        for xunit in xfile.units:
-            parts = fingerprint_parts(xunit.fingerprint)
+    for bitext in document:
+        for index, printed in bitext.fingerprints.items():
+            parts = fingerprint_parts(printed)
             if parts is not None and parts[0] != target:
                 # trgLang edited, or the file of another team: never another language's text
-                raise InputError(f"unit {xunit.id} was exported from the {parts[0]} "
-                                 f"catalogues, the file says it is for {target}", path,
-                                 xunit.line)
+                raise InputError(f"unit {_ident(bitext, index)} was exported from the "
+                                 f"{parts[0]} catalogues, the file says it is for {target}",
+                                 path, bitext.units[index].line)
     where = relative(config, path)
     known = {entry.name: entry for entry in discover(config)}
     planned: dict[Path, Catalogue] = {}
     modified: set[Path] = set()
     touched: set[int] = set()
-    for xfile in document.files:
+    for xfile in document:
         name = xfile.doc
         entry = known.get(name)  # only known names reach a path: the file is untrusted
         if entry is None:
             raise InputError(f"<file> of a document this project does not have ({name!r}: "
                              "no extracted document of that name)", path, xfile.line)
-        if primary(xfile_source(document, xfile)) != entry.source_language:
+        if primary(xfile.source) != entry.source_language:
             raise InputError(f"document {name!r} is written in {entry.source_language}, the "
-                             f"file's source is {xfile_source(document, xfile)}", path,
-                             xfile.line)
+                             f"file's source is {xfile.source}", path, xfile.line)
         if target == entry.source_language:
             raise InputError(f"the file's target language {target} is the source language "
                              f"of {name!r}", path, xfile.line)
@@ -354,8 +314,10 @@ def _plan(config: Config, path: Path, document: XDocument, lang: str | None,
         shown = relative(config, po_path)
         by_id = dict(zip(unit_ids([u.key for u in po.units]), po.units, strict=True))
         first = len(result.changes)
-        for xunit in xfile.units:
-            _apply(xunit, by_id, po, shown, f"{where}:{xunit.line}", touched, result, target)
+        for index, unit in enumerate(xfile.units):
+            _apply(unit, _ident(xfile, index), xfile.fingerprints.get(index),
+                   xfile.problems.get(index), by_id, po, shown, f"{where}:{unit.line}",
+                   touched, result, target)
         if any(c.action in WRITES for c in result.changes[first:]):
             modified.add(po_path)
     for po_path in modified:  # as a PO editor does when it saves a translation
@@ -363,98 +325,101 @@ def _plan(config: Config, path: Path, document: XDocument, lang: str | None,
     return [(p, po) for p, po in planned.items() if p in modified]
 
 
+def _ident(bitext: Bitext, index: int) -> str:
+    return bitext.ids[index] if index < len(bitext.ids) else ""
 
-def xfile_source(document: XDocument, xfile: XFile) -> str:
-    return xfile.source_lang or document.source_lang
 
-
-def _apply(xunit: XUnit, by_id: dict[str, Unit], po: Catalogue, shown: str, at: str,
-           touched: set[int], result: FileImport, lang: str) -> None:
-    if xunit.problem is not None:
-        result.changes.append(Change(at, REFUSED, xunit.target or xunit.source,
-                                     f"unit {xunit.id}: {xunit.problem}"))
+def _apply(unit: Unit, ident: str, printed: str | None, problem: str | None,
+           by_id: dict[str, Unit], po: Catalogue, shown: str, at: str, touched: set[int],
+           result: FileImport, lang: str) -> None:
+    """One unit read back (`ident` its id in the file, `printed` its export fingerprint,
+    `problem` why it cannot be used) applied to its entry."""
+    if problem is not None:
+        result.changes.append(Change(at, REFUSED, unit.msgstr or unit.msgid,
+                                     f"unit {ident}: {problem}"))
         return
-    entry = by_id.get(xunit.id)
-    if entry is not None and not entry.obsolete and entry.msgid != xunit.source:
-        result.changes.append(Change(at, REFUSED, xunit.source,
-                                     f"unit {xunit.id}: its source was changed in the file"))
+    entry = by_id.get(ident)
+    if entry is not None and not entry.obsolete and entry.msgid != unit.msgid:
+        result.changes.append(Change(at, REFUSED, unit.msgid,
+                                     f"unit {ident}: its source was changed in the file"))
         return
-    if not xunit.target:
+    if not unit.msgstr:
         return
-    if (xunit.source.startswith("\n") != xunit.target.startswith("\n")
-            or xunit.source.endswith("\n") != xunit.target.endswith("\n")):
+    if (unit.msgid.startswith("\n") != unit.msgstr.startswith("\n")
+            or unit.msgid.endswith("\n") != unit.msgstr.endswith("\n")):
         # msgfmt (and our reader) refuse a translation that does not start and end with a
         # newline where its source does: writing it would break the catalogue.
-        result.changes.append(Change(at, REFUSED, xunit.target,
-                                     f"unit {xunit.id}: the translation must begin and end "
+        result.changes.append(Change(at, REFUSED, unit.msgstr,
+                                     f"unit {ident}: the translation must begin and end "
                                      "with a line break where its source does"))
         return
     if entry is None or entry.obsolete:
-        _source_changed(xunit, entry, po, shown, at, touched, result, lang)
+        _source_changed(unit, ident, printed, entry, po, shown, at, touched, result, lang)
         return
     where = f"{shown}:{entry.line}"
     if id(entry) in touched:
-        result.changes.append(Change(where, CONFLICT, xunit.target,
-                                     f"unit {xunit.id} appears twice in the file"))
+        result.changes.append(Change(where, CONFLICT, unit.msgstr,
+                                     f"unit {ident} appears twice in the file"))
         return
     touched.add(id(entry))
-    if xunit.target == entry.msgstr and xunit.state == entry.state:
+    if unit.msgstr == entry.msgstr and unit.state == entry.state:
         result.unchanged += 1
         return
     current = fingerprint(lang, entry.state, entry.msgstr)
-    if xunit.fingerprint == current or not entry.has_target:
-        entry.msgstr = xunit.target
-        entry.set_fuzzy(xunit.state == FUZZY)
-        action = TRANSLATED_ACTION if xunit.state == TRANSLATED else FUZZY_ACTION
-        result.changes.append(Change(where, action, xunit.target))
+    if printed == current or not entry.has_target:
+        entry.msgstr = unit.msgstr
+        entry.set_fuzzy(unit.state == FUZZY)
+        action = TRANSLATED_ACTION if unit.state == TRANSLATED else FUZZY_ACTION
+        result.changes.append(Change(where, action, unit.msgstr))
         return
-    if xunit.target == entry.msgstr:
+    if unit.msgstr == entry.msgstr:
         result.unchanged += 1  # same text; the state was changed here meanwhile
         return
-    why = ("no export fingerprint in the file" if xunit.fingerprint is None
+    why = ("no export fingerprint in the file" if printed is None
            else "the entry was edited since the export")
-    result.changes.append(Change(where, CONFLICT, xunit.target,
+    result.changes.append(Change(where, CONFLICT, unit.msgstr,
                                  f"{why}; kept: {excerpt(entry.msgstr, 40)}"))
 
 
-def _source_changed(xunit: XUnit, entry: Unit | None, po: Catalogue, shown: str, at: str,
-                    touched: set[int], result: FileImport, lang: str) -> None:
+def _source_changed(unit: Unit, ident: str, printed: str | None, entry: Unit | None,
+                    po: Catalogue, shown: str, at: str, touched: set[int],
+                    result: FileImport, lang: str) -> None:
     """The entry's source changed since the export: the merge made a fuzzy successor with
     the exported source as its previous msgid; the agency's text becomes its suggestion
     when that entry holds nothing a person wrote since."""
-    successor = next((u for u in po.active() if u.previous_msgid == xunit.source
+    successor = next((u for u in po.active() if u.previous_msgid == unit.msgid
                       and id(u) not in touched), None)
     if successor is None:
         if entry is None:
-            result.changes.append(Change(at, REFUSED, xunit.target,
-                                         f"unknown unit id {xunit.id} (not in {shown})"))
+            result.changes.append(Change(at, REFUSED, unit.msgstr,
+                                         f"unknown unit id {ident} (not in {shown})"))
         else:
-            result.changes.append(Change(f"{shown}:{entry.line}", CONFLICT, xunit.target,
+            result.changes.append(Change(f"{shown}:{entry.line}", CONFLICT, unit.msgstr,
                                          "the source is no longer in the bulletin "
                                          "(obsolete entry)"))
         return
     where = f"{shown}:{successor.line}"
     touched.add(id(successor))
-    exported = fingerprint_parts(xunit.fingerprint)
+    exported = fingerprint_parts(printed)
     carried = fingerprint_parts(fingerprint(lang, UNTRANSLATED, successor.msgstr))
     if not successor.has_target or (successor.fuzzy and exported is not None
                                     and carried is not None and exported[2] == carried[2]):
-        successor.msgstr = xunit.target
+        successor.msgstr = unit.msgstr
         successor.set_fuzzy(True)
-        result.changes.append(Change(where, SUGGESTION, xunit.target,
+        result.changes.append(Change(where, SUGGESTION, unit.msgstr,
                                      "the source changed since the export: kept as fuzzy"))
         return
-    result.changes.append(Change(where, CONFLICT, xunit.target,
+    result.changes.append(Change(where, CONFLICT, unit.msgstr,
                                  "the source changed and the entry was edited since the "
                                  f"export; kept: {excerpt(successor.msgstr, 40)}"))
 
 
 # --- the memory's codes, for TMX export ---------------------------------------------------
 
-def markup_index(config: Config) -> Callable[[Variant], dict[int, Code] | None]:
+def markup_index(config: Config) -> Markup:
     """What the placeholders of each source text of the project stand for (its bulletin's
-    markup, else the template's legend), for `export_tmx`: a CAT tool reuses a match only
-    when its codes carry the same markup as the document's."""
+    markup, else the template's legend), for an exchange format's `write`: a CAT tool
+    reuses a match only when its codes carry the same markup as the document's."""
     markup = SourceMarkup(config)
     by_doc: dict[tuple[str, str], dict[int, Code]] = {}
     by_text: dict[str, dict[int, Code]] = {}
@@ -473,10 +438,10 @@ def markup_index(config: Config) -> Callable[[Variant], dict[int, Code] | None]:
                 by_doc[(entry.name, unit.msgid)] = codes
                 by_text.setdefault(unit.msgid, codes)
 
-    def lookup(source: Variant) -> dict[int, Code] | None:
-        if "<" not in source.text:
+    def lookup(doc: str, text: str) -> dict[int, Code] | None:
+        if "<" not in text:
             return None
-        found = by_doc.get((source.doc or "", source.text))
-        return found if found is not None else by_text.get(source.text)
+        found = by_doc.get((doc, text))
+        return found if found is not None else by_text.get(text)
 
     return lookup

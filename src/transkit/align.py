@@ -28,7 +28,7 @@ from .errors import InputError
 from .fsutil import atomic_write_bytes, read_bytes
 from .languages import check_language, native_name, primary
 from .project import catalog_path, check_doc_name, doc_name, load_document, relative
-from .sources import inline
+from .sources import file_name, inline, is_source, stem
 from .sources.html import declared_language, parse_html, read_document
 from .unit import Unit, excerpt, plain_text
 
@@ -46,9 +46,13 @@ class PairReport:
     units: list[Unit]
     codes: list[dict[int, inline.Code]]  # each unit's placeholders
     transfers: list[tuple[str, list[str]]]  # per pair: translation text, notes
-    filled: int = 0
-    trusted: int = 0
-    kept: int = 0  # translated entries left as they were
+    existing: Path | None = None  # the project's bulletin the source page is, if any
+    found_by: str = ""  # how it was found: "path", "content"
+    filled: int = 0  # empty entries given the published translation
+    trusted: int = 0  # of those filled or replaced, written as translated (--trust)
+    replaced: Counter[str] = field(default_factory=Counter)  # draft kind -> count
+    kept: Counter[str] = field(default_factory=Counter)  # why -> count
+    absent: int = 0  # units of the page the document does not have
     written: list[str] = field(default_factory=list)
 
     def kinds(self) -> Counter[str]:
@@ -117,10 +121,61 @@ def align_pair(config: Config, source: Path, translation: Path, lang: str | None
     # the TMX and the review page.
     transfers = [alignment.transfer(p, codes[p.src[0]]) if p.src and p.tgt else ("", [])
                  for p in sides.pairs]
-    return PairReport(source, translation, src_doc.source_language, lang,
-                      check_doc_name(name) if name is not None
-                      else default_name(source, src_doc.source_language), sides,
-                      units, codes, transfers)
+    existing, found_by = find_document(config, source, units)
+    if existing is not None:
+        doc = doc_name(existing)
+        if name is not None and name != doc:
+            raise InputError(f"this page is document {doc!r} of the project "
+                             f"({relative(config, existing)}, found by its {found_by}): "
+                             "--name names a new page only", source)
+    else:
+        doc = (check_doc_name(name) if name is not None
+               else default_name(source, src_doc.source_language))
+    return PairReport(source, translation, src_doc.source_language, lang, doc, sides,
+                      units, codes, transfers, existing, found_by)
+
+
+# Share of a page's units a document's template must hold for the page to be that
+# document (a published copy with a changed sentence or two is still the same post).
+SAME_DOCUMENT = 0.6
+
+
+def find_document(config: Config, page: Path, units: list[Unit]) -> tuple[Path | None, str]:
+    """The project's bulletin that `page` is, and how it was found: by path (the page is
+    in bulletins/), by content (a bulletin with the same bytes, or a document whose
+    template holds most of the page's units); (None, "") for a new page."""
+    import hashlib
+
+    from .project import bulletin_paths, discover, is_chrome, regular
+
+    folder = config.bulletins
+    try:
+        if page.resolve().parent == folder.resolve() and is_source(page):
+            return folder / page.name, "path"
+    except OSError:
+        pass
+    if not folder.is_dir():
+        return None, ""
+    data = page.read_bytes()
+    wanted = hashlib.sha256(data).digest()
+    for bulletin in bulletin_paths(config):
+        if regular(bulletin) and bulletin.stat().st_size == len(data) and (
+                hashlib.sha256(bulletin.read_bytes()).digest() == wanted):
+            return bulletin, "content"
+    keys = {u.key for u in units}
+    if not keys:
+        return None, ""
+    best: tuple[float, str] = (0.0, "")
+    for entry in discover(config):
+        if is_chrome(entry.name) or not (folder / file_name(folder, entry.name)).is_file():
+            continue
+        held = {u.key for u in catalog.load(entry.template).active()}
+        share = len(keys & held) / len(keys)
+        if share > best[0]:
+            best = (share, entry.name)
+    if best[0] >= SAME_DOCUMENT:
+        return folder / file_name(folder, best[1]), "content"
+    return None, ""
 
 
 def default_name(source: Path, lang: str) -> str:
@@ -130,7 +185,7 @@ def default_name(source: Path, lang: str) -> str:
     if not kept:
         return doc_name(source)
     name = "-".join(kept) if len(kept) != len(parts[::2]) else source.stem
-    return doc_name(source.with_name(name + ".html"))
+    return doc_name(source.with_name(name + source.suffix))
 
 
 def _proposals(report: PairReport, bar: float, trust: bool
@@ -159,17 +214,30 @@ def _proposals(report: PairReport, bar: float, trust: bool
     return out
 
 
-def write_pair(config: Config, report: PairReport, trust: bool) -> None:
-    """Copy the source into bulletins/ if needed, extract it, fill the target catalogue
-    and keep the pairs as tm/aligned-<doc>-<lang>.tmx, which the TM learns (as imported)
-    with the project's other files (`learn_project`)."""
-    from .exchange.tmx import export_tmx
+# Drafts a published translation replaces: a tool's, never a person's (unless forced).
+REPLACEABLE = {"mt": "MT", "tm": "TM", "aligned": "earlier alignment"}
+KEPT_TRANSLATED = "translated"
+KEPT_PERSON = "a person's fuzzy draft"
+
+
+def write_pair(config: Config, report: PairReport, trust: bool, force: bool = False) -> None:
+    """Fill the target catalogue of the document the source page is (copied into
+    bulletins/ and extracted first when it is a new page), and keep the pairs as
+    tm/aligned-<doc>-<lang>.tmx, which the TM learns (as imported) with the project's
+    other files (`learn_project`).
+
+    An empty entry is filled; a draft a tool wrote (fuzzy with MT, TM or aligned
+    provenance) is replaced by the published text; a person's translation (translated,
+    or fuzzy with no tool's provenance) is kept unless `force`."""
     from .extract import extract
+    from .memory.exchange import export_tmx
     from .memory.store import IMPORTED, Variant
 
-    dest = config.bulletins / f"{report.doc}.html"
+    dest = config.bulletins / file_name(config.bulletins, report.doc)
     data = report.source.read_bytes()
-    if report.source.resolve() != dest.resolve():
+    if report.existing is not None:
+        dest = report.existing  # the project's own page: filled, never copied
+    elif report.source.resolve() != dest.resolve():
         if dest.exists() and dest.read_bytes() != data:
             raise InputError(f"{relative(config, dest)} exists and differs from this source "
                              "(--name gives the document another name)", report.source)
@@ -185,24 +253,33 @@ def write_pair(config: Config, report: PairReport, trust: bool) -> None:
     done: set[int] = set()
     for index, (text, trusted, comment) in sorted(proposals.items()):
         entry = by_key.get(report.units[index].key)
-        if entry is None or id(entry) in done:
+        if entry is None:
+            report.absent += 1
+            continue
+        if id(entry) in done:
             continue
         done.add(id(entry))
-        own_draft = entry.fuzzy and (entry.provenance or ("",))[0] == "aligned"
-        if entry.has_target and not own_draft:
-            # A translator's text, or a draft from anyone but align itself (a TM or MT
-            # draft someone may be revising), is never replaced; the aligned pair still
-            # reaches the TM (tm/aligned-*.tmx).
-            report.kept += 1
+        provenance = entry.provenance
+        draft = (entry.fuzzy and provenance is not None and provenance[0] in REPLACEABLE)
+        if entry.has_target and not draft and not force:
+            # A person's text (translated, or fuzzy with no tool's provenance: work in
+            # progress) is kept; the aligned pair still reaches the TM (tm/aligned-*.tmx).
+            report.kept[KEPT_TRANSLATED if entry.translated else KEPT_PERSON] += 1
             continue
+        if not text and entry.has_target:
+            continue  # translated with the previous unit: a draft here stays for a person
         notes = [x for x in entry.translator_comments
                  if not x.startswith(("markup dropped", "placeholders differ"))]
         entry.translator_comments = notes + comment[1:]
         entry.set_provenance("aligned", comment[0].removeprefix(COMMENT))
         if not text:
             continue
+        if entry.has_target:
+            report.replaced[REPLACEABLE[provenance[0]] if draft and provenance is not None
+                            else "a person's (--force)"] += 1
+        else:
+            report.filled += 1
         entry.msgstr = text
-        report.filled += 1
         if trusted:
             report.trusted += 1
         entry.set_fuzzy(not trusted)
@@ -294,7 +371,9 @@ def _links(root: etree._Element) -> list[tuple[str, str]]:
 
 def plan_archive(config: Config, folder: Path, source_lang: str | None = None) -> ArchivePlan:
     """Group a folder's pages into translation sets: hreflang links first, then file
-    names with the language code taken out (post.ca.html, ca/post.html, post-ca.html)."""
+    names with the language code taken out (post.ca.html, ca/post.html, post-ca.html).
+    A link to a page the archive lacks but the project's bulletins/ has by that file
+    name makes that bulletin the set's member (the team's own source page)."""
     pages = sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".html", ".htm")
                    and p.is_file())
     if not pages:
@@ -312,8 +391,13 @@ def plan_archive(config: Config, folder: Path, source_lang: str | None = None) -
             continue
         value = (root.get("lang") or "").strip()
         langs[page] = primary(value) if value else None
-        for _, href in _links(root):
+        for link_lang, href in _links(root):
             target = _resolve(page, href, by_suffix)
+            if target is None:
+                target = _bulletin(config, href)
+                if target is not None and target not in langs:
+                    langs[target] = primary(link_lang) if link_lang.strip() else None
+                    edges[target] = set()
             if target is not None and target != page:
                 edges[page].add(target)
                 edges[target].add(page)
@@ -346,7 +430,8 @@ def plan_archive(config: Config, folder: Path, source_lang: str | None = None) -
     plan = ArchivePlan([], problems)
     for group in groups:
         members: dict[str, Path] = {}
-        for page in sorted(group):
+        # The project's own bulletin first: an archived copy of it is the second page.
+        for page in sorted(group, key=lambda p: (p.parent != config.bulletins, p)):
             lang = langs.get(page)
             if lang is None:
                 problems.append(f"{page}: no language (no <html lang>, no code in the name)")
@@ -367,6 +452,19 @@ def plan_archive(config: Config, folder: Path, source_lang: str | None = None) -
             continue
         plan.sets.append((source, sorted(members.items())))
     return plan
+
+
+def _bulletin(config: Config, href: str) -> Path | None:
+    """The project's bulletin a link names by its file name (`…/post-en.html`), if any."""
+    name = Path(unquote(urlsplit(href).path)).name
+    if not is_source(name):
+        return None
+    try:
+        check_doc_name(stem(name))
+    except InputError:
+        return None
+    candidate = config.bulletins / name
+    return candidate if candidate.is_file() and not candidate.is_symlink() else None
 
 
 def _resolve(page: Path, href: str, by_path: dict[str, Path]) -> Path | None:

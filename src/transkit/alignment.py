@@ -583,7 +583,13 @@ def transfer(pair: Pair, source_codes: dict[int, inline.Code]) -> tuple[str, lis
             del free[local]
 
         pieces.append(PLACEHOLDER.sub(partial(_swap, mapping), segment.text))
-    return " ".join(" ".join(pieces).split()), notes
+    # Runs of ASCII whitespace become one space; no-break spaces stay (French typography
+    # puts them before ; : ! ? » and after «, and str.split() would take them too).
+    return _ASCII_SPACES.sub(" ", " ".join(pieces)).strip(_ASCII_WHITESPACE), notes
+
+
+_ASCII_WHITESPACE = " \t\n\r\f\v"
+_ASCII_SPACES = re.compile(f"[{_ASCII_WHITESPACE}]+")
 
 
 def _swap(mapping: dict[int, int], match: re.Match[str]) -> str:

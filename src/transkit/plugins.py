@@ -9,6 +9,7 @@ from importlib.metadata import EntryPoint, entry_points
 ENGINES = "transkit.engines"  # machine translation (engines/registry.py)
 CHECKS = "transkit.checks"  # checks (checks/registry.py)
 SOURCES = "transkit.sources"  # bulletin formats, named by suffix (sources/__init__.py)
+FORMATS = "transkit.formats"  # exchange formats: TMX, XLIFF, PO compendia (exchange/registry.py)
 
 
 @cache

@@ -45,15 +45,17 @@ def lock_timeout() -> float:
 
 @contextmanager
 def project_lock(config: Config, wait: bool = True,
-                 on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+                 on_wait: Callable[[str], None] | None = None,
+                 timeout: float | None = None) -> Iterator[None]:
     """Held by every command that writes. A second writer waits (bounded, saying what it
-    waits for), as CI jobs sharing a workspace expect; with `wait=False` it fails at once."""
+    waits for), as CI jobs sharing a workspace expect; with `wait=False` it fails at once.
+    `timeout` bounds the wait below TRANSKIT_LOCK_TIMEOUT (the editor's saves)."""
     import filelock
 
     config.state.mkdir(parents=True, exist_ok=True)
     path = config.state / "lock"
     holder = config.state / "lock.holder"
-    timeout = lock_timeout()
+    timeout = lock_timeout() if timeout is None else min(timeout, lock_timeout())
     lock = filelock.FileLock(str(path), timeout=0)
     try:
         lock.acquire()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import os
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
 from .config import Config
@@ -23,12 +23,14 @@ from .project import (
 from .sources import file_name, is_source, stem
 from .status_cache import (
     Cache,
+    bulletin_digest,
     discard_cache,
     files_of,
     fingerprint_of,
     saved_findings,
     signature,
     source_hash,
+    uncached_sources,
 )
 
 if TYPE_CHECKING:
@@ -183,10 +185,22 @@ def _scan(path: str) -> list[object]:
     return scan(path).to_json()
 
 
+def _digest(path: str, limit: int) -> str | None:
+    """A bulletin's digest, or None where reading it fails (`source_hash` then reads it
+    again in the main process and reports why)."""
+    try:
+        return bulletin_digest(path, limit)
+    except InputError:
+        return None
+
+
 def _stats_for(keys: list[str], config: Config, cache: Cache, want_missing: bool,
-               signatures: dict[str, tuple[int, int] | None]) -> dict[str, FileStats]:
+               signatures: dict[str, tuple[int, int] | None],
+               sources: list[tuple[str, tuple[int, int]]] | None = None
+               ) -> dict[str, FileStats]:
     """Figures per catalogue, by project-relative path (plain strings: this loop runs for
-    every file on every `status`, and pathlib would cost more than the cache saves)."""
+    every file on every `status`, and pathlib would cost more than the cache saves). The
+    digests of `sources` (bulletins) are computed alongside and go into the cache."""
     from .catalog.scan import FileStats
 
     result: dict[str, FileStats] = {}
@@ -205,16 +219,31 @@ def _stats_for(keys: list[str], config: Config, cache: Cache, want_missing: bool
             result[key] = stats
         else:
             todo.append((path, key, sig))
+    sources = sources or []
+    digests: list[str | None] = []
     if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         from .catalog import scan as _reader  # noqa: F401  (imported once, before the fork)
+        from .text import source_digest  # noqa: F401
 
-        with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 2, 4)) as pool:
-            scanned = list(pool.map(_scan, [p for p, _, _ in todo],
-                                    chunksize=max(1, len(todo) // 16)))
+        limit = config.extract.max_file_bytes
+        workers = min(os.cpu_count() or 2, 4)
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            # Small chunks: the last ones finish together on every core.
+            chunk = max(1, len(todo) // (workers * 16))
+            scanning = pool.map(_scan, [p for p, _, _ in todo], chunksize=chunk)
+            hashing = pool.map(partial(_digest, limit=limit),
+                               [f"{root}/{key}" for key, _ in sources],
+                               chunksize=max(1, len(sources) // (workers * 8)))
+            scanned = list(scanning)
+            digests = list(hashing)
     else:
         scanned = [_scan(p) for p, _, _ in todo]
+    for (key, sig), digest in zip(sources, digests, strict=False):  # none when serial
+        if digest is not None:
+            cache.sources[key] = [sig[0], sig[1], digest]
+            cache.dirty = True
     missing = cache.missing if todo else {}
     for (_, key, sig), data in zip(todo, scanned, strict=True):
         stats = FileStats.from_json(data)
@@ -261,7 +290,10 @@ def _compute_status(config: Config, langs: list[str] | None, docs: list[str] | N
             return result
     keys = [key for entry in entries
             for key in files_of(entry, languages, locales, None)]
-    stats = _stats_for(keys, config, cache, want_missing, signatures)
+    bulletin_of = {entry.name: f"{bulletins}/{file_name(config.bulletins, entry.name)}"
+                   for entry in entries if not is_chrome(entry.name)}
+    sources = uncached_sources(list(bulletin_of.values()), config, cache, signatures)
+    stats = _stats_for(keys, config, cache, want_missing, signatures, sources)
     status = Status([LangStatus(lang) for lang in languages])
     for entry in entries:
         template = f"{locales}/{entry.source_language}/{entry.name}.pot"
@@ -271,8 +303,7 @@ def _compute_status(config: Config, langs: list[str] | None, docs: list[str] | N
         # The chrome belongs to no one bulletin: a bulletin whose chrome changed is itself
         # out of date until extracted, and extracting it updates the chrome.
         stale = None if is_chrome(entry.name) else _stale_source(
-            f"{bulletins}/{file_name(config.bulletins, entry.name)}", pot, config, cache,
-            signatures)
+            bulletin_of[entry.name], pot, config, cache, signatures)
         for lang_status in status.languages:
             lang_status.docs.append(_doc_status(entry, lang_status.lang, pot, stats, stale,
                                                 template, locales))

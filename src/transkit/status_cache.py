@@ -136,6 +136,28 @@ def _scan(path: str) -> list[object]:
 
 
 
+def bulletin_digest(path: str, limit: int) -> str:
+    """The digest of a bulletin's text (`text.source_digest`), read from `path`."""
+    from .fsutil import read_bytes
+    from .text import source_digest
+
+    return source_digest(read_bytes(Path(path), limit))
+
+
+def uncached_sources(keys: list[str], config: Config, cache: Cache,
+                     signatures: dict[str, tuple[int, int] | None]
+                     ) -> list[tuple[str, tuple[int, int]]]:
+    """The bulletins among `keys` whose digest `source_hash` would have to compute, with
+    their (mtime, size)."""
+    todo = []
+    for key in keys:
+        sig = signatures[key] if key in signatures else signature(f"{config.root}/{key}")
+        hit = cache.sources.get(key)
+        if sig is not None and (hit is None or hit[0] != sig[0] or hit[1] != sig[1]):
+            todo.append((key, sig))
+    return todo
+
+
 def source_hash(key: str, config: Config, cache: Cache,
                  signatures: dict[str, tuple[int, int] | None]) -> str | None:
     path = f"{config.root}/{key}"
@@ -145,10 +167,7 @@ def source_hash(key: str, config: Config, cache: Cache,
     hit = cache.sources.get(key)
     if hit is not None and hit[0] == sig[0] and hit[1] == sig[1]:
         return str(hit[2])
-    from .fsutil import read_bytes
-    from .text import source_digest
-
-    digest = source_digest(read_bytes(Path(path), config.extract.max_file_bytes))
+    digest = bulletin_digest(path, config.extract.max_file_bytes)
     cache.sources[key] = [sig[0], sig[1], digest]
     cache.dirty = True
     return digest

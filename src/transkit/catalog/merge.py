@@ -50,7 +50,8 @@ def is_conflict(unit: Unit) -> bool:
 
 def conflict_lines(catalogue: Catalogue) -> list[int]:
     """Lines (of the msgid) of the active units that still carry a merge conflict."""
-    return [u.line for u in catalogue.units if not u.obsolete and is_conflict(u)]
+    return [u.line for u in catalogue.units
+            if u.translator_comments and not u.obsolete and is_conflict(u)]
 
 
 def merge(base: Catalogue | None, ours: Catalogue, theirs: Catalogue, *,

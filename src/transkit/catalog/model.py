@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..fsutil import Seen
-from ..unit import FUZZY, OBSOLETE, TRANSLATED, Unit, count_words
+from ..unit import Unit, count_words
 
 TEMPLATE_HEADER = "X-Transkit-Template"
 SOURCE_HEADER = "X-Transkit-Source"
@@ -163,20 +163,22 @@ class Catalogue:
         units = words = translated = translated_words = fuzzy = fuzzy_words = 0
         missing: list[tuple[int, str, bool]] = []
         for unit in self.units:
-            state = unit.state
-            if state == OBSOLETE:
+            # Unit.state spelt out: this loop runs for every unit of every `status`.
+            if unit.obsolete:
                 continue
             count = count_words(unit.msgid)
             units += 1
             words += count
-            if state == TRANSLATED:
-                translated += 1
-                translated_words += count
-                continue
-            if state == FUZZY:
+            if unit.msgstr if unit.msgid_plural is None else unit.msgstr_plural.get(0):
+                if "fuzzy" not in unit.flags:
+                    translated += 1
+                    translated_words += count
+                    continue
                 fuzzy += 1
                 fuzzy_words += count
-            missing.append((unit.line, unit.msgid, state == FUZZY))
+                missing.append((unit.line, unit.msgid, True))
+            else:
+                missing.append((unit.line, unit.msgid, False))
         return Figures(units, words, translated, translated_words, fuzzy, fuzzy_words, missing)
 
     # -- merge ----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -201,9 +202,9 @@ class _Collector:
         self.keys: dict[tuple[str, str | None], int] = {}
         self.header: Unit | None = None
         self.seen_header = False
-        self.undecodable = (_SURROGATE.search(text) is not None if undecodable is None
-                            else undecodable)
         self.non_ascii = not text.isascii()
+        self.undecodable = (self.non_ascii and _SURROGATE.search(text) is not None
+                            if undecodable is None else undecodable)
         # The charset the header declares decides, from the header on, which strings
         # must be valid (msgfmt checks strings only, and only bytes written raw).
         self.strict_utf8 = False
@@ -211,20 +212,28 @@ class _Collector:
 
     def add(self, unit: Unit) -> None:
         msgid = unit.msgid
-        header = not msgid and unit.msgctxt is None
-        if not header and not unit.obsolete and "fuzzy" not in unit.flags and (
-                "\n" in msgid[:1] + msgid[-1:] or "\n" in unit.msgstr[:1] + unit.msgstr[-1:]
-                or unit.msgid_plural is not None) and unit.has_target:
-            problem = _newlines_agree(unit)
-            if problem is not None:
-                raise _Fault(problem, unit.line)
-        key = (msgid, unit.msgctxt)
+        if msgid or unit.msgctxt is not None:  # the commonest case first, and quickly
+            if ("\n" in msgid or "\n" in unit.msgstr or unit.msgid_plural is not None) and (
+                    not unit.obsolete and "fuzzy" not in unit.flags and unit.has_target):
+                problem = _newlines_agree(unit)
+                if problem is not None:
+                    raise _Fault(problem, unit.line)
+            key = (msgid, unit.msgctxt)
+            keys = self.keys
+            if key in keys:
+                raise _Fault("duplicate message definition (first defined at line "
+                             f"{keys[key]})", unit.line)
+            keys[key] = unit.line
+            self.units.append(unit)
+            return
+        # The header (msgid "", no msgctxt): no newline rule; its charset rules the rest.
+        key = (msgid, None)
         first = self.keys.get(key)
         if first is not None:
             raise _Fault(f"duplicate message definition (first defined at line {first})",
                          unit.line)
         self.keys[key] = unit.line
-        if header and not self.seen_header and not unit.obsolete:
+        if not self.seen_header and not unit.obsolete:
             self.seen_header = True
             charset = (_charset(unit.msgstr) or "").lower().replace("_", "-")
             self.strict_utf8 = self.undecodable and charset in ("utf-8", "utf8")
@@ -256,13 +265,33 @@ def _add_comment(unit: Unit, line: str) -> None:
         unit.translator_comments.append(line[2:] if second == " " else line[1:])
 
 
-def _parse(text: str) -> Catalogue:
-    fast = _parse_simple(text)
-    if fast is not None:
-        return fast
+def _parse(text: str, fast: bool = True) -> Catalogue:
+    """The catalogue of a decoded text: whole entries of the common layouts are matched at
+    once (`_read_entries`); from the first entry it does not recognise on, the
+    line-by-line lexer reads the rest. `fast=False` reads it all with the lexer (the
+    tests hold the two equal)."""
     collect = _Collector(text)
+    if fast and "\\\n" not in text:
+        pos, line = _read_entries(text, collect)
+        if pos == len(text):
+            return collect.catalogue()
+        if pos and _FRESH.match(text, pos) is None:
+            # What follows may still belong to the last entry read (a string after a
+            # blank line, `msgstr[1]`): the lexer reads the whole file.
+            collect, pos, line = _Collector(text), 0, 1
+        if pos:
+            text = text[pos:]
+    else:
+        line = 1
+    _lex(text, collect, line)
+    return collect.catalogue()
+
+
+def _lex(text: str, collect: _Collector, first_line: int) -> None:
+    """Read `text` line by line into `collect`; its first line is `first_line` of the file
+    and starts an entry."""
     entry = _Entry()
-    rows = list(enumerate(text.split("\n"), 1))
+    rows = list(enumerate(text.split("\n"), first_line))
     if "\\\n" in text:
         # A backslash before a line feed joins the two lines (msgfmt reads C-style);
         # line numbers stay those of the file. The pieces of a joined line are gathered
@@ -523,27 +552,38 @@ def _parse(text: str) -> Catalogue:
         if not entry.complete:
             raise _Fault("end of file: missing 'msgstr' section", entry.unit.line)
         finish()
-    return collect.catalogue()
 
 
-# An entry as most files hold it, matched whole: comments, `#|` previous msgctxt/msgid,
-# msgctxt, msgid and msgstr at the start of their lines, strings with simple escapes,
-# one blank line after. A file made only of such entries (and nothing the charset must
-# check) is read by `_parse_simple`; any other is read line by line. Both end in the same
-# `_Collector`, and tests/test_po.py holds them equal on every corpus file and mutant.
+# An entry as gettext's tools and most others write it, matched whole: comments, `#|`
+# previous msgctxt/msgid, msgctxt, msgid, then msgstr or msgid_plural and msgstr[N]
+# (or all of these keyword lines behind `#~ `, an obsolete entry), each string alone on
+# its line with simple escapes, one blank line after (or the end of the file).
+# `_read_entries` reads such entries until one is not; the lexer reads the rest. Both
+# end in the same `_Collector`; tests/test_po.py holds the reader equal to the lexer
+# alone on every corpus file, on their mutants and on gettext-wrapped catalogues.
 _S = r'"[^"\\\n]*(?:\\[ntr\\"abfv][^"\\\n]*)*"\n'
+_STRINGS = rf"{_S}(?:{_S})*"
+_BODY = (rf"(?:msgctxt (?P<ctx>{_STRINGS}))?msgid (?P<id>{_STRINGS})"
+         rf"(?:msgstr (?P<str>{_STRINGS})|msgid_plural (?P<plural>{_STRINGS})"
+         rf"(?P<forms>(?:msgstr\[[0-9]\] {_STRINGS})+))")
 _SIMPLE_ENTRY = re.compile(
     r"(?P<comments>(?:#(?:[ .:,][^\n]*)?\n)*)"
     rf"(?P<previous>(?:#\| msg(?:ctxt|id) {_S}(?:#\| {_S})*)*)"
-    rf"(?:msgctxt (?P<ctx>{_S}(?:{_S})*))?"
-    rf"msgid (?P<id>{_S}(?:{_S})*)"
-    rf"msgstr (?P<str>{_S}(?:{_S})*)"
-    r"(\n|(?=\Z))")
+    rf"(?:{_BODY}|(?P<obsolete>(?:#~ [^\n]*\n)+))"
+    r"(?P<blank>\n|(?=\Z))")
+_OBSOLETE_BODY = re.compile(_BODY)
+# Where the lexer, after a complete entry, would start the next one whatever came before:
+# a comment, `#|`, msgctxt, msgid, domain (each ends the entry before), or the end.
+_WORD_END = r"(?![A-Za-z_])"
+_FRESH = re.compile(
+    rf"(?:[ \t\f\v\r]*\n)*[ \t\f\v\r]*(?:#(?!~)|#~[ \t\f\v\r]*(?:#|\||msgid{_WORD_END}"
+    rf"|msgctxt{_WORD_END})|msgid{_WORD_END}|msgctxt{_WORD_END}|domain{_WORD_END}|\Z)")
+_FORM = re.compile(rf"msgstr\[([0-9])\] ({_STRINGS})")
 _PREVIOUS = re.compile(rf"#\| (msgctxt|msgid) ((?:{_S})(?:#\| {_S})*)")
 
 
 class _Decline(Exception):
-    """The fast path does not read this file: the lexer will."""
+    """The fast path does not read this entry: the lexer will."""
 
 
 def _decoded(joined: str) -> str:
@@ -551,66 +591,98 @@ def _decoded(joined: str) -> str:
     line separators and undecodable bytes go to the lexer)."""
     if not joined.isprintable():
         raise _Decline
-    return _unescape(joined, 0) if "\\" in joined else joined
+    if "\\" not in joined:
+        return joined
+    quoted = joined.replace('\\"', '"')  # the one escape of most strings, `\"`
+    return quoted if "\\" not in quoted else _unescape(joined, 0)
 
 
 def _value(block: str) -> str:
-    """The value of `"a"\n"b"\n` (each line one string)."""
-    return _decoded(block[1:-2].replace('"\n"', "") if block.count("\n") > 1 else block[1:-2])
+    """The value of `"a"\n"b"\n` (each line one string). A quote and a line feed never
+    stand side by side inside a string, so `"\n"` is only ever a line's end and the
+    next one's start."""
+    joined = block[1:-2].replace('"\n"', "")
+    if "\\" in joined or not joined.isprintable():
+        return _decoded(joined)
+    return joined
 
 
-def _parse_simple(text: str) -> Catalogue | None:
-    if not text.endswith("\n") or "\\\n" in text:
-        return None
-    collect = _Collector(text, undecodable=False)
+def _read_entries(text: str, collect: _Collector) -> tuple[int, int]:
+    """Read whole entries from the start of `text` into `collect`, as long as each is one
+    `_SIMPLE_ENTRY` the lexer would read alike; (offset, line) of the first one that is
+    not (the text's length when all were)."""
     add = collect.add
-    match_at = _SIMPLE_ENTRY.match
+    count = text.count
     pos = 0
     line = 1
-    size = len(text)
-    try:
-        while pos < size:
-            found = match_at(text, pos)
-            if found is None:
-                return None
-            comments, previous, ctx, msgid, msgstr, blank = found.groups()
-            id_lines = msgid.count("\n")
-            str_lines = msgstr.count("\n")
-            source = msgid[1:-2] if id_lines == 1 else msgid[1:-2].replace('"\n"', "")
-            if "\\" in source or not source.isprintable():
+    # Whether every character but the line feeds is printable: then no string or comment
+    # needs asking (one pass over the text instead of one per piece).
+    printable = text.replace("\n", "").isprintable()
+    for found in _SIMPLE_ENTRY.finditer(text):
+        if found.start() != pos:
+            break
+        comments, previous, ctx, msgid, msgstr, plural, forms, obsolete, _ = found.groups()
+        if obsolete is not None:
+            if previous:
+                break
+            # `#~ ` before every keyword line: the same entry once they are taken away.
+            body = _OBSOLETE_BODY.fullmatch(obsolete[3:].replace("\n#~ ", "\n"))
+            if body is None:
+                break
+            ctx, msgid, msgstr, plural, forms = body.groups()
+        try:
+            source = msgid[1:-2].replace('"\n"', "")
+            if "\\" in source or not printable:
                 source = _decoded(source)
-            target = msgstr[1:-2] if str_lines == 1 else msgstr[1:-2].replace('"\n"', "")
-            if "\\" in target or not target.isprintable():
-                target = _decoded(target)
-            unit = Unit(source, target)
-            # The msgid keyword's line: after the comment, `#|` and msgctxt lines.
-            before = comments.count("\n") + previous.count("\n")
+            if msgstr is not None:
+                target = msgstr[1:-2].replace('"\n"', "")
+                if "\\" in target or not printable:
+                    target = _decoded(target)
+                unit = Unit(source, target)
+            else:
+                unit = Unit(source, msgid_plural=_value(plural))
+                expected = 0
+                for index, block in _FORM.findall(forms):
+                    if int(index) != expected:
+                        raise _Decline  # the lexer says which index is wrong
+                    unit.msgstr_plural[expected] = _value(block)
+                    expected += 1
+            before = 0
             if ctx is not None:
                 unit.msgctxt = _value(ctx)
-                before += ctx.count("\n")
-            unit.line = line + before
+                before = ctx.count("\n")
             if comments:
-                for comment in comments[:-1].split("\n"):
-                    if not comment.isprintable():
-                        return None
-                    if comment[:3] == "#: ":
-                        unit.references.extend(comment[3:].split())
-                    else:
-                        _add_comment(unit, comment.rstrip(" "))
+                lines = comments.count("\n")
+                before += lines
+                if lines == 1 and printable and comments[:3] == "#: ":
+                    unit.references = comments[3:].split()  # the commonest: references
+                else:
+                    for comment in comments[:-1].split("\n"):
+                        if not printable and not comment.isprintable():
+                            raise _Decline
+                        if comment[:3] == "#: ":
+                            unit.references += comment[3:].split()
+                        else:
+                            _add_comment(unit, comment.rstrip(" "))
             if previous:
+                before += previous.count("\n")
                 pieces = _PREVIOUS.findall(previous)
                 if [word for word, _ in pieces] not in (["msgid"], ["msgctxt", "msgid"]):
-                    return None
+                    raise _Decline
                 for word, block in pieces:
-                    setattr(unit, f"previous_{word}", _value(block.replace("#| ", "")))
-            line += before + id_lines + str_lines + len(blank)
-            pos = found.end()
+                    setattr(unit, f"previous_{word}", _value(block.replace("\n#| ", "\n")))
+            unit.line = line + before
+            if obsolete is not None:
+                unit.obsolete = True
             add(unit)
-            if collect.strict_ascii:
-                return None  # raw bytes the charset must check: the lexer does that
-    except (_Fault, _Decline):
-        return None  # the line-by-line reader says where and why
-    return collect.catalogue()
+        except (_Fault, _Decline):
+            break  # the lexer reads the entry again and says where and why
+        end = found.end()
+        line += count("\n", pos, end)
+        pos = end
+        if collect.strict_ascii:
+            break  # raw bytes the charset must check: the lexer does that
+    return pos, line
 
 
 def read(path: Path) -> Catalogue:
@@ -729,6 +801,17 @@ def _pieces(text: str) -> list[str]:
 
 def field(prefix: str, keyword: str, text: str, do_wrap: bool = True) -> list[str]:
     """`keyword "text"` lines, wrapped like gettext."""
+    return list(_field(prefix, keyword, text, do_wrap))
+
+
+@lru_cache(maxsize=1 << 16)
+def _field(prefix: str, keyword: str, text: str, do_wrap: bool) -> tuple[str, ...]:
+    """`field`, remembered: a file written again (the editor's saves, one unit changed)
+    breaks only the lines of what changed, through libunistring, again."""
+    return tuple(_field_lines(prefix, keyword, text, do_wrap))
+
+
+def _field_lines(prefix: str, keyword: str, text: str, do_wrap: bool) -> list[str]:
     head = f"{prefix}{keyword} "
     escaped_all = escape(text)
     inner_newline = "\n" in text[:-1]

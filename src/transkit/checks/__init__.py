@@ -137,6 +137,33 @@ def unit_checks(config: Config) -> dict[str, UnitCall]:
     return dict(_built(_options(config, None, INFO)).unit)
 
 
+def unit_errors(config: Config) -> Callable[[Pair], list[str]]:
+    """The enabled per-unit checks' error-level findings on a pair, as `check_id]:
+    message` lines, its `ignore-<id>` flags respected (approve asks it before it makes a
+    draft a translation)."""
+    options = _options(config, None, ERROR)
+    known = by_id()
+    chosen = _built(options).unit
+
+    def errors(pair: Pair) -> list[str]:
+        ignored = {f[len("ignore-"):] for f in pair.flags if f.startswith("ignore-")}
+        found = []
+        for check_id, check in chosen:
+            if check_id in ignored:
+                continue
+            for message in check(pair):
+                severity = options.severity[check_id]
+                if isinstance(message, tuple):  # (severity, message), as _Sink reads it
+                    declared, message = message
+                    if declared != known[check_id].severity:
+                        severity = declared
+                if severity == ERROR:
+                    found.append(f"{check_id}]: {message}")
+        return found
+
+    return errors
+
+
 @dataclass
 class _DocJob:
     name: str

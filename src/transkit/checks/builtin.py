@@ -4,6 +4,7 @@ path (`check_pair`); `check` is the public shape every unit check has."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -13,7 +14,7 @@ from ..catalog.merge import is_conflict
 from ..catalog.model import Catalogue
 from ..errors import InputError
 from ..languages import plural_forms, primary
-from . import units
+from . import numbers, units
 from .base import ERROR, INFO, WARNING, CheckContext, Pair, Translation
 from .glossary import acronyms, glossary_check
 
@@ -67,7 +68,7 @@ class Bidi(PairCheck):
 class Numbers(PairCheck):
     id, severity = "numbers", ERROR
     description = ("every number of the source is in the translation, compared as values "
-                   "in each language's format")
+                   "in each language's format (scale words, times, repetition understood)")
     function = staticmethod(units.numbers)
 
 
@@ -184,8 +185,8 @@ class GlossaryTerms(PairCheck):
 
 class Acronyms(PairCheck):
     id, severity = "acronyms", WARNING
-    description = "the source's acronyms appear in the translation unless the glossary " \
-                  "maps them"
+    description = "the source's acronyms appear in the translation, as they are or in the " \
+                  "language's own form (letters reordered, glossary, built-in list)"
 
     def check_pair(self, pair: Pair) -> list[Message]:
         return list(acronyms(pair, self.context.glossary))
@@ -229,10 +230,43 @@ class _CrossCheck:
 
 class CrossNumbers(_CrossCheck):
     id, what = "cross-numbers", "numbers"
-    description = "the translations of a unit agree with each other on numbers"
+    description = "the translations of a unit agree with each other on numbers, read as " \
+                  "values in each language"
 
     def values(self, text: str, lang: str) -> object:
-        return units.numbers_in(text, lang)
+        """The reading sets of the text's numbers (checks/numbers.py): equal sets agree."""
+        return numbers.values_of(units.masked(text), lang)
+
+    def check_across(self, source: str, source_lang: str,
+                     translations: Mapping[str, str]) -> dict[str, str]:
+        texts = {source_lang: source, **translations}
+        if not any(_DIGIT.search(text) for text in texts.values()):
+            return {}  # nothing to compare: the common case, kept cheap
+        if len({self.values(text, lang) for lang, text in texts.items()}) == 1:
+            return {}  # the same values everywhere
+        majority = _agreeing(texts, source_lang)
+        return {lang: f"{self.what} differ from the {', '.join(sorted(majority))} "
+                      "translation(s)" for lang in texts
+                if lang not in majority and lang != source_lang}
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _agreeing(texts: Mapping[str, str], source_lang: str) -> list[str]:
+    """The largest set of languages whose numbers agree with one language's (the source's
+    on a tie): "24 heures sur 24" agrees with "24 hours", "24.000 milions" with "24
+    billion". Agreement by value is not transitive, so each language's set is counted
+    from that language; each pair is asked once."""
+    langs = list(texts)
+    friends: dict[str, list[str]] = {a: [a] for a in langs}
+    masked = {lang: units.masked(text) for lang, text in texts.items()}
+    for i, a in enumerate(langs):
+        for b in langs[i + 1:]:
+            if numbers.agree(masked[a], a, masked[b], b):
+                friends[a].append(b)
+                friends[b].append(a)
+    return friends[max(langs, key=lambda a: (len(friends[a]), a == source_lang))]
 
 
 class CrossUrls(_CrossCheck):

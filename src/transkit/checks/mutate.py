@@ -40,10 +40,24 @@ def _markup(pair: Pair, rng: random.Random) -> str | None:
     return pair.target.replace(word, f"<b>{word}</b>", 1)
 
 
+# A scale word swapped for the next one: "29.000 milions" → "29.000 miliards".
+_SCALE_SWAP = {"milions": "miliards", "millones": "millardos", "million": "billion",
+               "millions": "milliards", "billion": "trillion", "milliards": "millions",
+               "miliards": "milions", "millardos": "millones"}
+
+
 def _digit(pair: Pair, rng: random.Random) -> str | None:
+    """A digit changed, or (half the time, where there is one) the scale word after a
+    number: the checks read "24.000 milions" as a value, so both change it."""
     spots = [m.start() for m in re.finditer(r"\d", masked(pair.target))]
     if not spots:
         return None
+    scales = [m for m in re.finditer(r"(?<=\d )(" + "|".join(_SCALE_SWAP) + r")\b",
+                                     pair.target)]
+    if scales and rng.random() < 0.5:
+        found = rng.choice(scales)
+        return (pair.target[:found.start()] + _SCALE_SWAP[found.group(1)]
+                + pair.target[found.end():])
     at = rng.choice(spots)
     digit = str((int(pair.target[at]) + rng.randint(1, 8)) % 10)
     return pair.target[:at] + digit + pair.target[at + 1:]

@@ -12,8 +12,9 @@ from functools import lru_cache
 
 from ..languages import primary
 from ..sources import inline
-from ..text import number_value, unbalanced_bidi
+from ..text import unbalanced_bidi
 from ..unit import PLACEHOLDER
+from . import numbers as numeric
 from .base import Pair
 
 URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"«»]+", re.IGNORECASE)
@@ -158,6 +159,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def control_characters(pair: Pair) -> list[str]:
+    if pair.target.isprintable():
+        return []  # every character the pattern looks for is unprintable
     found = sorted({m.group() for m in _CONTROL.finditer(pair.target)} -
                    set(_CONTROL.findall(pair.source)))
     if not found:
@@ -174,71 +177,29 @@ def bidi_controls(pair: Pair) -> list[str]:
 
 # --- numbers and addresses ---------------------------------------------------------------
 
-_NUMBER = {
-    # Plain spaces group thousands only in French ("29 000"); elsewhere "el 2018 200"
-    # is two numbers.
-    "fr": re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?"),
-    "*": re.compile(r"\d+(?:[.,\u00a0\u202f]\d{3})*(?:[.,]\d+)?"),
-}
-
-# Numbers 0–20 written as words (alternatives with "|"): "12" ↔ "twelve" is no error.
-NUMBER_WORDS = {
-    "ca": "zero u|un|una dos|dues tres quatre cinc sis set vuit nou deu onze dotze tretze "
-          "catorze quinze setze disset divuit dinou vint",
-    "es": "cero uno|un|una dos tres cuatro cinco seis siete ocho nueve diez once doce trece "
-          "catorce quince dieciséis diecisiete dieciocho diecinueve veinte",
-    "en": "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-          "fourteen fifteen sixteen seventeen eighteen nineteen twenty",
-    "fr": "zéro un|une deux trois quatre cinq six sept huit neuf dix onze douze treize "
-          "quatorze quinze seize dix-sept dix-huit dix-neuf vingt",
-}
-
-
-def _word_values(lang: str) -> dict[str, int]:
-    return {word: value
-            for value, forms in enumerate(NUMBER_WORDS.get(primary(lang), "").split())
-            for word in forms.split("|")}
+@lru_cache(maxsize=16384)
+def numbers_in(text: str, lang: str) -> tuple[Decimal, ...]:
+    """The values of the numbers written in `text` (outside placeholders and addresses),
+    each once, by the first of its readings (see checks/numbers.py)."""
+    if not _DIGIT.search(text):
+        return ()
+    return tuple(sorted({min(n.readings) for n in numeric.read(masked(text), lang)}))
 
 
 _DIGIT = re.compile(r"\d")
 
 
-@lru_cache(maxsize=16384)
-def numbers_in(text: str, lang: str) -> tuple[Decimal, ...]:
-    """The values of the numbers written in `text` (outside placeholders and addresses)."""
-    if not _DIGIT.search(text):
-        return ()
-    pattern = _NUMBER["fr"] if primary(lang) == "fr" else _NUMBER["*"]
-    values = []
-    for token in pattern.findall(masked(text)):
-        value = number_value(token)
-        if value is not None:
-            values.append(value.normalize())
-    return tuple(sorted(values))
-
-
 def numbers(pair: Pair) -> list[str]:
-    src_values = numbers_in(pair.source, pair.source_lang)
-    tgt_values = numbers_in(pair.target, pair.target_lang)
-    if src_values == tgt_values:
+    if not _DIGIT.search(pair.source) and not _DIGIT.search(pair.target):
         return []
-    src, tgt = Counter(src_values), Counter(tgt_values)
-    words = _word_values(pair.target_lang)
-    spelled = Counter(Decimal(words[w]) for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*",
-                                                              pair.target.lower())
-                      if w in words)
-    missing = src - tgt - spelled
-    extra = tgt - src
+    missing, extra = numeric.compare(masked(pair.source), pair.source_lang,
+                                     masked(pair.target), pair.target_lang)
     problems = []
     if missing:
-        problems.append("missing number(s) " + ", ".join(_fmt(v) for v in sorted(missing)))
+        problems.append("missing number(s) " + ", ".join(n.text for n in missing))
     if extra:
-        problems.append("number(s) not in the source " + ", ".join(_fmt(v) for v in sorted(extra)))
+        problems.append("number(s) not in the source " + ", ".join(n.text for n in extra))
     return ["; ".join(problems)] if problems else []
-
-
-def _fmt(value: Decimal) -> str:
-    return format(value, "f")
 
 
 def _same(found: Callable[[str], list[str]], what: str, pair: Pair) -> list[str]:
@@ -379,11 +340,14 @@ _PAIRS = (("(", ")"), ("[", "]"), ("«", "»"))
 
 def brackets(pair: Pair) -> list[str]:
     problems = []
-    src, tgt = masked(pair.source), masked(pair.target)
+    tgt = masked(pair.target)
+    src = None  # the source is looked at only when the translation does not balance
     for opening, closing in _PAIRS:
-        if tgt.count(opening) != tgt.count(closing) and (
-                src.count(opening) == src.count(closing)):
-            problems.append(f"unbalanced {opening} {closing}")
+        if tgt.count(opening) != tgt.count(closing):
+            if src is None:
+                src = masked(pair.source)
+            if src.count(opening) == src.count(closing):
+                problems.append(f"unbalanced {opening} {closing}")
     return problems
 
 

@@ -25,6 +25,7 @@ class _Commands(click.Group):
 
     LAZY = {
         "align": "transkit.cli.align:align_cmd",
+        "approve": "transkit.cli.approve:approve_cmd",
         "check": "transkit.cli.checks:check_cmd",
         "git-setup": "transkit.cli.git:git_setup_cmd",
         "glossary": "transkit.cli.glossary:glossary_group",
@@ -32,6 +33,7 @@ class _Commands(click.Group):
         "mt": "transkit.cli.engines:mt_group",
         "pretranslate": "transkit.cli.engines:pretranslate_cmd",
         "resolve": "transkit.cli.git:resolve_cmd",
+        "serve": "transkit.cli.serve:serve",
         "tm": "transkit.cli.memory:tm",
         "xliff": "transkit.cli.agency:xliff_group",
     }

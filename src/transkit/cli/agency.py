@@ -14,6 +14,12 @@ from .common import locked
 from .common import store_of as _store
 
 
+def _format_names() -> list[str]:
+    from ..exchange import registry
+
+    return registry.names()
+
+
 @click.group("xliff")
 def xliff_group() -> None:
     """Exchange with an agency's CAT tool: export a language as XLIFF, import it back."""
@@ -67,9 +73,11 @@ def xliff_export(ctx: click.Context, out: Path, lang: str, docs: tuple[str, ...]
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--lang", help="Refuse a file whose target language is not this one.")
 @click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
+@click.option("--format", "format_name", type=click.Choice(_format_names()),
+              help="Format of the files (default: the one their suffix names).")
 @click.pass_context
 def xliff_import(ctx: click.Context, files: tuple[Path, ...], lang: str | None,
-                 dry_run: bool) -> None:
+                 dry_run: bool, format_name: str | None) -> None:
     """Take an agency's XLIFF files back into the catalogues. Each file is validated and
     applied whole or not at all; units with broken inline codes are refused and listed,
     entries changed since the export are kept and reported as conflicts. Exit 1 when a
@@ -80,7 +88,8 @@ def xliff_import(ctx: click.Context, files: tuple[Path, ...], lang: str | None,
     config = _config(ctx)
     if lang is not None:
         check_languages(config, [lang])
-    documents = read_files(list(files))  # every file valid before anything is written
+    # every file valid before anything is written
+    documents = read_files(list(files), format_name)
     results = []
     with locked(config):
         for path, document in documents:

@@ -26,11 +26,14 @@ from .common import store_of as _store
 @click.option("--lang", help="Language of TRANSLATION (default: its <html lang>).")
 @click.option("--source-lang", help="With --archive: the language the posts were written "
               "in (default: the project's source language).")
-@click.option("--name", help="Document name for SOURCE (default: its file name).")
+@click.option("--name", help="Document name for a new SOURCE page (default: its file name "
+              "without a language code: post.en.html → post). A page the project has "
+              "already (in bulletins/, or the same text) fills its own document.")
 @click.option("--trust", is_flag=True, help="Pairs above align.trust (0.9) are written as "
               "translated, not fuzzy.")
 @click.option("--force", is_flag=True, help="Align pages that look mismatched (other "
-              "language, low overall confidence).")
+              "language, low overall confidence), and replace a person's translations "
+              "too (kept otherwise).")
 @click.option("--dry-run", is_flag=True, help="Print the alignment side by side; write "
               "nothing.")
 @click.option("--html", "html_out", type=click.Path(path_type=Path),
@@ -41,7 +44,12 @@ def align_cmd(ctx: click.Context, pages: tuple[Path, ...], archive: Path | None,
               force: bool, dry_run: bool, html_out: Path | None) -> None:
     """Import published translations: align SOURCE.html with TRANSLATION.html (or a whole
     --archive folder) sentence by sentence, fill the target catalogue with the pairs
-    (fuzzy, `aligned <confidence>`) and teach them to the translation memory."""
+    (fuzzy, `aligned <confidence>`) and teach them to the translation memory.
+
+    SOURCE may be a bulletin of the project, or a published copy of one (found by its
+    text): its own catalogues are filled; a new page is copied into bulletins/ first.
+    Published text fills empty units and replaces machine and memory drafts; a person's
+    translation (translated, or fuzzy with no tool's provenance) is kept unless --force."""
     from ..align import align_pair, plan_archive
 
     config = _config(ctx)
@@ -65,7 +73,7 @@ def align_cmd(ctx: click.Context, pages: tuple[Path, ...], archive: Path | None,
         for count, (src, page, code) in enumerate(jobs, 1):
             try:
                 report = align_pair(config, src, page, code, name, force)
-                _show_alignment(report, config, dry_run, trust, html_out, archive)
+                _show_alignment(report, config, dry_run, trust, html_out, archive, force)
                 reviewed.append((f"{report.doc}.{report.lang}.html", report))
             except InputError as exc:
                 if archive is None:
@@ -94,7 +102,7 @@ def align_cmd(ctx: click.Context, pages: tuple[Path, ...], archive: Path | None,
 
 
 def _show_alignment(report: Any, config: Config, dry_run: bool, trust: bool,
-                    html_out: Path | None, archive: Path | None) -> None:
+                    html_out: Path | None, archive: Path | None, force: bool) -> None:
     from ..align import review_page, table, write_pair
     from ..fsutil import atomic_write_bytes
 
@@ -106,13 +114,41 @@ def _show_alignment(report: Any, config: Config, dry_run: bool, trust: bool,
         out = html_out / f"{report.doc}.{report.lang}.html" if archive else html_out
         out.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(out, review_page(report, config.align.trust))
+    if report.existing is not None:
+        from ..project import relative
+
+        head += (f"; document {report.doc} ({relative(config, report.existing)}, found by "
+                 f"its {report.found_by})")
+    else:
+        head += f"; new document {report.doc}"
     if dry_run:
         click.echo(head)
         for line in table(report):
             click.echo(line)
         return
-    write_pair(config, report, trust)
-    click.echo(f"{head}; filled {report.filled} ({report.trusted} trusted), kept "
-               f"{report.kept} translated")
+    write_pair(config, report, trust, force)
+    click.echo(f"{head}; {summary(report)}")
     for path in report.written:
         click.echo(f"  wrote {path}")
+
+
+def summary(report: Any) -> str:
+    """What was filled, replaced and kept, and why: `filled 3, replaced 180 (180 MT),
+    kept 2 (1 translated, 1 a person's fuzzy draft; --force replaces them), 14 trusted`."""
+
+    order = ["MT", "TM", "earlier alignment", "a person's (--force)", "translated",
+             "a person's fuzzy draft"]
+
+    def detail(counts: Any) -> str:
+        return ", ".join(f"{counts[why]} {why}" for why in order if counts[why])
+
+    replaced, kept = sum(report.replaced.values()), sum(report.kept.values())
+    parts = [f"filled {report.filled}",
+             f"replaced {replaced}" + (f" ({detail(report.replaced)})" if replaced else ""),
+             f"kept {kept}" + (f" ({detail(report.kept)}; --force replaces them)"
+                               if kept else "")]
+    if report.trusted:
+        parts.append(f"{report.trusted} trusted")
+    if report.absent:
+        parts.append(f"{report.absent} unit(s) of the page not in the document")
+    return ", ".join(parts)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -189,23 +189,32 @@ def tm_rebuild(ctx: click.Context) -> None:
     click.echo(f"learnt {result.variants} translations from {result.files_read} file(s)")
 
 
+def _format_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    from ..exchange import registry
+
+    return click.option("--format", "format_name", type=click.Choice(registry.names()),
+                        help=f"Format of {what} (default: the one its suffix names).")
+
+
 @tm.command("import")
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--source-lang", help="Source language of PO compendia (default: the header's "
               "X-Transkit-Source-Language, else the project's).")
+@_format_option("the files")
 @click.pass_context
-def tm_import(ctx: click.Context, files: tuple[Path, ...], source_lang: str | None) -> None:
-    """Import TMX files, XLIFF files (their translated units) and PO compendia (all or
-    nothing); keeps a TMX copy of each in tm/ so that `tm rebuild` can always restore
-    them."""
+def tm_import(ctx: click.Context, files: tuple[Path, ...], source_lang: str | None,
+              format_name: str | None) -> None:
+    """Import TMX files, XLIFF files (their translated units), PO compendia and any
+    exchange format installed (all or nothing); keeps a TMX copy of each in tm/ so that
+    `tm rebuild` can always restore them."""
     from ..memory.exchange import import_files
 
     config = _config(ctx)
     with locked(config):
         with _store(config) as store:
             result = import_files(config, store, list(files), source_lang,
-                                  _progress("importing"))
+                                  _progress("importing"), format_name)
             show = _progress("indexing")
             for lang in sorted(result.sources):  # a large memory's index, saved for lookups
                 if show:
@@ -222,38 +231,37 @@ def tm_import(ctx: click.Context, files: tuple[Path, ...], source_lang: str | No
 
 @tm.command("export")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--langs", help="Comma-separated languages (default: all); for an XLIFF "
-              "file (.xlf, .xliff) the source language, then the target language.")
+@click.option("--langs", help="Comma-separated languages (default: all); for a format of "
+              "one language pair (XLIFF, PO) the source language, then the target language.")
+@_format_option("OUT")
 @click.pass_context
-def tm_export(ctx: click.Context, out: Path, langs: str | None) -> None:
+def tm_export(ctx: click.Context, out: Path, langs: str | None,
+              format_name: str | None) -> None:
     """Write the aligned multilingual memory as TMX 1.4b (inline codes carrying the
-    bulletins' markup), or one language pair of it as XLIFF 2.0 (OUT ending in .xlf or
-    .xliff)."""
-    from ..exchange.tmx import export_tmx
+    bulletins' markup; OUT of any other suffix), or one language pair of it in a format
+    of pairs: XLIFF 2.0 (.xlf, .xliff), a PO compendium (.po), any format installed
+    (--format)."""
+    from ..agency import markup_index
+    from ..exchange import registry
     from ..languages import check_language
-    from ..memory.exchange import XLIFF_SUFFIXES, export_xliff
+    from ..memory.exchange import export_units
     from ..memory.learn import learn_project
 
     config = _config(ctx)
+    fmt = registry.for_path(out, format_name, default="tmx")  # (TMX, whatever the name)
     chosen = tuple(check_language(x.strip()) for x in langs.split(",")) if langs else None
-    as_xliff = out.suffix.lower() in XLIFF_SUFFIXES
-    if as_xliff:
+    if not getattr(fmt, "multilingual", False):
         if chosen is None and len(config.languages) == 2:
             chosen = (config.source_language,
                       next(x for x in config.languages if x != config.source_language))
         if chosen is None or len(chosen) != 2 or chosen[0] == chosen[1]:
-            raise click.UsageError("an XLIFF file holds one language pair: give --langs "
+            raise click.UsageError(f"a {fmt.name} file holds one language pair: give --langs "
                                    "SOURCE,TARGET (e.g. --langs ca,fr)")
     with _store(config) as store:
         with locked(config):
             learn_project(config, store)
-        if as_xliff and chosen is not None:
-            count = export_xliff(store.entries(chosen), out, chosen[0], chosen[1])
-        else:
-            from ..agency import markup_index
-
-            count = export_tmx(store.entries(chosen), out, config.source_language, chosen,
-                               markup_index(config))
+        count = export_units(store, fmt, out, chosen, config.source_language,
+                             markup_index(config))
     click.echo(f"wrote {count} translation units to {out}")
 
 

@@ -1,13 +1,21 @@
-"""TMX 1.4b exchange: export the aligned multilingual memory, import what CAT tools
-write (UTF-16, xml:lang variants, inline bpt/ept/ph/it/hi/ut codes, props and notes)."""
+"""TMX 1.4b: write the aligned multilingual memory, read what CAT tools write (UTF-16,
+xml:lang variants, inline bpt/ept/ph/it/hi/ut codes, props and notes), as units.
+
+A <tu> of several languages is one Bitext per language beside its source (consecutive,
+each holding the one unit; bilingual <tu>s of one pair, document and date are read in
+batches); writing, consecutive units of one source text make one <tu>
+again. Per translation: the <tu>'s and <tuv>'s props and notes are the unit's translator
+comments (the source's, its extracted comments), `changedate` the Bitext's date, the
+`x-transkit-doc` property its doc and `x-transkit-origin` its origin.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import Any, BinaryIO
 
 from lxml import etree
 
@@ -15,11 +23,8 @@ from .. import __version__
 from ..errors import InputError
 from ..fsutil import atomic_write_bytes, open_regular, read_error
 from ..languages import check_language, primary
-from ..memory.store import IMPORTED, SOURCE, Entry, Variant
-from ..unit import PLACEHOLDER
-
-if TYPE_CHECKING:
-    from .xliff import Code
+from ..unit import PLACEHOLDER, Unit
+from . import Bitext, Code, Markup
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -80,11 +85,28 @@ def _seg(parent: etree._Element, text: str, codes: dict[int, Code] | None = None
     add_text(text[pos:])
 
 
-def export_tmx(groups: Iterable[list[Variant]], out: Path, source_lang: str,
-               langs: tuple[str, ...] | None = None,
-               markup: Callable[[Variant], dict[int, Code] | None] | None = None) -> int:
-    """One <tu> per unit with a <tuv> for every language it has; returns the units written.
-    `markup` says what the placeholders of a unit (given its source variant) stand for."""
+def _tus(bitexts: Iterable[Bitext]) -> Iterator[tuple[str, str, list[tuple[Bitext, Unit]]]]:
+    """(source language, source text, [(bitext, unit)…]) of each <tu>: consecutive units
+    of one source text, whichever bitext holds them, until a language comes again."""
+    key: tuple[str, str] | None = None
+    held: list[tuple[Bitext, Unit]] = []
+    for bitext in bitexts:
+        for unit in bitext.units:
+            if (bitext.source, unit.msgid) != key or any(b.target == bitext.target
+                                                         for b, _ in held):
+                if key is not None and held:
+                    yield key[0], key[1], held
+                key, held = (bitext.source, unit.msgid), []
+            held.append((bitext, unit))
+    if key is not None and held:
+        yield key[0], key[1], held
+
+
+def write_tmx(bitexts: Iterable[Bitext], out: Path, source_lang: str,
+              markup: Markup | None = None) -> int:
+    """One <tu> per source text with a <tuv> for every language it has (the first unit of
+    a language wins); returns the units (<tu>) written. `markup(doc, text)` says what the
+    placeholders of a source text stand for."""
     root = etree.Element("tmx", version="1.4")
     now = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     etree.SubElement(root, "header", {
@@ -93,41 +115,43 @@ def export_tmx(groups: Iterable[list[Variant]], out: Path, source_lang: str,
         "srclang": source_lang, "datatype": "xml", "creationdate": now})
     body = etree.SubElement(root, "body")
     count = 0
-    for group in groups:
-        chosen: dict[str, Variant] = {}
-        for variant in group:
-            if langs and variant.lang not in langs or not xml_safe(variant.text):
-                continue  # (a control character: TMX cannot hold it, the memory keeps it)
-            # One variant per language: the source, else a human translation, else imported.
-            rank = {SOURCE: 0, "human": 1, IMPORTED: 2}.get(variant.origin, 9)
-            best = chosen.get(variant.lang)
-            best_rank = {SOURCE: 0, "human": 1, IMPORTED: 2}.get(best.origin, 9) if best else 99
-            if rank < best_rank:
-                chosen[variant.lang] = variant
-        if len(chosen) < 2:
+    for src, text, held in _tus(bitexts):
+        if not xml_safe(text):
+            continue  # (a control character: TMX cannot hold it, the memory keeps it)
+        chosen: dict[str, tuple[Bitext, Unit]] = {}
+        for bitext, unit in held:
+            if bitext.target != src and unit.msgstr and xml_safe(unit.msgstr):
+                chosen.setdefault(bitext.target, (bitext, unit))
+        if not chosen:
             continue
-        src = next((v.lang for v in group if v.origin == SOURCE and v.lang in chosen),
-                   next(iter(chosen)))
         tu = etree.SubElement(body, "tu", srclang=src)
-        source = next((v for v in group if v.origin == SOURCE), None)
-        codes = markup(source) if markup is not None and source is not None else None
-        docs = sorted({v.doc for v in chosen.values() if v.doc})
-        for doc in docs:
+        first = held[0][0]
+        codes = markup(first.doc, text) if markup is not None and "<" in text else None
+        for doc in sorted({b.doc for b, _ in chosen.values() if b.doc}):
             etree.SubElement(tu, "prop", type="x-transkit-doc").text = doc
-        for lang in sorted(chosen, key=lambda code: (code != src, code)):
-            variant = chosen[lang]
-            tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
-            if variant.date and re.match(r"^\d{4}-\d{2}-\d{2}$", variant.date):
-                tuv.set("changedate", variant.date.replace("-", "") + "T000000Z")
-            etree.SubElement(tuv, "prop", type="x-transkit-origin").text = variant.origin
-            if variant.note:
-                etree.SubElement(tuv, "note").text = variant.note
-            _seg(tuv, variant.text, codes)
+        _tuv(tu, src, "source", first.source_date, held[0][1].extracted_comments, text, codes)
+        for lang in sorted(chosen):
+            bitext, unit = chosen[lang]
+            _tuv(tu, lang, bitext.origin, bitext.date, unit.translator_comments, unit.msgstr,
+                 codes)
         count += 1
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True,
                           doctype='<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
     atomic_write_bytes(out, data)
     return count
+
+
+def _tuv(tu: etree._Element, lang: str, origin: str, date: str | None, comments: list[str],
+         text: str, codes: dict[int, Code] | None) -> None:
+    tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
+    if date and re.match(r"^\d{4}-\d{2}-\d{2}$", date):
+        tuv.set("changedate", date.replace("-", "") + "T000000Z")
+    if origin:
+        etree.SubElement(tuv, "prop", type="x-transkit-origin").text = origin
+    for comment in comments:
+        if xml_safe(comment):
+            etree.SubElement(tuv, "note").text = comment
+    _seg(tuv, text, codes)
 
 
 # --- import ------------------------------------------------------------------------------
@@ -213,11 +237,17 @@ def _props(element: etree._Element) -> tuple[list[str], list[str], list[etree._E
     return props, notes, tuvs
 
 
-def _entry(tu: etree._Element, default_src: str | None, path: Path) -> Entry | None:
-    """One <tu> as an imported entry, or None when it has fewer than two languages."""
+# A translation: language, unit, doc, date, the source's date.
+Read = tuple[str, Unit, str, "str | None", "str | None"]
+
+
+def _read_tu(tu: etree._Element, default_src: str | None, path: Path, name: str
+             ) -> tuple[str, list[Read]] | None:
+    """One <tu>: its source language and, per other language, the unit pairing the
+    source with that translation; None when it has fewer than two languages."""
     tu_props, tu_notes, tuvs = _props(tu)
     src = _language(tu.get("srclang"), path, tu.sourceline) or default_src
-    variants: list[Variant] = []
+    read: list[tuple[str, str, str | None, str | None, str | None]] = []
     for tuv in tuvs:
         lang = _language(tuv.get(XML_LANG) or tuv.get("lang"), path, tuv.sourceline)
         if lang is None:
@@ -237,18 +267,29 @@ def _entry(tu: etree._Element, default_src: str | None, path: Path) -> Entry | N
         changed = tuv.get("changedate") or tu.get("changedate")
         when = f"{changed[:4]}-{changed[4:6]}-{changed[6:8]}" if changed and len(
             changed) >= 8 else None
-        variants.append(Variant(lang, text, IMPORTED, doc or path.name, when, None,
-                                provenance))
-    if len({v.lang for v in variants}) < 2:
+        read.append((lang, text, doc, when, provenance))
+    if len(read) < 2 or len({r[0] for r in read}) < 2:
         return None
-    variants.sort(key=lambda v: v.lang != src)
-    return Entry(variants)
+    read.sort(key=lambda r: r[0] != src)
+    lang0, source, _, source_date, source_note = read[0]
+    line = tu.sourceline or 0
+    found: list[Read] = []
+    for lang, text, doc, when, note in read[1:]:
+        if lang == lang0:
+            continue
+        unit = Unit(source, text, line=line)
+        if note:
+            unit.translator_comments.append(note)
+        if source_note:
+            unit.extracted_comments.append(source_note)
+        found.append((lang, unit, doc or name, when, source_date))
+    return lang0, found
 
 
-def iter_tmx(path: Path) -> Iterator[Entry]:
-    """Every <tu> with two or more languages, as an imported entry, read as a stream: memory
-    holds one <tu> at a time, whatever the file's size. Raises InputError with the line
-    for a malformed file, possibly after entries were yielded: learn them in one
+def iter_tmx(path: Path) -> Iterator[Bitext]:
+    """Every <tu> with two or more languages as bitexts (the module's docstring), read as a
+    stream: memory holds a batch of <tu>s, whatever the file's size. Raises InputError with the
+    line for a malformed file, possibly after units were yielded: learn them in one
     transaction, so that the error rolls them back."""
     try:
         with open_regular(path) as handle:
@@ -259,7 +300,7 @@ def iter_tmx(path: Path) -> Iterator[Entry]:
         raise InputError(f"malformed TMX: {exc.msg}", path, exc.lineno or None) from None
 
 
-def _stream(handle: BinaryIO, path: Path) -> Iterator[Entry]:
+def _stream(handle: BinaryIO, path: Path) -> Iterator[Bitext]:
     # A TMX file is untrusted input: no DTD loading, no entity expansion, no network.
     events = etree.iterparse(handle, events=("start", "end"), resolve_entities=False,
                              no_network=True, load_dtd=False, dtd_validation=False,
@@ -267,6 +308,8 @@ def _stream(handle: BinaryIO, path: Path) -> Iterator[Entry]:
     default_src: str | None = None
     depth = 0
     body = False
+    batch: Bitext | None = None
+    file_name = path.name  # (the document of units that name none)
     for event, element in events:
         if not isinstance(element.tag, str):
             continue
@@ -281,15 +324,68 @@ def _stream(handle: BinaryIO, path: Path) -> Iterator[Entry]:
         if name == "header" and depth == 1:
             default_src = _language(element.get("srclang"), path, element.sourceline)
         elif name == "tu":
-            entry = _entry(element, default_src, path)
+            found = _read_tu(element, default_src, path, file_name)
             element.clear()  # what was read of the file is let go: memory stays flat
             parent = element.getparent()
             if parent is not None:
                 while element.getprevious() is not None:
                     del parent[0]
-            if entry is not None:
-                yield entry
+            if found is None:
+                continue
+            src, translations = found
+            # Bilingual <tu>s of one pair, document and date share a Bitext (a batch);
+            # one of several languages is a Bitext per language, as it is.
+            if len(translations) == 1:
+                lang, unit, doc, when, since = translations[0]
+                if (batch is not None and len(batch.units) < BATCH and batch.target == lang
+                        and batch.source == src and batch.doc == doc and batch.date == when
+                        and batch.source_date == since):
+                    batch.units.append(unit)
+                    continue
+            if batch is not None:
+                yield batch
+                batch = None
+            if len(translations) == 1:
+                lang, unit, doc, when, since = translations[0]
+                batch = Bitext(src, lang, [unit], doc=doc, date=when, source_date=since,
+                               line=unit.line)
+                continue
+            for lang, unit, doc, when, since in translations:
+                yield Bitext(src, lang, [unit], doc=doc, date=when, source_date=since,
+                             line=unit.line)
         elif name == "body" and depth == 1:
             body = True  # the rest is still read: a malformed end is an error too
+    if batch is not None:
+        yield batch
     if not body:
         raise InputError("TMX has no <body>", path)
+
+
+BATCH = 1000  # bilingual units in one Bitext as a file is read
+
+
+
+class TMX:
+    """TMX 1.4b, the memories of CAT tools: every language of a unit in one <tu>."""
+
+    name = "tmx"
+    suffixes = (".tmx",)
+    description = "TMX 1.4b (multilingual)"
+    multilingual = True
+
+    def read(self, path: Path, source_lang: str | None = None) -> Iterator[Bitext]:
+        return iter_tmx(path)
+
+    def write(self, bitexts: Iterable[Bitext], path: Path, markup: Markup | None = None,
+              source_lang: str = "", **options: Any) -> int:
+        batches = iter(bitexts)
+        first = next(batches, None)
+        if first is None:
+            return write_tmx([], path, source_lang or "und")
+
+        def every() -> Iterator[Bitext]:
+            assert first is not None
+            yield first
+            yield from batches
+
+        return write_tmx(every(), path, source_lang or first.source, markup)

@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
 from .. import __version__
 from ..errors import InputError
+from ..fsutil import atomic_write_bytes
 from ..sources.inline import PlaceholderError, tokens, validate
-from ..unit import FUZZY, PLACEHOLDER, TRANSLATED, UNTRANSLATED
+from ..unit import FUZZY, PLACEHOLDER, TRANSLATED, Unit
+from . import Bitext, Code, Markup, is_legend, legend_codes
 
 NS2 = "urn:oasis:names:tc:xliff:document:2.0"
 NS12 = "urn:oasis:names:tc:xliff:document:1.2"
@@ -35,65 +38,6 @@ MAX_XLIFF_BYTES = 256 * 1024 * 1024
 
 # Characters XML 1.0 cannot hold (XLIFF 2.0 writes them as <cp hex="…"/>).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-@dataclass
-class Code:
-    """What a placeholder stands for: its kind (`g` paired, `x` empty), the element's
-    name and its original markup (`<a href="…">` and `</a>`; the whole element for `x`)."""
-
-    kind: str
-    tag: str = ""
-    start: str = ""
-    end: str = ""
-
-
-@dataclass
-class Suggestion:
-    """A translation memory match offered with an empty unit."""
-
-    score: int
-    source: str
-    target: str
-    origin: str
-
-
-@dataclass
-class XUnit:
-    """One unit of an exchange file, in placeholder text. `state` is transkit's
-    (untranslated, fuzzy, translated); `fingerprint` what the PO entry held at export;
-    `problem` why a read unit cannot be used (its inline codes are broken)."""
-
-    id: str
-    source: str
-    target: str = ""
-    state: str = UNTRANSLATED
-    codes: dict[int, Code] = field(default_factory=dict)
-    notes: list[tuple[str, str]] = field(default_factory=list)  # (category, text)
-    previous: str | None = None
-    matches: list[Suggestion] = field(default_factory=list)
-    fingerprint: str | None = None
-    line: int = 0
-    problem: str | None = None
-
-
-@dataclass
-class XFile:
-    """One document: `doc` its catalogue name, `original` the bulletin it comes from."""
-
-    doc: str
-    original: str
-    units: list[XUnit] = field(default_factory=list)
-    line: int = 0
-    source_lang: str = ""  # XLIFF 1.2 files each have theirs; 2.0 has one per document
-
-
-@dataclass
-class XDocument:
-    version: str
-    source_lang: str
-    target_lang: str
-    files: list[XFile] = field(default_factory=list)
 
 
 # --- identity --------------------------------------------------------------------------------
@@ -135,17 +79,70 @@ def fingerprint_parts(value: str | None) -> tuple[str, str, str] | None:
 
 # --- writing ---------------------------------------------------------------------------------
 
-def dumps(document: XDocument) -> bytes:
-    """The document as XLIFF `document.version` (2.0 or 1.2), UTF-8."""
-    if document.version == "2.0":
-        root = _write20(document)
-    elif document.version == "1.2":
-        root = _write12(document)
+def dumps(bitexts: list[Bitext], version: str, source: str, target: str,
+          markup: Markup | None = None, fingerprints: bool = False) -> bytes:
+    """The units as XLIFF `version` (2.0 or 1.2), one <file> per bitext, UTF-8.
+    `markup(doc, source text)` says what a unit's placeholders stand for (beside its
+    legend); with `fingerprints`, each unit carries what its entry held (`fingerprint`)."""
+    writing = _Writing(source, target, markup, fingerprints)
+    if version == "2.0":
+        root = _write20(bitexts, writing)
+    elif version == "1.2":
+        root = _write12(bitexts, writing)
     else:
-        raise ValueError(f"unknown XLIFF version {document.version!r}")
+        raise ValueError(f"unknown XLIFF version {version!r}")
     _indent(root, 0)
     data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
     return data + b"\n"
+
+
+class _Writing:
+    """What the writer needs of a unit besides its text: its id, codes, notes, previous
+    source, matches and fingerprint, all read from the Unit and its Bitext here."""
+
+    def __init__(self, source: str, target: str, markup: Markup | None, fingerprints: bool):
+        self.source = source
+        self.target = target
+        self.markup = markup
+        self.fingerprints = fingerprints
+
+    def ids(self, bitext: Bitext) -> list[str]:
+        if len(bitext.ids) == len(bitext.units):
+            return bitext.ids
+        return unit_ids([u.key for u in bitext.units])
+
+    def codes(self, bitext: Bitext, unit: Unit) -> dict[int, Code]:
+        codes = legend_codes(unit)
+        if self.markup is not None and "<" in unit.msgid:
+            codes.update(self.markup(bitext.doc, unit.msgid) or {})
+        return codes
+
+    def fingerprint(self, bitext: Bitext, index: int, unit: Unit) -> str | None:
+        if self.fingerprints:
+            return fingerprint(bitext.target, unit.state, unit.msgstr)
+        return bitext.fingerprints.get(index)
+
+
+def notes(unit: Unit) -> list[tuple[str, str]]:
+    """A unit's comments, context, flags and references as XLIFF notes (category, text)."""
+    found: list[tuple[str, str]] = []
+    legend = [c for c in unit.extracted_comments if is_legend(c)]
+    if legend:
+        found.append(("placeholders", "\n".join(legend)))
+    found += [("developer", c) for c in unit.extracted_comments if not is_legend(c)]
+    found += [("translator", c) for c in unit.translator_comments]
+    if unit.msgctxt is not None:
+        found.append(("context", unit.msgctxt))
+    flags = [f for f in unit.flags if f != "fuzzy"]
+    if flags:
+        found.append(("flags", ", ".join(flags)))
+    if unit.references:
+        found.append(("location", " ".join(unit.references)))
+    return found
+
+
+def _previous(unit: Unit) -> str | None:
+    return unit.previous_msgid if unit.fuzzy else None
 
 
 # Structural elements get indented; text-bearing ones are written exactly as they are.
@@ -249,43 +246,47 @@ def _notes_text(text: str) -> str:
     return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def _write20(document: XDocument) -> etree._Element:
+def _write20(bitexts: list[Bitext], w: _Writing) -> etree._Element:
     q, m = f"{{{NS2}}}", f"{{{NS_MTC}}}"
     root = etree.Element(q + "xliff", nsmap={None: NS2, "mtc": NS_MTC, "transkit": NS_TK})
     root.set("version", "2.0")
-    root.set("srcLang", document.source_lang)
-    root.set("trgLang", document.target_lang)
-    for xfile in document.files:
-        file_el = etree.SubElement(root, q + "file", id=xfile.doc, original=xfile.original,
+    root.set("srcLang", w.source)
+    root.set("trgLang", w.target)
+    for bitext in bitexts:
+        file_el = etree.SubElement(root, q + "file", id=bitext.doc, original=bitext.original,
                                    canResegment="no")
-        for unit in xfile.units:
-            unit_el = etree.SubElement(file_el, q + "unit", id=unit.id)
+        for index, (ident, unit) in enumerate(zip(w.ids(bitext), bitext.units, strict=True)):
+            codes = w.codes(bitext, unit)
+            unit_el = etree.SubElement(file_el, q + "unit", id=ident)
             unit_el.set(XML_SPACE, "preserve")
-            if unit.fingerprint:
-                unit_el.set(FINGERPRINT, unit.fingerprint)
-            if unit.matches:
+            printed = w.fingerprint(bitext, index, unit)
+            if printed:
+                unit_el.set(FINGERPRINT, printed)
+            suggestions = bitext.matches.get(index, [])
+            if suggestions:
                 matches = etree.SubElement(unit_el, m + "matches")
-                plain = _Inline(NS2, "2.0", unit.codes, data_refs=False)
-                for index, match in enumerate(unit.matches, 1):
+                plain = _Inline(NS2, "2.0", codes, data_refs=False)
+                for number, match in enumerate(suggestions, 1):
                     match_el = etree.SubElement(matches, m + "match", ref="#s1",
-                                                id=f"m{index}", type="tm",
+                                                id=f"m{number}", type="tm",
                                                 similarity=f"{min(match.score, 100)}",
                                                 origin=match.origin)
                     plain.write(etree.SubElement(match_el, q + "source"), match.source)
                     plain.write(etree.SubElement(match_el, q + "target"), match.target)
-            notes = list(unit.notes)
-            if unit.previous is not None:
-                notes.append(("previous-source", unit.previous))
-            if notes:
+            listed = notes(unit)
+            previous = _previous(unit)
+            if previous is not None:
+                listed.append(("previous-source", previous))
+            if listed:
                 notes_el = etree.SubElement(unit_el, q + "notes")
-                for category, text in notes:
+                for category, text in listed:
                     note = etree.SubElement(notes_el, q + "note", category=category)
                     if category == "placeholders":
                         note.set("appliesTo", "source")
                     note.text = _notes_text(text)
-            used = list(dict.fromkeys(n for kind, _, n in tokens(unit.source)
+            used = list(dict.fromkeys(n for kind, _, n in tokens(unit.msgid)
                                       if kind in ("open", "empty")))
-            data = [(n, unit.codes[n]) for n in used if n in unit.codes and unit.codes[n].start]
+            data = [(n, codes[n]) for n in used if n in codes and codes[n].start]
             if data:
                 original = etree.SubElement(unit_el, q + "originalData")
                 for n, code in data:
@@ -293,13 +294,14 @@ def _write20(document: XDocument) -> etree._Element:
                     if code.kind == "g":
                         _data(original, q, f"d{n}e", code.end)
             segment = etree.SubElement(unit_el, q + "segment", id="s1", canResegment="no")
-            inline = _Inline(NS2, "2.0", unit.codes, data_refs=True,
+            inline = _Inline(NS2, "2.0", codes, data_refs=True,
                              data_ids=frozenset(n for n, _ in data))
-            inline.write(etree.SubElement(segment, q + "source"), unit.source)
-            if unit.target:
-                inline.write(etree.SubElement(segment, q + "target"), unit.target)
-                segment.set("state", "final" if unit.state == TRANSLATED else "initial")
-                if unit.state == FUZZY:
+            inline.write(etree.SubElement(segment, q + "source"), unit.msgid)
+            if unit.msgstr:
+                state = unit.state
+                inline.write(etree.SubElement(segment, q + "target"), unit.msgstr)
+                segment.set("state", "final" if state == TRANSLATED else "initial")
+                if state == FUZZY:
                     segment.set("subState", "transkit:fuzzy")
             else:
                 segment.set("state", "initial")
@@ -311,51 +313,52 @@ def _data(parent: etree._Element, q: str, ident: str, markup: str) -> None:
     _Inline(NS2, "2.0", {}, False)._text(element, [None], markup)
 
 
-def _write12(document: XDocument) -> etree._Element:
+def _write12(bitexts: list[Bitext], w: _Writing) -> etree._Element:
     q = f"{{{NS12}}}"
     root = etree.Element(q + "xliff", nsmap={None: NS12, "transkit": NS_TK})
     root.set("version", "1.2")
-    for xfile in document.files:
+    for bitext in bitexts:
         file_el = etree.SubElement(root, q + "file", {
-            "original": xfile.original, "datatype": "html",
-            "source-language": xfile.source_lang or document.source_lang,
-            "target-language": document.target_lang})
+            "original": bitext.original, "datatype": "html",
+            "source-language": bitext.source or w.source, "target-language": w.target})
         header = etree.SubElement(file_el, q + "header")
         etree.SubElement(header, q + "tool", {"tool-id": "transkit", "tool-name": "transkit",
                                               "tool-version": __version__})
         body = etree.SubElement(file_el, q + "body")
-        for unit in xfile.units:
-            tu = etree.SubElement(body, q + "trans-unit", id=unit.id)
+        for index, (ident, unit) in enumerate(zip(w.ids(bitext), bitext.units, strict=True)):
+            tu = etree.SubElement(body, q + "trans-unit", id=ident)
             tu.set(XML_SPACE, "preserve")
-            if unit.fingerprint:
-                tu.set(FINGERPRINT, unit.fingerprint)
-            inline = _Inline(NS12, "1.2", unit.codes, data_refs=False)
-            inline.write(etree.SubElement(tu, q + "source"), unit.source)
-            if unit.target:
+            printed = w.fingerprint(bitext, index, unit)
+            if printed:
+                tu.set(FINGERPRINT, printed)
+            inline = _Inline(NS12, "1.2", w.codes(bitext, unit), data_refs=False)
+            inline.write(etree.SubElement(tu, q + "source"), unit.msgid)
+            if unit.msgstr:
                 target = etree.SubElement(tu, q + "target")
-                inline.write(target, unit.target)
+                inline.write(target, unit.msgstr)
                 if unit.state == TRANSLATED:
                     target.set("state", "translated")
                     tu.set("approved", "yes")
                 else:
                     target.set("state", "needs-review-translation")
-            for category, text in unit.notes:
+            for category, text in notes(unit):
                 note = etree.SubElement(tu, q + "note", {"from": category})
                 if category == "placeholders":
                     note.set("annotates", "source")
                 note.text = _notes_text(text)
-            if unit.previous is not None:
+            previous = _previous(unit)
+            if previous is not None:
                 alt = etree.SubElement(tu, q + "alt-trans", alttranstype="previous-version",
                                        origin="previous source")
-                inline.write(etree.SubElement(alt, q + "source"), unit.previous)
-                inline.write(etree.SubElement(alt, q + "target"), unit.target)
-            for match in unit.matches:
+                inline.write(etree.SubElement(alt, q + "source"), previous)
+                inline.write(etree.SubElement(alt, q + "target"), unit.msgstr)
+            for match in bitext.matches.get(index, []):
                 alt = etree.SubElement(tu, q + "alt-trans", {
                     "match-quality": f"{min(match.score, 100)}%", "origin": match.origin,
                     "alttranstype": "proposal"})
                 inline.write(etree.SubElement(alt, q + "source"), match.source)
                 target = etree.SubElement(alt, q + "target")
-                target.set(XML_LANG, document.target_lang)
+                target.set(XML_LANG, w.target)
                 inline.write(target, match.target)
     return root
 
@@ -379,10 +382,12 @@ def schema(version: str) -> etree.XMLSchema:
         return etree.XMLSchema(doc)
 
 
-def read(path: Path, data: bytes | None = None) -> XDocument:
-    """Read and validate an XLIFF 2.0 or 1.2 file: malformed XML, a DOCTYPE (entities),
-    a schema error or a missing language is `InputError(path, line)`. Units whose inline
-    codes do not match their source's come back with `problem` set."""
+def read(path: Path, data: bytes | None = None) -> list[Bitext]:
+    """Read and validate an XLIFF 2.0 or 1.2 file, one Bitext per <file> (all of one target
+    language): malformed XML, a DOCTYPE (entities), a schema error or a missing language
+    is `InputError(path, line)`. Units whose inline codes do not match their source's come
+    back with a problem (`Bitext.problems`); a unit's state is the Unit's, from its target
+    and a fuzzy flag for a target not marked done."""
     from ..fsutil import read_bytes
 
     if data is None:
@@ -424,30 +429,66 @@ def read(path: Path, data: bytes | None = None) -> XDocument:
     return _read12(root, path)
 
 
+class Xliff20:
+    """XLIFF 2.0 (OASIS), the file a CAT tool exchanges: reads 2.0 and 1.2 alike."""
+
+    name = "xliff"
+    version = "2.0"
+    suffixes: tuple[str, ...] = (".xlf", ".xliff")
+    description = "XLIFF 2.0 (reads 1.2 too)"
+
+    def read(self, path: Path, source_lang: str | None = None) -> list[Bitext]:
+        return read(path)
+
+    def write(self, bitexts: Iterable[Bitext], path: Path, markup: Markup | None = None,
+              fingerprints: bool = False, source_lang: str = "", **options: Any) -> int:
+        """One <file> per bitext (all of one target language); the document's source
+        language is `source_lang`, else the first bitext's."""
+        batches = list(bitexts)
+        if not batches:
+            raise InputError("nothing to write", path)
+        try:
+            data = dumps(batches, self.version, source_lang or batches[0].source,
+                         batches[0].target, markup, fingerprints)
+        except ValueError as exc:
+            raise InputError(str(exc), path) from None
+        atomic_write_bytes(path, data)
+        return sum(len(b.units) for b in batches)
+
+
+class Xliff12(Xliff20):
+    """XLIFF 1.2, for CAT tools that have no 2.0 (chosen by name: .xlf means 2.0)."""
+
+    name = "xliff12"
+    version = "1.2"
+    suffixes = ()
+    description = "XLIFF 1.2 (reads 2.0 too)"
+
+
 def _language(value: str | None, what: str, path: Path, line: int | None) -> str:
     if not value:
         raise InputError(f"no {what} language", path, line)
     return value
 
 
-def _read20(root: etree._Element, path: Path) -> XDocument:
+def _read20(root: etree._Element, path: Path) -> list[Bitext]:
     q = f"{{{NS2}}}"
     src = _language(root.get("srcLang"), "source (srcLang)", path, root.sourceline)
     tgt = _language(root.get("trgLang"), "target (trgLang)", path, root.sourceline)
-    document = XDocument("2.0", src, tgt)
+    found = []
     for file_el in root.iterchildren(q + "file"):
-        original = file_el.get("original") or ""
-        xfile = XFile(file_el.get("id") or "", original, line=file_el.sourceline or 0)
+        bitext = Bitext(src, tgt, doc=file_el.get("id") or "",
+                        original=file_el.get("original") or "", line=file_el.sourceline or 0)
         for unit_el in file_el.iter(q + "unit"):
-            xfile.units.append(_unit20(unit_el, q))
-        document.files.append(xfile)
-    return document
+            _unit20(unit_el, q, bitext)
+        found.append(bitext)
+    return found
 
 
 _STATE_RANK = {"initial": 0, "translated": 1, "reviewed": 2, "final": 3}
 
 
-def _unit20(unit_el: etree._Element, q: str) -> XUnit:
+def _unit20(unit_el: etree._Element, q: str, bitext: Bitext) -> None:
     reader = _Reader()
     source_parts: list[str] = []
     target_parts: list[str] = []
@@ -466,61 +507,76 @@ def _unit20(unit_el: etree._Element, q: str) -> XUnit:
             target_parts.append(source_parts[-1])  # white space between segments
         if part.tag == q + "segment":
             states.append(part.get("state", "initial"))
-    unit = XUnit(unit_el.get("id") or "", "".join(source_parts),
-                 "".join(target_parts) if has_target else "", line=unit_el.sourceline or 0,
-                 fingerprint=unit_el.get(FINGERPRINT))
     lowest = min(states, key=lambda s: _STATE_RANK.get(s, 0)) if states else "initial"
-    unit.state = _state(unit.target, lowest in ("translated", "reviewed", "final"))
-    reader.finish(unit)
-    notes = unit_el.find(q + "notes")
-    for note in notes.iterchildren(q + "note") if notes is not None else []:
-        unit.notes.append((note.get("category") or "", note.text or ""))
-    return unit
+    unit = Unit("".join(source_parts), "".join(target_parts) if has_target else "",
+                line=unit_el.sourceline or 0)
+    notes_el = unit_el.find(q + "notes")
+    for note in notes_el.iterchildren(q + "note") if notes_el is not None else []:
+        _note(unit, note.get("category") or "", note.text or "")
+    _add(bitext, unit, unit_el.get("id") or "", unit_el.get(FINGERPRINT),
+         lowest in ("translated", "reviewed", "final"), reader)
 
 
-def _state(target: str, done: bool) -> str:
-    if not target:
-        return UNTRANSLATED
-    return TRANSLATED if done else FUZZY
+def _note(unit: Unit, category: str, text: str) -> None:
+    """An XLIFF note back into the unit (the categories `notes` writes)."""
+    if category == "translator":
+        unit.translator_comments.append(text)
+    elif category in ("developer", "placeholders"):
+        unit.extracted_comments.extend(text.split("\n") if category == "placeholders"
+                                       else [text])
+    elif category == "previous-source":
+        unit.previous_msgid = text
+
+
+def _add(bitext: Bitext, unit: Unit, ident: str, printed: str | None, done: bool,
+         reader: _Reader) -> None:
+    # A target not marked done is a fuzzy one: the unit's state follows (`Unit.state`).
+    unit.set_fuzzy(bool(unit.msgstr) and not done)
+    index = len(bitext.units)
+    bitext.units.append(unit)
+    bitext.ids.append(ident)
+    if printed is not None:
+        bitext.fingerprints[index] = printed
+    problem = reader.finish(unit)
+    if problem is not None:
+        bitext.problems[index] = problem
 
 
 _DONE_12 = frozenset({"translated", "final", "signed-off"})
 
 
-def _read12(root: etree._Element, path: Path) -> XDocument:
+def _read12(root: etree._Element, path: Path) -> list[Bitext]:
     q = f"{{{NS12}}}"
-    document: XDocument | None = None
+    found: list[Bitext] = []
     for file_el in root.iterchildren(q + "file"):
         src = _language(file_el.get("source-language"), "source (source-language)", path,
                         file_el.sourceline)
         tgt = _language(file_el.get("target-language"), "target (target-language)", path,
                         file_el.sourceline)
-        if document is None:
-            document = XDocument("1.2", src, tgt)
-        elif tgt != document.target_lang:
-            raise InputError(f"files for several target languages ({document.target_lang}, "
+        if found and tgt != found[0].target:
+            raise InputError(f"files for several target languages ({found[0].target}, "
                              f"{tgt}): one target language per file", path,
                              file_el.sourceline)
         original = file_el.get("original") or ""
-        xfile = XFile(Path(original).stem, original, line=file_el.sourceline or 0,
-                      source_lang=src)
+        bitext = Bitext(src, tgt, doc=Path(original).stem, original=original,
+                        line=file_el.sourceline or 0)
         body = file_el.find(q + "body")
         for tu in body.iter(q + "trans-unit") if body is not None else []:
-            xfile.units.append(_unit12(tu, q))
-        document.files.append(xfile)
-    if document is None:
+            _unit12(tu, q, bitext)
+        found.append(bitext)
+    if not found:
         raise InputError("XLIFF has no <file>", path, root.sourceline)
-    return document
+    return found
 
 
-def _unit12(tu: etree._Element, q: str) -> XUnit:
+def _unit12(tu: etree._Element, q: str, bitext: Bitext) -> None:
     reader = _Reader()
     source = tu.find(q + "source")
     target = tu.find(q + "target")
-    unit = XUnit(tu.get("id") or "", reader.source(source), line=tu.sourceline or 0,
-                 fingerprint=tu.get(FINGERPRINT))
+    unit = Unit(reader.source(source), line=tu.sourceline or 0)
+    done = False
     if target is not None:
-        unit.target = reader.target(target)
+        unit.msgstr = reader.target(target)
         state = target.get("state")
         approved = tu.get("approved")
         if approved == "yes":
@@ -529,11 +585,13 @@ def _unit12(tu: etree._Element, q: str) -> XUnit:
             done = state in _DONE_12
         else:
             done = approved != "no"
-        unit.state = _state(unit.target, done)
-    reader.finish(unit)
     for note in tu.iterchildren(q + "note"):
-        unit.notes.append((note.get("from") or "", note.text or ""))
-    return unit
+        _note(unit, note.get("from") or "", note.text or "")
+    for alt in tu.iterchildren(q + "alt-trans"):
+        previous = alt.find(q + "source")
+        if alt.get("alttranstype") == "previous-version" and previous is not None:
+            unit.previous_msgid = _Reader().source(previous)
+    _add(bitext, unit, tu.get("id") or "", tu.get(FINGERPRINT), done, reader)
 
 
 class _Reader:
@@ -562,15 +620,16 @@ class _Reader:
         self.in_source = False
         return self._text(element)
 
-    def finish(self, unit: XUnit) -> None:
-        unit.problem = self.problem
-        if unit.problem is None and unit.target:
+    def finish(self, unit: Unit) -> str | None:
+        """Why the unit read cannot be used, or None."""
+        if self.problem is None and unit.msgstr:
             try:
-                validate(unit.target, dict(self.kinds))
+                validate(unit.msgstr, dict(self.kinds))
             except PlaceholderError as exc:
-                unit.problem = f"inline codes do not match the source's: {exc}"
-        if unit.problem is None and PLACEHOLDER.search(unit.source) and not self.kinds:
-            unit.problem = "the source holds placeholder text, not inline codes"
+                return f"inline codes do not match the source's: {exc}"
+        if self.problem is None and PLACEHOLDER.search(unit.msgid) and not self.kinds:
+            return "the source holds placeholder text, not inline codes"
+        return self.problem
 
     def _fail(self, reason: str) -> None:
         if self.problem is None and not self.in_source:

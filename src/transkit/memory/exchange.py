@@ -1,23 +1,24 @@
-"""`transkit tm import`: TMX files, XLIFF files (2.0, 1.2) and PO compendia into the TM in
-one transaction, each kept under tm/ as TMX so that `tm rebuild` restores what was
-imported; `tm export` to XLIFF (one language pair)."""
+"""`transkit tm import` and `tm export`: any exchange format of the registry (PO compendia,
+TMX, XLIFF 2.0 and 1.2, plug-ins) into and out of the memory, through the memory's one
+projection of units (`store.from_units`, `store.to_units`, `store.pair_units`). Imports
+are learnt in one transaction, each file kept under tm/ as TMX so that `tm rebuild`
+restores it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .. import catalog
-from ..catalog import SOURCE_LANG_HEADER
 from ..config import Config
 from ..errors import InputError
-from ..exchange.tmx import export_tmx, iter_tmx, xml_safe
-from ..fsutil import atomic_copy, atomic_write_bytes, file_sha256
+from ..exchange import Bitext, Markup, registry
+from ..exchange.tmx import write_tmx
+from ..fsutil import atomic_copy, file_sha256
 from ..languages import check_language, primary
 from ..project import relative
-from ..unit import TRANSLATED
-from .store import HUMAN, IMPORTED, SOURCE, Entry, Store, Variant
+from .store import Entry, Store, Variant, from_units, pair_units, to_units
 
 
 @dataclass
@@ -29,85 +30,53 @@ class ImportReport:
     sources: set[str] = field(default_factory=set)  # source languages of what was read
 
 
-def read_compendium(path: Path, source_lang: str | None, default_source: str,
-                    left_out: list[str] | None = None) -> list[Entry]:
-    """A PO compendium's translated entries. An entry holding a control character that
-    XML cannot carry is left out (and listed in `left_out`): the memory keeps what it
-    imports as TMX, and what it could not write there `tm rebuild` would lose."""
-    po = catalog.load(path)
-    lang = po.metadata.get("Language", "").strip()
-    if not lang:
-        raise InputError("PO compendium has no Language header", path, 1)
-    target = check_language(primary(lang))
-    source = check_language(source_lang or po.metadata.get(SOURCE_LANG_HEADER, "")
-                            or default_source)
-    entries: list[Entry] = []
-    for entry in po:
-        if not entry.translated or entry.msgid_plural is not None:
-            continue
-        if not (xml_safe(entry.msgid) and xml_safe(entry.msgstr)):
-            if left_out is not None:
-                left_out.append(f"{path}:{entry.line}: left out: a control character that "
-                                "TMX cannot hold")
-            continue
-        entries.append(Entry([Variant(source, entry.msgid, IMPORTED, path.name),
-                              Variant(target, entry.msgstr, IMPORTED, path.name)]))
-    return entries
+def _known(bitext: Bitext, path: Path, default: str) -> Bitext:
+    """A read bitext with its languages as the memory's codes (`default` for a source the
+    file did not say) and its document named."""
+    bitext.source = check_language(primary(bitext.source or default))
+    bitext.target = check_language(primary(bitext.target))
+    bitext.doc = bitext.doc or path.name
+    return bitext
 
 
-XLIFF_SUFFIXES = (".xlf", ".xliff")
+def read_file(path: Path, fmt: Any, source_lang: str | None, default: str,
+              left_out: list[str]) -> list[Entry]:
+    """What the memory learns of one file read whole (formats other than TMX): its units'
+    projection; translations left out for a problem are listed in `left_out`."""
+    bitexts = []
+    for bitext in fmt.read(path, source_lang):
+        bitexts.append(_known(bitext, path, default))
+        for index, problem in sorted(bitext.problems.items()):
+            unit = bitext.units[index]
+            if unit.translated:
+                left_out.append(f"{path}:{unit.line or bitext.line}: left out: {problem}")
+    return list(from_units(bitexts))
 
 
-def read_xliff(path: Path) -> list[Entry]:
-    """The translated units of an XLIFF file (any tool's; inline codes as placeholders) as
-    imported entries; units that need review, are empty or have broken codes are not."""
-    from ..exchange import xliff
-
-    document = xliff.read(path)
-    target = check_language(primary(document.target_lang))
-    entries: list[Entry] = []
-    for xfile in document.files:
-        source = check_language(primary(xfile.source_lang or document.source_lang))
-        doc = xfile.doc or path.name
-        for unit in xfile.units:
-            if unit.problem is not None or unit.state != TRANSLATED or not unit.source:
-                continue
-            entries.append(Entry([Variant(source, unit.source, IMPORTED, doc),
-                                  Variant(target, unit.target, IMPORTED, doc)]))
-    return entries
+def _streamed(fmt: Any, path: Path, source_lang: str | None, default: str
+              ) -> Iterator[Entry]:
+    return from_units(_known(b, path, default) for b in fmt.read(path, source_lang))
 
 
-def export_xliff(groups: Iterable[list[Variant]], out: Path, source: str, target: str) -> int:
-    """The memory's `source`→`target` pairs as XLIFF 2.0 (one <file>, every unit
-    translated; human translations preferred to imported ones); returns the units."""
-    from ..exchange import xliff
-
-    units: list[xliff.XUnit] = []
-    for group in groups:
-        src = _best(group, source, (SOURCE, HUMAN, IMPORTED))
-        tgt = _best(group, target, (HUMAN, IMPORTED))
-        if src is None or tgt is None:
-            continue
-        units.append(xliff.XUnit("", src.text, tgt.text, TRANSLATED))
-    for ident, unit in zip(xliff.unit_ids([(u.source, None) for u in units]), units,
-                           strict=True):
-        unit.id = ident
-    if not units:
-        raise InputError(f"the memory has no {source}→{target} translation to export", out)
-    document = xliff.XDocument("2.0", source, target,
-                               [xliff.XFile("memory", "transkit translation memory", units)])
-    try:
-        data = xliff.dumps(document)
-    except ValueError as exc:
-        raise InputError(str(exc), out) from None
-    atomic_write_bytes(out, data)
-    return len(units)
+def export_units(store: Store, fmt: Any, out: Path, langs: tuple[str, ...] | None,
+                 source_lang: str, markup: Markup | None = None) -> int:
+    """The memory written in `fmt`: every language of each unit for a multilingual format
+    (TMX), else one language pair, `langs` being (source, target)."""
+    if getattr(fmt, "multilingual", False):
+        return int(fmt.write(to_units(store.entries(langs), langs), out, markup=markup,
+                             source_lang=source_lang))
+    if langs is None or len(langs) != 2:
+        raise InputError(f"a {fmt.name} file holds one language pair", out)
+    bitext = pair_units(store.entries(langs), langs[0], langs[1])
+    if not bitext.units:
+        raise InputError(f"the memory has no {langs[0]}→{langs[1]} translation to export", out)
+    return int(fmt.write([bitext], out, markup=markup, source_lang=source_lang))
 
 
-def _best(group: list[Variant], lang: str, origins: tuple[str, ...]) -> Variant | None:
-    found = [v for v in group if v.lang == lang and v.origin in origins and v.text]
-    found.sort(key=lambda v: origins.index(v.origin))
-    return found[0] if found else None
+def export_tmx(groups: Iterable[list[Variant]], out: Path, source_lang: str,
+               langs: tuple[str, ...] | None = None, markup: Markup | None = None) -> int:
+    """Rows of the memory (or aligned pairs shaped as them) as TMX, through `to_units`."""
+    return write_tmx(to_units(groups, langs), out, source_lang, markup)
 
 
 def _copy_name(tm_dir: Path, path: Path, taken: set[Path]) -> Path:
@@ -128,33 +97,37 @@ def _copy_name(tm_dir: Path, path: Path, taken: set[Path]) -> Path:
 
 def import_files(config: Config, store: Store, files: list[Path],
                  source_lang: str | None = None,
-                 progress: Callable[[str], None] | None = None) -> ImportReport:
+                 progress: Callable[[str], None] | None = None,
+                 format_name: str | None = None) -> ImportReport:
     """Everything in one transaction: a malformed file stops the import and nothing is
-    learnt. TMX files are read as a stream (memory holds a batch, not the file); a TMX
-    copy of each file is kept under tm/ once all of them were learnt."""
+    learnt. A file's format is `format_name`, else the one its suffix names (the
+    registry). TMX files are read as a stream (memory holds a batch, not the file),
+    others whole first; a TMX copy of each file is kept under tm/ once all of them were
+    learnt. `source_lang`: the sources' language the user gave (a PO compendium's, over
+    its header); a source no file says is the project's."""
     report = ImportReport()
     plans: list[tuple[Path, Path]] = []
     tm_dir = config.root / "tm"
+    formats = {}
     for path in files:
-        suffix = path.suffix.lower()
-        if suffix not in (".po", ".pot", ".tmx", *XLIFF_SUFFIXES):
-            raise InputError("expected a .tmx, .xlf/.xliff or .po file", path)
+        formats[path] = registry.for_path(path, format_name)
         if not path.is_file():
             raise InputError("is a directory, expected a file" if path.is_dir()
                              else "is not a regular file (a FIFO, device or socket)"
                              if path.exists() else "no such file", path)
         plans.append((path, _copy_name(tm_dir, path, {keep for _, keep in plans})))
-    # Compendia and XLIFF files are read whole first; TMX files stream while learning.
-    compendia = {path: read_xliff(path) if path.suffix.lower() in XLIFF_SUFFIXES
-                 else read_compendium(path, source_lang, config.source_language,
-                                      report.left_out)
-                 for path, _ in plans if path.suffix.lower() != ".tmx"}
+    default = config.source_language
+    compendia: dict[Path, list[Entry]] = {
+        path: read_file(path, formats[path], source_lang, default, report.left_out)
+        for path, _ in plans if formats[path].name != "tmx"}
     written: list[Path] = []
     try:
         with store.transaction():
             for path, keep in plans:
-                entries = compendia.get(path)
-                counted = _counting(iter_tmx(path) if entries is None else entries, report,
+                whole = compendia.get(path)
+                read = (_streamed(formats[path], path, source_lang, default) if whole is None
+                        else whole)
+                counted = _counting(read, report,
                                     progress and (lambda n, p=path: progress(f"{p.name}: "
                                                                              f"{n:,} units")))
                 report.variants += store.learn(counted, relative(config, keep))

@@ -17,7 +17,7 @@ from ..fsutil import file_sha256
 from ..project import catalogues, linked, relative
 from ..unit import Unit
 from .base import HISTORY
-from .store import FUZZY, HUMAN, MACHINE, SOURCE, Entry, Store, Variant
+from .store import FUZZY, HUMAN, MACHINE, SOURCE, Entry, Store, Variant, from_units
 
 
 @dataclass
@@ -77,8 +77,6 @@ def learn_project(config: Config, store: Store, progress: Callable[[str], None] 
                   force: bool = False) -> LearnReport:
     """Learn every catalogue (and tm/*.tmx) that changed since it was last learnt (all
     with `force`); each file in its own transaction, replacing what it taught before."""
-    from ..exchange.tmx import iter_tmx
-
     report = LearnReport()
 
     def learn_file(path: Path, read: Callable[[], Iterable[Entry]]) -> None:
@@ -109,8 +107,14 @@ def learn_project(config: Config, store: Store, progress: Callable[[str], None] 
                                      ref.name))
     tm_dir = config.root / "tm"
     for path in sorted(tm_dir.glob("*.tmx")) if tm_dir.is_dir() else []:
-        learn_file(linked(config, path), partial(iter_tmx, path))
+        learn_file(linked(config, path), partial(_tmx_entries, path))
     return report
+
+
+def _tmx_entries(path: Path) -> Iterable[Entry]:
+    from ..exchange.tmx import iter_tmx
+
+    return from_units(iter_tmx(path))
 
 
 def _po_entries(path: Path, source_lang: str, lang: str, doc: str) -> list[Entry]:

@@ -12,6 +12,9 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from ..exchange import Bitext
+from ..unit import TRANSLATED, Unit
+
 # Provenance of a variant. Only "human" and "imported" can be exact matches;
 # "fuzzy" (unreviewed PO entries) and "machine" (MT drafts) are kept apart.
 SOURCE, HUMAN, IMPORTED, MACHINE, FUZZY = "source", "human", "imported", "machine", "fuzzy"
@@ -36,6 +39,104 @@ class Entry:
     """One multilingual unit to learn: its variants, the first one being the source."""
 
     variants: list[Variant]
+
+
+# --- the memory's projection of units: the one mapping between `Unit` and the rows ------
+
+def from_units(bitexts: Iterable[Bitext], origin: str = IMPORTED) -> Iterator[Entry]:
+    """What the memory learns of units read from an exchange file: every translated unit
+    (`Unit.state`, no problem, a source, no plural) is an entry of its source
+    (`bitext.source`, msgid) and its translation (`bitext.target`, msgstr), both with the
+    bitext's doc, its dates and origin (else `origin`); the unit's translator comments
+    are the translation's note, its extracted comments the source's. Consecutive units
+    of one source text read at one line (a TMX <tu> of several languages) make one
+    entry."""
+    last: Entry | None = None
+    line = 0
+    for bitext in bitexts:
+        kind = bitext.origin or origin
+        doc = bitext.doc or None
+        for index, unit in enumerate(bitext.units):
+            if (unit.state != TRANSLATED or not unit.msgid or unit.msgid_plural is not None
+                    or index in bitext.problems):
+                continue
+            notes = unit.translator_comments
+            target = Variant(bitext.target, unit.msgstr, kind, doc, bitext.date, None,
+                             "; ".join(notes) if notes else None)
+            head = last.variants[0] if last is not None else None
+            if (last is not None and head is not None and unit.line and unit.line == line
+                    and head.lang == bitext.source and head.text == unit.msgid
+                    and head.doc == doc):
+                last.variants.append(target)
+                continue
+            if last is not None:
+                yield last
+            line = unit.line
+            notes = unit.extracted_comments
+            last = Entry([Variant(bitext.source, unit.msgid, kind, doc,
+                                  bitext.source_date or bitext.date, None,
+                                  "; ".join(notes) if notes else None), target])
+    if last is not None:
+        yield last
+
+
+_RANK = {SOURCE: 0, HUMAN: 1, IMPORTED: 2}
+
+
+def to_units(groups: Iterable[list[Variant]], langs: tuple[str, ...] | None = None
+             ) -> Iterator[Bitext]:
+    """The memory as units, every language of each of its units: per language, the
+    source variant first, else a human translation, else an imported one, else any;
+    the source is the unit's source variant's language (else its first language), and
+    each other language is a Bitext of one unit (its variant's doc, date, origin; its
+    note the unit's translator comment, the source's note its extracted comment; machine
+    and fuzzy variants are fuzzy units)."""
+    for group in groups:
+        chosen: dict[str, Variant] = {}
+        for variant in group:
+            if langs and variant.lang not in langs:
+                continue
+            best = chosen.get(variant.lang)
+            if best is None or _RANK.get(variant.origin, 9) < _RANK.get(best.origin, 9):
+                chosen[variant.lang] = variant
+        if len(chosen) < 2:
+            continue
+        src = next((v.lang for v in group if v.origin == SOURCE and v.lang in chosen),
+                   next(iter(chosen)))
+        source = chosen[src]
+        for lang in sorted(chosen):
+            if lang == src:
+                continue
+            variant = chosen[lang]
+            yield Bitext(src, lang, [_unit(source, variant)], doc=variant.doc or "",
+                         date=variant.date, source_date=source.date, origin=variant.origin)
+
+
+def pair_units(groups: Iterable[list[Variant]], source: str, target: str) -> Bitext:
+    """The memory's `source`→`target` translations a person made or imported, one unit
+    per memory unit (its source variant first, else a human or imported text in
+    `source`; a human translation before an imported one)."""
+    bitext = Bitext(source, target, doc="memory", original="transkit translation memory")
+    for group in groups:
+        src = _best(group, source, (SOURCE, HUMAN, IMPORTED))
+        tgt = _best(group, target, TRUSTED)
+        if src is not None and tgt is not None:
+            bitext.units.append(_unit(src, tgt))
+    return bitext
+
+
+def _best(group: list[Variant], lang: str, origins: tuple[str, ...]) -> Variant | None:
+    found = [v for v in group if v.lang == lang and v.origin in origins and v.text]
+    found.sort(key=lambda v: origins.index(v.origin))
+    return found[0] if found else None
+
+
+def _unit(source: Variant, variant: Variant) -> Unit:
+    unit = Unit(source.text, variant.text,
+                translator_comments=[variant.note] if variant.note else [],
+                extracted_comments=[source.note] if source.note else [])
+    unit.set_fuzzy(variant.origin in (MACHINE, FUZZY))
+    return unit
 
 
 @dataclass

@@ -1,0 +1,57 @@
+"""`transkit approve`: a reviewer makes tool drafts translations (approve.py), each
+listed as `path:line`."""
+
+from __future__ import annotations
+
+import click
+
+from .common import config_of, locked
+
+
+@click.command("approve")
+@click.option("--lang", required=True, help="The language whose drafts are approved.")
+@click.option("--doc", "docs", multiple=True, help="Only this document (repeatable).")
+@click.option("--from", "kinds", multiple=True, type=click.Choice(["aligned", "tm", "mt"]),
+              help="Only drafts of this kind (repeatable; default: all three): aligned "
+              "from a published page, a translation memory match, machine translation.")
+@click.option("--min-score", type=click.FloatRange(0, 100), metavar="N",
+              help="Only drafts scored at least N of 100 (a memory match's %, an "
+              "alignment's confidence × 100); machine drafts have no score.")
+@click.option("--by", "by", metavar="'NAME <EMAIL>'",
+              help="Who approves (default: git's user.name and user.email).")
+@click.option("--dry-run", is_flag=True, help="List what would be approved; write nothing.")
+@click.pass_context
+def approve_cmd(ctx: click.Context, lang: str, docs: tuple[str, ...], kinds: tuple[str, ...],
+                min_score: float | None, by: str | None, dry_run: bool) -> None:
+    """Turn fuzzy drafts (aligned, TM, MT) into translations, listing each as path:line.
+
+    Never approved in bulk, and listed as skipped: a unit whose source changed since it
+    was drafted, a merge conflict, a fuzzy unit no tool drafted, and a draft with an
+    error-level check finding. The header's Last-Translator names who approved; each
+    unit keeps an `approved <date> by <who>: <draft>` comment."""
+    from ..approve import KINDS, approve, default_approver
+
+    config = config_of(ctx)
+    who = by if by is not None else default_approver(config.root)
+    with locked(config):
+        report = approve(config, lang, list(docs) or None, tuple(kinds) or KINDS, min_score,
+                         who, dry_run)
+        if report.written:  # the memory learns the approved texts as a person's
+            from ..memory import open_store
+            from ..memory.learn import learn_project
+
+            store = open_store(config)
+            try:
+                learn_project(config, store)
+            finally:
+                store.close()
+    verb = "would approve" if dry_run else "approved"
+    for item in report.approved:
+        click.echo(f"{item.path}:{item.line}: {verb} ({item.provenance})")
+    for path, line, why in report.skipped:
+        click.echo(f"{path}:{line}: skipped: {why}", err=True)
+    click.echo(f"{verb} {len(report.approved)} unit(s), {len(report.skipped)} skipped"
+               + (f" (by {who})" if who and report.approved else "")
+               + (" (dry run: nothing written)" if dry_run else ""))
+
+
