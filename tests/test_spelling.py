@@ -265,3 +265,38 @@ def test_findings_reach_the_review_pages(demo: Path) -> None:
     page = (demo / "site" / "aligned" / "2019-01-ransomware.html").read_text(encoding="utf-8")
     assert "spelling" in page and "enqête" in page
     assert "is not in the fr dictionary" in page
+
+
+def test_spelling_findings_reach_the_editor_of_serve(tmp_path: Path) -> None:
+    """`transkit serve`'s editor lists the checks' findings by unit: a misspelling saved
+    through it comes back as a spelling finding of that unit."""
+    import shutil
+    import signal
+
+    from .conftest import REPO
+    from .served import start
+
+    root = tmp_path / "demo"
+    root.mkdir()
+    shutil.copy(REPO / "transkit.toml", root)
+    for folder in ("bulletins", "locales", "glossary"):
+        shutil.copytree(REPO / folder, root / folder)
+    server = start(root, "--translator", "Anna Serra <anna@example.org>")
+    try:
+        doc = "2019-01-ransomware"
+        data = server.request("GET", f"/api/v1/documents/{doc}/units").json()
+        unit = next(u for u in data["units"]
+                    if "enquête" in u["targets"]["fr"]["text"])
+        text = unit["targets"]["fr"]["text"]
+        before = server.request("GET", f"/api/v1/documents/{doc}/findings").json()
+        assert "spelling" not in {f["check"] for f in
+                                  before["findings"].get(unit["id"], {}).get("fr", [])}
+        answer = server.request("PUT", f"/api/v1/documents/{doc}/units/{unit['id']}/fr",
+                                {"text": text.replace("enquête", "enqête"),
+                                 "state": "translated", "base": text})
+        assert answer.status == 200
+        after = server.request("GET", f"/api/v1/documents/{doc}/findings").json()
+        [found] = [f for f in after["findings"][unit["id"]]["fr"] if f["check"] == "spelling"]
+        assert "'enqête' is not in the fr dictionary" in found["message"]
+    finally:
+        server.stop(signal.SIGKILL if server.process.poll() is None else signal.SIGTERM)
