@@ -99,6 +99,7 @@ bench: install gettext postgresql apertium spelling
 	$(BIN)/python benchmarks/bench_status.py
 	$(BIN)/python benchmarks/bench_segment.py
 	$(BIN)/python benchmarks/bench_checks.py
+	$(BIN)/python benchmarks/bench_checks.py --spelling
 	$(BIN)/python benchmarks/bench_linear.py
 	$(BIN)/python benchmarks/bench_tm.py
 	$(BIN)/python benchmarks/bench_tm.py --backend postgresql
