@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 BASE   := $(VENV)/.installed-base
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install gettext postgresql chromium java omegat apertium demo pseudo-demo test lint bench interop clean
+.PHONY: install gettext postgresql chromium java omegat apertium spelling demo pseudo-demo test lint bench interop clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,16 @@ apertium:
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq apertium \
 	      $(APERTIUM_PAIRS) >/dev/null; }
 
+# Hunspell dictionaries and libenchant (Debian packages) for the `spelling` check:
+# pyenchant reaches Hunspell through libenchant; ca also ships the Valencian dictionary.
+SPELLING_PACKAGES := libenchant-2-2 hunspell-ca hunspell-es hunspell-fr hunspell-en-us
+spelling:
+	@for p in $(SPELLING_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || exit 1; done || \
+	  { echo "installing libenchant and the hunspell dictionaries (Debian packages)"; \
+	    $(SUDO) apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      $(SPELLING_PACKAGES) >/dev/null; }
+
 # PostgreSQL server binaries: the tests start a throwaway cluster of their own (initdb in a
 # temporary folder, Unix socket + loopback port) and stop it when they end.
 postgresql:
@@ -71,7 +81,7 @@ omegat: java
 	    $(SUDO) apt-get update -qq && \
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq omegat >/dev/null; }
 
-demo: $(BASE)
+demo: $(BASE) spelling
 	$(BIN)/transkit extract
 	$(BIN)/transkit status --by-doc
 	$(BIN)/transkit release
@@ -86,17 +96,18 @@ pseudo-demo: $(BASE)
 	  ../../$(BIN)/transkit build --include-fuzzy --allow-incomplete
 	@echo "pseudo-translated site: $(CURDIR)/.transkit/pseudo-demo/site/index.html"
 
-test: install gettext postgresql chromium java apertium
+test: install gettext postgresql chromium java apertium spelling
 	$(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy src
 
-bench: install gettext postgresql apertium
+bench: install gettext postgresql apertium spelling
 	$(BIN)/python benchmarks/bench_status.py
 	$(BIN)/python benchmarks/bench_segment.py
 	$(BIN)/python benchmarks/bench_checks.py
+	$(BIN)/python benchmarks/bench_checks.py --spelling
 	$(BIN)/python benchmarks/bench_linear.py
 	$(BIN)/python benchmarks/bench_tm.py
 	$(BIN)/python benchmarks/bench_tm.py --backend postgresql

@@ -31,10 +31,18 @@ def glossary_check(pair: Pair, glossary: Glossary) -> list[tuple[str, str]]:
         source_form, target_form = term.forms.get(src), term.forms.get(tgt)
         if not source_form or not target_form:
             continue
-        if _inflected(source_form).search(masked(pair.source)) and not _inflected(
-                target_form).search(masked(pair.target)):
+        if _inflected(source_form).search(masked(pair.source)) and not any(
+                _inflected(form).search(masked(pair.target))
+                for form in (target_form, *term.admitted.get(tgt, ()))):
             problems.append((term.severity, f"'{source_form}' should be '{target_form}' "
                                             f"(glossary/terms.csv:{term.line})"))
+    for term in glossary.terms:
+        for form in term.forbidden.get(tgt, ()):
+            if _inflected(form).search(masked(pair.target)):
+                preferred = term.forms.get(tgt)
+                problems.append((term.severity, f"'{form}' is a forbidden term"
+                                 + (f", use '{preferred}'" if preferred else "")
+                                 + f" (glossary/terms.csv:{term.line})"))
     source_text, target_text = masked(pair.source), masked(pair.target)
     for word in glossary.keep:
         # Exact case, outside addresses: "europol" in a URL is not the name.

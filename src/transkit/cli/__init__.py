@@ -29,6 +29,7 @@ class _Commands(click.Group):
         "approve": "transkit.cli.approve:approve_cmd",
         "check": "transkit.cli.checks:check_cmd",
         "git-setup": "transkit.cli.git:git_setup_cmd",
+        "glossary": "transkit.cli.glossary:glossary_group",
         "merge-driver": "transkit.cli.git:merge_driver_cmd",
         "mt": "transkit.cli.engines:mt_group",
         "pretranslate": "transkit.cli.engines:pretranslate_cmd",
