@@ -140,3 +140,36 @@ def test_scores_of_drafts() -> None:
     assert score_of("aligned", "0.93 (1-1)") == 93
     assert score_of("mt", "deepl 2026-12-01") is None
     assert score_of("aligned", "(1-1)") is None
+
+
+def test_a_persons_note_that_begins_like_a_tool_mark_is_not_approved(demo: Path) -> None:
+    """Only the exact forms the tools write are provenance: "aligned with what Rita
+    proposed?" is a translator's note on unfinished work."""
+    path = demo / "locales" / "fr" / f"{DOC}.po"
+    po = catalog.load(path)
+    unit = next(u for u in po.active() if u.translated and u.msgid_plural is None)
+    unit.set_fuzzy(True)
+    unit.translator_comments = ["aligned with what Rita proposed? not sure, check",
+                                "MT was no help here", "TM said otherwise"]
+    catalog.save(po, path)
+    assert catalog.load(path).find(unit.msgid).provenance is None  # type: ignore[union-attr]
+    out = run("approve", "--lang", "fr", "--by", "Rita <r@x.eu>", cwd=demo)
+    assert out.returncode == 0, out.stderr
+    assert "approved 0 unit(s), 1 skipped" in out.stdout
+    assert "no tool drafted it" in out.stderr
+    assert catalog.load(path).find(unit.msgid).fuzzy  # type: ignore[union-attr]
+
+
+def test_what_was_approved_is_said_even_if_the_memory_cannot_learn(demo: Path) -> None:
+    """A broken catalogue of another document does not turn written approvals into an
+    error: they are listed, and the memory's failure is a warning."""
+    path = _drafts(demo)
+    other = next(p for p in (demo / "locales" / "fr").glob("*.po") if p.name != path.name)
+    other.write_text(other.read_text("utf-8") + 'msgid "broken\n', "utf-8")
+    out = run("approve", "--lang", "fr", "--doc", DOC, "--by", "Rita <r@x.eu>", cwd=demo)
+    assert out.returncode == 0, out.stderr
+    assert "approved 4 unit(s)" in out.stdout
+    assert out.stdout.count(f"locales/fr/{DOC}.po:") == 4
+    assert "warning: the approvals are written, but the memory did not learn them" \
+        in out.stderr
+    assert catalog.load(path).metadata["Last-Translator"] == "Rita <r@x.eu>"

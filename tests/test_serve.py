@@ -283,6 +283,12 @@ def test_bad_requests_are_json_errors_and_write_nothing(served: Served) -> None:
         ("/api/v1/documents/2019-01-ransomware/units/0123456789abcdef/es", good, 404),
         ("/api/v1/documents/%2e%2e/units/" + unit["id"] + "/es", good, 400),  # type: ignore[operator]
         ("/api/v1/documents/..%2f..%2fetc/units/" + unit["id"] + "/es", good, 400),  # type: ignore[operator]
+        # What a PO file cannot hold, or msgfmt refuses: nothing is written.
+        (f"{base}/es", {**good, "text": "nou\x00 perdut"}, 400),  # a NUL ends the string
+        (f"{base}/es", '{"text": "a\\ud800", "state": "translated", "base": ""}', 400),
+        (f"{base}/es", {**good, "text": "nou\n"}, 400),  # the source ends with no newline
+        (f"{base}/es", {**good, "text": "\nnou"}, 400),
+        (f"{base}/es", "[" * 100000 + "]" * 100000, 400),  # nested too deeply
     ]
     for url, body, status in cases:
         answer = served.request("PUT", url, body)

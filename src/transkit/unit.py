@@ -164,7 +164,18 @@ class Unit:
         return f"Unit({excerpt(self.msgid, 40)!r}, state={self.state!r}, line={self.line})"
 
 
+# The exact forms the tools write (pretranslate, align): a translator's own comment that
+# merely begins with "MT", "TM" or "aligned" is a person's note, never a tool's mark.
+_PROVENANCE_DETAIL = {
+    "tm": re.compile(r"\d{1,3}% \(.*\)"),  # 87% (doc, reason)
+    "mt": re.compile(r"\S+ (?:\S+ )*?\d{4}-\d\d-\d\d(?:, from the .+)?"),  # deepl 2026-12-01
+    "aligned": re.compile(r"[01]\.\d\d \([^()]+\)"),  # 0.93 (1-1)
+}
+
+
 def _provenance(comment: str) -> tuple[str, str] | None:
     word, _, detail = comment.partition(" ")
     kind = _PROVENANCE_WORDS.get(word)
-    return (kind, detail) if kind is not None else None
+    if kind is None or not _PROVENANCE_DETAIL[kind].fullmatch(detail):
+        return None
+    return (kind, detail)

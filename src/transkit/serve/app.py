@@ -240,6 +240,8 @@ async def _json_body(request: Request) -> dict[str, Any]:
         body = json.loads(b"".join(chunks).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise EditorError(400, f"malformed JSON: {exc}") from None
+    except RecursionError:  # arrays nested thousands deep
+        raise EditorError(400, "malformed JSON: nested too deeply") from None
     if not isinstance(body, dict):
         raise EditorError(400, "the body must be a JSON object")
     return body

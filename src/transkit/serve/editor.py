@@ -275,6 +275,7 @@ class Editor:
         if not text.strip():
             raise EditorError(400, "an empty translation cannot be saved (the unit stays "
                                    "untranslated)")
+        _storable(text)
         path = catalog_path(self.config, doc.name, lang)
         with self._save_lock:
             try:
@@ -300,6 +301,11 @@ class Editor:
         if unit.msgid_plural is not None:
             raise EditorError(400, f"{shown}:{unit.line}: plural entries are edited in the "
                                    "PO file")
+        for edge, where in ((str.startswith, "begin"), (str.endswith, "end")):
+            if edge(text, "\n") != edge(unit.msgid, "\n"):
+                raise EditorError(400, f"the translation must {where} with a newline exactly "
+                                       f"when the source does (msgfmt refuses the file "
+                                       "otherwise): nothing was written")
         if unit.msgstr != base:
             raise EditorError(409, f"{shown}:{unit.line}: changed on disk since the editor "
                                    "read it: nothing was written", {
@@ -490,3 +496,17 @@ def _git_blame(path: Path) -> dict[int, tuple[str, str]]:
         elif head == "author-time":
             when = datetime.fromtimestamp(int(rest), UTC).strftime("%Y-%m-%d %H:%M")
     return lines
+
+
+def _storable(text: str) -> None:
+    """What a PO file cannot hold is refused before anything is written: a NUL ends a
+    string for msgfmt and for every reader (the rest would be lost at the next save), and
+    a lone surrogate is no character UTF-8 can write."""
+    if "\x00" in text:
+        raise EditorError(400, "a NUL character cannot be stored in a PO file: nothing was "
+                               "written")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise EditorError(400, "the text holds a lone surrogate, not a character: nothing "
+                               "was written") from None
