@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
+from typing import Any
+
+from .errors import InputError
 
 ENGINES = "transkit.engines"  # machine translation (engines/registry.py)
 CHECKS = "transkit.checks"  # checks (checks/registry.py)
@@ -23,3 +26,17 @@ def installed(group: str) -> dict[str, EntryPoint]:
 
 def names(group: str) -> list[str]:
     return sorted(installed(group))
+
+
+def load(group: str, name: str, what: str) -> Any:
+    """What entry point `name` of `group` names, imported. An unknown name, or a plug-in
+    that cannot be imported, is an `InputError` naming it (`what`: "MT engine"…): a
+    plug-in's fault is the user's to see, in one line, never a traceback."""
+    point = installed(group).get(name)
+    if point is None:
+        raise InputError(f"unknown {what} {name!r} (installed: {', '.join(names(group))})")
+    try:
+        return point.load()
+    except Exception as exc:
+        raise InputError(f"{what} {name!r} ({point.value}) cannot be loaded: "
+                         f"{type(exc).__name__}: {exc}") from None

@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 
 from ..errors import InputError
-from ..plugins import CHECKS, installed
+from ..plugins import CHECKS, installed, load
 from .base import SCOPES, SEVERITIES
 
 METHOD = {"unit": "check", "cross": "check_across", "language": "check_language",
@@ -23,11 +23,7 @@ def check_classes() -> tuple[Any, ...]:
     """Every installed check class, in a stable order: by scope, then by id."""
     found = []
     for name, point in installed(CHECKS).items():
-        try:
-            cls = point.load()
-        except Exception as exc:  # a broken plug-in: name it, never a traceback
-            raise InputError(f"check {name!r} ({point.value}) cannot be loaded: "
-                             f"{type(exc).__name__}: {exc}") from None
+        cls = load(CHECKS, name, "check")
         problem = _shape_problem(name, cls)
         if problem:
             raise InputError(f"check {name!r} ({point.value}): {problem}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, InputError
-from ..plugins import ENGINES, installed
+from ..plugins import ENGINES, installed, load
 from . import MTError, Request, Result
 
 if TYPE_CHECKING:
@@ -19,17 +19,10 @@ def names() -> list[str]:
 
 
 def engine_class(name: str) -> type[Any]:
-    point = installed(ENGINES).get(name)
-    if point is None:
-        raise InputError(f"unknown MT engine {name!r} (installed: {', '.join(names())})")
-    try:
-        cls = point.load()
-    except Exception as exc:  # a plug-in's fault is the user's to see, in one line
-        raise InputError(f"MT engine {name!r} ({point.value}) cannot be loaded: "
-                         f"{type(exc).__name__}: {exc}") from None
+    cls = load(ENGINES, name, "MT engine")
     if not isinstance(cls, type) or not callable(getattr(cls, "translate", None)):
-        raise InputError(f"MT engine {name!r} ({point.value}) is not an engine class with "
-                         "a translate method")
+        raise InputError(f"MT engine {name!r} ({installed(ENGINES)[name].value}) is not an "
+                         "engine class with a translate method")
     return cls
 
 

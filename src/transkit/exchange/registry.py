@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .. import plugins
 from ..errors import InputError
 from ..plugins import FORMATS, installed
 
@@ -17,14 +18,8 @@ def names() -> list[str]:
 
 def load(name: str) -> Any:
     """An instance of the format `name`."""
-    point = installed(FORMATS).get(name)
-    if point is None:
-        raise InputError(f"unknown exchange format {name!r} (installed: {', '.join(names())})")
-    try:
-        cls = point.load()
-    except Exception as exc:  # a plug-in's fault is the user's to see, in one line
-        raise InputError(f"exchange format {name!r} ({point.value}) cannot be loaded: "
-                         f"{type(exc).__name__}: {exc}") from None
+    cls = plugins.load(FORMATS, name, "exchange format")
+    point = installed(FORMATS)[name]
     if not isinstance(cls, type) or not all(callable(getattr(cls, m, None))
                                             for m in ("read", "write")):
         raise InputError(f"exchange format {name!r} ({point.value}) is not a format class "
