@@ -267,3 +267,26 @@ def test_a_catalogue_with_an_empty_header_merges_into_a_valid_file(project: Path
     assert check.returncode == 0, check.stderr
     assert catalog.load(path).find("tapar el teclat").msgstr == "cover the keypad"  # type: ignore[union-attr]
     assert "Language: en" in text
+
+
+def test_a_string_no_po_file_can_hold_is_refused_and_nothing_written(tmp_path: Path) -> None:
+    """A NUL ends a string for every reader (msgfmt's too), so writing one would lose the
+    rest at the next read; a lone surrogate is no character UTF-8 can write. Whatever
+    brings them (an editor, an engine, an exchange file), the writer refuses them."""
+    from transkit.unit import Unit
+
+    path = tmp_path / "fr.po"
+    po = catalog.Catalogue([Unit(msgid="Un", msgstr="One"), Unit(msgid="Deux", msgstr="Two")])
+    catalog.save(po, path)
+    before = path.read_bytes()
+    po = catalog.load(path)
+    for bad in ("Two\x00 lost", "T\ud800wo"):
+        po.units[1].msgstr = bad
+        with pytest.raises(InputError) as refused:
+            catalog.save(po, path)
+        assert refused.value.path == str(path)
+        assert path.read_bytes() == before
+    po.units[1].msgstr = "Two\x00 lost"
+    with pytest.raises(InputError) as refused:
+        catalog.save(po, path)
+    assert str(refused.value).startswith(f"{path}:{po.units[1].line}: msgstr holds a NUL")

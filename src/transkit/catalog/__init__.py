@@ -42,7 +42,11 @@ def load(path: Path) -> Catalogue:
 def encoded(catalogue: Catalogue) -> bytes:
     """The file's bytes. Bytes that were not UTF-8 where msgfmt does not check them
     (comments) go back as they came."""
-    return dumps(catalogue).encode("utf-8", "surrogateescape")
+    try:
+        return dumps(catalogue).encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError as exc:  # a lone surrogate: no character UTF-8 can write
+        raise InputError("a string holds a lone surrogate, not a character (U+"
+                         f"{ord(exc.object[exc.start]):04X}): nothing was written") from None
 
 
 def stage(changes: Changes, catalogue: Catalogue, path: Path, expect: Expect = UNCHECKED
@@ -50,7 +54,11 @@ def stage(changes: Changes, catalogue: Catalogue, path: Path, expect: Expect = U
     """Add the catalogue's write to `changes` unless it would change nothing. A catalogue
     read from `path` expects the file to be still what it read (a newer file is never
     replaced by it); one made anew expects `expect`."""
-    data = encoded(catalogue)
+    try:
+        data = encoded(catalogue)
+    except InputError as exc:  # a string no PO file can hold: named with the file
+        exc.path = exc.path or str(path)
+        raise
     if catalogue.seen is not None and catalogue.path == path:
         if digest(data) == catalogue.seen.digest:
             return False  # nothing of ours to write: a newer file on disk stays as it is

@@ -812,6 +812,9 @@ def _field(prefix: str, keyword: str, text: str, do_wrap: bool) -> tuple[str, ..
 
 
 def _field_lines(prefix: str, keyword: str, text: str, do_wrap: bool) -> list[str]:
+    if "\x00" in text:  # every reader, msgfmt's too, ends the string there
+        raise InputError(f"{keyword} holds a NUL character, which no PO file keeps (the "
+                         "text after it would be lost): nothing was written")
     head = f"{prefix}{keyword} "
     escaped_all = escape(text)
     inner_newline = "\n" in text[:-1]
@@ -891,5 +894,9 @@ def dumps(catalogue: Catalogue) -> str:
     active = [u for u in catalogue.units if not u.obsolete]
     obsolete = [u for u in catalogue.units if u.obsolete]
     for unit in active + obsolete:
-        blocks.append("\n".join(unit_lines(unit)))
+        try:
+            blocks.append("\n".join(unit_lines(unit)))
+        except InputError as exc:
+            exc.line = exc.line or unit.line or None  # the entry that cannot be written
+            raise
     return "\n\n".join(blocks) + "\n"

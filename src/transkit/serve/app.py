@@ -242,6 +242,10 @@ async def _json_body(request: Request) -> dict[str, Any]:
         raise EditorError(400, f"malformed JSON: {exc}") from None
     except RecursionError:  # arrays nested thousands deep
         raise EditorError(400, "malformed JSON: nested too deeply") from None
+    try:  # a \ud800 escape decodes to a lone surrogate: no text, nothing to store or echo
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise EditorError(400, "malformed JSON: a lone surrogate is not a character") from None
     if not isinstance(body, dict):
         raise EditorError(400, "the body must be a JSON object")
     return body

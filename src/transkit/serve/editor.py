@@ -275,7 +275,6 @@ class Editor:
         if not text.strip():
             raise EditorError(400, "an empty translation cannot be saved (the unit stays "
                                    "untranslated)")
-        _storable(text)
         path = catalog_path(self.config, doc.name, lang)
         with self._save_lock:
             try:
@@ -326,6 +325,9 @@ class Editor:
             exc.path = shown
             raise EditorError(409, str(exc), {"yours": text, "theirs": None,
                                               "base": base}) from None
+        except InputError as exc:  # what no PO file can hold (a NUL, a lone surrogate)
+            exc.path = shown
+            raise EditorError(400, str(exc)) from None
         self._saved(path, po)
         target = self._target(unit, {})
         self._patch_units(doc, lang, before, po, uid, target)
@@ -496,17 +498,3 @@ def _git_blame(path: Path) -> dict[int, tuple[str, str]]:
         elif head == "author-time":
             when = datetime.fromtimestamp(int(rest), UTC).strftime("%Y-%m-%d %H:%M")
     return lines
-
-
-def _storable(text: str) -> None:
-    """What a PO file cannot hold is refused before anything is written: a NUL ends a
-    string for msgfmt and for every reader (the rest would be lost at the next save), and
-    a lone surrogate is no character UTF-8 can write."""
-    if "\x00" in text:
-        raise EditorError(400, "a NUL character cannot be stored in a PO file: nothing was "
-                               "written")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise EditorError(400, "the text holds a lone surrogate, not a character: nothing "
-                               "was written") from None
