@@ -431,3 +431,44 @@ def test_published_translations_raise_no_error(tmp_path: Path) -> None:
     assert " 0 error(s)" in summary, checked.stdout + checked.stderr
     warnings = int(summary.split(" error(s), ")[1].split()[0])
     assert warnings * 20 < total, checked.stdout
+
+
+def test_babel_value_answers_as_babel_strict_parse_decimal() -> None:
+    """checks/numbers.py computes Babel's answer itself for a token without a group symbol
+    (issue 23 item 9, speed): the same value, or the same refusal, as `parse_decimal(token,
+    lang, strict=True)` on every form the number pattern can match, in every language."""
+    import random
+    from decimal import Decimal
+
+    from babel.numbers import NumberFormatError, parse_decimal
+
+    from transkit.checks import numbers
+
+    rng = random.Random(23)
+    separators = ".,\u00a0\u202f "
+    tokens = {"0", "00", "007", "1.327", "1,327", "13,6", "13.6", "0,25", "29 000",
+              f"29{NN}000", f"29{NB}000", "1.234.567,89", "1,234,567.89", "1.2345",
+              "12,34,567", "1.000,5", "1,000.5", "1.000.000", "1,00", "1.00"}
+    while len(tokens) < 3000:
+        parts = [str(rng.randint(0, 9999)) if rng.random() < 0.3 else
+                 str(rng.randint(0, 999)).zfill(rng.choice((1, 3, 3, 3)))
+                 for _ in range(rng.randint(1, 4))]
+        token = parts[0]
+        for part in parts[1:]:
+            token += rng.choice(separators) + part
+        tokens.add(token)
+    compared = 0
+    for lang in ("ca", "es", "en", "fr"):
+        numbers.babel_value.cache_clear()
+        group = numbers._babel_locale(lang)[1]
+        for token in sorted(tokens):
+            written = token
+            if group.isspace():
+                written = "".join(group if ch in "\u00a0\u202f " else ch for ch in token)
+            try:
+                expected: Decimal | None = parse_decimal(written, locale=lang, strict=True)
+            except (NumberFormatError, ValueError, ArithmeticError):
+                expected = None
+            assert numbers.babel_value(token, lang) == expected, (token, lang)
+            compared += expected is not None and group not in written
+    assert compared > 1000  # the fast path was taken, not only Babel's own

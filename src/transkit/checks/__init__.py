@@ -202,13 +202,14 @@ class _Sink:
 
     def __init__(self, options: _Options, findings: list[Finding]) -> None:
         self.options, self.findings = options, findings
+        self.known = by_id()
 
     def add(self, check_id: str, message: Any, path: str, line: int | None,
             lang: str | None, doc: str | None, source: str | None = None) -> None:
         severity = self.options.severity[check_id]
         if isinstance(message, tuple):  # (severity, message): a check of several levels
             declared, message = message
-            if declared != by_id()[check_id].severity:
+            if declared != self.known[check_id].severity:
                 severity = declared
         if RANK[severity] >= self.options.min_rank:
             self.findings.append(Finding(check_id, severity, str(message), path, line, lang,
@@ -252,14 +253,16 @@ def _check_document(job: _DocJob, options: _Options) -> _DocResult:
             result.units += 1
             ignored = _ignored(record)
             flags = tuple(record.flags)
+            calls = built.unit if not ignored else [
+                (check_id, call) for check_id, call in built.unit if check_id not in ignored]
             for source, text in forms:
                 pair = Pair(source, text, job.source_lang, lang, flags)
-                for check_id, call in built.unit:
-                    if check_id in ignored:
-                        continue
-                    for message in call(pair):
-                        sink.add(check_id, message, rel, record.line, lang, job.name,
-                                 record.msgid)
+                for check_id, call in calls:
+                    found_here = call(pair)
+                    if found_here:
+                        for message in found_here:
+                            sink.add(check_id, message, rel, record.line, lang, job.name,
+                                     record.msgid)
             if record.state != TRANSLATED or record.msgid_plural is not None:
                 continue
             per_unit[record.msgid][lang] = (record.msgstr, rel, record.line, ignored)

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..languages import primary
 from ..text import number_value
@@ -126,25 +126,37 @@ class Number(NamedTuple):
 
 
 @lru_cache(maxsize=8)
-def _group_symbol(lang: str) -> str:
-    from babel.numbers import get_group_symbol
+def _babel_locale(lang: str) -> tuple[Any, str, str]:
+    """Babel's locale for `lang`, with its group and decimal symbols: read once per
+    process (`parse_decimal` given a language code parses it and looks them up again on
+    every call, most of its time)."""
+    from babel import Locale
+    from babel.numbers import get_decimal_symbol, get_group_symbol
 
-    return get_group_symbol(lang)
+    locale = Locale.parse(lang)
+    return locale, get_group_symbol(locale), get_decimal_symbol(locale)
+
+
+_SPACES = re.compile(r"[\u00a0\u202f ]")
 
 
 @lru_cache(maxsize=16384)
 def babel_value(token: str, lang: str) -> Decimal | None:
     """The value of `token` written in `lang`'s format (Babel's CLDR data, strict), or
-    None when the token is not well formed there."""
+    None when the token is not well formed there: `parse_decimal(token, lang,
+    strict=True)`, whose answer for a token without the group symbol (no format to
+    verify) is computed here as Babel computes it (tests/test_checks.py compares both)."""
     from babel.numbers import NumberFormatError, parse_decimal
 
     if lang not in SCALES:
         return None
-    group = _group_symbol(lang)
+    locale, group, decimal_symbol = _babel_locale(lang)
     if group.isspace():  # French groups with a narrow no-break space; writers use any
-        token = re.sub(r"[\u00a0\u202f ]", group, token)
+        token = _SPACES.sub(group, token)
     try:
-        return parse_decimal(token, locale=lang, strict=True)
+        if group not in token:
+            return Decimal(token.replace(decimal_symbol, "."))
+        return parse_decimal(token, locale=locale, strict=True)
     except (NumberFormatError, ValueError, ArithmeticError):
         return None
 

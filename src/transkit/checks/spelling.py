@@ -25,10 +25,10 @@ HUNSPELL_DIR = Path("/usr/share/hunspell")
 
 # The dictionary each language uses unless `[checks.spelling]` names another, and the
 # Debian package that ships it; "ca-valencia" is the Valencian dictionary of hunspell-ca.
-DICTIONARIES = {"ca": "ca", "es": "es_ES", "fr": "fr", "en": "en_US"}
+DICTIONARIES = {"ca": "ca", "es": "es_ES", "fr": "fr", "en": "en_US", "de": "de_DE"}
 ALIASES = {"ca-valencia": "ca_ES-valencia", "valencia": "ca_ES-valencia"}
 PACKAGES = {"ca": "hunspell-ca", "es": "hunspell-es", "fr": "hunspell-fr",
-            "en": "hunspell-en-us"}
+            "en": "hunspell-en-us", "de": "hunspell-de-de"}
 
 # Catalan and French elisions: the article, preposition or pronoun before the apostrophe
 # is right as it is; the rest of the word is checked.
