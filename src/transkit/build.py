@@ -21,10 +21,7 @@ from .languages import native_name
 from .pages import review, site
 from .pages.common import NOT_IN_HTML
 from .problems import ERROR, Problem
-from .project import (
-    Project,
-    chrome_name,
-)
+from .project import CatalogueRef, Project, chrome_name
 from .sources import inline
 from .sources.html import AttributeBlock, Block, Document
 from .text import unbalanced_bidi
@@ -384,12 +381,20 @@ class _Page:
                                                       labels, name, anchor))
 
 
-def _load(project: Project, name: str, lang: str, cache: dict[Path, Translations]) -> _Source:
-    path = project.catalogue(name, lang)
-    rel = project.shown(path)
-    if path not in cache:
-        cache[path] = catalog.load(path).by_key() if path.exists() else {}
-    return _Source(cache[path], rel)
+_Refs = dict[tuple[str, str], CatalogueRef]  # the project's catalogues by (document, lang)
+
+
+def _load(project: Project, refs: _Refs, name: str, lang: str,
+          cache: dict[Path, Translations]) -> _Source:
+    """A catalogue's translations by unit key (read once per build); one that is not
+    there (a chrome never extracted) reads as empty."""
+    ref = refs.get((name, lang))
+    if ref is None:
+        path = project.catalogue(name, lang)
+        return _Source({}, project.shown(path))
+    if ref.path not in cache:
+        cache[ref.path] = catalog.load(ref.path).by_key() if ref.path.exists() else {}
+    return _Source(cache[ref.path], ref.shown)
 
 
 def name_articles(doc: Document) -> None:
@@ -479,6 +484,7 @@ def _build_pages(project: Project, report: BuildReport, out: Path, langs: list[s
         checks = run_checks(project)
     findings = _findings_by_place(checks)
     cache: dict[Path, Translations] = {}
+    refs = {(ref.name, ref.lang): ref for ref in project.catalogues(missing=True)}
     posts: list[site.Post] = []
     for path in paths:
         name = path.stem
@@ -497,11 +503,11 @@ def _build_pages(project: Project, report: BuildReport, out: Path, langs: list[s
                 entries_of_doc = [site.Post(name, src, article_date(a) or dated,
                                             order=n) for n, a in enumerate(doc.articles)]
             if lang == src:
-                own = _Source(None, project.shown(path))
-                chrome = _Source(None, project.shown(path))
+                own = _Source(None, doc.ref_path)
+                chrome = _Source(None, doc.ref_path)
             else:
-                own = _load(project, name, lang, cache)
-                chrome = _load(project, chrome_name(src), lang, cache)
+                own = _load(project, refs, name, lang, cache)
+                chrome = _load(project, refs, chrome_name(src), lang, cache)
             # A language not being built is assembled only for the index's titles: what
             # its pages would fall back to is not this build's to report.
             reported = report if lang in languages else BuildReport(out=out)
@@ -517,11 +523,12 @@ def _build_pages(project: Project, report: BuildReport, out: Path, langs: list[s
                 report.add(out / lang / f"{name}.html", data)
         doc = project.load_document(path)
         assets.rewrite(doc.tree.getroot(), path, doc.switches)
-        report.add(out / "aligned" / f"{name}.html", _aligned(project, doc, cache, findings,
-                                                              preview))
+        report.add(out / "aligned" / f"{name}.html", _aligned(project, doc, refs, cache,
+                                                              findings, preview))
         posts.extend(entries_of_doc)
         for lang in project.languages:  # a post's catalogues are read by its pages only
-            cache.pop(project.catalogue(name, lang), None)
+            if (name, lang) in refs:
+                cache.pop(refs[name, lang].path, None)
     report.assets = {out / key: source for key, source in assets.copies.items()}
     report.missing_assets = list(assets.problems.values())
     if status is None:
@@ -582,7 +589,7 @@ def _findings_by_doc(checks: CheckReport) -> dict[tuple[str, str], dict[str, int
     return found
 
 
-def _aligned(project: Project, doc: Document, cache: dict[Path, Translations],
+def _aligned(project: Project, doc: Document, refs: _Refs, cache: dict[Path, Translations],
              findings: dict[tuple[str, int], list[str]], preview: list[str]) -> bytes:
     """The aligned page's rows: each unit (post, then chrome) in every language."""
     src = doc.source_language
@@ -603,7 +610,7 @@ def _aligned(project: Project, doc: Document, cache: dict[Path, Translations],
                         cells.append(review.Cell(lang, review.SOURCE, source, codes,
                                                  f"{doc.ref_path}:{block.line}"))
                         continue
-                    where = _load(project, name, lang, cache)
+                    where = _load(project, refs, name, lang, cache)
                     cells.append(_cell(lang, where, source, codes, findings))
                 rows.append(review.Row(kind_shown, cells))
     return review.aligned_page(doc.name, src, list(project.languages), rows, preview)
