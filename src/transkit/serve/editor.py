@@ -250,9 +250,10 @@ class Editor:
         """Every document with its figures per language (`status.as_data`'s rows)."""
         from ..status import as_data, compute_status
 
+        entries = self.documents()  # first: the project's documents as they are now
         data = as_data(compute_status(self.project, want_missing=False), by_doc=True)
         documents = []
-        for entry in self.documents():
+        for entry in entries:
             row: dict[str, Any] = {"name": entry.name, "source_language": entry.source_language,
                                    "languages": {}}
             for lang in self.targets(entry):
