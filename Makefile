@@ -41,8 +41,10 @@ apertium:
 	      $(APERTIUM_PAIRS) >/dev/null; }
 
 # Hunspell dictionaries and libenchant (Debian packages) for the `spelling` check:
-# pyenchant reaches Hunspell through libenchant; ca also ships the Valencian dictionary.
-SPELLING_PACKAGES := libenchant-2-2 hunspell-ca hunspell-es hunspell-fr hunspell-en-us
+# pyenchant reaches Hunspell through libenchant; ca also ships the Valencian dictionary;
+# de for bench_checks.py's German catalogues.
+SPELLING_PACKAGES := libenchant-2-2 hunspell-ca hunspell-es hunspell-fr hunspell-en-us \
+	hunspell-de-de
 spelling:
 	@for p in $(SPELLING_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || exit 1; done || \
 	  { echo "installing libenchant and the hunspell dictionaries (Debian packages)"; \

@@ -10,6 +10,7 @@
 
 Usage: benchmarks/bench_checks.py [--docs 1000] [--runs 3] [--timebox 900] [--keep DIR]
                                   [--layout gettext|transkit] [--entries N] [--seed N]
+                                  [--default-runs N]
                                   [--quality-only | --speed-only]
 """
 
@@ -138,26 +139,45 @@ def quality() -> None:
           + (f" ({others})" if others else ""))
 
 
-def timed(command: list[str], cwd: Path, timebox: float) -> float | None:
+def timed(command: list[str], cwd: Path, timebox: float,
+          succeed: tuple[int, ...] = (0,), said: list[str] | None = None) -> float | None:
+    """Seconds `command` took (None past the time box); a run that fails is no figure:
+    its exit status other than `succeed` stops the benchmark with its last words. Its
+    last line on stderr (`transkit check`'s summary) is appended to `said`."""
     start = time.perf_counter()
     try:
-        subprocess.run(command, cwd=cwd, check=False, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, timeout=timebox)
+        done = subprocess.run(command, cwd=cwd, check=False, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, timeout=timebox)
     except subprocess.TimeoutExpired:
         return None
-    return time.perf_counter() - start
+    took = time.perf_counter() - start
+    last = (done.stderr.strip().splitlines() or ["(nothing on stderr)"])[-1]
+    if done.returncode not in succeed:
+        sys.exit(f"{' '.join(command[:2])} exited {done.returncode}: {last}")
+    if said is not None:
+        said.append(last)
+    return took
+
+
+WITHOUT = '\n[checks]\ndisable = ["spelling", "language"]\n'
 
 
 def speed(docs: int, runs: int, timebox: float, keep: Path | None, layout: str = "gettext",
-          entries: int = 200000, seed: int = 1) -> None:
+          entries: int = 200000, seed: int = 1, default_runs: int | None = None) -> None:
+    """`transkit check` as a user gets it (every check on: spelling and language too)
+    and without spelling and language, beside pofilter's comparable tests, on the same
+    catalogues, each run of the three in turn (a burst of load falls on all of them)."""
     root = keep or Path(tempfile.mkdtemp(prefix="transkit-checkbench-"))
     if not (root / "transkit.toml").exists():
-        print(f"\ngenerating {docs} documents ({layout} layout) …", flush=True)
+        print(f"\ngenerating {docs} documents ({layout} layout, seed {seed}) …", flush=True)
         if layout == "gettext":
             gettext_project(root, docs, entries, seed)
         else:
             root.mkdir(parents=True, exist_ok=True)
             generate(root, docs, 50)
+    config = root / "transkit.toml"
+    kept = config.read_text("utf-8").replace(WITHOUT, "")
+    config.write_text(kept, "utf-8")
     catalogues = sorted(str(p.relative_to(root)) for p in root.glob("locales/*/*.po"))
     units = sum(1 for p in catalogues for line in (root / p).open(encoding="utf-8")
                 if line.startswith("msgid "))
@@ -165,26 +185,50 @@ def speed(docs: int, runs: int, timebox: float, keep: Path | None, layout: str =
     mine, theirs = status_counts(root), msgfmt_counts(root, catalogues)
     print(f"counts (translated, fuzzy, untranslated): transkit {mine}, msgfmt {theirs} — "
           f"{'equal' if mine == theirs else 'DIFFERENT'}", flush=True)
-    ours = [timed([str(BIN / "transkit"), "check"], root, timebox) for _ in range(runs)]
     out = root.parent / f"{root.name}-pofilter"
-    theirs_s = []
-    for _ in range(runs):
+    command = [str(BIN / "pofilter"), "--progress=none"]
+    for test in POFILTER_TESTS:
+        command += ["-t", test]
+    check = [str(BIN / "transkit"), "check"]
+    times: dict[str, list[float | None]] = {"default": [], "without": [], "pofilter": []}
+    load = [os.getloadavg()[0]]
+    said: dict[str, list[str]] = {"default": [], "without": []}
+    default_runs = runs if default_runs is None else default_runs
+    for k in range(runs):
+        if k < default_runs:
+            config.write_text(kept, "utf-8")
+            times["default"].append(timed(check, root, timebox, (0, 1), said["default"]))
+        config.write_text(kept + WITHOUT, "utf-8")
+        times["without"].append(timed(check, root, timebox, (0, 1), said["without"]))
         shutil.rmtree(out, ignore_errors=True)
-        command = [str(BIN / "pofilter"), "--progress=none"]
-        for test in POFILTER_TESTS:
-            command += ["-t", test]
-        theirs_s.append(timed(command + [str(root / "locales"), str(out)], root, timebox))
+        times["pofilter"].append(timed(command + [str(root / "locales"), str(out)], root,
+                                       timebox))
+        load.append(os.getloadavg()[0])
+    config.write_text(kept, "utf-8")
     shutil.rmtree(out, ignore_errors=True)
-    t_ours = statistics.median(t for t in ours if t is not None)
-    done = [t for t in theirs_s if t is not None]
-    checks = len(check_classes())
-    if done:
-        t_theirs = statistics.median(done)
-        print(f"transkit check ({checks} checks): {t_ours:.1f} s; pofilter "
-              f"({len(POFILTER_TESTS)} tests): {t_theirs:.1f} s; ratio {t_theirs / t_ours:.1f}x "
-              "(target >= 5x)")
+
+    def median(label: str) -> float | None:
+        done = [t for t in times[label] if t is not None]
+        return statistics.median(done) if done else None
+
+    t_pofilter = median("pofilter")
+    print(f"load average (1 min) during the runs: {min(load):.1f}–{max(load):.1f}; "
+          f"medians of {runs} ({default_runs} for every check)")
+    if t_pofilter is None:
+        print(f"pofilter ({len(POFILTER_TESTS)} tests): > {timebox:.0f} s (time box)")
     else:
-        print(f"transkit check: {t_ours:.1f} s; pofilter: > {timebox:.0f} s (time box)")
+        print(f"pofilter ({len(POFILTER_TESTS)} tests): {t_pofilter:.1f} s")
+    for label, what in (("default", f"every check ({len(check_classes())})"),
+                        ("without", "without spelling and language")):
+        t = median(label)
+        if t is None:
+            print(f"transkit check, {what}: > {timebox:.0f} s (time box)")
+        elif t_pofilter is None:
+            print(f"transkit check, {what}: {t:.1f} s")
+        else:
+            print(f"transkit check, {what}: {t:.1f} s; ratio {t_pofilter / t:.1f}x "
+                  "(target >= 5x)")
+        print(f"  its findings: {said[label][-1] if said[label] else '?'}")
     if not keep:
         shutil.rmtree(root, ignore_errors=True)
         shutil.rmtree(root.parent / f"{root.name}-corpus", ignore_errors=True)
@@ -203,12 +247,14 @@ def main() -> None:
                         help="the speed corpus (see bench_status.py)")
     parser.add_argument("--entries", type=int, default=200000)
     parser.add_argument("--seed", type=int, default=1, help="gen_corpus.py's seed")
+    parser.add_argument("--default-runs", type=int,
+                        help="runs with every check on (default: --runs)")
     args = parser.parse_args()
     if not args.speed_only:
         quality()
     if not args.quality_only:
         speed(args.docs, args.runs, args.timebox, args.keep, args.layout, args.entries,
-              args.seed)
+              args.seed, args.default_runs)
 
 
 # --- spelling and language (issue 28) ------------------------------------------------------
@@ -422,14 +468,16 @@ def spelling_speed(files: int, entries: int, runs: int, timebox: float) -> None:
     translated = _corpus_project(root, files, entries)
     print(f"spelling speed: {files} catalogues, {translated:,} translated units (English "
           "news-like prose)")
-    ours = [timed([str(BIN / "transkit"), "check"], root, timebox) for _ in range(runs)]
+    ours = [timed([str(BIN / "transkit"), "check"], root, timebox, (0, 1))
+            for _ in range(runs)]
     t_ours = statistics.median(t for t in ours if t is not None)
     print(f"transkit check (all checks, spelling and language on): {t_ours:.1f} s", flush=True)
     config = root / "transkit.toml"
     kept = config.read_text(encoding="utf-8")
     config.write_text(kept + '\n[checks]\ndisable = ["spelling", "language"]\n',
                       encoding="utf-8")
-    without = [timed([str(BIN / "transkit"), "check"], root, timebox) for _ in range(runs)]
+    without = [timed([str(BIN / "transkit"), "check"], root, timebox, (0, 1))
+               for _ in range(runs)]
     config.write_text(kept, encoding="utf-8")
     t_without = statistics.median(t for t in without if t is not None)
     print(f"transkit check without spelling and language: {t_without:.1f} s", flush=True)
