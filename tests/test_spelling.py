@@ -300,3 +300,34 @@ def test_spelling_findings_reach_the_editor_of_serve(tmp_path: Path) -> None:
         assert "'enqête' is not in the fr dictionary" in found["message"]
     finally:
         server.stop(signal.SIGKILL if server.process.poll() is None else signal.SIGTERM)
+
+
+def test_remembered_verdicts_answer_as_a_fresh_speller(tmp_path: Path) -> None:
+    """A run remembers each token's verdict and its parts' (issue 23 item 9, speed): what
+    is remembered never depends on the source, so one speller asked in turn answers every
+    pair as a speller that never saw the others."""
+    cases = [
+        ("Europol i Eurojust", "Europol-Eurojust", "fr"),
+        ("Europol", "Europol-Eurojust", "fr"),
+        ("", "Europol-Eurojust", "fr"),
+        ("EMPACT d'Europol", "l’EMPACT d’Europol et d'Eurojust", "fr"),
+        ("", "d’Europol", "fr"),
+        ("Smith-Jones", "Smith-Jones aux États-Unsi", "fr"),
+        ("", "Smith-Jones aux États-Unis", "fr"),
+        ("febrer", "en febrer", "es"),
+        ("Febrer", "Febrer-Sánchez va dir", "es"),
+        ("", "Febrer-Sánchez va dir", "es"),
+        ("MISMED", "MISMED-WannaCry i l'MISMED-Xyzzy", "ca"),
+        ("Xyzzy", "MISMED-WannaCry i l'MISMED-Xyzzy", "ca"),
+        ("Gdańsk-Oliwa", "Gdańsk-Oliwa i Gdańsk-Olywa", "ca"),
+        ("", "Gdańsk-Oliwa i Gdańsk-Olywa", "ca"),
+        ("the teh", "the teh recieved", "en"),
+        ("", "the teh recieved", "en"),
+    ]
+    shared = spelling(tmp_path)
+    found = [flagged(shared, target, lang, source) for source, target, lang in cases] * 2
+    found += [flagged(shared, target, lang, source) for source, target, lang in cases]
+    fresh = [flagged(spelling(tmp_path), target, lang, source)
+             for source, target, lang in cases]
+    assert found == fresh * 3
+    assert fresh[0] == [] and fresh[1] == fresh[2] == ["Europol-Eurojust"]

@@ -298,6 +298,8 @@ class Inconsistent:
             by_source[(t.source_lang, t.source)].append(t)
         found = []
         for group in by_source.values():
+            if len(group) < 2:
+                continue  # one translation: one variant (most sources; sets cost time)
             variants = sorted({t.target for t in group})
             if len(variants) < 2:
                 continue

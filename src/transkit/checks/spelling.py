@@ -189,6 +189,9 @@ class Speller:
     accepted: set[str] = field(default_factory=set)
     _known: dict[str, bool] = field(default_factory=dict)
     _tokens: dict[str, bool] = field(default_factory=dict)  # a token's verdict, source aside
+    # A wrong token's parts (_elided_parts) that are not right by themselves either: only
+    # these are looked for in the source.
+    _parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _dictionary: Any = None
 
     @property
@@ -251,9 +254,14 @@ class Speller:
                 if source_speller is not None and source_speller is not self:
                     source_words = {w for w in source_words if not (
                         w.islower() and source_speller.known(w))}
-            if token in source_words or all(
-                    part in source_words or self.correct(part) or _is_acronym(part)
-                    for part in _elided_parts(token, self.lang)):
+            if token in source_words:
+                continue
+            unresolved = self._parts.get(token)
+            if unresolved is None:
+                unresolved = self._parts[token] = tuple(
+                    part for part in _elided_parts(token, self.lang)
+                    if not (self.correct(part) or _is_acronym(part)))
+            if all(part in source_words for part in unresolved):
                 continue
             found[token] = None
         return list(found)
@@ -262,15 +270,17 @@ class Speller:
         return [s for s in self.dictionary.suggest(word.replace("\u2019", "'"))][:limit]
 
 
-def _elided_parts(token: str, lang: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _elided_parts(token: str, lang: str) -> tuple[str, ...]:
     """The parts a name in an elided or compound token stands for ("d'Europol" →
-    ["Europol"], "Europol-Eurojust" → both names)."""
+    ("Europol",), "Europol-Eurojust" → both names); remembered (asked of every word of a
+    source whose translation has a word to look for)."""
     plain = token.replace("\u2019", "'").replace("\u02bc", "'")
     if "'" in plain and primary(lang) in ELIDING:
         head, _, rest = plain.partition("'")
         if head.lower() in ELISIONS and rest:
             plain = rest
-    return [p for p in _HYPHENS.split(plain) if p] or [plain]
+    return tuple(p for p in _HYPHENS.split(plain) if p) or (plain,)
 
 
 def load_speller(root: Path, lang: str, glossary: Glossary, settings: Mapping[str, Any],
