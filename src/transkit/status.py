@@ -179,10 +179,10 @@ class Status:
         return [d for lang in self.languages for d in lang.docs]
 
 
-def _scan(path: str) -> list[object]:
+def _scan(path: str, want_missing: bool) -> FileStats:
     from .catalog.scan import scan
 
-    return scan(path).to_json()
+    return scan(path, want_missing)
 
 
 def _digest(path: str, limit: int) -> str | None:
@@ -212,15 +212,18 @@ def _stats_for(keys: list[str], config: Config, cache: Cache, want_missing: bool
         if sig is None:
             continue
         hit = cache.files.get(key)
-        if hit is not None and hit[0] == sig[0] and hit[1] == sig[1]:
-            stats = FileStats.from_json(hit[2])  # type: ignore[arg-type]
+        if hit is not None and hit["mtime_ns"] == sig[0] and hit["size"] == sig[1]:
+            stats = FileStats.from_json(hit["stats"])
             if want_missing:
-                stats.missing = [tuple(m) for m in cache.missing.get(key, [])]  # type: ignore
+                stats.missing = [tuple(m) for m in cache.missing.get(key, [])]
             result[key] = stats
         else:
             todo.append((path, key, sig))
     sources = sources or []
     digests: list[str | None] = []
+    # The units still to translate travel back only when someone reads them: the caller,
+    # or the cache (a later `status --missing`).
+    keep_missing = want_missing or cache.enabled
     if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -232,27 +235,29 @@ def _stats_for(keys: list[str], config: Config, cache: Cache, want_missing: bool
         with ProcessPoolExecutor(max_workers=workers) as pool:
             # Small chunks: the last ones finish together on every core.
             chunk = max(1, len(todo) // (workers * 16))
-            scanning = pool.map(_scan, [p for p, _, _ in todo], chunksize=chunk)
+            scanning = pool.map(partial(_scan, want_missing=keep_missing),
+                                [p for p, _, _ in todo], chunksize=chunk)
             hashing = pool.map(partial(_digest, limit=limit),
                                [f"{root}/{key}" for key, _ in sources],
                                chunksize=max(1, len(sources) // (workers * 8)))
             scanned = list(scanning)
             digests = list(hashing)
     else:
-        scanned = [_scan(p) for p, _, _ in todo]
+        scanned = [_scan(p, keep_missing) for p, _, _ in todo]
     for (key, sig), digest in zip(sources, digests, strict=False):  # none when serial
         if digest is not None:
-            cache.sources[key] = [sig[0], sig[1], digest]
+            cache.sources[key] = {"mtime_ns": sig[0], "size": sig[1], "digest": digest}
             cache.dirty = True
-    missing = cache.missing if todo else {}
-    for (_, key, sig), data in zip(todo, scanned, strict=True):
-        stats = FileStats.from_json(data)
+    missing = cache.missing if todo and cache.enabled else {}
+    for (_, key, sig), stats in zip(todo, scanned, strict=True):
         result[key] = stats
-        summary = list(data)
-        summary[7] = []
-        cache.files[key] = [sig[0], sig[1], summary]
-        missing[key] = data[7]  # type: ignore[assignment]
-        cache.dirty = True
+        if cache.enabled:
+            # The record without its missing units, which live in their own file.
+            record = stats.to_json()
+            missing[key] = record.pop("missing")
+            record["missing"] = []
+            cache.files[key] = {"mtime_ns": sig[0], "size": sig[1], "stats": record}
+            cache.dirty = True
     return result
 
 
