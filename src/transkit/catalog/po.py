@@ -588,10 +588,11 @@ class _Decline(Exception):
     """The fast path does not read this entry: the lexer will."""
 
 
-def _decoded(joined: str) -> str:
+def _decoded(joined: str, clean: bool = False) -> str:
     """A string's joined content, unescaped; only printable text (control characters,
-    line separators and undecodable bytes go to the lexer)."""
-    if not joined.isprintable():
+    line separators and undecodable bytes go to the lexer) unless the whole text is
+    `clean` (`_clean`: no control character, no undecodable byte)."""
+    if not clean and not joined.isprintable():
         raise _Decline
     if "\\" not in joined:
         return joined
@@ -599,19 +600,20 @@ def _decoded(joined: str) -> str:
     return quoted if "\\" not in quoted else _unescape(joined, 0)
 
 
-def _value(block: str) -> str:
+def _value(block: str, clean: bool = False) -> str:
     """The value of `"a"\n"b"\n` (each line one string). A quote and a line feed never
     stand side by side inside a string, so `"\n"` is only ever a line's end and the
     next one's start."""
     joined = block[1:-2].replace('"\n"', "")
-    if "\\" in joined or not joined.isprintable():
-        return _decoded(joined)
+    if "\\" in joined or not (clean or joined.isprintable()):
+        return _decoded(joined, clean)
     return joined
 
 
-def _entry_unit(groups: tuple[str | None, ...], line: int, printable: bool) -> Unit:
-    """The unit of one `_SIMPLE_ENTRY` match (its groups), the entry starting on `line`;
-    `_Decline` where the lexer must read it (it then says where and why, if it refuses)."""
+def _entry_unit(groups: tuple[str | None, ...], line: int, clean: bool) -> Unit:
+    """The unit of one `_SIMPLE_ENTRY` match (its groups), the entry starting on `line`
+    of a text that is `clean` or not; `_Decline` where the lexer must read it (it then
+    says where and why, if it refuses)."""
     comments, previous, ctx, msgid, msgstr, plural, forms, obsolete = groups[:8]
     if obsolete is not None:
         if previous:
@@ -623,34 +625,34 @@ def _entry_unit(groups: tuple[str | None, ...], line: int, printable: bool) -> U
         ctx, msgid, msgstr, plural, forms = body.groups()
     assert msgid is not None
     source = msgid[1:-2].replace('"\n"', "")
-    if "\\" in source or not printable:
-        source = _decoded(source)
+    if "\\" in source or not clean:
+        source = _decoded(source, clean)
     if msgstr is not None:
         target = msgstr[1:-2].replace('"\n"', "")
-        if "\\" in target or not printable:
-            target = _decoded(target)
+        if "\\" in target or not clean:
+            target = _decoded(target, clean)
         unit = Unit(source, target)
     else:
         assert plural is not None and forms is not None
-        unit = Unit(source, msgid_plural=_value(plural))
+        unit = Unit(source, msgid_plural=_value(plural, clean))
         expected = 0
         for index, block in _FORM.findall(forms):
             if int(index) != expected:
                 raise _Decline  # the lexer says which index is wrong
-            unit.msgstr_plural[expected] = _value(block)
+            unit.msgstr_plural[expected] = _value(block, clean)
             expected += 1
     before = 0
     if ctx is not None:
-        unit.msgctxt = _value(ctx)
+        unit.msgctxt = _value(ctx, clean)
         before = ctx.count("\n")
     if comments:
         lines = comments.count("\n")
         before += lines
-        if lines == 1 and printable and comments[:3] == "#: ":
+        if lines == 1 and clean and comments[:3] == "#: ":
             unit.references = comments[3:].split()  # the commonest: references
         else:
             for comment in comments[:-1].split("\n"):
-                if not printable and not comment.isprintable():
+                if not clean and not comment.isprintable():
                     raise _Decline
                 if comment[:3] == "#: ":
                     unit.references += comment[3:].split()
@@ -662,7 +664,7 @@ def _entry_unit(groups: tuple[str | None, ...], line: int, printable: bool) -> U
         if [word for word, _ in pieces] not in (["msgid"], ["msgctxt", "msgid"]):
             raise _Decline
         for word, block in pieces:
-            setattr(unit, f"previous_{word}", _value(block.replace("\n#| ", "\n")))
+            setattr(unit, f"previous_{word}", _value(block.replace("\n#| ", "\n"), clean))
     unit.line = line + before
     if obsolete is not None:
         unit.obsolete = True
@@ -677,14 +679,15 @@ def _read_entries(text: str, collect: _Collector) -> tuple[int, int]:
     count = text.count
     pos = 0
     line = 1
-    # Whether every character but the line feeds is printable: then no string or comment
-    # needs asking (one pass over the text instead of one per piece).
-    printable = _printable(text)
+    # Whether the text holds no control character (but line feeds) and no undecodable
+    # byte: then no string or comment needs asking (one pass over the text instead of
+    # one per piece).
+    clean = _clean(text)
     for found in _SIMPLE_ENTRY.finditer(text):
         if found.start() != pos:
             break
         try:
-            add(_entry_unit(found.groups(), line, printable))
+            add(_entry_unit(found.groups(), line, clean))
         except (_Fault, _Decline):
             break  # the lexer reads the entry again and says where and why
         end = found.end()
@@ -695,16 +698,22 @@ def _read_entries(text: str, collect: _Collector) -> tuple[int, int]:
     return pos, line
 
 
-# Bytes of an ASCII text that are printable, with the line feed.
-_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\n"
+# The bytes of UTF-8 text that are no control character: printable ASCII, the line feed
+# and every byte of a multibyte character.
+_NOT_CONTROL = bytes(range(0x20, 0x7F)) + b"\n" + bytes(range(0x80, 0x100))
 
 
-def _printable(text: str) -> bool:
-    """Whether every character of `text` but its line feeds is printable (`isprintable`;
-    an ASCII text asked in one pass over its bytes, several times quicker)."""
-    if text.isascii():
-        return not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
-    return text.replace("\n", "").isprintable()
+def _clean(text: str) -> bool:
+    """Whether `text` holds no control character but line feeds (C0, DEL) and no byte
+    that was not UTF-8. The lexer reads such a text's strings and comments as written
+    (an escape aside): no line is joined or cut, no string ends at a NUL or holds the
+    context separator, no whitespace is stripped, no byte is checked against the
+    charset. Asked in one pass over its bytes."""
+    try:
+        raw = text.encode("ascii" if text.isascii() else "utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: a byte that was not UTF-8
+        return False
+    return not raw.translate(None, _NOT_CONTROL)
 
 
 class Tally(NamedTuple):
@@ -714,25 +723,28 @@ class Tally(NamedTuple):
     metadata: dict[str, str]
 
 
-def tally(data: bytes, path: Path | str = "<string>", unless: str = "") -> Tally | None:
+def tally(data: bytes, path: Path | str = "<string>", unless: str = "",
+          missing: bool = True) -> Tally | None:
     """The counts of a PO or POT file and its header's fields, as `parse` would read them,
     without building its units: for files wholly of the layout `_read_entries` reads
     (gettext's, transkit's), with every check `parse` makes there (duplicates, the
     newline rule, the header's charset). None for anything else (control characters,
     backslash-joined lines, an entry the lexer would read, a file `parse` refuses): the
     caller then reads it with `parse`, which reads it or says where and why not. A text
-    holding `unless` (when given) is left to `parse` too."""
+    holding `unless` (when given) is left to `parse` too. `missing=False` leaves the
+    figures' list of units not translated empty (nor are their lines counted)."""
     text = _decode(data, path)
-    if "\\\n" in text or (unless and unless in text) or not _printable(text):
+    if "\\\n" in text or (unless and unless in text) or not _clean(text):
         return None
     try:
-        return _tally(text)
+        return _tally(text, missing)
     except (_Fault, _Decline):
         return None  # `parse` reads it again and says where and why
 
 
-def _tally(text: str) -> Tally | None:
-    collect = _Collector(text, undecodable=False)  # printable: no undecodable byte
+def _tally(text: str, want_missing: bool) -> Tally | None:
+    collect = _Collector(text, undecodable=False)  # clean: no undecodable byte
+    spaces = text.isascii()  # then the space is the only white space
     keys = collect.keys
     count = text.count
     units = words = translated = translated_words = fuzzy = fuzzy_words = 0
@@ -740,29 +752,29 @@ def _tally(text: str) -> Tally | None:
     pos = 0
     counted, line = 0, 1  # the line of offset `counted`, counted only where needed
     for found in _SIMPLE_ENTRY.finditer(text):
-        start = found.start()
+        start, end = found.span()
         if start != pos:
             return None
-        pos = found.end()
+        pos = end
         groups = found.groups()
-        comments, previous, ctx, msgid, msgstr = groups[:5]
+        comments, previous, ctx, msgid, msgstr, _, _, _, _ = groups
         source = ""
         common = msgstr is not None and not previous
         plain = False  # whether the msgid's only white space is the space
         if common:
             source = msgid[1:-2].replace('"\n"', "")
             if "\\" in source:
-                source = _decoded(source)
+                source = _decoded(source, True)
             else:
-                plain = True
+                plain = spaces
             common = bool(source) or ctx is not None
         if common:
             # The commonest entry (one msgstr, no previous msgid, not obsolete): counted
             # with the checks `_Collector.add` makes, but no unit built.
             target_text = msgstr[1:-2].replace('"\n"', "")
             if "\\" in target_text:
-                target_text = _decoded(target_text)
-            key = (source, None if ctx is None else _value(ctx))
+                target_text = _decoded(target_text, True)
+            key = (source, None if ctx is None else _value(ctx, True))
             if key in keys:
                 return None  # a duplicate: `parse` says which
             keys[key] = 0
@@ -797,6 +809,8 @@ def _tally(text: str) -> Tally | None:
         if target:
             fuzzy += 1
             fuzzy_words += words_of
+        if not want_missing:
+            continue
         keyword = found.start(4) - 6  # the line of the msgid keyword is the unit's
         line += count("\n", counted, keyword)
         counted = keyword

@@ -64,7 +64,7 @@ def stats_of(data: bytes, path: Path | str, want_missing: bool = True,
     from .po import parse, tally
 
     # A file with a merge conflict left is read whole: `conflict_lines` says where.
-    counted = tally(data, path, unless=CONFLICT_MARK) if fast else None
+    counted = tally(data, path, CONFLICT_MARK, want_missing) if fast else None
     if counted is not None:
         figures, metadata, conflicts = counted.figures, counted.metadata, []
     else:
