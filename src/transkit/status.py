@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from .catalog.scan import FileStats
 
 PARALLEL_FROM = 200  # files to parse before a second process pays off
+# The fields of a (language, document) row in the warm summary, in the order it keeps them.
+ROW_FIELDS = ("doc", "lang", "path", "source", "units", "words", "translated",
+              "translated_words", "fuzzy", "fuzzy_words", "problem", "conflicts")
 
 
 def percent_text(value: float) -> str:
@@ -100,6 +103,7 @@ class LangStatus:
     def docs(self) -> list[DocStatus]:
         if self._docs is None:
             # A saved row: the figures and the problem, then the conflict lines.
+            # A saved row holds `ROW_FIELDS`, in that order (the summary names them).
             self._docs = [DocStatus(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
                                     r[10], None, r[11]) for r in self._rows or []]
         return self._docs
@@ -312,10 +316,8 @@ def _compute_status(project: Project, langs: list[str] | None, docs: list[str] |
                                                 template, locales))
     if not langs and not docs:
         cache.new_summary = {"fingerprint": fingerprint, "languages": {
-            lang.lang: {"totals": list(lang._totals), "rows": [
-                [d.doc, d.lang, d.path, d.source, d.units, d.words, d.translated,
-                 d.translated_words, d.fuzzy, d.fuzzy_words, d.problem, d.conflicts]
-                for d in lang.docs]}
+            lang.lang: {"totals": list(lang._totals), "columns": list(ROW_FIELDS), "rows": [
+                [getattr(d, name) for name in ROW_FIELDS] for d in lang.docs]}
             for lang in status.languages}}
     cache.save()
     status.findings = saved_findings(project, fingerprint)
@@ -340,6 +342,8 @@ def _from_summary(summary: dict[str, Any], languages: list[str], names: set[str]
     result = []
     for lang in languages:
         saved = summary[lang]
+        if saved["columns"] != list(ROW_FIELDS):
+            raise KeyError("columns")  # another shape: `compute_status` rebuilds the cache
         if len(names) == every:
             result.append(LangStatus(lang, rows=saved["rows"], totals=tuple(saved["totals"])))
         else:
