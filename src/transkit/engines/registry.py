@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigError, InputError
-from ..plugins import ENGINES, installed, load
+from ..errors import ConfigError, InputError, TranskitError
+from ..plugins import ENGINES, guarded, installed, load
 from . import MTError, Request, Result
 
 if TYPE_CHECKING:
@@ -53,8 +53,11 @@ def open_engine(config: Config, name: str) -> Driver:
     if not isinstance(pivot, bool):
         raise InputError(f"mt.{name}.pivot must be true or false", config.root / "transkit.toml")
     factory = getattr(cls, "from_project", None)
+    # A plug-in's failure (in its constructor or any hook) is one line.
+    what = f"MT engine {name}"
     try:
-        engine = factory(config, table) if factory is not None else cls(table)
+        engine = (guarded(factory, what, config, table, error=MTError) if factory is not None
+                  else guarded(cls, what, table, error=MTError))
     except MTError as exc:  # a setting the engine refused: the file is where to look
         from ..config import line_of
 
@@ -147,7 +150,7 @@ class Driver:
         else:
             try:
                 texts = self.engine.translate([r.text for r in requests], source, target)
-            except MTError:
+            except TranskitError:
                 raise
             except Exception as exc:  # a plug-in's fault: one line, secrets masked by the CLI
                 raise MTError(f"MT engine {self.name} failed: {type(exc).__name__}: "
