@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from .conftest import TRANSKIT, fill, run
+from .served import start
 
 FAULTY = Path(__file__).parent / "plugins" / "transkit_faulty"
 
@@ -130,3 +132,35 @@ def test_a_faulty_exchange_format_is_one_line(project: Path, tmp_path: Path) -> 
             r"pairs\.faulty: exchange format 'faulty': read\(\) failed: IndexError: list "
             r"index out of range")
     assert not (project / "tm").exists()
+
+
+def test_an_engines_secrets_never_reach_a_message_nor_the_editor(project: Path,
+                                                                 tmp_path: Path) -> None:
+    env = register(tmp_path, "transkit.engines", "faulty",
+                   "transkit_faulty:EngineLeaksSecrets")
+    env["FAULTY_ENGINE_KEY"] = "env-s3cr3t-key-71"
+    config = project / "transkit.toml"
+    config.write_text(config.read_text("utf-8")
+                      + '\n[mt.faulty]\napi_token = "tbl-s3cr3t-token-42"\n', "utf-8")
+    assert transkit(project, env, "extract").returncode == 0
+    result = transkit(project, env, "pretranslate", "--mt", "faulty", "--lang", "es")
+    refused(result, r"transkit: error: MT engine faulty: translate\(\) failed: RuntimeError: "
+                    r"refused token \*\*\* and key \*\*\*")
+    # The editor shows an engine's failure in its JSON, which the CLI's filter never sees.
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        served = start(project)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    try:
+        units = served.request("GET", "/api/v1/documents/post/units").json()["units"]
+        answer = served.request("GET", f"/api/v1/documents/post/units/{units[1]['id']}/"
+                                       "suggestions?lang=es")
+        assert answer.status == 200, answer
+        problems = answer.json()["problems"]
+        assert problems and all("***" in p for p in problems), problems
+        assert b"s3cr3t" not in answer.body
+    finally:
+        served.stop(signal.SIGKILL)

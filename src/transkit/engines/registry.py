@@ -3,10 +3,12 @@ one adapter, `Driver`, through which pre-translation drives any of them."""
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, InputError, TranskitError
 from ..plugins import ENGINES, guarded, installed, load
+from ..redact import secret_settings, secrets_of
 from . import MTError, Request, Result
 
 if TYPE_CHECKING:
@@ -42,6 +44,16 @@ def secret_environment() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(urls), tuple(keys)
 
 
+def declared_secrets(cls: Any) -> tuple[str, ...]:
+    """The values of the environment variables an engine declares (`secret_keys`, and
+    the passwords in `secret_urls`): masked wherever its messages go (the CLI, and the
+    editor's JSON, which the CLI's filter never sees)."""
+    keys = [os.environ.get(str(name), "") for name in getattr(cls, "secret_keys", ())]
+    for name in getattr(cls, "secret_urls", ()):
+        keys += secrets_of(os.environ.get(str(name), ""))
+    return tuple(key for key in keys if key)
+
+
 def open_engine(config: Config, name: str) -> Driver:
     """The engine `name` built with its `[mt.<name>]` table (through `from_project` when the
     engine needs the project, as DeepL does for the glossary)."""
@@ -53,11 +65,12 @@ def open_engine(config: Config, name: str) -> Driver:
     if not isinstance(pivot, bool):
         raise InputError(f"mt.{name}.pivot must be true or false", config.root / "transkit.toml")
     factory = getattr(cls, "from_project", None)
-    # A plug-in's failure (in its constructor or any hook) is one line.
-    what = f"MT engine {name}"
+    # A plug-in's failure (in its constructor or any hook) is one line, its secrets masked.
+    what, secrets = f"MT engine {name}", secret_settings(table) + declared_secrets(cls)
     try:
-        engine = (guarded(factory, what, config, table, error=MTError) if factory is not None
-                  else guarded(cls, what, table, error=MTError))
+        engine = (guarded(factory, what, config, table, error=MTError, secrets=secrets)
+                  if factory is not None
+                  else guarded(cls, what, table, error=MTError, secrets=secrets))
     except MTError as exc:  # a setting the engine refused: the file is where to look
         from ..config import line_of
 
