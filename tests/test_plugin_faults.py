@@ -164,3 +164,24 @@ def test_an_engines_secrets_never_reach_a_message_nor_the_editor(project: Path,
         assert b"s3cr3t" not in answer.body
     finally:
         served.stop(signal.SIGKILL)
+
+
+def test_an_engine_table_changed_is_not_served_from_the_cache(project: Path,
+                                                              tmp_path: Path) -> None:
+    """An engine without a `settings` hook: its table decides its drafts too, so drafts
+    cached under another table are not reused."""
+    env = register(tmp_path, "transkit.engines", "faulty", "transkit_faulty:EngineByTable")
+    config = project / "transkit.toml"
+    plain = config.read_text("utf-8")
+    assert transkit(project, env, "extract").returncode == 0
+    empty = snapshot(project)
+    drafts = {}
+    for suffix in (" [A]", " [B]"):
+        for path, data in empty.items():
+            path.write_bytes(data)
+        config.write_text(plain + f'\n[mt.faulty]\nsuffix = "{suffix}"\n', "utf-8")
+        result = transkit(project, env, "pretranslate", "--mt", "faulty", "--lang", "es")
+        assert result.returncode == 0, result.stderr
+        drafts[suffix] = (project / "locales/es/post.po").read_text("utf-8")
+    assert '[A]"' in drafts[" [A]"] and '[B]"' in drafts[" [B]"]
+    assert '[A]"' not in drafts[" [B]"]

@@ -3,6 +3,8 @@ one adapter, `Driver`, through which pre-translation drives any of them."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -77,7 +79,13 @@ def open_engine(config: Config, name: str) -> Driver:
         text = (config.root / "transkit.toml").read_text("utf-8", "replace")
         raise ConfigError(exc.message, config.root / "transkit.toml",
                           line_of(text, f"mt.{name}")) from None
-    return Driver(engine, config, _quality_table(quality, name, config), pivot)
+    driver = Driver(engine, config, _quality_table(quality, name, config), pivot)
+    # Without a `settings` hook, the table is what decides a result besides the text:
+    # changing it must not serve drafts cached under the old one (its secrets left out).
+    kept = {key: value for key, value in table.items() if value not in secrets}
+    driver.table_key = hashlib.sha256(json.dumps(kept, sort_keys=True, default=str)
+                                      .encode()).hexdigest()[:16] if kept else ""
+    return driver
 
 
 def _quality_table(value: Any, name: str, config: Config) -> dict[tuple[str, str], float]:
@@ -109,6 +117,7 @@ class Driver:
         self.name = str(getattr(engine, "name", type(engine).__name__))
         self.config = config
         self.pivot = pivot
+        self.table_key = ""  # the engine's table, hashed (a cache key without `settings`)
         self._quality = quality or {}
         # Pairs that are separate local processes may run at once (one per core).
         self.parallel_pairs = bool(getattr(engine, "parallel_pairs", False))
@@ -133,7 +142,9 @@ class Driver:
 
     def settings(self, source: str, target: str) -> str:
         hook = getattr(self.engine, "settings", None)
-        return str(hook(source, target)) if hook is not None else self.name
+        if hook is not None:
+            return str(hook(source, target))
+        return f"{self.name}/{self.table_key}" if self.table_key else self.name
 
     def route(self, source: str, target: str) -> str:
         hook = getattr(self.engine, "route", None)
