@@ -31,6 +31,7 @@ import polib
 from transkit.checks import check_classes, run_checks
 from transkit.checks.mutate import Score, false_positives, unit_recall
 from transkit.config import load_config
+from transkit.project import Project
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_status import (  # noqa: E402  (same folder)
@@ -69,7 +70,7 @@ def project_recall() -> dict[str, Score]:
     def planted(check: str, mutate) -> None:  # type: ignore[no-untyped-def]
         root = demo_copy()
         mutate(root)
-        found = {f.check for f in run_checks(load_config(root)).findings}
+        found = {f.check for f in run_checks(Project.load(root)).findings}
         score = scores.setdefault(check, Score())
         score.planted += 1
         score.detected += check in found
@@ -125,9 +126,9 @@ def project_recall() -> dict[str, Score]:
 
 
 def quality() -> None:
-    config = load_config(REPO)
-    scores = {**unit_recall(config), **project_recall()}
-    fp = false_positives(config)
+    demo = Project.load(REPO)
+    scores = {**unit_recall(demo), **project_recall()}
+    fp = false_positives(demo)
     print(f"{'check':<24} {'planted':>8} {'caught':>7} {'recall':>7} {'false pos.':>10}")
     for check, score in scores.items():
         print(f"{check:<24} {score.planted:>8} {score.detected:>7} {score.recall:>7.3f} "

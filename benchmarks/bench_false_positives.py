@@ -33,7 +33,7 @@ from pathlib import Path
 
 from transkit import catalog
 from transkit.checks import run_checks
-from transkit.config import load_config
+from transkit.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -91,7 +91,7 @@ def published_set(root: Path) -> tuple[Path, Counter[str]]:
 
 
 def ours(project: Path) -> tuple[int, Counter[tuple[str, str]], list[str]]:
-    report = run_checks(load_config(project), min_severity="warning")
+    report = run_checks(Project.load(project), min_severity="warning")
     found = Counter((f.severity, f.check) for f in report.findings)
     errors = [f.text() for f in report.findings if f.severity == "error"]
     return report.units, found, errors

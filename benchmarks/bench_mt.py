@@ -39,12 +39,11 @@ BIN = Path(sys.executable).parent
 def parallel_units(root: Path) -> tuple[str, list[dict[str, str]]]:
     """(source language, units): each unit's text in every language a person translated it
     into (translated, not fuzzy, no machine or memory provenance)."""
-    from transkit.config import load_config
-    from transkit.project import catalogues
+    from transkit.project import Project
 
-    config = load_config(root)
+    project = Project.load(root)
     units: dict[tuple[str, str], dict[str, str]] = {}
-    for ref in catalogues(config):
+    for ref in project.catalogues():
         for entry in catalog.load(ref.path).active():
             provenance = entry.provenance
             if (entry.msgid_plural is not None or not entry.translated or entry.fuzzy
@@ -52,7 +51,7 @@ def parallel_units(root: Path) -> tuple[str, list[dict[str, str]]]:
                 continue
             row = units.setdefault((ref.name, entry.msgid), {ref.source_language: entry.msgid})
             row[ref.lang] = entry.msgstr
-    return config.source_language, list(units.values())
+    return project.config.source_language, list(units.values())
 
 
 def plain(text: str) -> str:

@@ -29,10 +29,10 @@ from pathlib import Path
 from lxml import etree
 
 from transkit.agency import markup_index
-from transkit.config import load_config
 from transkit.memory import open_store
 from transkit.memory.exchange import export_tmx
 from transkit.memory.learn import learn_project
+from transkit.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 OMEGAT_JAR = Path("/usr/share/omegat/OmegaT.jar")
@@ -130,27 +130,28 @@ def main() -> None:
                 shutil.copytree(source, demo / name)
             else:
                 shutil.copy(source, demo / name)
-    config = load_config(demo)
-    store = open_store(config)
+    loaded = Project.load(demo)
+    store = open_store(loaded)
     try:
-        learn_project(config, store)
+        learn_project(loaded, store)
         before, after = work / "placeholders.tmx", work / "markup.tmx"
-        export_tmx(store.entries(), before, config.source_language)  # the earlier export
-        export_tmx(store.entries(), after, config.source_language, None, markup_index(config))
+        export_tmx(store.entries(), before, loaded.config.source_language)  # the earlier export
+        export_tmx(store.entries(), after, loaded.config.source_language, None,
+                   markup_index(loaded))
     finally:
         store.close()
     config_dir = work / "omegat-config"
     config_dir.mkdir(exist_ok=True)
     (config_dir / "omegat.prefs").write_text(PREFS, "utf-8")
-    src = config.source_language
-    bulletins = [p for p in sorted(config.bulletins.glob("*.html"))
+    src = loaded.config.source_language
+    bulletins = [p for p in sorted(loaded.bulletins.glob("*.html"))
                  if re.search(rf'<html[^>]*lang="{src}"', p.read_text("utf-8"))]
     print(f"OmegaT {OMEGAT_JAR} console mode; {len(bulletins)} bulletins written in {src}; "
           "tm/auto holds only the memory's units with inline codes")
     print(f"{'target':<7} {'segments':>8} {'with tags':>9} {'reused: <g1> codes':>19} "
           f"{'reused: markup codes':>21}")
     totals = [0, 0, 0]
-    for lang in [x for x in config.languages if x != src]:
+    for lang in [x for x in loaded.languages if x != src]:
         project = work / f"omegat-{lang}"
         shutil.rmtree(project, ignore_errors=True)
         for folder in ("source", "target", "tm/auto", "glossary", "dictionary", "omegat"):

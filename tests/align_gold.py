@@ -23,7 +23,7 @@ from typing import Any
 
 from transkit import catalog
 from transkit.config import load_config
-from transkit.project import catalog_path, discover, is_chrome, load_document
+from transkit.project import Project, is_chrome
 from transkit.sources import inline
 from transkit.sources.html import AttributeBlock
 from transkit.sources.segment import split
@@ -100,9 +100,9 @@ def _perturb(items: list[tuple[list[int], str]], rng: random.Random, extra: list
     return items
 
 
-def _render(config: Any, path: Path, lang: str, texts: list[str], perturb: bool,
+def _render(project: Project, path: Path, lang: str, texts: list[str], perturb: bool,
             rng: random.Random, extra: list[str]) -> tuple[bytes, list[dict[str, Any]]]:
-    doc = load_document(config, path)
+    doc = project.load_document(path)
     groups: list[dict[str, Any]] = []
     budget = {"merge": 3, "split": 3, "drop": 2, "add": 2}
     index = 0
@@ -145,22 +145,22 @@ def _render(config: Any, path: Path, lang: str, texts: list[str], perturb: bool,
 
 
 def generate(out: Path = DATA, seed: int = 7) -> None:
-    config = load_config(REPO)
+    project = Project.load(REPO)
     rng = random.Random(seed)
     gold: dict[str, Any] = {}
     pages = out / "pages"
     pages.mkdir(parents=True, exist_ok=True)
-    entries = [e for e in discover(config) if not is_chrome(e.name)]  # posts only
+    entries = [e for e in project.documents() if not is_chrome(e.name)]  # posts only
     texts_by: dict[str, dict[str, list[str]]] = {}
     for entry in entries:
-        doc = load_document(config, config.bulletins / f"{entry.name}.html")
+        doc = project.load_document(project.bulletins / f"{entry.name}.html")
         units = doc.units()
         per_lang: dict[str, list[str]] = {}
-        for lang in config.languages:
+        for lang in project.languages:
             if lang == doc.source_language:
                 per_lang[lang] = [u.msgid for u in units]
                 continue
-            po = catalog.load(catalog_path(config, doc.name, lang))
+            po = catalog.load(project.catalogue(doc.name, lang))
             found = {(e.msgid, e.msgctxt): e.msgstr for e in po if not e.obsolete}
             per_lang[lang] = [found[u.key] for u in units]
         texts_by[doc.name] = per_lang
@@ -171,11 +171,11 @@ def generate(out: Path = DATA, seed: int = 7) -> None:
                                   "units": {lang: [norm(t) for t in ts]
                                             for lang, ts in per_lang.items()},
                                   "groups": {}}
-        for lang in config.languages:
+        for lang in project.languages:
             extra = [norm(t) for other, by in texts_by.items() if other != name
                      for t in by[lang] if len(norm(t)) > 30 and t.endswith(".")]
             for variant in VARIANTS:
-                data, groups = _render(config, config.bulletins / f"{name}.html", lang,
+                data, groups = _render(project, project.bulletins / f"{name}.html", lang,
                                        per_lang[lang], variant != "clean", rng, extra)
                 page(name, lang, variant, out).write_bytes(data)
                 record["groups"][f"{lang}/{variant}"] = groups

@@ -12,6 +12,7 @@ import pytest
 from lxml import html
 
 from transkit.config import load_config
+from transkit.project import Project
 
 from . import align_gold
 from .conftest import REPO, run
@@ -254,7 +255,7 @@ def test_archive_follows_absolute_hreflang_urls(tmp_path: Path) -> None:
                         for x in ("ca", "es", "fr", "en"))
         page.write_text(f"<html lang='{lang}'><head>{links}</head><body><article><p>"
                         f"Text {lang}.</p></article></body></html>", "utf-8")
-    plan = plan_archive(load_config(REPO), site)
+    plan = plan_archive(Project.load(REPO), site)
     assert plan.problems == []
     assert [(src.relative_to(site).as_posix(), [(lang, p.relative_to(site).as_posix())
                                                 for lang, p in pairs])

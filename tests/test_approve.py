@@ -109,8 +109,8 @@ def test_approve_writes_nothing_when_a_file_changed_meanwhile(demo: Path) -> Non
     import pytest
 
     from transkit.approve import plan_approval
-    from transkit.config import load_config
     from transkit.fsutil import StaleError
+    from transkit.project import Project
 
     fr = _drafts(demo)
     es = demo / "locales" / "es" / f"{DOC}.po"
@@ -119,8 +119,8 @@ def test_approve_writes_nothing_when_a_file_changed_meanwhile(demo: Path) -> Non
     unit.set_fuzzy(True)
     unit.set_provenance("mt", "pseudo 2026-12-07")
     catalog.save(po, es)
-    plan = plan_approval(load_config(demo), "es", by="x")
-    plan_fr = plan_approval(load_config(demo), "fr", by="x")
+    plan = plan_approval(Project.load(demo), "es", by="x")
+    plan_fr = plan_approval(Project.load(demo), "fr", by="x")
     assert plan.report.written and plan_fr.report.written
     es_before = es.read_bytes()
     edited = es_before.replace(b"msgstr \"", b"msgstr \"(edited) ", 1)

@@ -10,8 +10,8 @@ from lxml import etree, html
 
 from transkit import catalog
 from transkit.build import build_site
-from transkit.config import load_config
 from transkit.extract import extract
+from transkit.project import Project
 
 from .conftest import CONFIG, fill, run
 
@@ -199,11 +199,11 @@ def test_round_trip_identity_translation(tmp_path: Path, source: str) -> None:
     (root / "bulletins").mkdir(parents=True)
     (root / "transkit.toml").write_text(CONFIG, "utf-8")
     (root / "bulletins" / "doc.html").write_text(source, "utf-8")
-    config = load_config(root)
-    extract(config)
+    project = Project.load(root)
+    extract(project)
     for lang in ("es", "en", "fr"):
         _fill(root, lang)
-    result = build_site(config)
+    result = build_site(project)
     assert not result.problems and not result.fallbacks
     result.write()
     expected = _canonical(root / "bulletins" / "doc.html")

@@ -10,8 +10,8 @@ from transkit.checks import check_classes, units
 from transkit.checks.base import Pair
 from transkit.checks.fix import fix_text
 from transkit.checks.glossary import acronyms, glossary_check
-from transkit.config import load_config
 from transkit.glossary import Glossary, Term
+from transkit.project import Project
 
 from .conftest import run
 
@@ -174,11 +174,11 @@ def test_cross_numbers_understand_repetition_and_scales(demo: Path) -> None:
     _set(demo, "es", "2019-02-butlleti", msgid, "Abierto 24 horas: 24 mil millones de euros.")
     _set(demo, "fr", "2019-02-butlleti", msgid, "Ouvert 24 heures sur 24 : 24 milliards "
          "d'euros.", ["ignore-numbers"])
-    findings = run_checks(load_config(demo), only=["cross-numbers"]).findings
+    findings = run_checks(Project.load(demo), only=["cross-numbers"]).findings
     assert [f for f in findings if f.source == msgid and f.lang != "ca"] == []
     _set(demo, "fr", "2019-02-butlleti", msgid, "Ouvert 24 heures sur 24 : 25 milliards "
          "d'euros.", ["ignore-numbers"])
-    findings = run_checks(load_config(demo), only=["cross-numbers"]).findings
+    findings = run_checks(Project.load(demo), only=["cross-numbers"]).findings
     assert [(f.lang, f.severity) for f in findings if f.source == msgid] == [("fr", "error")]
 
 
@@ -328,13 +328,13 @@ def test_fix_command(demo: Path) -> None:
 def test_planted_errors_are_caught_and_the_demo_is_clean(demo: Path) -> None:
     from transkit.checks.mutate import false_positives, unit_recall
 
-    config = load_config(demo)
-    scores = unit_recall(config, seed=11)
+    demo_project = Project.load(demo)
+    scores = unit_recall(demo_project, seed=11)
     assert sum(s.planted for s in scores.values()) > 300
     for check, score in scores.items():
         assert score.planted > 0, check
         assert score.recall >= 0.95, (check, score)
-    assert false_positives(config) == {}
+    assert false_positives(demo_project) == {}
 
 
 def test_status_shows_the_last_full_check_until_files_change(demo: Path) -> None:

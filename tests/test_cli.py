@@ -164,9 +164,8 @@ def test_no_project_is_a_clear_error(tmp_path: Path) -> None:
 def test_a_second_writer_meets_the_lock(project: Path) -> None:
     holder = subprocess.Popen([sys.executable, "-c", (
         "import sys, time\n"
-        "from transkit.config import load_config\n"
-        "from transkit.project import project_lock\n"
-        f"with project_lock(load_config(__import__('pathlib').Path({str(project)!r}))):\n"
+        "from transkit.project import Project\n"
+        f"with Project.load(__import__('pathlib').Path({str(project)!r})).lock():\n"
         "    print('locked', flush=True)\n"
         "    time.sleep(30)\n")], stdout=subprocess.PIPE, text=True)
     try:

@@ -173,7 +173,7 @@ def test_a_check_table_must_name_an_installed_check(project: Path) -> None:
 def test_checks_run_on_every_plural_form(project: Path) -> None:
     from transkit import catalog
     from transkit.checks import run_checks
-    from transkit.config import load_config
+    from transkit.project import Project
     from transkit.unit import Unit
 
     run("extract", cwd=project, check=True)
@@ -183,7 +183,7 @@ def test_checks_run_on_every_plural_form(project: Path) -> None:
                          msgstr_plural={0: "<g1>Un</g1> fichero", 1: "%d ficheros"}))
     catalog.save(po, path)
     po = catalog.load(path)
-    report = run_checks(load_config(project), ["es"], only=["placeholders"])
+    report = run_checks(Project.load(project), ["es"], only=["placeholders"])
     lines = {u.line for u in po.units if u.msgid_plural}
     assert [f.line for f in report.findings] == sorted(lines)  # form 1 lost its <g1>
 

@@ -8,9 +8,9 @@ import pytest
 
 from transkit import history
 from transkit.catalog import parse
-from transkit.config import load_config
 from transkit.errors import InputError
 from transkit.history import Point, progress_history
+from transkit.project import Project
 from transkit.status import compute_status
 
 from .conftest import gettext_tool
@@ -152,7 +152,7 @@ def repo(tmp_path: Path) -> tuple[Repo, list[dict[str, str]]]:
 
 def test_figures_per_commit(repo: tuple[Repo, list[dict[str, str]]]) -> None:
     git, states = repo
-    points = progress_history(load_config(git.path))
+    points = progress_history(Project.load(git.path))
     touching = [git.commits[i] for i in (0, 1, 2, 4)]  # not the README commit
     assert [p.commit for p in points] == touching
     assert [p.date for p in points] == ["2024-01-01T10:00:00+02:00", "2024-01-02T10:00:00+02:00",
@@ -201,9 +201,9 @@ def test_agrees_with_status_at_head(tmp_path: Path) -> None:
     # The template grows and the French catalogue is not merged yet: status counts the
     # catalogue's own words (and calls it out of date), and so does the history.
     git.commit("New sentence", {"locales/ca/doc.pot": _template([*SOURCES, "Una més."], "ca")})
-    config = load_config(git.path)
-    points = progress_history(config)
-    status = compute_status(config, use_cache=False)
+    project = Project.load(git.path)
+    points = progress_history(project)
+    status = compute_status(project, use_cache=False)
     assert points[-1].languages == {
         lang.lang: (lang.translated_words, sum(d.fuzzy_words for d in lang.docs), lang.words)
         for lang in status.languages}
@@ -224,7 +224,7 @@ def test_merges_count_once_on_the_first_parent(tmp_path: Path) -> None:
     git.git("merge", "-q", "--no-ff", "-m", "Merge the French work", "french",
             date="2024-02-01T10:00:00+00:00")
     merge = git.git("rev-parse", "HEAD")
-    points = progress_history(load_config(git.path))
+    points = progress_history(Project.load(git.path))
     assert [(p.commit, p.subject) for p in points] == [(start, "Start"),
                                                        (merge, "Merge the French work")]
     assert points[-1].languages["fr"] == (7, 3, 15)
@@ -232,23 +232,23 @@ def test_merges_count_once_on_the_first_parent(tmp_path: Path) -> None:
 
 def test_uncommitted_changes_are_not_seen(repo: tuple[Repo, list[dict[str, str]]]) -> None:
     git, _ = repo
-    before = progress_history(load_config(git.path))
+    before = progress_history(Project.load(git.path))
     (git.path / "locales/fr/doc.po").write_text(FR_FULL, encoding="utf-8")
     (git.path / "locales/en").mkdir()
     (git.path / "locales/en/doc.po").write_text(FR_FULL, encoding="utf-8")
     git.git("add", "locales/en/doc.po")  # staged is not committed either
-    assert progress_history(load_config(git.path)) == before
+    assert progress_history(Project.load(git.path)) == before
 
 
 def test_limit_keeps_the_newest_oldest_first(repo: tuple[Repo, list[dict[str, str]]]) -> None:
     git, _ = repo
-    config = load_config(git.path)
-    every = progress_history(config)
-    assert [p.commit for p in progress_history(config, limit=2)] == [git.commits[2],
+    project = Project.load(git.path)
+    every = progress_history(project)
+    assert [p.commit for p in progress_history(project, limit=2)] == [git.commits[2],
                                                                      git.commits[4]]
-    assert progress_history(config, limit=2) == every[-2:]
-    assert progress_history(config, limit=100) == every
-    assert progress_history(config, limit=0) == []
+    assert progress_history(project, limit=2) == every[-2:]
+    assert progress_history(project, limit=100) == every
+    assert progress_history(project, limit=0) == []
 
 
 def test_each_file_content_is_parsed_once(repo: tuple[Repo, list[dict[str, str]]],
@@ -261,7 +261,7 @@ def test_each_file_content_is_parsed_once(repo: tuple[Repo, list[dict[str, str]]
         return parse(data, path)
 
     monkeypatch.setattr(history, "parse", counting)
-    progress_history(load_config(git.path))
+    progress_history(Project.load(git.path))
     distinct = {text.encode() for files in states for text in files.values()}
     assert len(seen) == len(set(seen)) == len(distinct) == 6
 
@@ -282,7 +282,7 @@ def test_project_in_a_subfolder(tmp_path: Path) -> None:
     git.commit("Nested copies", {"web/proj/l10n/fr/old/doc.po": FR_FULL,
                                  "web/proj/l10n/ca/old/other.pot": _template(NOTE, "ca")})
     fuzzy = git.commit("Fuzzy", {"web/proj/l10n/fr/doc.po": FR_FUZZY})
-    points = progress_history(load_config(git.path / "web/proj"))
+    points = progress_history(Project.load(git.path / "web/proj"))
     assert [p.commit for p in points] == [created, git.commits[3], fuzzy]
     assert [p.languages["fr"] for p in points] == [(7, 0, 15), (7, 0, 15), (7, 3, 15)]
     assert points[0].languages["ca"] == (15, 0, 15)
@@ -293,20 +293,20 @@ def test_not_a_repository(tmp_path: Path) -> None:
     (root / "locales/ca").mkdir(parents=True)
     (root / "transkit.toml").write_text(CONFIG, encoding="utf-8")
     (root / "locales/ca/doc.pot").write_text(_template(SOURCES, "ca"), encoding="utf-8")
-    assert progress_history(load_config(root)) == []
+    assert progress_history(Project.load(root)) == []
     Repo(root)  # a repository without a commit yet
-    assert progress_history(load_config(root)) == []
+    assert progress_history(Project.load(root)) == []
 
 
 def test_git_missing(repo: tuple[Repo, list[dict[str, str]]], tmp_path: Path,
                      monkeypatch: pytest.MonkeyPatch) -> None:
     git, _ = repo
-    config = load_config(git.path)
-    assert len(progress_history(config)) == 4
+    project = Project.load(git.path)
+    assert len(progress_history(project)) == 4
     empty = tmp_path / "no-git"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
-    assert progress_history(config) == []
+    assert progress_history(project) == []
 
 
 def test_refused_template_leaves_its_document_out(tmp_path: Path) -> None:
@@ -315,7 +315,7 @@ def test_refused_template_leaves_its_document_out(tmp_path: Path) -> None:
                          "locales/es/note.pot": _template(NOTE, "es")})
     git.commit("Broken note template", {"locales/es/note.pot": BROKEN})
     git.commit("Note deleted", {"locales/es/note.pot": None})
-    points = progress_history(load_config(git.path))
+    points = progress_history(Project.load(git.path))
     assert [p.languages["fr"] for p in points] == [(0, 0, 17), (0, 0, 15), (0, 0, 15)]
     assert [p.languages["es"] for p in points] == [(2, 0, 17), (0, 0, 15), (0, 0, 15)]
     assert all(isinstance(p, Point) and len(p.commit) == 40 for p in points)

@@ -261,10 +261,9 @@ def test_init_force_keeps_an_existing_configuration(tmp_path: Path) -> None:
 HOLD = """
 import sys, time
 from pathlib import Path
-from transkit.config import load_config
-from transkit.project import project_lock
+from transkit.project import Project
 sys.argv = ["transkit", "extract"]
-with project_lock(load_config(Path(sys.argv[0]).parent if False else Path.cwd())):
+with Project.load(Path.cwd()).lock():
     print("held", flush=True)
     time.sleep(float({seconds}))
 """

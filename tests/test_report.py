@@ -7,7 +7,7 @@ from pathlib import Path
 import polib
 
 from transkit import status as report_status
-from transkit.config import load_config
+from transkit.project import Project
 from transkit.render import status as render
 
 from .conftest import run
@@ -29,7 +29,7 @@ def test_status_figures_and_missing_lines(project: Path) -> None:
     entry = next(e for e in po if e.msgid == "tapar el teclat")
     entry.msgstr, entry.flags = "cacher le clavier", ["fuzzy"]
     po.save(str(project / "locales/fr/post.po"))
-    status = report_status.compute_status(load_config(project))
+    status = report_status.compute_status(Project.load(project))
     by_lang = {lang.lang: lang for lang in status.languages}
     assert by_lang["ca"].percent == 100 and by_lang["es"].percent == 100
     en = by_lang["en"]
@@ -86,8 +86,8 @@ def test_changed_template_or_source_is_out_of_date(project: Path) -> None:
 
 def test_warm_status_reads_nothing(project: Path) -> None:
     run("extract", cwd=project, check=True)
-    config = load_config(project)
-    cold = report_status.compute_status(config)
+    loaded = Project.load(project)
+    cold = report_status.compute_status(loaded)
     cache = project / ".transkit/cache/status.marshal"
     assert cache.exists()
     # Poison the files' content but keep size and mtime: a warm run must not re-read them.
@@ -95,10 +95,10 @@ def test_warm_status_reads_nothing(project: Path) -> None:
     st = po.stat()
     po.write_bytes(b"#" * st.st_size)
     os.utime(po, ns=(st.st_atime_ns, st.st_mtime_ns))
-    warm = report_status.compute_status(config)
+    warm = report_status.compute_status(loaded)
     assert render.to_json(warm, True) == render.to_json(cold, True)
     os.utime(po, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
-    reread = report_status.compute_status(config, langs=["es"])
+    reread = report_status.compute_status(loaded, langs=["es"])
     es = reread.languages[0].docs[0]
     assert es.units == 0 and es.problem is not None  # the changed file was read again
 
@@ -106,16 +106,16 @@ def test_warm_status_reads_nothing(project: Path) -> None:
 def test_warm_summary_answers_without_reading_and_filters(project: Path) -> None:
     run("extract", cwd=project, check=True)
     _translate_all(project, "es")
-    config = load_config(project)
-    cold = report_status.compute_status(config, want_missing=False)
+    loaded = Project.load(project)
+    cold = report_status.compute_status(loaded, want_missing=False)
     po = project / "locales/fr/post.po"
     st = po.stat()
     po.write_bytes(b"x" * st.st_size)  # would be a parse error if it were read
     os.utime(po, ns=(st.st_atime_ns, st.st_mtime_ns))
-    warm = report_status.compute_status(config, want_missing=False)
+    warm = report_status.compute_status(loaded, want_missing=False)
     assert render.to_json(warm, True) == render.to_json(cold, True)
     assert render.to_table(warm, False) == render.to_table(cold, False)
-    only_es = report_status.compute_status(config, langs=["es"], docs=["post"], want_missing=False)
+    only_es = report_status.compute_status(loaded, langs=["es"], docs=["post"], want_missing=False)
     assert [lang.lang for lang in only_es.languages] == ["es"]
     assert only_es.languages[0].percent == 100
 
@@ -123,8 +123,8 @@ def test_warm_summary_answers_without_reading_and_filters(project: Path) -> None
 def test_gate_problems_are_values_not_parsed_text(demo: Path) -> None:
     """The gate gathers records from status, the checks and the build: each keeps its
     file, line, rule and language, and a place two producers name is listed once."""
-    from transkit.config import load_config
     from transkit.problems import Problem
+    from transkit.project import Project
     from transkit.release import release_gate
 
     po = demo / "locales/fr/2019-01-ransomware.po"
@@ -132,7 +132,7 @@ def test_gate_problems_are_values_not_parsed_text(demo: Path) -> None:
     entry = 'msgid "Què cal fer si us segresten les dades?"\nmsgstr "'
     start = text.index(entry) + len(entry)
     po.write_text(text[:start] + "Que faire 2024 " + text[start:], "utf-8")  # a number
-    gate = release_gate(load_config(demo))
+    gate = release_gate(Project.load(demo))
     gate.site.discard()
     assert not gate.passed
     assert all(isinstance(p, Problem) for p in gate.problems)

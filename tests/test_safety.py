@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from transkit import catalog
-from transkit.config import load_config
+from transkit.project import Project
 
 from .conftest import POST, TRANSKIT, fill, run
 from .test_hostile import _clean_error
@@ -61,7 +61,7 @@ def test_a_save_while_extract_reads_is_merged_not_overwritten(two_posts: Path) -
         if item.endswith("second.html") and not saved:
             saved.append(_translate_first(target, "Europol arrête 23 personnes"))
 
-    report = extract(load_config(two_posts), progress=translator, learn=False)
+    report = extract(Project.load(two_posts), progress=translator, learn=False)
     assert saved, "the second bulletin was not read after the first"
     assert _msgstr(target, saved[0]) == "Europol arrête 23 personnes"
     assert "locales/fr/post.po" in report.written
@@ -112,8 +112,8 @@ def test_a_save_while_pretranslate_works_keeps_both(two_posts: Path) -> None:
         entry.msgstr = ""
     catalog.save(po, root / "locales" / "fr" / "second.po")
     target = root / "locales" / "fr" / "second.po"
-    config = load_config(root)
-    store = open_store(config)
+    loaded = Project.load(root)
+    store = open_store(loaded)
     saved: list[str] = []
 
     def translator(count: int) -> None:
@@ -121,7 +121,7 @@ def test_a_save_while_pretranslate_works_keeps_both(two_posts: Path) -> None:
             saved.append(_translate_first(target, "Texte du traducteur"))
 
     try:
-        report = pretranslate(config, store, langs=["fr"], progress=translator)
+        report = pretranslate(loaded, store, langs=["fr"], progress=translator)
     finally:
         store.close()
     assert saved and report.written
@@ -482,8 +482,7 @@ def test_the_build_stages_pages_as_it_goes_and_a_refusal_leaves_nothing(project:
     run("extract", cwd=project, check=True)
     run("build", "--allow-incomplete", cwd=project, check=True)
     before = _snapshot(project / "site")
-    config = load_config(project)
-    report = build_site(config, allow_incomplete=True)
+    report = build_site(Project.load(project), allow_incomplete=True)
     assert report.staging is not None and report.staging.is_dir()
     staged = {p.relative_to(report.staging) for p in report.staging.rglob("*.html")}
     assert {p.relative_to(report.out) for p in report.files} == staged  # on disk, not held

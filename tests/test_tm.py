@@ -10,13 +10,13 @@ import pytest
 from lxml import etree
 
 from transkit import text as match
-from transkit.config import load_config
 from transkit.errors import InputError
 from transkit.exchange.tmx import iter_tmx
 from transkit.memory import Store, open_locator, open_store
 from transkit.memory.learn import learn_project
 from transkit.memory.sqlite import SQLiteStore
 from transkit.memory.store import FUZZY, HUMAN, MACHINE, SOURCE, Entry, Variant, from_units
+from transkit.project import Project
 
 from .conftest import run
 
@@ -129,9 +129,9 @@ def test_corrupt_database_is_a_clear_error(tmp_path: Path) -> None:
 # --- project learning and pre-translation ----------------------------------------------------
 
 def test_learning_is_incremental(demo: Path, tm_backend: str) -> None:
-    config = load_config(demo)
-    store = open_store(config)
-    first = learn_project(config, store)
+    project = Project.load(demo)
+    store = open_store(project)
+    first = learn_project(project, store)
     assert first.files_read == 18  # 4 documents and 2 chromes (ca, en) x 3 target languages
     assert first.variants >= 3 * 39  # 39 distinct Catalan sources, 3 languages each
     assert store.lookup("More information at www.europol.europa.eu.", "en", "ca")[0].target \
@@ -142,14 +142,14 @@ def test_learning_is_incremental(demo: Path, tm_backend: str) -> None:
     original, st = untouched.read_bytes(), untouched.stat()
     untouched.write_bytes(b"#" * st.st_size)
     os.utime(untouched, ns=(st.st_atime_ns, st.st_mtime_ns))
-    second = learn_project(config, store)
+    second = learn_project(project, store)
     assert second.files_read == 0 and second.files_skipped == 18
     untouched.write_bytes(original)  # same content, new mtime: hashed, not re-learnt
-    assert learn_project(config, store).files_read == 0
+    assert learn_project(project, store).files_read == 0
     po = demo / "locales/fr/2019-01-ransomware.po"
     po.write_text(po.read_text("utf-8").replace("Ne payez pas la rançon.",
                                                 "Ne payez jamais la rançon."), "utf-8")
-    third = learn_project(config, store)
+    third = learn_project(project, store)
     assert third.files_read == 1
     found = store.lookup("No pagueu el rescat.", "ca", "fr")
     # The correction comes first; the translation it replaced is kept, after it.
@@ -299,7 +299,7 @@ def test_export_validates_against_tmx14_dtd(demo: Path, tmp_path: Path, tm_backe
                                                  resolve_entities=False))
     assert dtd.validate(tree), dtd.error_log.filter_from_errors()
     tus = tree.findall(".//tu")
-    store = open_store(load_config(demo))
+    store = open_store(Project.load(demo))
     assert len(tus) == sum(1 for group in store.entries() if len({v.lang for v in group}) > 1)
     assert len(tus) >= 45  # the 46 distinct sources; one English source merged with its ca
     langs = {tuple(sorted(tuv.get("{http://www.w3.org/XML/1998/namespace}lang")
@@ -407,10 +407,10 @@ def test_parallel_pretranslation_matches_serial(demo: Path, tmp_path: Path) -> N
     shutil.copytree(demo, twin)
     results = []
     for root, pending in ((demo, 0), (twin, 10**6)):  # 10**6 pending: the process pool
-        config = load_config(root)
-        store = open_store(config)
+        project = Project.load(root)
+        store = open_store(project)
         try:
-            report = pretranslate(config, store, pending=pending)
+            report = pretranslate(project, store, pending=pending)
         finally:
             store.close()
         results.append((report.exact, report.fuzzy, report.none,
@@ -429,7 +429,6 @@ def test_pretranslate_workers_use_the_index_their_parent_built(
 
     from transkit.memory import base, open_store
     from transkit.pretranslate import pretranslate
-    from transkit.project import catalogues
 
     if sys.platform != "linux":
         pytest.skip("workers are forked only on Linux")
@@ -450,17 +449,17 @@ def test_pretranslate_workers_use_the_index_their_parent_built(
 
     monkeypatch.setattr(base.MemoryIndex, "build", classmethod(spy_build))
     monkeypatch.setattr(base.IndexedStore, "adopt", spy_adopt)
-    config = load_config(demo)
-    store = open_store(config)
+    project = Project.load(demo)
+    store = open_store(project)
     try:
-        report = pretranslate(config, store, pending=10**6)  # (the process pool)
+        report = pretranslate(project, store, pending=10**6)  # (the process pool)
     finally:
         store.close()
     assert report.exact == 6 and report.fuzzy == 3
     lines = [line.split() for line in log.read_text().splitlines()]
     builds = [int(line[1]) for line in lines if line[0] == "build"]
     adopted = [line for line in lines if line[0] == "adopt"]
-    sources = {ref.source_language for ref in catalogues(config, None, None)}
+    sources = {ref.source_language for ref in project.catalogues(None, None)}
     assert builds == [os.getpid()] * len(sources)
     assert adopted and all(int(line[1]) != os.getpid() and line[2].split(",") ==
                            sorted(sources) for line in adopted)
@@ -582,7 +581,6 @@ def test_memory_never_forgets_what_a_person_translated(tmp_path: Path, seed: int
     import random
 
     from transkit import catalog
-    from transkit.config import load_config
     from transkit.unit import Unit
 
     from .conftest import CONFIG
@@ -591,7 +589,7 @@ def test_memory_never_forgets_what_a_person_translated(tmp_path: Path, seed: int
     root = tmp_path / "p"
     (root / "locales" / "ca").mkdir(parents=True)
     (root / "transkit.toml").write_text(CONFIG, "utf-8")
-    config = load_config(root)
+    project = Project.load(root)
     store = SQLiteStore(root / ".transkit" / "tm.sqlite")
     written: dict[str, str] = {}
     po = None
@@ -612,12 +610,12 @@ def test_memory_never_forgets_what_a_person_translated(tmp_path: Path, seed: int
                 unit.set_fuzzy(False)  # reviewed: a person's translation now
                 written[unit.msgid] = unit.msgstr
         catalog.save(po, root / "locales" / "fr" / "d.po")
-        learn_project(config, store)
+        learn_project(project, store)
         for source, text in written.items():
             found = store.lookup(source, "ca", "fr", 100, 10)
             assert text in [m.target for m in found], (step, source, text)
         if step == 5:
             from transkit.memory.learn import rebuild
 
-            rebuild(config, store)
+            rebuild(project, store)
     store.close()

@@ -16,13 +16,13 @@ import polib
 import psycopg
 import pytest
 
-from transkit.config import load_config
 from transkit.errors import InputError
 from transkit.memory import open_locator, open_store
 from transkit.memory.learn import learn_project
 from transkit.memory.postgres import MIGRATIONS, SCHEMA_VERSION, PostgresStore
 from transkit.memory.sqlite import SQLiteStore
 from transkit.memory.store import FUZZY, HUMAN, MACHINE, SOURCE, Entry, Variant
+from transkit.project import Project
 from transkit.redact import redact_url as redact
 
 from .conftest import TRANSKIT, run
@@ -368,8 +368,8 @@ def test_migrate_command_both_ways_resumes_and_keeps_learning_incremental(
         demo: Path, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TRANSKIT_TM_URL", raising=False)
     run("tm", "rebuild", cwd=demo, check=True)
-    config = load_config(demo)
-    lite = open_store(config)
+    project = Project.load(demo)
+    lite = open_store(project)
     entries, queries = _corpus(11)
     lite.learn(entries, "tm/bulk.tmx")
     lite.close()
@@ -394,11 +394,11 @@ def test_migrate_command_both_ways_resumes_and_keeps_learning_incremental(
     monkeypatch.setenv("TRANSKIT_TM_URL", pg_url)
     assert run("tm", "stats", cwd=demo, check=True).stdout == before
     assert _df_consistent(pg_url)
-    pg = open_store(load_config(demo))
+    pg = open_store(Project.load(demo))
     lite = SQLiteStore(demo / ".transkit/tm.sqlite")
     assert _answers(pg, queries[:40]) == _answers(lite, queries[:40])
     # The file records came along: nothing to re-learn on the server.
-    assert learn_project(load_config(demo), pg).files_read == 0
+    assert learn_project(Project.load(demo), pg).files_read == 0
     pg.close()
     lite.close()
     # Running it again copies nothing new; and back to a new SQLite file.

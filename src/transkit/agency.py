@@ -20,21 +20,12 @@ from lxml import etree
 
 from . import catalog
 from .catalog import Catalogue
-from .config import Config
 from .errors import InputError
 from .exchange import Bitext, Code, Markup, Suggestion, legend_codes, registry
 from .exchange.xliff import fingerprint, fingerprint_parts, unit_ids
 from .fsutil import Changes
 from .languages import check_language, primary
-from .project import (
-    CatalogueRef,
-    catalog_path,
-    catalogues,
-    discover,
-    is_chrome,
-    load_document,
-    relative,
-)
+from .project import CatalogueRef, Project, is_chrome
 from .sources import file_name
 from .sources.inline import Code as SourceCode
 from .unit import FUZZY, TRANSLATED, UNTRANSLATED, Unit, count_words, excerpt
@@ -64,8 +55,9 @@ class SourceMarkup:
     """The HTML each placeholder of a document stands for, read from its bulletin(s) by the
     bulletin reader (a document's units; the chrome's from every bulletin it refers to)."""
 
-    def __init__(self, config: Config):
-        self.config = config
+    def __init__(self, project: Project):
+        self.project = project
+        self.config = project.config
         self._by_doc: dict[str, dict[str, dict[int, Code]]] = {}
         self.catalogues: dict[str, Catalogue] = {}  # what `lookup` reads, by document
 
@@ -84,16 +76,16 @@ class SourceMarkup:
         chrome = is_chrome(doc)
         if chrome:
             where = {r.rsplit(":", 1)[0] for u in po.units for r in u.references}
-            paths = sorted(self.config.root / w for w in where)
+            paths = sorted(self.project.root / w for w in where)
         else:
-            paths = [self.config.bulletins / file_name(self.config.bulletins, doc)]
+            paths = [self.project.bulletins / file_name(self.project.bulletins, doc)]
         from .sources.html import AttributeBlock
 
         for path in paths:
             if not path.is_file():
                 continue
             try:
-                document = load_document(self.config, path)
+                document = self.project.load_document(path)
             except InputError:
                 continue  # the legend still says what the codes are
             for block in document.chrome if chrome else document.blocks:
@@ -125,31 +117,32 @@ def _wanted(unit: Unit, only: set[str]) -> bool:
     return "all" in only or unit.state in only
 
 
-def export_xliff(config: Config, store: Store | None, lang: str, docs: list[str] | None,
+def export_xliff(project: Project, store: Store | None, lang: str, docs: list[str] | None,
                  version: str, only: set[str], out: Path) -> ExportReport:
     """Write the units of `lang` selected by `only` (states, or "all") as one XLIFF file:
     one <file> per document, TM matches for empty units. Nothing is written when no unit
     is selected. The catalogues' units go to the format as they are: the format reads
     their comments, flags, previous source and state."""
+    config = project.config
     if version not in XLIFF_FORMATS:
         raise InputError(f"XLIFF version {version!r}: 2.0 or 1.2")
     fmt = registry.load(XLIFF_FORMATS[version])
     check_language(lang)
     report = ExportReport()
-    refs = catalogues(config, [lang], docs)
+    refs = project.catalogues([lang], docs)
     if not refs:
         raise InputError(f"no catalogue for {lang} (is it the documents' source language? "
                          "run `transkit extract`)")
     sources = {r.source_language for r in refs}
     source_lang = (config.source_language if config.source_language in sources
                    else refs[0].source_language)
-    markup = SourceMarkup(config)
+    markup = SourceMarkup(project)
     bitexts: list[Bitext] = []
     for ref in refs:
         if version == "2.0" and ref.source_language != source_lang:
             report.skipped.append(ref.name)  # one srcLang per XLIFF 2.0 document
             continue
-        bitext = _export_file(config, store, ref, only, markup, report)
+        bitext = _export_file(project, store, ref, only, markup, report)
         if bitext.units:
             bitexts.append(bitext)
     if not bitexts:
@@ -160,14 +153,15 @@ def export_xliff(config: Config, store: Store | None, lang: str, docs: list[str]
     return report
 
 
-def _export_file(config: Config, store: Store | None, ref: CatalogueRef, only: set[str],
+def _export_file(project: Project, store: Store | None, ref: CatalogueRef, only: set[str],
                  markup: SourceMarkup, report: ExportReport) -> Bitext:
+    config = project.config
     po = catalog.load(ref.path)
     markup.catalogues[ref.name] = po
     if is_chrome(ref.name):
-        original = relative(config, ref.doc.template)
+        original = project.shown(ref.doc.template)
     else:
-        original = relative(config, config.bulletins / file_name(config.bulletins, ref.name))
+        original = project.shown(project.bulletins / file_name(project.bulletins, ref.name))
     bitext = Bitext(ref.source_language, ref.lang, doc=ref.name, original=original)
     ids = unit_ids([u.key for u in po.units])
     for ident, unit in zip(ids, po.units, strict=True):
@@ -243,12 +237,12 @@ def read_files(paths: list[Path], format_name: str | None = None
     return found
 
 
-def import_document(config: Config, path: Path, document: Document, dry_run: bool,
+def import_document(project: Project, path: Path, document: Document, dry_run: bool,
                     lang: str | None = None) -> FileImport:
     """Apply one read XLIFF file to the catalogues (all its catalogues written, or none)."""
     result = FileImport(path)
     try:
-        planned = _plan(config, path, document, lang, result)
+        planned = _plan(project, path, document, lang, result)
     except InputError as exc:
         result.error = exc
         result.changes = []
@@ -259,25 +253,25 @@ def import_document(config: Config, path: Path, document: Document, dry_run: boo
         changes = Changes()
         written = [po_path for po_path, po in planned if catalog.stage(changes, po, po_path)]
         changes.commit()
-        result.written = [relative(config, p) for p in written]
+        result.written = [project.shown(p) for p in written]
     return result
 
 
-def _target_language(config: Config, path: Path, document: Document,
+def _target_language(project: Project, path: Path, document: Document,
                      lang: str | None) -> str:
     said = document[0].target
     code = primary(said)
-    if code not in config.languages:
+    if code not in project.languages:
         raise InputError(f"the file is for {said!r}, not one of the project's "
-                         f"languages ({', '.join(config.languages)})", path, 1)
+                         f"languages ({', '.join(project.languages)})", path, 1)
     if lang is not None and code != lang:
         raise InputError(f"the file is for {said!r}, not {lang!r}", path, 1)
     return code
 
 
-def _plan(config: Config, path: Path, document: Document, lang: str | None,
+def _plan(project: Project, path: Path, document: Document, lang: str | None,
           result: FileImport) -> list[tuple[Path, Catalogue]]:
-    target = _target_language(config, path, document, lang)
+    target = _target_language(project, path, document, lang)
     for bitext in document:
         for index, printed in bitext.fingerprints.items():
             parts = fingerprint_parts(printed)
@@ -286,8 +280,8 @@ def _plan(config: Config, path: Path, document: Document, lang: str | None,
                 raise InputError(f"unit {_ident(bitext, index)} was exported from the "
                                  f"{parts[0]} catalogues, the file says it is for {target}",
                                  path, bitext.units[index].line)
-    where = relative(config, path)
-    known = {entry.name: entry for entry in discover(config)}
+    where = project.shown(path)
+    known = {entry.name: entry for entry in project.documents()}
     planned: dict[Path, Catalogue] = {}
     modified: set[Path] = set()
     touched: set[int] = set()
@@ -303,15 +297,15 @@ def _plan(config: Config, path: Path, document: Document, lang: str | None,
         if target == entry.source_language:
             raise InputError(f"the file's target language {target} is the source language "
                              f"of {name!r}", path, xfile.line)
-        po_path = catalog_path(config, name, target)
+        po_path = project.catalogue(name, target)
         po = planned.get(po_path)
         if po is None:
             if not po_path.is_file():
-                raise InputError(f"no catalogue {relative(config, po_path)} to import into",
+                raise InputError(f"no catalogue {project.shown(po_path)} to import into",
                                  path, xfile.line)
             po = catalog.load(po_path)
             planned[po_path] = po
-        shown = relative(config, po_path)
+        shown = project.shown(po_path)
         by_id = dict(zip(unit_ids([u.key for u in po.units]), po.units, strict=True))
         first = len(result.changes)
         for index, unit in enumerate(xfile.units):
@@ -416,14 +410,14 @@ def _source_changed(unit: Unit, ident: str, printed: str | None, entry: Unit | N
 
 # --- the memory's codes, for TMX export ---------------------------------------------------
 
-def markup_index(config: Config) -> Markup:
+def markup_index(project: Project) -> Markup:
     """What the placeholders of each source text of the project stand for (its bulletin's
     markup, else the template's legend), for an exchange format's `write`: a CAT tool
     reuses a match only when its codes carry the same markup as the document's."""
-    markup = SourceMarkup(config)
+    markup = SourceMarkup(project)
     by_doc: dict[tuple[str, str], dict[int, Code]] = {}
     by_text: dict[str, dict[int, Code]] = {}
-    for entry in discover(config):
+    for entry in project.documents():
         try:
             pot = catalog.load(entry.template)
         except InputError:

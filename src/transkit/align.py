@@ -23,11 +23,10 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from . import alignment, catalog
-from .config import Config
 from .errors import InputError
 from .fsutil import atomic_write_bytes, read_bytes
 from .languages import check_language, native_name, primary
-from .project import catalog_path, check_doc_name, doc_name, load_document, relative
+from .project import Project, check_doc_name, doc_name
 from .sources import file_name, inline, is_source, stem
 from .sources.html import declared_language, parse_html, read_document
 from .unit import Unit, excerpt, plain_text
@@ -86,10 +85,11 @@ def check_page_language(path: Path, units: list[Unit], expected: str,
 
 # --- one pair -------------------------------------------------------------------------------
 
-def align_pair(config: Config, source: Path, translation: Path, lang: str | None = None,
+def align_pair(project: Project, source: Path, translation: Path, lang: str | None = None,
                name: str | None = None, force: bool = False) -> PairReport:
     """Parse, check and align one pair; nothing is written."""
-    src_doc = load_document(config, source)
+    config = project.config
+    src_doc = project.load_document(source)
     # --lang wins over the page's declaration (pages do declare the wrong language);
     # the text itself is checked below either way.
     chosen = check_language(primary(lang)) if lang is not None else None
@@ -98,16 +98,16 @@ def align_pair(config: Config, source: Path, translation: Path, lang: str | None
     lang = chosen or declared_language(tgt_doc.tree.getroot(), translation)
     if lang is None:
         raise InputError("the translation declares no language: pass --lang", translation, 1)
-    if lang not in config.languages:
+    if lang not in project.languages:
         raise InputError(f"language {lang!r} is not one of the project's languages "
-                         f"({', '.join(config.languages)})", translation, 1)
+                         f"({', '.join(project.languages)})", translation, 1)
     if lang == src_doc.source_language:
         raise InputError(f"both pages are in {lang!r}: a translation is in another language",
                          translation, 1)
     units = src_doc.units()
     if not force:
-        check_page_language(source, units, src_doc.source_language, config.languages)
-        check_page_language(translation, tgt_doc.units(), lang, config.languages)
+        check_page_language(source, units, src_doc.source_language, project.languages)
+        check_page_language(translation, tgt_doc.units(), lang, project.languages)
     sides = alignment.align_sides(alignment.source_side(src_doc),
                                   alignment.target_side(tgt_doc))
     overall = sides.overall
@@ -121,12 +121,12 @@ def align_pair(config: Config, source: Path, translation: Path, lang: str | None
     # the TMX and the review page.
     transfers = [alignment.transfer(p, codes[p.src[0]]) if p.src and p.tgt else ("", [])
                  for p in sides.pairs]
-    existing, found_by = find_document(config, source, units)
+    existing, found_by = find_document(project, source, units)
     if existing is not None:
         doc = doc_name(existing)
         if name is not None and name != doc:
             raise InputError(f"this page is document {doc!r} of the project "
-                             f"({relative(config, existing)}, found by its {found_by}): "
+                             f"({project.shown(existing)}, found by its {found_by}): "
                              "--name names a new page only", source)
     else:
         doc = (check_doc_name(name) if name is not None
@@ -140,15 +140,15 @@ def align_pair(config: Config, source: Path, translation: Path, lang: str | None
 SAME_DOCUMENT = 0.6
 
 
-def find_document(config: Config, page: Path, units: list[Unit]) -> tuple[Path | None, str]:
+def find_document(project: Project, page: Path, units: list[Unit]) -> tuple[Path | None, str]:
     """The project's bulletin that `page` is, and how it was found: by path (the page is
     in bulletins/), by content (a bulletin with the same bytes, or a document whose
     template holds most of the page's units); (None, "") for a new page."""
     import hashlib
 
-    from .project import bulletin_paths, discover, is_chrome, regular
+    from .project import is_chrome, regular
 
-    folder = config.bulletins
+    folder = project.bulletins
     try:
         if page.resolve().parent == folder.resolve() and is_source(page):
             return folder / page.name, "path"
@@ -158,7 +158,7 @@ def find_document(config: Config, page: Path, units: list[Unit]) -> tuple[Path |
         return None, ""
     data = page.read_bytes()
     wanted = hashlib.sha256(data).digest()
-    for bulletin in bulletin_paths(config):
+    for bulletin in project.sources():
         if regular(bulletin) and bulletin.stat().st_size == len(data) and (
                 hashlib.sha256(bulletin.read_bytes()).digest() == wanted):
             return bulletin, "content"
@@ -166,7 +166,7 @@ def find_document(config: Config, page: Path, units: list[Unit]) -> tuple[Path |
     if not keys:
         return None, ""
     best: tuple[float, str] = (0.0, "")
-    for entry in discover(config):
+    for entry in project.documents():
         if is_chrome(entry.name) or not (folder / file_name(folder, entry.name)).is_file():
             continue
         held = {u.key for u in catalog.load(entry.template).active()}
@@ -220,7 +220,7 @@ KEPT_TRANSLATED = "translated"
 KEPT_PERSON = "a person's fuzzy draft"
 
 
-def write_pair(config: Config, report: PairReport, trust: bool, force: bool = False) -> None:
+def write_pair(project: Project, report: PairReport, trust: bool, force: bool = False) -> None:
     """Fill the target catalogue of the document the source page is (copied into
     bulletins/ and extracted first when it is a new page), and keep the pairs as
     tm/aligned-<doc>-<lang>.tmx, which the TM learns (as imported) with the project's
@@ -233,20 +233,21 @@ def write_pair(config: Config, report: PairReport, trust: bool, force: bool = Fa
     from .memory.exchange import export_tmx
     from .memory.store import IMPORTED, Variant
 
-    dest = config.bulletins / file_name(config.bulletins, report.doc)
+    config = project.config
+    dest = project.bulletins / file_name(project.bulletins, report.doc)
     data = report.source.read_bytes()
     if report.existing is not None:
         dest = report.existing  # the project's own page: filled, never copied
     elif report.source.resolve() != dest.resolve():
         if dest.exists() and dest.read_bytes() != data:
-            raise InputError(f"{relative(config, dest)} exists and differs from this source "
+            raise InputError(f"{project.shown(dest)} exists and differs from this source "
                              "(--name gives the document another name)", report.source)
         if not dest.exists():
             dest.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(dest, data)
-            report.written.append(relative(config, dest))
-    extract(config, [str(dest)], learn=False)
-    po_path = catalog_path(config, report.doc, report.lang)
+            report.written.append(project.shown(dest))
+    extract(project, [str(dest)], learn=False)
+    po_path = project.catalogue(report.doc, report.lang)
     po = catalog.load(po_path)
     by_key = po.by_key()
     proposals = _proposals(report, config.align.trust, trust)
@@ -284,7 +285,7 @@ def write_pair(config: Config, report: PairReport, trust: bool, force: bool = Fa
             report.trusted += 1
         entry.set_fuzzy(not trusted)
     if catalog.save(po, po_path):
-        report.written.append(relative(config, po_path))
+        report.written.append(project.shown(po_path))
     # The pairs, kept as TMX (so `tm rebuild` restores them) and learnt as imported.
     source_lang = report.source_lang
     groups: list[list[Any]] = []
@@ -295,10 +296,10 @@ def write_pair(config: Config, report: PairReport, trust: bool, force: bool = Fa
         source_text = " ".join(report.units[i].msgid for i in pair.src)
         groups.append([Variant(source_lang, source_text, IMPORTED, report.doc, note=note),
                        Variant(report.lang, target_text, IMPORTED, report.doc, note=note)])
-    tmx = config.root / "tm" / f"aligned-{report.doc}-{report.lang}.tmx"
+    tmx = project.memory_folder / f"aligned-{report.doc}-{report.lang}.tmx"
     tmx.parent.mkdir(parents=True, exist_ok=True)
     export_tmx(groups, tmx, source_lang)
-    report.written.append(relative(config, tmx))
+    report.written.append(project.shown(tmx))
 
 
 # --- review output ----------------------------------------------------------------------------
@@ -369,11 +370,12 @@ def _links(root: etree._Element) -> list[tuple[str, str]]:
     return found
 
 
-def plan_archive(config: Config, folder: Path, source_lang: str | None = None) -> ArchivePlan:
+def plan_archive(project: Project, folder: Path, source_lang: str | None = None) -> ArchivePlan:
     """Group a folder's pages into translation sets: hreflang links first, then file
     names with the language code taken out (post.ca.html, ca/post.html, post-ca.html).
     A link to a page the archive lacks but the project's bulletins/ has by that file
     name makes that bulletin the set's member (the team's own source page)."""
+    config = project.config
     pages = sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".html", ".htm")
                    and p.is_file())
     if not pages:
@@ -394,7 +396,7 @@ def plan_archive(config: Config, folder: Path, source_lang: str | None = None) -
         for link_lang, href in _links(root):
             target = _resolve(page, href, by_suffix)
             if target is None:
-                target = _bulletin(config, href)
+                target = _bulletin(project, href)
                 if target is not None and target not in langs:
                     langs[target] = primary(link_lang) if link_lang.strip() else None
                     edges[target] = set()
@@ -416,7 +418,7 @@ def plan_archive(config: Config, folder: Path, source_lang: str | None = None) -
         seen |= group
         groups.append(group)
     # Pages with no language links: by file name without its language code.
-    codes = {primary(x) for x in config.languages}
+    codes = {primary(x) for x in project.languages}
     by_name: dict[str, set[Path]] = {}
     for page in pages:
         if page in seen or page not in langs:
@@ -431,7 +433,7 @@ def plan_archive(config: Config, folder: Path, source_lang: str | None = None) -
     for group in groups:
         members: dict[str, Path] = {}
         # The project's own bulletin first: an archived copy of it is the second page.
-        for page in sorted(group, key=lambda p: (p.parent != config.bulletins, p)):
+        for page in sorted(group, key=lambda p: (p.parent != project.bulletins, p)):
             lang = langs.get(page)
             if lang is None:
                 problems.append(f"{page}: no language (no <html lang>, no code in the name)")
@@ -454,7 +456,7 @@ def plan_archive(config: Config, folder: Path, source_lang: str | None = None) -
     return plan
 
 
-def _bulletin(config: Config, href: str) -> Path | None:
+def _bulletin(project: Project, href: str) -> Path | None:
     """The project's bulletin a link names by its file name (`…/post-en.html`), if any."""
     name = Path(unquote(urlsplit(href).path)).name
     if not is_source(name):
@@ -463,7 +465,7 @@ def _bulletin(config: Config, href: str) -> Path | None:
         check_doc_name(stem(name))
     except InputError:
         return None
-    candidate = config.bulletins / name
+    candidate = project.bulletins / name
     return candidate if candidate.is_file() and not candidate.is_symlink() else None
 
 

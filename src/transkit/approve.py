@@ -23,10 +23,9 @@ from pathlib import Path
 
 from . import catalog
 from .catalog.merge import is_conflict
-from .config import Config
 from .errors import InputError
 from .fsutil import Changes
-from .project import catalogues, relative
+from .project import Project
 from .unit import PROVENANCE_KINDS, Unit
 
 KINDS = tuple(PROVENANCE_KINDS)  # "tm", "mt", "aligned"
@@ -88,14 +87,14 @@ def _why_not(unit: Unit, kinds: tuple[str, ...], min_score: float | None) -> str
     return None
 
 
-def approve(config: Config, lang: str, docs: list[str] | None = None,
+def approve(project: Project, lang: str, docs: list[str] | None = None,
             kinds: tuple[str, ...] = KINDS, min_score: float | None = None,
             by: str = "", dry_run: bool = False, when: datetime | None = None
             ) -> ApproveReport:
     """Approve the fuzzy tool drafts of `lang` (documents `docs`, all by default) whose
     provenance is one of `kinds` and whose score is at least `min_score`; every file is
     written at once or none is (a file changed meanwhile is `StaleError`)."""
-    plan = plan_approval(config, lang, docs, kinds, min_score, by, dry_run, when)
+    plan = plan_approval(project, lang, docs, kinds, min_score, by, dry_run, when)
     plan.commit()
     return plan.report
 
@@ -104,7 +103,7 @@ def approve(config: Config, lang: str, docs: list[str] | None = None,
 class ApprovalPlan:
     """What `approve` read and will write: `commit` writes it (all files or none)."""
 
-    config: Config
+    project: Project
     report: ApproveReport
     changes: Changes
     planned: list[tuple[Path, list[tuple[Unit, str]]]]
@@ -112,10 +111,10 @@ class ApprovalPlan:
     def commit(self) -> None:
         if self.changes:
             self.changes.commit()
-            _lines_as_written(self.config, self.report, self.planned)
+            _lines_as_written(self.project, self.report, self.planned)
 
 
-def plan_approval(config: Config, lang: str, docs: list[str] | None = None,
+def plan_approval(project: Project, lang: str, docs: list[str] | None = None,
                   kinds: tuple[str, ...] = KINDS, min_score: float | None = None,
                   by: str = "", dry_run: bool = False, when: datetime | None = None
                   ) -> ApprovalPlan:
@@ -127,13 +126,13 @@ def plan_approval(config: Config, lang: str, docs: list[str] | None = None,
     if unknown:
         raise InputError(f"unknown draft kind {unknown[0]!r} (one of {', '.join(KINDS)})")
     stamp = (when or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M+0000")
-    errors = unit_errors(config)
+    errors = unit_errors(project)
     report = ApproveReport()
     changes = Changes()
     planned: list[tuple[Path, list[tuple[Unit, str]]]] = []
-    for ref in catalogues(config, [lang], docs):
+    for ref in project.catalogues([lang], docs):
         po = catalog.load(ref.path)
-        rel = relative(config, ref.path)
+        rel = project.shown(ref.path)
         chosen: list[tuple[Unit, str]] = []
         for unit in po.active():
             if not unit.fuzzy or not unit.has_target:
@@ -166,17 +165,17 @@ def plan_approval(config: Config, lang: str, docs: list[str] | None = None,
         if catalog.stage(changes, po, ref.path):
             planned.append((ref.path, chosen))
             report.written.append(rel)
-    return ApprovalPlan(config, report, changes, planned)
+    return ApprovalPlan(project, report, changes, planned)
 
 
-def _lines_as_written(config: Config, report: ApproveReport,
+def _lines_as_written(project: Project, report: ApproveReport,
                       planned: list[tuple[Path, list[tuple[Unit, str]]]]) -> None:
     """Each approved unit's line in the file as written (clearing `#, fuzzy` moves the
     entries after it)."""
     lines: dict[tuple[str, str, str | None], int] = {}
     for path, chosen in planned:
         written = catalog.load(path).by_key()
-        rel = relative(config, path)
+        rel = project.shown(path)
         for unit, _ in chosen:
             found = written.get(unit.key)
             if found is not None:

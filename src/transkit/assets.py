@@ -27,9 +27,8 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from lxml import etree
 
-from .config import Config
 from .problems import ERROR, Problem
-from .project import relative
+from .project import Project
 from .sources import is_source
 
 # Attributes holding one URL, by element (None: any element).
@@ -51,20 +50,20 @@ LINK_ELEMENTS = frozenset({"a", "area"})
 class Assets:
     """The assets of one build: what to copy where, and what is missing."""
 
-    def __init__(self, config: Config, bulletins: set[str]):
-        self.config = config
-        self.root = config.root.resolve()
+    def __init__(self, project: Project, bulletins: set[str]):
+        self.project = project
+        self.root = project.root.resolve()
         self.bulletins = bulletins  # document names: links to them stay between pages
         self.copies: dict[str, Path] = {}  # path under site/ -> file in the project
         self.problems: dict[tuple[str, int, str], Problem] = {}  # each once
-        self.folder = Path(os.path.normpath(config.bulletins.absolute()))
-        self.site_root = (Path(os.path.normpath(config.site_root.absolute()))
-                          if config.site_root is not None else None)
-        self.project = Path(os.path.normpath(config.root.absolute()))
-        self.real_project = config.root.resolve()
+        self.folder = Path(os.path.normpath(project.bulletins.absolute()))
+        self.site_root = (Path(os.path.normpath(project.site_root.absolute()))
+                          if project.site_root is not None else None)
+        self.top = Path(os.path.normpath(project.root.absolute()))
+        self.real_project = project.root.resolve()
         # transkit's own files and folders: never published, wherever a link points.
-        own = [config.root / "transkit.toml", config.locales, config.root / "glossary",
-               config.root / "tm", config.state, config.site]
+        own = [project.config_file, project.locales, project.glossary,
+               project.memory_folder, project.state, project.site]
         self.unpublished = [p.resolve() for p in own]
         self._seen: dict[tuple[str, Path], tuple[str, str | None]] = {}
         self._base: str | None = None  # the current page's <base href>, if it had one
@@ -137,7 +136,7 @@ class Assets:
         if problem is not None and element.tag in LINK_ELEMENTS and _site_rooted(value):
             problem = None  # the live site's page, not a file of ours
         if problem is not None:  # named only when there is something to say
-            path, line = relative(self.config, page), element.sourceline or 1
+            path, line = self.project.shown(page), element.sourceline or 1
             label = (f"<style> url({value.strip()!r})" if element.tag == "style"
                      else f"<{element.tag} {what}={value.strip()!r}>")
             self._problem(path, line, f"{label}: {problem}")
@@ -181,9 +180,9 @@ class Assets:
 
     def _inside(self, target: Path) -> tuple[Path | None, str | None]:
         """The file a reference names, if it may be published."""
-        shown = relative(self.config, target)
+        shown = self.project.shown(target)
         try:
-            inside = target.relative_to(self.project)
+            inside = target.relative_to(self.top)
         except ValueError:
             return None, "outside the project (not published)"
         if any(part.startswith(".") for part in inside.parts):
@@ -194,7 +193,7 @@ class Assets:
                 return None, f"{shown} leads outside the project (not published)"
             for folder in self.unpublished:
                 if real == folder or folder in real.parents:
-                    return None, (f"{shown} is transkit's own ({relative(self.config, folder)}"
+                    return None, (f"{shown} is transkit's own ({self.project.shown(folder)}"
                                   ", not published)")
             if not real.exists():
                 return None, f"{shown} is missing"
@@ -210,7 +209,7 @@ class Assets:
     def _add(self, target: Path, found: Path) -> str:
         """The file's place in the site: its path in the project (as referred to, so a
         stylesheet's relative URLs meet the same tree), copied from `found`."""
-        key = f"{SITE_FOLDER}/{target.relative_to(self.project).as_posix()}"
+        key = f"{SITE_FOLDER}/{target.relative_to(self.top).as_posix()}"
         if key not in self.copies:
             self.copies[key] = found
             if found.suffix.lower() == ".css":
@@ -231,7 +230,7 @@ class Assets:
                 problem = ("a site-root URL in a stylesheet, which is copied as it is: make "
                            "it relative to the stylesheet")
             if problem is not None:
-                self._problem(relative(self.config, path), line, f"url({url!r}): {problem}")
+                self._problem(self.project.shown(path), line, f"url({url!r}): {problem}")
 
     def _problem(self, path: str, line: int, message: str) -> None:
         """A file a page refers to that cannot ship: an error for `release`, a warning for

@@ -15,22 +15,13 @@ from lxml import etree
 
 from . import catalog
 from .assets import Assets
-from .config import Config
 from .errors import InputError
 from .fsutil import atomic_write_bytes
 from .languages import native_name
 from .pages import review, site
 from .pages.common import NOT_IN_HTML
 from .problems import ERROR, Problem
-from .project import (
-    bulletin_paths,
-    catalog_path,
-    check_languages,
-    chrome_name,
-    discover,
-    load_document,
-    relative,
-)
+from .project import CatalogueRef, Project, chrome_name
 from .sources import inline
 from .sources.html import AttributeBlock, Block, Document
 from .text import unbalanced_bidi
@@ -177,7 +168,7 @@ def _built_here(folder: Path) -> bool:
     return empty or ((folder / "index.html").is_file() and (folder / "status.html").is_file())
 
 
-def check_site_folder(config: Config, out: Path) -> Path:
+def check_site_folder(project: Project, out: Path) -> Path:
     """The build output folder, refused where a build would wipe or mix into the project:
     the project itself or a folder above it, or a folder of sources or state."""
     if out.is_symlink():
@@ -189,16 +180,16 @@ def check_site_folder(config: Config, out: Path) -> Path:
                          "status.html): the site needs a folder of its own, which each "
                          "build replaces", out)
     real = out.resolve()
-    root = config.root.resolve()
-    sources = [config.bulletins, config.locales, config.root / "glossary", config.root / "tm",
-               config.state]
+    root = project.root.resolve()
+    sources = [project.bulletins, project.locales, project.glossary, project.memory_folder,
+               project.state]
     if real == root or real in root.parents:
         raise InputError("is the project or a folder above it: the site needs a folder of "
                          "its own (default: site/)", out)
     for folder in sources:
         folder = folder.resolve()
         if real == folder or folder in real.parents or real in folder.parents:
-            raise InputError(f"would mix the site with {relative(config, folder)}/: the site "
+            raise InputError(f"would mix the site with {project.shown(folder)}/: the site "
                              "needs a folder of its own", out)
     return out
 
@@ -223,9 +214,10 @@ class _Source:
 class _Page:
     """One language version of one document being assembled."""
 
-    def __init__(self, config: Config, doc: Document, lang: str, post: _Source,
+    def __init__(self, project: Project, doc: Document, lang: str, post: _Source,
                  chrome: _Source, report: BuildReport, include_fuzzy: bool = False):
-        self.config, self.doc, self.lang = config, doc, lang
+        self.project, self.config = project, project.config
+        self.doc, self.lang = doc, lang
         self.include_fuzzy = include_fuzzy
         self.post, self.chrome = post, chrome
         self.report = report
@@ -276,7 +268,7 @@ class _Page:
         root = self.doc.tree.getroot()
         root.set("lang", self.lang)
         self._language_switch()
-        site.head_links(root, self.doc.name, self.lang, list(self.config.languages),
+        site.head_links(root, self.doc.name, self.lang, list(self.project.languages),
                         self.doc.source_language, self.config.base_url or None)
         site.switch_style(root)
         if preview:
@@ -372,7 +364,7 @@ class _Page:
         name = self.config.lang_switch_names.get(self.lang) or site.SWITCH_NAMES.get(
             self.lang, "Languages")
         labels = self.config.lang_switch_labels
-        languages = list(self.config.languages)
+        languages = list(self.project.languages)
         targets = list(self.doc.switches)
         if not targets:
             for article in articles:
@@ -389,12 +381,20 @@ class _Page:
                                                       labels, name, anchor))
 
 
-def _load(config: Config, name: str, lang: str, cache: dict[Path, Translations]) -> _Source:
-    path = catalog_path(config, name, lang)
-    rel = relative(config, path)
-    if path not in cache:
-        cache[path] = catalog.load(path).by_key() if path.exists() else {}
-    return _Source(cache[path], rel)
+_Refs = dict[tuple[str, str], CatalogueRef]  # the project's catalogues by (document, lang)
+
+
+def _load(project: Project, refs: _Refs, name: str, lang: str,
+          cache: dict[Path, Translations]) -> _Source:
+    """A catalogue's translations by unit key (read once per build); one that is not
+    there (a chrome never extracted) reads as empty."""
+    ref = refs.get((name, lang))
+    if ref is None:
+        path = project.catalogue(name, lang)
+        return _Source({}, project.shown(path))
+    if ref.path not in cache:
+        cache[ref.path] = catalog.load(ref.path).by_key() if ref.path.exists() else {}
+    return _Source(cache[ref.path], ref.shown)
 
 
 def name_articles(doc: Document) -> None:
@@ -447,7 +447,7 @@ def preview_notes(include_fuzzy: bool, allow_incomplete: bool) -> list[str]:
     return notes
 
 
-def build_site(config: Config, out: Path | None = None, langs: list[str] | None = None,
+def build_site(project: Project, out: Path | None = None, langs: list[str] | None = None,
                docs: list[str] | None = None,
                progress: Callable[[str], None] | None = None,
                include_fuzzy: bool = False, allow_incomplete: bool = False,
@@ -457,43 +457,45 @@ def build_site(config: Config, out: Path | None = None, langs: list[str] | None 
     staging folder, page by page (BuildReport.write swaps it in, BuildReport.discard
     drops it). `status` and `checks`, when the caller has them (the release gate), are
     not computed again."""
-    out = check_site_folder(config, out or config.site)
+    out = check_site_folder(project, out or project.site)
     report = BuildReport(out=out, partial=bool(langs or docs))
     try:
-        return _build_pages(config, report, out, langs, docs, progress, include_fuzzy,
+        return _build_pages(project, report, out, langs, docs, progress, include_fuzzy,
                             allow_incomplete, status, checks)
     except BaseException:
         report.discard()
         raise
 
 
-def _build_pages(config: Config, report: BuildReport, out: Path, langs: list[str] | None,
+def _build_pages(project: Project, report: BuildReport, out: Path, langs: list[str] | None,
                  docs: list[str] | None, progress: Callable[[str], None] | None,
                  include_fuzzy: bool, allow_incomplete: bool, status: Status | None,
                  checks: CheckReport | None) -> BuildReport:
-    languages = check_languages(config, langs)
-    entries = discover(config)
+    config = project.config
+    languages = project.select_languages(langs)
+    entries = project.documents()
     known = {d.name for d in entries}
-    paths = bulletin_paths(config, docs)
+    paths = project.sources(docs)
     preview = preview_notes(include_fuzzy, allow_incomplete)
-    assets = Assets(config, {p.stem for p in bulletin_paths(config)})
+    assets = Assets(project, {p.stem for p in project.sources()})
     if checks is None:
         from .checks import run_checks
 
-        checks = run_checks(config)
+        checks = run_checks(project)
     findings = _findings_by_place(checks)
     cache: dict[Path, Translations] = {}
+    refs = {(ref.name, ref.lang): ref for ref in project.catalogues(missing=True)}
     posts: list[site.Post] = []
     for path in paths:
         name = path.stem
         if name not in known:
             raise InputError("not extracted yet (run `transkit extract`)", path)
         if progress:
-            progress(relative(config, path))
+            progress(project.shown(path))
         report.documents += 1
         entries_of_doc: list[site.Post] = []
-        for lang in config.languages:
-            doc = load_document(config, path)
+        for lang in project.languages:
+            doc = project.load_document(path)
             assets.rewrite(doc.tree.getroot(), path, doc.switches)
             src = doc.source_language
             if not entries_of_doc:
@@ -501,15 +503,15 @@ def _build_pages(config: Config, report: BuildReport, out: Path, langs: list[str
                 entries_of_doc = [site.Post(name, src, article_date(a) or dated,
                                             order=n) for n, a in enumerate(doc.articles)]
             if lang == src:
-                own = _Source(None, relative(config, path))
-                chrome = _Source(None, relative(config, path))
+                own = _Source(None, doc.ref_path)
+                chrome = _Source(None, doc.ref_path)
             else:
-                own = _load(config, name, lang, cache)
-                chrome = _load(config, chrome_name(src), lang, cache)
+                own = _load(project, refs, name, lang, cache)
+                chrome = _load(project, refs, chrome_name(src), lang, cache)
             # A language not being built is assembled only for the index's titles: what
             # its pages would fall back to is not this build's to report.
             reported = report if lang in languages else BuildReport(out=out)
-            page = _Page(config, doc, lang, own, chrome, reported, include_fuzzy)
+            page = _Page(project, doc, lang, own, chrome, reported, include_fuzzy)
             data = page.assemble(preview)
             single = len(entries_of_doc) == 1
             for entry, (anchor, title) in zip(entries_of_doc, page.posts, strict=True):
@@ -519,32 +521,33 @@ def _build_pages(config: Config, report: BuildReport, out: Path, langs: list[str
                                                (f"{name}{anchor}", lang != src))
             if lang in languages:
                 report.add(out / lang / f"{name}.html", data)
-        doc = load_document(config, path)
+        doc = project.load_document(path)
         assets.rewrite(doc.tree.getroot(), path, doc.switches)
-        report.add(out / "aligned" / f"{name}.html", _aligned(config, doc, cache, findings,
-                                                              preview))
+        report.add(out / "aligned" / f"{name}.html", _aligned(project, doc, refs, cache,
+                                                              findings, preview))
         posts.extend(entries_of_doc)
-        for lang in config.languages:  # a post's catalogues are read by its pages only
-            cache.pop(catalog_path(config, name, lang), None)
+        for lang in project.languages:  # a post's catalogues are read by its pages only
+            if (name, lang) in refs:
+                cache.pop(refs[name, lang].path, None)
     report.assets = {out / key: source for key, source in assets.copies.items()}
     report.missing_assets = list(assets.problems.values())
     if status is None:
         from .status import compute_status
 
-        status = compute_status(config)
+        status = compute_status(project)
     completeness = {lang.lang: lang.percent for lang in status.languages}
     # A partial build keeps the other languages' pages: the index still lists them.
-    shown = [lang for lang in config.languages if lang in languages
+    shown = [lang for lang in project.languages if lang in languages
              or (report.partial and (out / lang).is_dir())]
     report.add(out / "index.html", site.index_page(
         config.name, posts, shown, completeness if preview else None, preview,
         config.source_language))
-    report.add(out / "status.html", dashboard_page(config, status, checks=checks,
+    report.add(out / "status.html", dashboard_page(project, status, checks=checks,
                                                    preview=preview))
     return report
 
 
-def dashboard_page(config: Config, status: Status, langs: list[str] | None = None,
+def dashboard_page(project: Project, status: Status, langs: list[str] | None = None,
                    docs: list[str] | None = None, checks: CheckReport | None = None,
                    preview: list[str] | None = None, site_links: bool = True) -> bytes:
     """The status dashboard of `status` (checks run when not given); its links to the
@@ -553,17 +556,18 @@ def dashboard_page(config: Config, status: Status, langs: list[str] | None = Non
     from .pages.dashboard import dashboard
     from .status import as_data
 
+    config = project.config
     if checks is None:
         from .checks import run_checks
 
-        checks = run_checks(config, langs, docs)
+        checks = run_checks(project, langs, docs)
     from .status import completeness_problems
 
-    prefix = "aligned/" if site_links else f"{relative(config, config.site)}/aligned/"
-    gate = completeness_problems(status, config) + checks.errors()
+    prefix = "aligned/" if site_links else f"{project.shown(project.site)}/aligned/"
+    gate = completeness_problems(status, project) + checks.errors()
     return dashboard(config.name, as_data(status, True, checks=checks.by_language()),
-                     _findings_by_doc(checks), progress_history(config),
-                     {p.stem for p in bulletin_paths(config)}, preview, prefix, gate)
+                     _findings_by_doc(checks), progress_history(project),
+                     {p.stem for p in project.sources()}, preview, prefix, gate)
 
 
 def _findings_by_place(checks: CheckReport) -> dict[tuple[str, int], list[str]]:
@@ -585,7 +589,7 @@ def _findings_by_doc(checks: CheckReport) -> dict[tuple[str, str], dict[str, int
     return found
 
 
-def _aligned(config: Config, doc: Document, cache: dict[Path, Translations],
+def _aligned(project: Project, doc: Document, refs: _Refs, cache: dict[Path, Translations],
              findings: dict[tuple[str, int], list[str]], preview: list[str]) -> bytes:
     """The aligned page's rows: each unit (post, then chrome) in every language."""
     src = doc.source_language
@@ -601,15 +605,15 @@ def _aligned(config: Config, doc: Document, cache: dict[Path, Translations],
             for kind, source, codes in items:
                 kind_shown = kind if name == doc.name else f"{kind} (chrome)"
                 cells = []
-                for lang in config.languages:
+                for lang in project.languages:
                     if lang == src:
                         cells.append(review.Cell(lang, review.SOURCE, source, codes,
                                                  f"{doc.ref_path}:{block.line}"))
                         continue
-                    where = _load(config, name, lang, cache)
+                    where = _load(project, refs, name, lang, cache)
                     cells.append(_cell(lang, where, source, codes, findings))
                 rows.append(review.Row(kind_shown, cells))
-    return review.aligned_page(doc.name, src, list(config.languages), rows, preview)
+    return review.aligned_page(doc.name, src, list(project.languages), rows, preview)
 
 
 def _cell(lang: str, where: _Source, source: str, codes: dict[int, inline.Code] | None,

@@ -11,18 +11,12 @@ from typing import NamedTuple
 
 from . import catalog
 from .catalog import Catalogue, MergeReport
-from .config import Config
 from .fsutil import Changes, Seen, StaleError, digest
 from .project import (
     DocEntry,
-    bulletin_paths,
-    catalog_path,
+    Project,
     chrome_name,
-    discover,
     is_chrome,
-    load_document,
-    relative,
-    template_path,
 )
 from .sources import file_name
 from .unit import Unit
@@ -40,7 +34,7 @@ class ExtractReport:
         self.removed: list[str] = []  # what --prune removed
 
 
-def orphans(config: Config, entries: list[DocEntry]) -> list[Path]:
+def orphans(project: Project, entries: list[DocEntry]) -> list[Path]:
     """Catalogues and templates left by a bulletin that is gone (or with no template at
     all): they translate nothing the site shows."""
     found: list[Path] = []
@@ -48,12 +42,12 @@ def orphans(config: Config, entries: list[DocEntry]) -> list[Path]:
     for entry in entries:
         if is_chrome(entry.name):
             continue  # the chrome belongs to no one bulletin (an empty one is kept)
-        if not (config.bulletins / file_name(config.bulletins, entry.name)).is_file():
+        if not (project.bulletins / file_name(project.bulletins, entry.name)).is_file():
             found.append(entry.template)
-            paths = (catalog_path(config, entry.name, lang) for lang in config.languages)
+            paths = (project.catalogue(entry.name, lang) for lang in project.languages)
             found += [path for path in paths if path.is_file()]
-    if config.locales.is_dir():
-        for folder in sorted(p for p in config.locales.iterdir() if p.is_dir()):
+    if project.locales.is_dir():
+        for folder in sorted(p for p in project.locales.iterdir() if p.is_dir()):
             found += [p for p in sorted(folder.glob("*.po")) if p.stem not in known]
     return found
 
@@ -74,22 +68,23 @@ def _load(path: Path) -> tuple[Catalogue | None, Seen | None]:
     return found, found.seen
 
 
-def _merges(config: Config, pot: Catalogue, name: str, src: str,
+def _merges(project: Project, pot: Catalogue, name: str, src: str,
             report: ExtractReport) -> list[_Plan]:
     """The template merged into every target language's catalogue (planned, not written)."""
+    config = project.config
     plans: list[_Plan] = []
-    for lang in config.languages:
+    for lang in project.languages:
         if lang == src:
             continue
-        po_path = catalog_path(config, name, lang)
+        po_path = project.catalogue(name, lang)
         old, seen = _load(po_path)
         po, merge = catalog.update(pot, old, lang, config.name, name)
-        report.merges[relative(config, po_path)] = merge
+        report.merges[project.shown(po_path)] = merge
         plans.append(_Plan(po_path, po, seen))
     return plans
 
 
-def _kept_chrome(config: Config, previous: Catalogue | None, read: set[str]) -> list[Unit]:
+def _kept_chrome(project: Project, previous: Catalogue | None, read: set[str]) -> list[Unit]:
     """The chrome units of bulletins this run did not read (a partial extract), with the
     references to them; a bulletin read again brings its own, and one that is gone no
     longer holds a unit in place."""
@@ -98,7 +93,7 @@ def _kept_chrome(config: Config, previous: Catalogue | None, read: set[str]) -> 
     kept = []
     for unit in previous.units:
         refs = [r for r in unit.references if (where := r.rsplit(":", 1)[0]) not in read
-                and (config.root / where).is_file()]
+                and (project.root / where).is_file()]
         if refs and not unit.obsolete:
             kept.append(unit.clone(references=refs))
     return kept
@@ -114,7 +109,7 @@ def _first_reference(unit: Unit) -> tuple[str, int]:
     return (where, int(line)) if line.isdigit() else (unit.references[0], 0)
 
 
-def extract(config: Config, docs: list[str] | None = None, source_lang: str | None = None,
+def extract(project: Project, docs: list[str] | None = None, source_lang: str | None = None,
             progress: Callable[[str], None] | None = None, learn: bool = True,
             prune: bool = False) -> ExtractReport:
     """Segment sources, write each template, merge it into every language's catalogue.
@@ -129,36 +124,40 @@ def extract(config: Config, docs: list[str] | None = None, source_lang: str | No
     """
     for attempt in range(1, RETRIES + 1):
         report = ExtractReport()
+        project.rescan()  # the documents as they are now, on every attempt
         try:
-            return _extract(config, report, docs, source_lang, progress, learn, prune)
+            return _extract(project, report, docs, source_lang, progress, learn, prune)
         except StaleError:
             if attempt == RETRIES:
                 raise
+        finally:
+            project.rescan()  # templates may have been written
     raise AssertionError("unreachable")
 
 
 RETRIES = 3  # reads of the project when files keep changing under extract
 
 
-def _extract(config: Config, report: ExtractReport, docs: list[str] | None,
+def _extract(project: Project, report: ExtractReport, docs: list[str] | None,
              source_lang: str | None, progress: Callable[[str], None] | None, learn: bool,
              prune: bool) -> ExtractReport:
-    entries = discover(config)
-    left = orphans(config, entries)
+    config = project.config
+    entries = project.documents()
+    left = orphans(project, entries)
     if prune:
         for path in left:
             catalog.load(path)  # a broken one is refused before anything is removed
     else:
-        report.orphans = [relative(config, p) for p in left]
+        report.orphans = [project.shown(p) for p in left]
     known = {d.name: d for d in entries}
     plans: list[_Plan] = []
     chrome: dict[str, list[Unit]] = {e.source_language: [] for e in entries
                                      if e.name == chrome_name(e.source_language)}
     read: set[str] = set()
-    for path in bulletin_paths(config, docs):
+    for path in project.sources(docs):
         if progress:
-            progress(relative(config, path))
-        document = load_document(config, path, source_lang)
+            progress(project.shown(path))
+        document = project.load_document(path, source_lang)
         units = document.units()
         report.documents += 1
         src = document.source_language
@@ -170,42 +169,42 @@ def _extract(config: Config, report: ExtractReport, docs: list[str] | None,
         if old_entry is not None and old_entry.source_language != src:
             # The document changed source language: its old template goes, its catalogues stay.
             plans.append(_Plan(old_entry.template, None, _load(old_entry.template)[1]))
-        pot_path = template_path(config, document.name, src)
+        pot_path = project.template(document.name, src)
         previous, seen = _load(pot_path)
         pot = catalog.build_template(units, document.name, document.ref_path, config.name, src,
                                      document.source_hash, previous)
         plans.append(_Plan(pot_path, pot, seen))
         report.units += len(pot)  # units as status counts them: one per (source, context)
-        plans += _merges(config, pot, document.name, src, report)
+        plans += _merges(project, pot, document.name, src, report)
     for src, units in sorted(chrome.items()):
         name = chrome_name(src)
-        pot_path = template_path(config, name, src)
+        pot_path = project.template(name, src)
         previous, seen = _load(pot_path)
-        every = sorted(_kept_chrome(config, previous, read) + units, key=_first_reference)
+        every = sorted(_kept_chrome(project, previous, read) + units, key=_first_reference)
         pot = catalog.build_template(every, name, None, config.name, src, None, previous)
         plans.append(_Plan(pot_path, pot, seen))
-        plans += _merges(config, pot, name, src, report)
+        plans += _merges(project, pot, name, src, report)
     changes = Changes()
     for plan in plans:
         if plan.catalogue is None:
             changes.remove(plan.path, plan.expect)
-            report.written.append(relative(config, plan.path))
+            report.written.append(project.shown(plan.path))
         elif _changes_file(plan):
             changes.write(plan.path, catalog.encoded(plan.catalogue), plan.expect)
-            report.written.append(relative(config, plan.path))
+            report.written.append(project.shown(plan.path))
     changes.commit()
     if learn or (prune and left):
         from .memory import open_store
         from .memory.learn import learn_project
 
-        store = open_store(config)
+        store = open_store(project)
         try:
-            learn_project(config, store)
+            learn_project(project, store)
         finally:
             store.close()
     if prune:
         for path in left:
             path.unlink(missing_ok=True)
-            report.removed.append(relative(config, path))
+            report.removed.append(project.shown(path))
     return report
 

@@ -17,8 +17,8 @@ from types import TracebackType
 from typing import NamedTuple
 
 from .catalog import parse
-from .config import Config
 from .errors import InputError
+from .project import Project
 
 # (total, translated, fuzzy) words of one file; None when the reader refuses it.
 Words = tuple[int, int, int] | None
@@ -40,14 +40,14 @@ class _GitFailed(Exception):
     """git said no: not a work tree, no commit yet, an object gone."""
 
 
-def progress_history(config: Config, limit: int = 200) -> list[Point]:
+def progress_history(project: Project, limit: int = 200) -> list[Point]:
     """The figures at the last `limit` commits (first parent) that touched the locales
     folder, oldest first; [] when the project is not in a git work tree or git is missing.
     Uncommitted changes are not seen; each distinct file content is parsed once."""
     if limit <= 0:
         return []
     try:
-        return _history(config, limit)
+        return _history(project, limit)
     except (OSError, _GitFailed):  # git missing or not runnable, or not a repository
         return []
 
@@ -61,42 +61,42 @@ def _git(top: str, *args: str) -> bytes:
     return result.stdout
 
 
-def _history(config: Config, limit: int) -> list[Point]:
-    lines = _git(str(config.root), "rev-parse", "--show-toplevel", "--show-prefix")
+def _history(project: Project, limit: int) -> list[Point]:
+    lines = _git(str(project.root), "rev-parse", "--show-toplevel", "--show-prefix")
     top, _, prefix = os.fsdecode(lines).partition("\n")
-    locales = _locales_path(config, top, prefix.strip("\n"))
+    locales = _locales_path(project, top, prefix.strip("\n"))
     if locales is None:  # the locales folder is outside the repository
         return []
     commits = _commits(top, locales, limit)
     # A commit's figures never change: they are kept between runs (per languages and
     # locales folder), so a build reads only the commits it has not seen.
-    cache_key = f"{CACHE_VERSION}\n{' '.join(config.languages)}\n{locales}"
-    known = _load_cache(config, cache_key)
+    cache_key = f"{CACHE_VERSION}\n{' '.join(project.languages)}\n{locales}"
+    known = _load_cache(project, cache_key)
     words: dict[str, Words] = {}
     points = []
     with _Blobs(top) as blobs:
         for sha, date, subject in reversed(commits):
             figures = known.get(sha)
             if figures is None:
-                figures = _totals(config, _tree(top, sha, locales), words, blobs)
+                figures = _totals(project, _tree(top, sha, locales), words, blobs)
             points.append(Point(sha, date, subject, figures))
     if any(p.commit not in known for p in points):
-        _save_cache(config, cache_key, {p.commit: p.languages for p in points})
+        _save_cache(project, cache_key, {p.commit: p.languages for p in points})
     return points
 
 
 CACHE_VERSION = 1
 
 
-def _cache_path(config: Config) -> Path:
-    return config.state / "cache" / "history.marshal"
+def _cache_path(project: Project) -> Path:
+    return project.state / "cache" / "history.marshal"
 
 
-def _load_cache(config: Config, key: str) -> dict[str, dict[str, tuple[int, int, int]]]:
+def _load_cache(project: Project, key: str) -> dict[str, dict[str, tuple[int, int, int]]]:
     import marshal
 
     try:
-        data = marshal.loads(_cache_path(config).read_bytes())
+        data = marshal.loads(_cache_path(project).read_bytes())
         if isinstance(data, dict) and data.get("key") == key:
             return {sha: {lang: tuple(v) for lang, v in figures.items()}
                     for sha, figures in data["points"].items()}
@@ -105,23 +105,24 @@ def _load_cache(config: Config, key: str) -> dict[str, dict[str, tuple[int, int,
     return {}
 
 
-def _save_cache(config: Config, key: str,
+def _save_cache(project: Project, key: str,
                 points: dict[str, dict[str, tuple[int, int, int]]]) -> None:
     import marshal
 
     from .fsutil import atomic_write_bytes
 
     try:
-        atomic_write_bytes(_cache_path(config), marshal.dumps({"key": key, "points": points}))
+        atomic_write_bytes(_cache_path(project), marshal.dumps({"key": key, "points": points}))
     except OSError:
         pass  # a cache: the chart is right without it
 
 
-def _locales_path(config: Config, top: str, prefix: str) -> str | None:
+def _locales_path(project: Project, top: str, prefix: str) -> str | None:
     """The locales folder relative to the top of the work tree, in git's spelling."""
+    config = project.config
     if Path(config.locales_dir).is_absolute():
         try:
-            path = config.locales.resolve().relative_to(Path(top).resolve()).as_posix()
+            path = project.locales.resolve().relative_to(Path(top).resolve()).as_posix()
         except ValueError:
             return None
     else:
@@ -164,7 +165,7 @@ def _tree(top: str, commit: str, locales: str) -> Tree:
     return tree
 
 
-def _totals(config: Config, tree: Tree, words: dict[str, Words],
+def _totals(project: Project, tree: Tree, words: dict[str, Words],
             blobs: _Blobs) -> dict[str, tuple[int, int, int]]:
     """Each configured language's (translated, fuzzy, total) words in `tree`."""
 
@@ -180,7 +181,7 @@ def _totals(config: Config, tree: Tree, words: dict[str, Words],
         for name in sorted(tree[lang]):
             if name.endswith(".pot"):
                 templates.setdefault(name[:-4], (lang, tree[lang][name]))
-    totals = {lang: (0, 0, 0) for lang in config.languages}
+    totals = {lang: (0, 0, 0) for lang in project.languages}
     for doc, (source, sha) in templates.items():
         template = counted(sha)
         if template is None:

@@ -21,7 +21,7 @@ from .errors import InputError
 from .fsutil import Changes, Seen, StaleError, unchanged
 from .memory.learn import learn_project, neighbour_context
 from .memory.store import Store
-from .project import catalogues, relative
+from .project import Project
 from .unit import UNTRANSLATED, excerpt
 
 
@@ -183,21 +183,22 @@ PARALLEL_FROM = 500  # empty entries before a second process pays for itself
 PRELOAD_FROM = 100  # lookups before an index of the memory in memory pays for itself
 
 
-def pretranslate(config: Config, store: Store, langs: list[str] | None = None,
+def pretranslate(project: Project, store: Store, langs: list[str] | None = None,
                  docs: list[str] | None = None, threshold: int | None = None,
                  exact_as_fuzzy: bool | None = None, dry_run: bool = False,
                  progress: Callable[[int], None] | None = None,
                  pending: int | None = None) -> PretranslateReport:
+    config = project.config
     threshold = config.tm.threshold if threshold is None else threshold
     if not 1 <= threshold <= 100:
         raise InputError("--threshold must be between 1 and 100")
     as_fuzzy = config.tm.exact_as_fuzzy if exact_as_fuzzy is None else exact_as_fuzzy
-    refs = catalogues(config, langs, docs)
+    refs = project.catalogues(langs, docs)
     for ref in refs:  # a malformed catalogue stops the run before anything is written
         catalog.load(ref.path)
-    learn_project(config, store)
+    learn_project(project, store)
     tm_path = store.locator
-    paths = {(ref.name, ref.lang): str(ref.path) for ref in catalogues(config, None, docs)}
+    paths = {(ref.name, ref.lang): str(ref.path) for ref in project.catalogues(None, docs)}
     jobs = [_Job(str(ref.path), ref.source_language, ref.lang, tm_path, threshold, as_fuzzy,
                  tuple((lang, path) for (name, lang), path in sorted(paths.items())
                        if name == ref.name and lang != ref.lang))
@@ -247,9 +248,9 @@ def pretranslate(config: Config, store: Store, langs: list[str] | None = None,
     if not dry_run:
         drafts = {Path(r.path): (r.text, r.seen) for r in done if r.text is not None}
         write_drafts(drafts)
-        report.written = [relative(config, path) for path in drafts]
+        report.written = [project.shown(path) for path in drafts]
         if report.written:
-            learn_project(config, store)
+            learn_project(project, store)
     return report
 
 
@@ -280,11 +281,11 @@ def write_drafts(drafts: dict[Path, tuple[str, Seen | None]]) -> None:
     changes.commit()
 
 
-def count_pending(config: Config, langs: list[str] | None, docs: list[str] | None) -> int:
+def count_pending(project: Project, langs: list[str] | None, docs: list[str] | None) -> int:
     """Empty entries pre-translation would look at (for a progress bar)."""
     from .status import compute_status
 
-    status = compute_status(config, langs, docs, want_missing=False)
+    status = compute_status(project, langs, docs, want_missing=False)
     return sum(d.untranslated for d in status.docs() if not d.source)
 
 
@@ -316,12 +317,12 @@ def _contexts(active: list[Any]) -> dict[int, str | None]:
     return contexts
 
 
-def _human(config: Config, refs: list[Any]) -> dict[str, dict[str, dict[Any, str]]]:
+def _human(project: Project, refs: list[Any]) -> dict[str, dict[str, dict[Any, str]]]:
     """A person's translations of each document's units, by document and language:
     translated, not fuzzy, no machine or memory provenance (what a draft may start from)."""
     found: dict[str, dict[str, dict[Any, str]]] = {}
     docs = sorted({ref.name for ref in refs})
-    for ref in catalogues(config, None, docs):
+    for ref in project.catalogues(None, docs):
         units: dict[Any, str] = {}
         for entry in catalog.load(ref.path).active():
             provenance = entry.provenance
@@ -361,7 +362,7 @@ def _origin(provider: Any, entry: Any, source: str, target: str, doc: str,
     return best
 
 
-def machine_translate(config: Config, store: Store, provider: Any, langs: list[str] | None,
+def machine_translate(project: Project, store: Store, provider: Any, langs: list[str] | None,
                       docs: list[str] | None, dry_run: bool = False, force: bool = False,
                       progress: Callable[[int], None] | None = None) -> MTReport:
     """Draft every still-empty entry with MT: fuzzy, `MT <engine> [route] <date>[, from the
@@ -381,9 +382,9 @@ def machine_translate(config: Config, store: Store, provider: Any, langs: list[s
 
     today = date.today().isoformat()
     report = MTReport()
-    selected = [ref for ref in catalogues(config, langs, docs) if provider.allowed(ref.lang)]
+    selected = [ref for ref in project.catalogues(langs, docs) if provider.allowed(ref.lang)]
     loaded = [(ref, catalog.load(ref.path)) for ref in selected]  # all read before any write
-    human = _human(config, selected) if provider.pivot and selected else {}
+    human = _human(project, selected) if provider.pivot and selected else {}
     # (from, to) -> [(path, catalogue, entry, request, source language, settings, comment)]
     pending: dict[tuple[str, str], list[tuple[Path, Any, Any, Any, str, str, str]]] = {}
     unserved: set[tuple[str, str]] = set()
@@ -425,7 +426,7 @@ def machine_translate(config: Config, store: Store, provider: Any, langs: list[s
         provider.check(*pair)  # a missing pair or engine stops the run before any write
     for path, po in cached_files:
         save_drafts(po, path)
-        report.written.append(relative(config, path))
+        report.written.append(project.shown(path))
     if dry_run or not pending:
         return report
     needed = sum(report.chars.values())
@@ -459,11 +460,11 @@ def machine_translate(config: Config, store: Store, provider: Any, langs: list[s
                 try:
                     inline.validate(result.text, expected)
                 except inline.PlaceholderError as exc:
-                    report.failures.append(f"{relative(config, path)}: {excerpt(entry.msgid, 60)}:"
+                    report.failures.append(f"{project.shown(path)}: {excerpt(entry.msgid, 60)}:"
                                            f" placeholders broken by MT ({exc})")
                     continue
                 if not result.text.strip() and entry.msgid.strip():
-                    report.failures.append(f"{relative(config, path)}: {excerpt(entry.msgid, 60)}:"
+                    report.failures.append(f"{project.shown(path)}: {excerpt(entry.msgid, 60)}:"
                                            " MT returned an empty draft")
                     continue
                 if start != source_lang:
@@ -481,7 +482,7 @@ def machine_translate(config: Config, store: Store, provider: Any, langs: list[s
                 progress(len(batch))
             for path, po in touched.items():
                 save_drafts(po, path)  # after every batch: a stop loses nothing received
-                rel = relative(config, path)
+                rel = project.shown(path)
                 if rel not in report.written:
                     report.written.append(rel)
             store.learn(learnt)
@@ -518,11 +519,11 @@ class _Item:
         return self.future.result()[self.n]
 
 
-def check_pairs(config: Config, provider: Any, langs: list[str] | None,
+def check_pairs(project: Project, provider: Any, langs: list[str] | None,
                 docs: list[str] | None) -> None:
     """Every (source, target) pair of the selection is served, or an error naming what to
     install: checked before anything, the memory's pass included, is written."""
-    for pair in sorted({(ref.source_language, ref.lang) for ref in catalogues(config, langs, docs)
+    for pair in sorted({(ref.source_language, ref.lang) for ref in project.catalogues(langs, docs)
                         if provider.allowed(ref.lang)}):
         provider.check(*pair)
 

@@ -1,12 +1,13 @@
-"""Where documents and catalogues live: discovery, selections (`catalogues`), document
-names, and the project lock."""
+"""The project: its places resolved once from the configuration (`Project`), the
+documents and catalogues found there, how a path is shown, the project lock; and the
+rules of document names."""
 
 from __future__ import annotations
 
 import os
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -44,17 +45,13 @@ def lock_timeout() -> float:
 
 
 @contextmanager
-def project_lock(config: Config, wait: bool = True,
-                 on_wait: Callable[[str], None] | None = None,
-                 timeout: float | None = None) -> Iterator[None]:
-    """Held by every command that writes. A second writer waits (bounded, saying what it
-    waits for), as CI jobs sharing a workspace expect; with `wait=False` it fails at once.
-    `timeout` bounds the wait below TRANSKIT_LOCK_TIMEOUT (the editor's saves)."""
+def _lock(state: Path, wait: bool = True, on_wait: Callable[[str], None] | None = None,
+          timeout: float | None = None) -> Iterator[None]:
     import filelock
 
-    config.state.mkdir(parents=True, exist_ok=True)
-    path = config.state / "lock"
-    holder = config.state / "lock.holder"
+    state.mkdir(parents=True, exist_ok=True)
+    path = state / "lock"
+    holder = state / "lock.holder"
     timeout = lock_timeout() if timeout is None else min(timeout, lock_timeout())
     lock = filelock.FileLock(str(path), timeout=0)
     try:
@@ -124,14 +121,6 @@ def check_doc_name(name: str, where: Path | str | None = None) -> str:
     return name
 
 
-def linked(config: Config, path: Path) -> Path:
-    """`path` when it is no symbolic link, or a link that stays in the project (or the
-    user allowed outside places); a link leading out, or a loop, is refused."""
-    if path.is_symlink():
-        confine(config.root, path, config.allow_outside)
-    return path
-
-
 def regular(path: Path) -> bool:
     """Whether `path` is a regular file (False: nothing there); a FIFO, device, socket or
     folder standing where a file is expected is refused, unopened."""
@@ -152,50 +141,6 @@ def regular(path: Path) -> bool:
     return True
 
 
-def bulletin_paths(config: Config, docs: list[str] | None = None) -> list[Path]:
-    if not config.bulletins.is_dir():
-        raise InputError("no bulletins folder", config.bulletins)
-    from . import sources
-
-    paths = sorted(p for p in config.bulletins.iterdir()
-                   if sources.is_source(p) and regular(linked(config, p)))
-    if docs:
-        wanted: list[Path] = []
-        for doc in docs:
-            candidate = Path(doc)
-            if sources.is_source(candidate) and candidate.exists():
-                wanted.append(candidate.resolve())
-                continue
-            path = config.bulletins / sources.file_name(config.bulletins,
-                                                        sources.stem(candidate.name))
-            if not path.is_file():
-                raise InputError(f"no bulletin named {doc!r}", config.bulletins)
-            wanted.append(path)
-        return wanted
-    return paths
-
-
-def relative(config: Config, path: Path) -> str:
-    """A project path as the user sees it (`locales/fr/doc.po`); cheap, no filesystem calls
-    for paths built from the configuration."""
-    try:
-        return path.relative_to(config.root).as_posix()
-    except ValueError:
-        pass
-    try:
-        return path.resolve().relative_to(config.root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def template_path(config: Config, doc: str, source_lang: str) -> Path:
-    return config.locales / source_lang / f"{doc}.pot"
-
-
-def catalog_path(config: Config, doc: str, lang: str) -> Path:
-    return config.locales / lang / f"{doc}.po"
-
-
 class DocEntry(NamedTuple):
     """A document as the locales folder knows it: its template and source language."""
 
@@ -206,64 +151,6 @@ class DocEntry(NamedTuple):
     @property
     def template(self) -> Path:
         return Path(self.template_file)
-
-
-def discover(config: Config) -> list[DocEntry]:
-    """Documents by their templates (locales/<src>/<doc>.pot)."""
-    found: dict[str, DocEntry] = {}
-    if not config.locales.is_dir():
-        if config.locales.exists():
-            raise InputError("is a file, expected the locales folder", config.locales)
-        return []
-    # os.scandir, not pathlib: status walks thousands of catalogues and must stay cheap.
-    locales = str(config.locales)
-    with os.scandir(locales) as folders:
-        entries = list(folders)
-    for item in entries:
-        if item.is_symlink():
-            linked(config, Path(item.path))
-        if item.name in config.languages and not item.is_dir():
-            raise InputError("is a file, expected a language folder", Path(item.path))
-    lang_dirs = sorted(d.name for d in entries if d.is_dir())
-    for lang in lang_dirs:
-        with os.scandir(f"{locales}/{lang}") as files:
-            pots = [f for f in files if f.name.endswith(".pot")]
-        for item in pots:
-            if item.is_symlink():
-                linked(config, Path(item.path))
-            if not item.is_file():
-                raise InputError("is a folder, expected a template file", Path(item.path))
-        names = sorted(f.name for f in pots)
-        for name in names:
-            stem = name[:-4]
-            if stem in found:
-                raise InputError(f"two templates for document {stem!r} "
-                                 f"({relative(config, found[stem].template)})",
-                                 config.locales / lang / name)
-            found[stem] = DocEntry(stem, lang, f"{locales}/{lang}/{name}")
-    return [found[k] for k in sorted(found)]
-
-
-def check_languages(config: Config, langs: list[str] | None,
-                    option: str = "language") -> list[str]:
-    """The project's languages, or those of `langs` (each must be one of them: any other
-    is an error naming the one it probably meant). `option` names what gave them."""
-    for lang in langs or []:
-        project_language(config, lang, option)
-    return [lang for lang in config.languages if not langs or lang in langs]
-
-
-def project_language(config: Config, lang: str, option: str = "language") -> str:
-    """`lang` when it is one of the project's languages; else an error saying so, with
-    the project language it probably means (`fra`, `French`, `fe` → fr)."""
-    from .languages import suggest
-
-    if lang in config.languages:
-        return lang
-    meant = suggest(lang, config.languages)
-    hint = f"; did you mean {meant!r}?" if meant else ""
-    raise InputError(f"{option} {lang!r} is not one of the project's languages "
-                     f"({', '.join(config.languages)}){hint}")
 
 
 def select_documents(entries: list[DocEntry], docs: list[str] | None) -> list[DocEntry]:
@@ -281,11 +168,13 @@ def select_documents(entries: list[DocEntry], docs: list[str] | None) -> list[Do
 
 
 class CatalogueRef(NamedTuple):
-    """One target-language catalogue of an extracted document (the file may not exist)."""
+    """One target-language catalogue of an extracted document (the file may not exist),
+    with its path as the user sees it (`locales/fr/doc.po`)."""
 
     doc: DocEntry
     lang: str
     path: Path
+    shown: str
 
     @property
     def name(self) -> str:
@@ -296,32 +185,199 @@ class CatalogueRef(NamedTuple):
         return self.doc.source_language
 
 
-def catalogues(config: Config, langs: list[str] | None = None, docs: list[str] | None = None,
-               missing: bool = False) -> list[CatalogueRef]:
-    """Every (document, target language) catalogue of the selection, in document then
-    language order; the source language is skipped, and so are files that do not exist
-    unless `missing`. Unknown languages or documents are errors."""
-    languages = check_languages(config, langs)
-    found: list[CatalogueRef] = []
-    for doc in select_documents(discover(config), docs):
-        for lang in languages:
-            if lang == doc.source_language:
+class Project:
+    """One project's places, resolved once from its configuration: the folders, where a
+    document's template and catalogues are, the documents extracted (discovered once, on
+    first use; `rescan` after writing templates), and how a path is shown to the user.
+    Commands are given a `Project`; the settings stay in `project.config`."""
+
+    __slots__ = ("config", "root", "config_file", "bulletins", "locales", "site", "site_root",
+                 "state", "memory", "memory_folder", "glossary", "_resolved_root", "_documents")
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.root = config.root
+        self.config_file = config.root / "transkit.toml"
+        self.bulletins = config.bulletins
+        self.locales = config.locales
+        self.site = config.site
+        self.site_root = config.site_root
+        self.state = config.state
+        self.memory = config.root / config.tm.path  # the SQLite memory (unless tm.url)
+        self.memory_folder = config.root / "tm"  # TMX files the memory is saved to and learns
+        self.glossary = config.root / "glossary"
+        self._resolved_root: Path | None = None
+        self._documents: list[DocEntry] | None = None
+
+    @classmethod
+    def load(cls, start: Path | None = None, allow_outside: bool | None = None) -> Project:
+        """The project holding `start` (default: the working folder), its configuration
+        read and checked."""
+        from .config import load_config
+
+        return cls(load_config(start, allow_outside))
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return self.config.languages
+
+    # --- places ------------------------------------------------------------------------
+
+    def shown(self, path: Path) -> str:
+        """A project path as the user sees it (`locales/fr/doc.po`); no filesystem call for
+        paths built from the project's places."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            pass
+        if self._resolved_root is None:
+            self._resolved_root = self.root.resolve()
+        try:
+            return path.resolve().relative_to(self._resolved_root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def template(self, doc: str, source_lang: str) -> Path:
+        return self.locales / source_lang / f"{doc}.pot"
+
+    def catalogue(self, doc: str, lang: str) -> Path:
+        return self.locales / lang / f"{doc}.po"
+
+    def linked(self, path: Path) -> Path:
+        """`path` when it is no symbolic link, or a link that stays in the project (or the
+        user allowed outside places); a link leading out, or a loop, is refused."""
+        if path.is_symlink():
+            confine(self.root, path, self.config.allow_outside)
+        return path
+
+    # --- languages ---------------------------------------------------------------------
+
+    def language(self, lang: str, option: str = "language") -> str:
+        """`lang` when it is one of the project's languages; else an error saying so, with
+        the project language it probably means (`fra`, `French`, `fe` → fr). `option`
+        names what gave it."""
+        from .languages import suggest
+
+        languages = self.config.languages
+        if lang in languages:
+            return lang
+        meant = suggest(lang, languages)
+        hint = f"; did you mean {meant!r}?" if meant else ""
+        raise InputError(f"{option} {lang!r} is not one of the project's languages "
+                         f"({', '.join(languages)}){hint}")
+
+    def select_languages(self, langs: list[str] | None,
+                         option: str = "language") -> list[str]:
+        """The project's languages, or those of `langs` (each must be one of them)."""
+        for lang in langs or []:
+            self.language(lang, option)
+        return [lang for lang in self.config.languages if not langs or lang in langs]
+
+    # --- documents ---------------------------------------------------------------------
+
+    def sources(self, docs: list[str] | None = None) -> list[Path]:
+        """The bulletins (every file a source adapter reads), or those named in `docs`
+        (a bulletin's name or a path to a bulletin file)."""
+        if not self.bulletins.is_dir():
+            raise InputError("no bulletins folder", self.bulletins)
+        from . import sources
+
+        if not docs:
+            return sorted(p for p in self.bulletins.iterdir()
+                          if sources.is_source(p) and regular(self.linked(p)))
+        wanted: list[Path] = []
+        for doc in docs:
+            candidate = Path(doc)
+            if sources.is_source(candidate) and candidate.exists():
+                wanted.append(candidate.resolve())
                 continue
-            path = linked(config, catalog_path(config, doc.name, lang))
-            if missing or path.exists():
-                found.append(CatalogueRef(doc, lang, path))
-    return found
+            path = self.bulletins / sources.file_name(self.bulletins,
+                                                      sources.stem(candidate.name))
+            if not path.is_file():
+                raise InputError(f"no bulletin named {doc!r}", self.bulletins)
+            wanted.append(path)
+        return wanted
 
+    def load_document(self, path: Path, source_lang: str | None = None) -> Document:
+        """The bulletin at `path`, read by its source adapter."""
+        from . import sources  # the adapter (lxml, the segmenter): only for commands that parse
 
-def load_document(config: Config, path: Path, source_lang: str | None = None) -> Document:
-    from . import sources  # the adapter (lxml, the segmenter): only for commands that parse
+        if source_lang is not None:
+            check_language(source_lang)
+        config = self.config
+        doc = sources.read(path, doc_name(path), self.shown(path), config.extract,
+                           config.source_language, source_lang)
+        if doc.source_language not in config.languages:
+            raise InputError(
+                f"source language {doc.source_language!r} is not one of the project's "
+                f"languages ({', '.join(config.languages)})", path)
+        return doc
 
-    if source_lang is not None:
-        check_language(source_lang)
-    doc = sources.read(path, doc_name(path), relative(config, path), config.extract,
-                       config.source_language, source_lang)
-    if doc.source_language not in config.languages:
-        raise InputError(
-            f"source language {doc.source_language!r} is not one of the project's languages "
-            f"({', '.join(config.languages)})", path)
-    return doc
+    def documents(self) -> list[DocEntry]:
+        """The extracted documents, by their templates (locales/<src>/<doc>.pot)."""
+        if self._documents is None:
+            self._documents = self._discover()
+        return self._documents
+
+    def rescan(self) -> None:
+        """Forget the documents found: the next `documents()` looks again."""
+        self._documents = None
+
+    def _discover(self) -> list[DocEntry]:
+        found: dict[str, DocEntry] = {}
+        if not self.locales.is_dir():
+            if self.locales.exists():
+                raise InputError("is a file, expected the locales folder", self.locales)
+            return []
+        # os.scandir, not pathlib: status walks thousands of catalogues and must stay cheap.
+        locales = str(self.locales)
+        with os.scandir(locales) as folders:
+            entries = list(folders)
+        for item in entries:
+            if item.is_symlink():
+                self.linked(Path(item.path))
+            if item.name in self.config.languages and not item.is_dir():
+                raise InputError("is a file, expected a language folder", Path(item.path))
+        for lang in sorted(d.name for d in entries if d.is_dir()):
+            with os.scandir(f"{locales}/{lang}") as files:
+                pots = [f for f in files if f.name.endswith(".pot")]
+            for item in pots:
+                if item.is_symlink():
+                    self.linked(Path(item.path))
+                if not item.is_file():
+                    raise InputError("is a folder, expected a template file", Path(item.path))
+            for name in sorted(f.name for f in pots):
+                stem = name[:-4]
+                if stem in found:
+                    raise InputError(f"two templates for document {stem!r} "
+                                     f"({self.shown(found[stem].template)})",
+                                     self.locales / lang / name)
+                found[stem] = DocEntry(stem, lang, f"{locales}/{lang}/{name}")
+        return [found[k] for k in sorted(found)]
+
+    def catalogues(self, langs: list[str] | None = None, docs: list[str] | None = None,
+                   missing: bool = False) -> list[CatalogueRef]:
+        """Every (document, target language) catalogue of the selection, in document then
+        language order; the source language is skipped, and so are files that do not
+        exist unless `missing`. Unknown languages or documents are errors."""
+        languages = self.select_languages(langs)
+        found: list[CatalogueRef] = []
+        locales = self.shown(self.locales)
+        for doc in select_documents(self.documents(), docs):
+            for lang in languages:
+                if lang == doc.source_language:
+                    continue
+                path = self.linked(self.catalogue(doc.name, lang))
+                if missing or path.exists():
+                    found.append(CatalogueRef(doc, lang, path,
+                                              f"{locales}/{lang}/{doc.name}.po"))
+        return found
+
+    # --- writing -----------------------------------------------------------------------
+
+    def lock(self, wait: bool = True, on_wait: Callable[[str], None] | None = None,
+             timeout: float | None = None) -> AbstractContextManager[None]:
+        """Held by every command that writes. A second writer waits (bounded, saying what
+        it waits for), as CI jobs sharing a workspace expect; with `wait=False` it fails at
+        once. `timeout` bounds the wait below TRANSKIT_LOCK_TIMEOUT (the editor's saves)."""
+        return _lock(self.state, wait, on_wait, timeout)

@@ -9,15 +9,12 @@ import os
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
-from .config import Config
 from .errors import InputError
 from .problems import ERROR, Problem, in_file_order
 from .project import (
     DocEntry,
-    check_languages,
-    discover,
+    Project,
     is_chrome,
-    relative,
     select_documents,
 )
 from .sources import file_name, is_source, stem
@@ -194,7 +191,7 @@ def _digest(path: str, limit: int) -> str | None:
         return None
 
 
-def _stats_for(keys: list[str], config: Config, cache: Cache, want_missing: bool,
+def _stats_for(keys: list[str], project: Project, cache: Cache, want_missing: bool,
                signatures: dict[str, tuple[int, int] | None],
                sources: list[tuple[str, tuple[int, int]]] | None = None
                ) -> dict[str, FileStats]:
@@ -203,9 +200,10 @@ def _stats_for(keys: list[str], config: Config, cache: Cache, want_missing: bool
     digests of `sources` (bulletins) are computed alongside and go into the cache."""
     from .catalog.scan import FileStats
 
+    config = project.config
     result: dict[str, FileStats] = {}
     todo: list[tuple[str, str, tuple[int, int]]] = []
-    root = str(config.root)
+    root = str(project.root)
     for key in keys:
         path = f"{root}/{key}"
         sig = signatures[key] if key in signatures else signature(path)
@@ -256,44 +254,44 @@ def _stats_for(keys: list[str], config: Config, cache: Cache, want_missing: bool
     return result
 
 
-def compute_status(config: Config, langs: list[str] | None = None, docs: list[str] | None = None,
+def compute_status(project: Project, langs: list[str] | None = None, docs: list[str] | None = None,
                    use_cache: bool = True, want_missing: bool = True) -> Status:
     """Figures for every (language, document); a catalogue whose template or source changed
     since it was merged is out of date, and so incomplete. The cache is derived data: one
     of a shape this code does not expect (another version's, damaged) is discarded."""
     try:
-        return _compute_status(config, langs, docs, use_cache, want_missing)
+        return _compute_status(project, langs, docs, use_cache, want_missing)
     except (TypeError, ValueError, KeyError, IndexError, AttributeError):
         if not use_cache:
             raise
-        discard_cache(config)
-        return _compute_status(config, langs, docs, False, want_missing)
+        discard_cache(project)
+        return _compute_status(project, langs, docs, False, want_missing)
 
 
-def _compute_status(config: Config, langs: list[str] | None, docs: list[str] | None,
+def _compute_status(project: Project, langs: list[str] | None, docs: list[str] | None,
                     use_cache: bool, want_missing: bool) -> Status:
-    languages = check_languages(config, langs)
-    every = discover(config)
+    languages = project.select_languages(langs)
+    every = project.documents()
     entries = select_documents(every, docs)
-    cache = Cache(config, use_cache)
-    locales = relative(config, config.locales)
-    bulletins = relative(config, config.bulletins)
+    cache = Cache(project, use_cache)
+    locales = project.shown(project.locales)
+    bulletins = project.shown(project.bulletins)
     # Every file the figures depend on, with its (mtime, size): if none changed since the
     # last full run, its rows are the answer and no catalogue is opened.
-    signatures, fingerprint = fingerprint_of(config, every)
+    signatures, fingerprint = fingerprint_of(project, every)
     if not want_missing:
         summary = cache.summary(fingerprint)
         if summary is not None and all(lang in summary for lang in languages):
             result = _from_summary(summary, languages, {e.name for e in entries}, len(every))
-            result.findings = saved_findings(config, fingerprint)
-            result.unextracted = _unextracted(config, every, docs)
+            result.findings = saved_findings(project, fingerprint)
+            result.unextracted = _unextracted(project, every, docs)
             return result
     keys = [key for entry in entries
             for key in files_of(entry, languages, locales, None)]
-    bulletin_of = {entry.name: f"{bulletins}/{file_name(config.bulletins, entry.name)}"
+    bulletin_of = {entry.name: f"{bulletins}/{file_name(project.bulletins, entry.name)}"
                    for entry in entries if not is_chrome(entry.name)}
-    sources = uncached_sources(list(bulletin_of.values()), config, cache, signatures)
-    stats = _stats_for(keys, config, cache, want_missing, signatures, sources)
+    sources = uncached_sources(list(bulletin_of.values()), project, cache, signatures)
+    stats = _stats_for(keys, project, cache, want_missing, signatures, sources)
     status = Status([LangStatus(lang) for lang in languages])
     for entry in entries:
         template = f"{locales}/{entry.source_language}/{entry.name}.pot"
@@ -303,7 +301,7 @@ def _compute_status(config: Config, langs: list[str] | None, docs: list[str] | N
         # The chrome belongs to no one bulletin: a bulletin whose chrome changed is itself
         # out of date until extracted, and extracting it updates the chrome.
         stale = None if is_chrome(entry.name) else _stale_source(
-            bulletin_of[entry.name], pot, config, cache, signatures)
+            bulletin_of[entry.name], pot, project, cache, signatures)
         for lang_status in status.languages:
             lang_status.docs.append(_doc_status(entry, lang_status.lang, pot, stats, stale,
                                                 template, locales))
@@ -315,19 +313,19 @@ def _compute_status(config: Config, langs: list[str] | None, docs: list[str] | N
                 for d in lang.docs]}
             for lang in status.languages}}
     cache.save()
-    status.findings = saved_findings(config, fingerprint)
-    status.unextracted = _unextracted(config, every, docs)
+    status.findings = saved_findings(project, fingerprint)
+    status.unextracted = _unextracted(project, every, docs)
     return status
 
 
-def _unextracted(config: Config, every: list[DocEntry], docs: list[str] | None) -> list[str]:
-    if not config.bulletins.is_dir():
+def _unextracted(project: Project, every: list[DocEntry], docs: list[str] | None) -> list[str]:
+    if not project.bulletins.is_dir():
         return []
     known = {e.name for e in every}
-    with os.scandir(config.bulletins) as found:
+    with os.scandir(project.bulletins) as found:
         names = sorted(f.name for f in found if is_source(f.name) and f.is_file())
     wanted = {stem(d) for d in docs} if docs else None
-    bulletins = relative(config, config.bulletins)
+    bulletins = project.shown(project.bulletins)
     return [f"{bulletins}/{name}" for name in names if stem(name) not in known
             and (wanted is None or stem(name) in wanted)]
 
@@ -344,9 +342,9 @@ def _from_summary(summary: dict[str, Any], languages: list[str], names: set[str]
     return Status(result)
 
 
-def _stale_source(bulletin: str, pot: FileStats, config: Config,
+def _stale_source(bulletin: str, pot: FileStats, project: Project,
                   cache: Cache, signatures: dict[str, tuple[int, int] | None]) -> str | None:
-    current = source_hash(bulletin, config, cache, signatures)
+    current = source_hash(bulletin, project, cache, signatures)
     if current is None:
         return (f"orphan: {bulletin} no longer exists (`transkit extract --prune` removes "
                 "its catalogues)")
@@ -379,9 +377,10 @@ def _doc_status(entry: DocEntry, lang: str, pot: FileStats,
                      found.missing, found.conflicts)
 
 
-def completeness_problems(status: Status, config: Config) -> list[Problem]:
+def completeness_problems(status: Status, project: Project) -> list[Problem]:
     """What keeps the required languages from passing the completeness gate, each naming
     its file and its reason (out of date, missing, untranslated, fuzzy), in file order."""
+    config = project.config
     problems = [Problem("unextracted", ERROR, "not extracted yet (run `transkit extract`)",
                         path) for path in status.unextracted]
     problems += conflict_problems(status)

@@ -9,9 +9,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .config import Config
 from .fsutil import atomic_write_bytes
-from .project import DocEntry, discover, relative
+from .project import DocEntry, Project
 from .sources import file_name
 
 CACHE_VERSION = 7  # 4: counts as msgfmt counts them (the one reader); 5: fuzzy words;
@@ -21,8 +20,8 @@ class Cache:
     """Per-file figures keyed by (mtime, size). The lists of missing units live in a second
     file, read only when a caller asks for them, so a warm `status` stays small."""
 
-    def __init__(self, config: Config, enabled: bool):
-        folder = config.state / "cache"
+    def __init__(self, project: Project, enabled: bool):
+        folder = project.state / "cache"
         self.path = folder / "status.marshal"
         self.missing_path = folder / "status-missing.marshal"
         self.summary_path = folder / "status-summary.marshal"
@@ -102,9 +101,9 @@ class Cache:
             pass  # a cache we cannot write only costs time
 
 
-def discard_cache(config: Config) -> None:
+def discard_cache(project: Project) -> None:
     """Remove the status and check caches (they are rebuilt by the next run)."""
-    folder = config.state / "cache"
+    folder = project.state / "cache"
     for name in ("status.marshal", "status-missing.marshal", "status-summary.marshal",
                  "check-summary.marshal"):
         try:
@@ -144,23 +143,24 @@ def bulletin_digest(path: str, limit: int) -> str:
     return source_digest(read_bytes(Path(path), limit))
 
 
-def uncached_sources(keys: list[str], config: Config, cache: Cache,
+def uncached_sources(keys: list[str], project: Project, cache: Cache,
                      signatures: dict[str, tuple[int, int] | None]
                      ) -> list[tuple[str, tuple[int, int]]]:
     """The bulletins among `keys` whose digest `source_hash` would have to compute, with
     their (mtime, size)."""
     todo = []
     for key in keys:
-        sig = signatures[key] if key in signatures else signature(f"{config.root}/{key}")
+        sig = signatures[key] if key in signatures else signature(f"{project.root}/{key}")
         hit = cache.sources.get(key)
         if sig is not None and (hit is None or hit[0] != sig[0] or hit[1] != sig[1]):
             todo.append((key, sig))
     return todo
 
 
-def source_hash(key: str, config: Config, cache: Cache,
+def source_hash(key: str, project: Project, cache: Cache,
                  signatures: dict[str, tuple[int, int] | None]) -> str | None:
-    path = f"{config.root}/{key}"
+    config = project.config
+    path = f"{project.root}/{key}"
     sig = signatures[key] if key in signatures else signature(path)
     if sig is None:
         return None
@@ -174,52 +174,52 @@ def source_hash(key: str, config: Config, cache: Cache,
 
 
 
-def _inputs_of_checks(config: Config, fingerprint: str) -> str:
+def _inputs_of_checks(project: Project, fingerprint: str) -> str:
     """The status fingerprint plus transkit.toml and the glossary, which checks also read."""
-    extra = [config.root / "transkit.toml", *sorted((config.root / "glossary").glob("*"))]
+    extra = [project.config_file, *sorted(project.glossary.glob("*"))]
     return fingerprint + "\n" + "\n".join(
         f"{p.name} {sig[0]} {sig[1]}" if (sig := signature(str(p))) else f"{p.name} -"
         for p in extra)
 
 
-def fingerprint_of(config: Config, every: list[DocEntry]
+def fingerprint_of(project: Project, every: list[DocEntry]
                  ) -> tuple[dict[str, tuple[int, int] | None], str]:
     """(mtime, size) of every catalogue and bulletin a full status depends on, and all of
     them as one text: compared whole, not hashed (exact, and nothing to import)."""
-    locales = relative(config, config.locales)
-    bulletins = relative(config, config.bulletins)
+    locales = project.shown(project.locales)
+    bulletins = project.shown(project.bulletins)
     keys = [key for entry in every
-            for key in files_of(entry, config.languages, locales, bulletins, config.root)]
-    found = dict(zip(keys, signatures([f"{config.root}/{k}" for k in keys]), strict=True))
-    return found, " ".join(config.languages) + "\n" + "\n".join(
+            for key in files_of(entry, project.languages, locales, bulletins, project.root)]
+    found = dict(zip(keys, signatures([f"{project.root}/{k}" for k in keys]), strict=True))
+    return found, " ".join(project.languages) + "\n" + "\n".join(
         f"{key} {sig[0]} {sig[1]}" if sig else f"{key} -" for key, sig in found.items())
 
 
-def projectfingerprint_of(config: Config) -> str:
-    return fingerprint_of(config, discover(config))[1]
+def projectfingerprint_of(project: Project) -> str:
+    return fingerprint_of(project, project.documents())[1]
 
 
-def save_findings(config: Config, counts: dict[str, dict[str, int]]) -> None:
+def save_findings(project: Project, counts: dict[str, dict[str, int]]) -> None:
     """Remember a full check's counts for `status` (until a file it read changes)."""
-    path = config.state / "cache" / "check-summary.marshal"
+    path = project.state / "cache" / "check-summary.marshal"
     try:
         atomic_write_bytes(path, marshal.dumps({
             "version": CACHE_VERSION,
-            "fingerprint": _inputs_of_checks(config, projectfingerprint_of(config)),
+            "fingerprint": _inputs_of_checks(project, projectfingerprint_of(project)),
             "counts": counts}))
     except OSError:
         pass
 
 
-def saved_findings(config: Config, fingerprint: str) -> dict[str, dict[str, int]] | None:
-    path = config.state / "cache" / "check-summary.marshal"
+def saved_findings(project: Project, fingerprint: str) -> dict[str, dict[str, int]] | None:
+    path = project.state / "cache" / "check-summary.marshal"
     try:
         data = marshal.loads(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return None
     if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
         return None
-    if data.get("fingerprint") != _inputs_of_checks(config, fingerprint):
+    if data.get("fingerprint") != _inputs_of_checks(project, fingerprint):
         return None
     counts = data.get("counts")
     return counts if isinstance(counts, dict) else None

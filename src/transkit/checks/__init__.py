@@ -16,11 +16,10 @@ from typing import Any
 
 from .. import catalog
 from ..catalog.model import Catalogue
-from ..config import Config
 from ..errors import InputError
 from ..glossary import Glossary, load_glossary
 from ..plugins import guarded
-from ..project import catalogues, check_languages, relative
+from ..project import Project
 from ..unit import TRANSLATED, Unit
 from .base import ERROR, INFO, RANK, SEVERITIES, WARNING, CheckContext, Finding, Pair, Translation
 from .registry import RETURNS, by_id, check_classes, scope_of
@@ -63,8 +62,9 @@ class _Options:
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
-def _options(config: Config, only: list[str] | None, min_severity: str,
+def _options(project: Project, only: list[str] | None, min_severity: str,
              suggest: bool = False) -> _Options:
+    config = project.config
     known = by_id()
     for check_id in only or []:
         if check_id not in known:
@@ -75,8 +75,8 @@ def _options(config: Config, only: list[str] | None, min_severity: str,
     enabled = [i for i in known if i not in settings.disable and (not only or i in only)]
     options = _Options(tuple(enabled),
                        {i: settings.severity.get(i, c.severity) for i, c in known.items()},
-                       RANK[min_severity], config.root, config.languages,
-                       load_glossary(config.root, config.allow_outside),
+                       RANK[min_severity], project.root, project.languages,
+                       load_glossary(project.root, config.allow_outside),
                        {i: dict(settings.settings.get(i, {})) for i in known}, suggest,
                        config.allow_outside)
     _built(options)  # a check that cannot start (a missing dictionary…) fails here, once
@@ -134,16 +134,16 @@ def _built(options: _Options) -> _Built:
     return built
 
 
-def unit_checks(config: Config) -> dict[str, UnitCall]:
+def unit_checks(project: Project) -> dict[str, UnitCall]:
     """Every enabled per-unit check as a call on a `Pair` (the mutation benchmark's)."""
-    return dict(_built(_options(config, None, INFO)).unit)
+    return dict(_built(_options(project, None, INFO)).unit)
 
 
-def unit_errors(config: Config) -> Callable[[Pair], list[str]]:
+def unit_errors(project: Project) -> Callable[[Pair], list[str]]:
     """The enabled per-unit checks' error-level findings on a pair, as `check_id]:
     message` lines, its `ignore-<id>` flags respected (approve asks it before it makes a
     draft a translation)."""
-    options = _options(config, None, ERROR)
+    options = _options(project, None, ERROR)
     known = by_id()
     chosen = _built(options).unit
 
@@ -283,24 +283,24 @@ def _check_document(job: _DocJob, options: _Options) -> _DocResult:
 PARALLEL_FROM = 100  # documents before a second process pays for itself
 
 
-def run_checks(config: Config, langs: list[str] | None = None, docs: list[str] | None = None,
+def run_checks(project: Project, langs: list[str] | None = None, docs: list[str] | None = None,
                only: list[str] | None = None, min_severity: str = INFO,
                suggest: bool = False) -> CheckReport:
     """Every enabled check over the selected languages and documents (documents are
     checked in parallel when there are many; the per-language checks see them all)."""
-    options = _options(config, only, min_severity, suggest)
+    options = _options(project, only, min_severity, suggest)
     built = _built(options)
-    selected = set(check_languages(config, langs))
-    voters = frozenset(set(config.languages) - selected) if built.cross else frozenset()
+    selected = set(project.select_languages(langs))
+    voters = frozenset(set(project.languages) - selected) if built.cross else frozenset()
     by_doc: dict[str, _DocJob] = {}
-    for ref in catalogues(config, None if voters else langs, docs, missing=True):
+    for ref in project.catalogues(None if voters else langs, docs, missing=True):
         if ref.lang in voters and not ref.path.exists():
             continue
         job = by_doc.get(ref.name)
         if job is None:
             job = by_doc[ref.name] = _DocJob(ref.name, ref.source_language,
                                              ref.doc.template_file, [], voters)
-        job.catalogues.append((ref.lang, str(ref.path), relative(config, ref.path)))
+        job.catalogues.append((ref.lang, str(ref.path), project.shown(ref.path)))
     for name in [n for n, job in by_doc.items()
                  if all(lang in voters for lang, _, _ in job.catalogues)]:
         del by_doc[name]  # a document none of whose selected catalogues exists

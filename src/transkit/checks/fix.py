@@ -7,9 +7,8 @@ import re
 from collections.abc import Callable
 
 from .. import catalog
-from ..config import Config
 from ..languages import primary
-from ..project import catalogues, relative
+from ..project import Project
 from ..unit import PLACEHOLDER
 from .units import NBSP, NNBSP, URL, Finder, email_finder, leftmost, pattern_finder
 
@@ -74,16 +73,17 @@ def fix_text(source: str, target: str, lang: str, policy: str) -> str:
     return fixed
 
 
-def fix_project(config: Config, langs: list[str] | None, docs: list[str] | None) -> list[str]:
+def fix_project(project: Project, langs: list[str] | None, docs: list[str] | None) -> list[str]:
     """Fix every selected catalogue in place, all written as one (none if any file changed
     on disk since it was read); one line per change."""
     from ..fsutil import Changes
 
+    config = project.config
     writes = Changes()
     changes: list[str] = []
     policy = str(config.checks.settings.get("french-spacing", {}).get(
         "policy", config.checks.french_spacing))
-    loaded = [(ref, catalog.load(ref.path)) for ref in catalogues(config, langs, docs)]
+    loaded = [(ref, catalog.load(ref.path)) for ref in project.catalogues(langs, docs)]
     for ref, po in loaded:  # every file read (and accepted) before the first write
         changed = False
         for entry in po:
@@ -99,7 +99,7 @@ def fix_project(config: Config, langs: list[str] | None, docs: list[str] | None)
                 fixed = fix_text(source, text, ref.lang, policy)
                 if fixed == text:
                     continue
-                changes.append(f"{relative(config, ref.path)}:{entry.line}: "
+                changes.append(f"{project.shown(ref.path)}:{entry.line}: "
                                f"{text!r} -> {fixed!r}")
                 if n is None:
                     entry.msgstr = fixed

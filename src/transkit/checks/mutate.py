@@ -17,7 +17,8 @@ from .base import Pair
 from .units import NBSP, NNBSP, URL, email_spans, masked
 
 if TYPE_CHECKING:
-    from ..config import Config
+    pass
+from ..project import Project
 
 Mutation = Callable[[Pair, random.Random], str | None]
 
@@ -230,28 +231,28 @@ class Score:
         return self.detected / self.planted if self.planted else 1.0
 
 
-def demo_pairs(config: Config) -> list[Pair]:
+def demo_pairs(project: Project) -> list[Pair]:
     """Every translated unit of the project as a Pair."""
     from .. import catalog
-    from ..project import catalogues
 
     pairs: list[Pair] = []
-    for ref in catalogues(config):
+    for ref in project.catalogues():
         for entry in catalog.load(ref.path):
             if entry.translated and entry.msgid_plural is None:
                 pairs.append(Pair(entry.msgid, entry.msgstr, ref.source_language, ref.lang))
     return pairs
 
 
-def unit_recall(config: Config, seed: int = 7, per_check: int = 50) -> dict[str, Score]:
+def unit_recall(project: Project, seed: int = 7, per_check: int = 50) -> dict[str, Score]:
     """Recall of each per-unit check on errors planted in the project's translations."""
     from ..glossary import load_glossary
     from . import unit_checks
     from .glossary import glossary_check
 
-    checks = unit_checks(config)
-    glossary = load_glossary(config.root, config.allow_outside)
-    pairs = demo_pairs(config)
+    config = project.config
+    checks = unit_checks(project)
+    glossary = load_glossary(project.root, config.allow_outside)
+    pairs = demo_pairs(project)
     scores: dict[str, Score] = {check: Score() for check in MUTATIONS}
     for planted in plant(pairs, random.Random(seed), per_check):
         mutant = Pair(planted.pair.source, planted.mutated, planted.pair.source_lang,
@@ -275,11 +276,11 @@ def unit_recall(config: Config, seed: int = 7, per_check: int = 50) -> dict[str,
     return scores
 
 
-def false_positives(config: Config) -> dict[str, int]:
+def false_positives(project: Project) -> dict[str, int]:
     """Findings per check on the project as it is (clean translations: should be none)."""
     from . import run_checks
 
     counts: dict[str, int] = {}
-    for finding in run_checks(config, min_severity="warning").findings:
+    for finding in run_checks(project, min_severity="warning").findings:
         counts[finding.check] = counts.get(finding.check, 0) + 1
     return counts

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from .. import __version__
-from ..config import Config
+from ..project import Project
 from . import CheckReport, check_classes
 
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -22,7 +22,8 @@ def to_json(report: CheckReport) -> str:
     }, ensure_ascii=False, indent=2)
 
 
-def to_sarif(report: CheckReport, config: Config) -> str:
+def to_sarif(report: CheckReport, project: Project) -> str:
+    config = project.config
     registry = check_classes()
     index = {check.id: i for i, check in enumerate(registry)}
     rules = [{
@@ -52,7 +53,7 @@ def to_sarif(report: CheckReport, config: Config) -> str:
             "tool": {"driver": {"name": "transkit", "version": __version__,
                                 "informationUri": "https://pypi.org/project/transkit/",
                                 "rules": rules}},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": config.root.as_uri() + "/"}},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": project.root.as_uri() + "/"}},
             "results": results,
         }],
     }, ensure_ascii=False, indent=2)

@@ -9,14 +9,13 @@ from typing import Any
 import click
 
 from .. import __version__
-from ..config import Config
 from ..errors import GateError
-from ..project import relative
+from ..project import Project
 from . import common
-from .common import config_of as _config
 from .common import done_progress as _done_progress
 from .common import locked, warn
 from .common import progress as _progress
+from .common import project_of as _project
 
 
 class _Commands(click.Group):
@@ -208,15 +207,14 @@ def extract_cmd(ctx: click.Context, docs: tuple[str, ...], source_lang: str | No
     """Segment bulletins, write templates and merge them into every language's PO file."""
     from ..extract import extract
     from ..languages import check_language, suggest
-    from ..project import project_language
 
-    config = _config(ctx)
-    if source_lang is not None and source_lang not in config.languages:
-        if suggest(source_lang, config.languages) is None:
+    project = _project(ctx)
+    if source_lang is not None and source_lang not in project.languages:
+        if suggest(source_lang, project.languages) is None:
             check_language(source_lang)  # an unknown code is named as such
-        project_language(config, source_lang, "--source-lang")
-    with locked(config):
-        result = extract(config, list(docs) or None, source_lang, _progress("extracting"),
+        project.language(source_lang, "--source-lang")
+    with locked(project):
+        result = extract(project, list(docs) or None, source_lang, _progress("extracting"),
                          prune=prune)
     _done_progress()
     for path in result.written:
@@ -254,23 +252,23 @@ def extract_cmd(ctx: click.Context, docs: tuple[str, ...], source_lang: str | No
 def status(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], by_doc: bool,
            missing: bool, fmt: str, check: bool, no_cache: bool, with_checks: bool) -> None:
     """What is translated, fuzzy and missing, per language (and document)."""
-    config = _config(ctx)
+    project = _project(ctx)
     from ..render import status as render
     from ..status import completeness_problems, compute_status
 
-    result = compute_status(config, list(langs) or None, list(docs) or None,
+    result = compute_status(project, list(langs) or None, list(docs) or None,
                             use_cache=not no_cache, want_missing=missing)
     by_doc = by_doc or bool(docs)
     counts = None
     if fmt == "html":
         from ..build import dashboard_page
 
-        click.echo(dashboard_page(config, result, list(langs) or None, list(docs) or None,
+        click.echo(dashboard_page(project, result, list(langs) or None, list(docs) or None,
                                   site_links=False).decode("utf-8"), nl=False)
     elif with_checks:
         from ..checks import run_checks
 
-        counts = run_checks(config, list(langs) or None, list(docs) or None).by_language()
+        counts = run_checks(project, list(langs) or None, list(docs) or None).by_language()
     # One document per format: JSON and Markdown carry the missing units and the check
     # counts inside them; only the table is followed by plain lines.
     if fmt == "html":
@@ -290,7 +288,7 @@ def status(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...], by
         for problem in conflict_problems(result):
             warn(problem.text())
     if check:
-        problems = completeness_problems(result, config)
+        problems = completeness_problems(result, project)
         if problems:
             raise GateError(problems)
 
@@ -324,11 +322,11 @@ def segment(lang: str, file: Any, as_json: bool) -> None:
         first = False
 
 
-def _build(config: Config, out: Path | None, langs: tuple[str, ...],
+def _build(project: Project, out: Path | None, langs: tuple[str, ...],
            include_fuzzy: bool = False, allow_incomplete: bool = False) -> Any:
     from ..build import build_site
 
-    result = build_site(config, out, list(langs) or None, progress=_progress("building"),
+    result = build_site(project, out, list(langs) or None, progress=_progress("building"),
                         include_fuzzy=include_fuzzy, allow_incomplete=allow_incomplete)
     _done_progress()
     return result
@@ -346,11 +344,11 @@ def _build(config: Config, out: Path | None, langs: tuple[str, ...],
 def build(ctx: click.Context, out: Path | None, langs: tuple[str, ...],
           allow_incomplete: bool, include_fuzzy: bool) -> None:
     """Reassemble translated pages and the aligned review pages, without the release gate."""
-    config = _config(ctx)
-    with locked(config):
+    project = _project(ctx)
+    with locked(project):
         from ..problems import in_file_order
 
-        result = _build(config, out, langs, include_fuzzy, allow_incomplete)
+        result = _build(project, out, langs, include_fuzzy, allow_incomplete)
         try:
             found = in_file_order(result.problems + result.fallbacks)
             if not allow_incomplete and found:
@@ -367,7 +365,7 @@ def build(ctx: click.Context, out: Path | None, langs: tuple[str, ...],
             written = result.write()
         finally:
             result.discard()  # a refused build leaves no staging folder
-    click.echo(f"built {len(written)} file(s) in {relative(config, out or config.site)}/")
+    click.echo(f"built {len(written)} file(s) in {project.shown(out or project.site)}/")
 
 
 @main.command()
@@ -378,9 +376,9 @@ def release(ctx: click.Context, out: Path | None) -> None:
     """Refuse incomplete or broken locales; if the gate passes, build the site."""
     from ..release import release_gate
 
-    config = _config(ctx)
-    with locked(config):
-        gate = release_gate(config, out, _progress("building"))
+    project = _project(ctx)
+    with locked(project):
+        gate = release_gate(project, out, _progress("building"))
         _done_progress()
         try:
             if not gate.passed:
@@ -389,7 +387,7 @@ def release(ctx: click.Context, out: Path | None) -> None:
         finally:
             gate.site.discard()  # a refused release leaves no staging folder
     click.echo(f"release gate passed; built {len(written)} file(s) in "
-               f"{relative(config, out or config.site)}/")
+               f"{project.shown(out or project.site)}/")
 
 
 def run() -> None:

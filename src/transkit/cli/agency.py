@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
-from .common import config_of as _config
 from .common import locked, warn
+from .common import project_of as _project
 from .common import store_of as _store
 
 
@@ -42,20 +42,19 @@ def xliff_export(ctx: click.Context, out: Path, lang: str, docs: tuple[str, ...]
     document, inline markup as inline codes, notes, previous source of fuzzy units, and
     translation memory matches for empty units."""
     from ..agency import export_xliff
-    from ..project import check_languages
 
-    config = _config(ctx)
-    check_languages(config, [lang])
+    project = _project(ctx)
+    project.select_languages([lang])
     chosen = set(only) or {"untranslated", "fuzzy"}
     if no_matches:
-        report = export_xliff(config, None, lang, list(docs) or None, version, chosen, out)
+        report = export_xliff(project, None, lang, list(docs) or None, version, chosen, out)
     else:
         from ..memory.learn import learn_project
 
-        with _store(config) as store:
-            with locked(config):
-                learn_project(config, store)
-            report = export_xliff(config, store, lang, list(docs) or None, version, chosen,
+        with _store(project) as store:
+            with locked(project):
+                learn_project(project, store)
+            report = export_xliff(project, store, lang, list(docs) or None, version, chosen,
                                   out)
     for name in report.skipped:
         warn(f"{name} is written in another source language: export it in a file of its "
@@ -83,22 +82,21 @@ def xliff_import(ctx: click.Context, files: tuple[Path, ...], lang: str | None,
     entries changed since the export are kept and reported as conflicts. Exit 1 when a
     unit was refused or in conflict, 2 when a file was refused."""
     from ..agency import CONFLICT, REFUSED, import_document, read_files
-    from ..project import check_languages
 
-    config = _config(ctx)
+    project = _project(ctx)
     if lang is not None:
-        check_languages(config, [lang])
+        project.select_languages([lang])
     # every file valid before anything is written
     documents = read_files(list(files), format_name)
     results = []
-    with locked(config):
+    with locked(project):
         for path, document in documents:
-            results.append(import_document(config, path, document, dry_run, lang))
+            results.append(import_document(project, path, document, dry_run, lang))
         if not dry_run and any(r.written for r in results):
             from ..memory.learn import learn_project
 
-            with _store(config) as store:
-                learn_project(config, store)
+            with _store(project) as store:
+                learn_project(project, store)
     verb = "would write" if dry_run else "wrote"
     failed = attention = False
     for result in results:

@@ -10,10 +10,10 @@ from typing import Any
 
 import click
 
-from ..config import Config
 from ..errors import InputError
-from .common import config_of as _config
+from ..project import Project
 from .common import done_progress, locked, progress_line
+from .common import project_of as _project
 from .common import store_of as _store
 
 
@@ -52,12 +52,12 @@ def align_cmd(ctx: click.Context, pages: tuple[Path, ...], archive: Path | None,
     translation (translated, or fuzzy with no tool's provenance) is kept unless --force."""
     from ..align import align_pair, plan_archive
     from ..languages import primary
-    from ..project import project_language
 
-    config = _config(ctx)
+    project = _project(ctx)
+    config = project.config
     for option, code in (("--lang", lang), ("--source-lang", source_lang)):
-        if code is not None and code not in config.languages:
-            project_language(config, primary(code), option)  # fr-FR: the project's fr
+        if code is not None and code not in project.languages:
+            project.language(primary(code), option)  # fr-FR: the project's fr
     if archive is None and len(pages) != 2:
         raise click.UsageError("give SOURCE.html and TRANSLATION.html, or --archive DIR")
     if archive is not None and pages:
@@ -68,21 +68,21 @@ def align_cmd(ctx: click.Context, pages: tuple[Path, ...], archive: Path | None,
     else:
         if lang or name:
             raise click.UsageError("--lang and --name apply to one pair, not to --archive")
-        plan = plan_archive(config, archive, source_lang)
+        plan = plan_archive(project, archive, source_lang)
         jobs = [(src, page, code) for src, pairs in plan.sets for code, page in pairs]
         problems = list(plan.problems)
     refused = 0
 
     reviewed: list[tuple[str, Any]] = []
     show = progress_line("aligning", len(jobs))
-    with locked(config), (nullcontext() if dry_run else _store(config)) as store:
+    with locked(project), (nullcontext() if dry_run else _store(project)) as store:
         for src, page, code in jobs:
             if show:
                 show(f"{src.name} ↔ {page.name}")
             try:
-                report = align_pair(config, src, page, code, name, force)
+                report = align_pair(project, src, page, code, name, force)
                 with show.paused() if show else nullcontext():
-                    _show_alignment(report, config, dry_run, trust, html_out, archive, force)
+                    _show_alignment(report, project, dry_run, trust, html_out, archive, force)
                 reviewed.append((f"{report.doc}.{report.lang}.html", report))
             except InputError as exc:
                 if archive is None:
@@ -94,7 +94,7 @@ def align_cmd(ctx: click.Context, pages: tuple[Path, ...], archive: Path | None,
         if store is not None:  # the filled catalogues and tm/aligned-*.tmx, once
             from ..memory.learn import learn_project
 
-            learn_project(config, store)
+            learn_project(project, store)
         if archive is not None and html_out is not None:
             from ..align import review_index
             from ..fsutil import atomic_write_bytes
@@ -111,11 +111,12 @@ def align_cmd(ctx: click.Context, pages: tuple[Path, ...], archive: Path | None,
         sys.exit(1)
 
 
-def _show_alignment(report: Any, config: Config, dry_run: bool, trust: bool,
+def _show_alignment(report: Any, project: Project, dry_run: bool, trust: bool,
                     html_out: Path | None, archive: Path | None, force: bool) -> None:
     from ..align import review_page, table, write_pair
     from ..fsutil import atomic_write_bytes
 
+    config = project.config
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(report.kinds().items()))
     head = (f"{report.source} ↔ {report.translation} ({report.lang}): "
             f"{len(report.alignment.pairs)} pairs ({kinds}), overall confidence "
@@ -125,9 +126,8 @@ def _show_alignment(report: Any, config: Config, dry_run: bool, trust: bool,
         out.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(out, review_page(report, config.align.trust))
     if report.existing is not None:
-        from ..project import relative
 
-        head += (f"; document {report.doc} ({relative(config, report.existing)}, found by "
+        head += (f"; document {report.doc} ({project.shown(report.existing)}, found by "
                  f"its {report.found_by})")
     else:
         head += f"; new document {report.doc}"
@@ -136,7 +136,7 @@ def _show_alignment(report: Any, config: Config, dry_run: bool, trust: bool,
         for line in table(report):
             click.echo(line)
         return
-    write_pair(config, report, trust, force)
+    write_pair(project, report, trust, force)
     click.echo(f"{head}; {summary(report)}")
     for path in report.written:
         click.echo(f"  wrote {path}")

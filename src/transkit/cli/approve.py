@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import click
 
-from .common import config_of, locked
+from .common import locked
+from .common import project_of as _project
 
 
 @click.command("approve")
@@ -31,10 +32,10 @@ def approve_cmd(ctx: click.Context, lang: str, docs: tuple[str, ...], kinds: tup
     unit keeps an `approved <date> by <who>: <draft>` comment."""
     from ..approve import KINDS, approve, default_approver
 
-    config = config_of(ctx)
-    who = by if by is not None else default_approver(config.root)
-    with locked(config):
-        report = approve(config, lang, list(docs) or None, tuple(kinds) or KINDS, min_score,
+    project = _project(ctx)
+    who = by if by is not None else default_approver(project.root)
+    with locked(project):
+        report = approve(project, lang, list(docs) or None, tuple(kinds) or KINDS, min_score,
                          who, dry_run)
         # What was written is said first: a memory that cannot learn afterwards (another
         # catalogue broken, say) takes nothing back.
@@ -52,9 +53,9 @@ def approve_cmd(ctx: click.Context, lang: str, docs: tuple[str, ...], kinds: tup
             from ..memory.learn import learn_project
 
             try:
-                store = open_store(config)
+                store = open_store(project)
                 try:
-                    learn_project(config, store)
+                    learn_project(project, store)
                 finally:
                     store.close()
             except TranskitError as exc:

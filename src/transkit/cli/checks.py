@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from .common import config_of as _config
 from .common import locked
+from .common import project_of as _project
 
 
 @click.command("check")
@@ -39,25 +39,25 @@ def check_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str, ...],
         for c in registry:
             click.echo(f"{c.id:<{width}}  {c.severity:<7}  {scope_of(c):<8}  {c.description}")
         return
-    config = _config(ctx)
+    project = _project(ctx)
     if fix:
         from ..checks.fix import fix_project
 
-        with locked(config):
-            changes = fix_project(config, list(langs) or None, list(docs) or None)
+        with locked(project):
+            changes = fix_project(project, list(langs) or None, list(docs) or None)
         for change in changes:
             click.echo(change)
         click.echo(f"{len(changes)} fix(es) applied", err=True)
-    result = run_checks(config, list(langs) or None, list(docs) or None, list(only) or None,
+    result = run_checks(project, list(langs) or None, list(docs) or None, list(only) or None,
                         min_severity, suggest)
     if not (langs or docs or only) and min_severity == "info":
         from ..status_cache import save_findings
 
-        save_findings(config, result.by_language())  # `status` shows them until files change
+        save_findings(project, result.by_language())  # `status` shows them until files change
     if fmt == "json":
         click.echo(to_json(result))
     elif fmt == "sarif":
-        click.echo(to_sarif(result, config))
+        click.echo(to_sarif(result, project))
     else:
         for finding in result.findings:
             click.echo(finding.text())

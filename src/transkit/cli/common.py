@@ -14,8 +14,8 @@ from typing import Any, TextIO
 
 import click
 
-from ..config import Config, load_config
 from ..errors import GateError, TranskitError
+from ..project import Project
 
 
 def converted(exc: Exception) -> int | None:
@@ -206,26 +206,26 @@ def done_progress() -> None:
         _CURRENT.pop().close()
 
 
-def config_of(ctx: click.Context) -> Config:
+def project_of(ctx: click.Context) -> Project:
+    """The project the command runs in (-C, --allow-outside), its configuration read."""
     root = ctx.find_root().obj or {}
-    return load_config(root.get("root"), root.get("allow_outside"))
+    return Project.load(root.get("root"), root.get("allow_outside"))
 
 
 @contextmanager
-def store_of(config: Config) -> Iterator[Any]:
+def store_of(project: Project) -> Iterator[Any]:
     """The project's translation memory, closed however the command ends."""
     from ..memory import open_store
 
-    store = open_store(config)
+    store = open_store(project)
     try:
         yield store
     finally:
         store.close()
 
 
-def locked(config: Config) -> Any:
+def locked(project: Project) -> Any:
     """The project lock as the command line asked for it (`--no-wait` fails at once)."""
-    from ..project import project_lock
 
     ctx = click.get_current_context(silent=True)
     no_wait = bool(ctx and ctx.find_root().obj and ctx.find_root().obj.get("no_wait"))
@@ -233,7 +233,7 @@ def locked(config: Config) -> Any:
     def say(message: str) -> None:
         click.echo(f"transkit: {message}", err=True)
 
-    return project_lock(config, wait=not no_wait, on_wait=say)
+    return project.lock(wait=not no_wait, on_wait=say)
 
 
 # --- the process: what the terminal is shown, Ctrl-C, output that cannot be written --------

@@ -8,11 +8,11 @@ from typing import Any
 
 import click
 
-from ..config import Config
 from ..engines.registry import names as _engines
+from ..project import Project
 from . import common
-from .common import config_of as _config
 from .common import locked
+from .common import project_of as _project
 from .common import store_of as _store
 
 
@@ -36,24 +36,25 @@ def pretranslate_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str
     optionally from machine translation (fuzzy drafts for review)."""
     from ..pretranslate import count_pending, pretranslate
 
-    config = _config(ctx)
-    with locked(config):
+    project = _project(ctx)
+
+    with locked(project):
         provider = None
         if mt:
             from ..pretranslate import check_pairs, open_provider
 
-            provider = open_provider(config, mt)
-            check_pairs(config, provider, list(langs) or None, list(docs) or None)
-        with _store(config) as store:
-            total = count_pending(config, list(langs) or None, list(docs) or None)
+            provider = open_provider(project.config, mt)
+            check_pairs(project, provider, list(langs) or None, list(docs) or None)
+        with _store(project) as store:
+            total = count_pending(project, list(langs) or None, list(docs) or None)
             if sys.stderr.isatty() and total and common.VERBOSITY >= 0:
                 with click.progressbar(length=total, label="pre-translating",
                                        file=sys.stderr) as bar:
-                    result = pretranslate(config, store, list(langs) or None,
+                    result = pretranslate(project, store, list(langs) or None,
                                           list(docs) or None, threshold, exact_as_fuzzy,
                                           dry_run, bar.update, total)
             else:
-                result = pretranslate(config, store, list(langs) or None, list(docs) or None,
+                result = pretranslate(project, store, list(langs) or None, list(docs) or None,
                                       threshold, exact_as_fuzzy, dry_run, pending=total)
             for path in result.written:
                 click.echo(f"wrote {path}")
@@ -65,10 +66,10 @@ def pretranslate_cmd(ctx: click.Context, langs: tuple[str, ...], docs: tuple[str
                 click.echo(f"TM: {result.pivot} of the fuzzy matches found through a "
                            "person's translation in another language")
             if provider is not None:
-                _machine(config, store, provider, langs, docs, dry_run, force)
+                _machine(project, store, provider, langs, docs, dry_run, force)
 
 
-def _machine(config: Config, store: Any, provider: Any, langs: tuple[str, ...],
+def _machine(project: Project, store: Any, provider: Any, langs: tuple[str, ...],
              docs: tuple[str, ...], dry_run: bool, force: bool) -> None:
     from ..pretranslate import machine_translate
 
@@ -78,13 +79,13 @@ def _machine(config: Config, store: Any, provider: Any, langs: tuple[str, ...],
                 bar.length = max(bar.length or 1, bar.pos + n)
                 bar.update(n)
             try:
-                result = machine_translate(config, store, provider, list(langs) or None,
+                result = machine_translate(project, store, provider, list(langs) or None,
                                            list(docs) or None, dry_run, force, step)
             finally:
                 provider.close()
     else:
         try:
-            result = machine_translate(config, store, provider, list(langs) or None,
+            result = machine_translate(project, store, provider, list(langs) or None,
                                        list(docs) or None, dry_run, force)
         finally:
             provider.close()
@@ -137,7 +138,7 @@ def mt_usage(ctx: click.Context, provider: str) -> None:
     """Characters used and the account's limit (DeepL); the pairs an engine serves."""
     from ..pretranslate import open_provider
 
-    engine = open_provider(_config(ctx), provider)
+    engine = open_provider(_project(ctx).config, provider)
     try:
         listing = getattr(engine.engine, "installed", None)
         if listing is not None:

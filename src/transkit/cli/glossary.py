@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from .common import config_of as _config
 from .common import locked
+from .common import project_of as _project
 
 
 @click.group("glossary")
@@ -24,9 +24,9 @@ def glossary_import(ctx: click.Context, file: Path) -> None:
     forms, definitions and names not to translate are kept."""
     from ..exchange.tbx import import_tbx
 
-    config = _config(ctx)
-    with locked(config):
-        result = import_tbx(config, file)
+    project = _project(ctx)
+    with locked(project):
+        result = import_tbx(project, file)
     click.echo(f"imported {result.terms} term(s) ({result.new} new) and {result.names} "
                f"name(s) not to translate ({result.new_names} new) from {file}")
 
@@ -38,5 +38,5 @@ def glossary_export(ctx: click.Context, out: Path) -> None:
     """Write the glossary as TBX-Basic (what Translate Toolkit and Weblate import)."""
     from ..exchange.tbx import export_tbx
 
-    terms, names = export_tbx(_config(ctx), out)
+    terms, names = export_tbx(_project(ctx), out)
     click.echo(f"wrote {terms} term(s) and {names} name(s) not to translate to {out}")

@@ -12,11 +12,10 @@ from typing import Any
 import click
 
 from ..errors import InputError
-from ..project import relative
-from .common import config_of as _config
 from .common import done_progress as _done_progress
 from .common import locked, warn
 from .common import progress as _progress
+from .common import project_of as _project
 from .common import store_of as _store
 
 
@@ -122,16 +121,16 @@ def _serve_lookups(store: Any, source: str, target: str, threshold: int, limit: 
 def tm_lookup(ctx: click.Context, text: str | None, source: str, target: str, limit: int,
               threshold: int | None, as_json: bool, serve: bool) -> None:
     """Exact and fuzzy matches for TEXT, each with its score and explanation."""
-    from ..project import project_language
     from ..text import word_diff
 
     if (text is None) == (not serve):
         raise click.UsageError("give either TEXT or --stdin (requests read from stdin), "
                                "not both")
-    config = _config(ctx)
-    project_language(config, source, "--from")
-    project_language(config, target, "--to")
-    with _store(config) as store:
+    project = _project(ctx)
+    config = project.config
+    project.language(source, "--from")
+    project.language(target, "--to")
+    with _store(project) as store:
         if serve:
             code = _serve_lookups(store, source, target, threshold or config.tm.threshold,
                                   limit)
@@ -161,8 +160,8 @@ def tm_lookup(ctx: click.Context, text: str | None, source: str, target: str, li
 @click.pass_context
 def tm_stats(ctx: click.Context) -> None:
     """Entries per language pair and provenance."""
-    config = _config(ctx)
-    with _store(config) as store:
+    project = _project(ctx)
+    with _store(project) as store:
         rows = store.stats()
     if not rows:
         click.echo("the translation memory is empty (run `transkit tm rebuild`)")
@@ -178,13 +177,13 @@ def tm_rebuild(ctx: click.Context) -> None:
     """Recreate the TM from locales/ and tm/*.tmx."""
     from ..memory.learn import rebuild_memory
 
-    config = _config(ctx)
-    with locked(config):
-        result = rebuild_memory(config, _progress("learning"))
+    project = _project(ctx)
+    with locked(project):
+        result = rebuild_memory(project, _progress("learning"))
     _done_progress()
     if result.damaged is not None:
         warn(f"the memory could not be read: moved aside to "
-             f"{relative(config, result.damaged)} (its history is there) and learnt again")
+             f"{project.shown(result.damaged)} (its history is there) and learnt again")
     click.echo(f"learnt {result.variants} translations from {result.files_read} file(s)")
 
 
@@ -208,14 +207,13 @@ def tm_import(ctx: click.Context, files: tuple[Path, ...], source_lang: str | No
     exchange format installed (all or nothing); keeps a TMX copy of each in tm/ so that
     `tm rebuild` can always restore them."""
     from ..memory.exchange import import_files
-    from ..project import project_language
 
-    config = _config(ctx)
+    project = _project(ctx)
     if source_lang is not None:
-        project_language(config, source_lang, "--source-lang")
-    with locked(config):
-        with _store(config) as store:
-            result = import_files(config, store, list(files), source_lang,
+        project.language(source_lang, "--source-lang")
+    with locked(project):
+        with _store(project) as store:
+            result = import_files(project, store, list(files), source_lang,
                                   _progress("importing"), format_name)
             show = _progress("indexing")
             for lang in sorted(result.sources):  # a large memory's index, saved for lookups
@@ -247,24 +245,24 @@ def tm_export(ctx: click.Context, out: Path, langs: str | None,
     from ..exchange import registry
     from ..memory.exchange import export_units
     from ..memory.learn import learn_project
-    from ..project import project_language
 
-    config = _config(ctx)
+    project = _project(ctx)
+    config = project.config
     fmt = registry.for_path(out, format_name, default="tmx")  # (TMX, whatever the name)
-    chosen = tuple(project_language(config, x.strip(), "--langs")
+    chosen = tuple(project.language(x.strip(), "--langs")
                    for x in langs.split(",")) if langs else None
     if not getattr(fmt, "multilingual", False):
-        if chosen is None and len(config.languages) == 2:
+        if chosen is None and len(project.languages) == 2:
             chosen = (config.source_language,
-                      next(x for x in config.languages if x != config.source_language))
+                      next(x for x in project.languages if x != config.source_language))
         if chosen is None or len(chosen) != 2 or chosen[0] == chosen[1]:
             raise click.UsageError(f"a {fmt.name} file holds one language pair: give --langs "
                                    "SOURCE,TARGET (e.g. --langs ca,fr)")
-    with _store(config) as store:
-        with locked(config):
-            learn_project(config, store)
+    with _store(project) as store:
+        with locked(project):
+            learn_project(project, store)
         count = export_units(store, fmt, out, chosen, config.source_language,
-                             markup_index(config))
+                             markup_index(project))
     click.echo(f"wrote {count} translation units to {out}")
 
 
@@ -284,12 +282,13 @@ def tm_migrate(ctx: click.Context, dest: str, source: str | None, batch: int) ->
     from ..memory.migrate import migrate
     from ..redact import redact_url as redact
 
-    config = _config(ctx)
-    origin = source or tm_locator(config)
+    project = _project(ctx)
+
+    origin = source or tm_locator(project)
     if origin == dest:
         raise click.UsageError("--to names the memory being copied")
     show = _progress("copied units:")
-    with locked(config):
+    with locked(project):
         src = open_locator(origin)
         try:
             target = open_locator(dest)

@@ -9,7 +9,7 @@ import subprocess
 import click
 
 from ..errors import InputError
-from .common import config_of
+from .common import project_of as _project
 
 
 def _git_identity() -> str | None:
@@ -56,7 +56,8 @@ def serve(ctx: click.Context, host: str, port: int, no_browser: bool, allow_remo
     from ..serve.security import is_loopback, new_token
     from ..serve.server import run
 
-    config = config_of(ctx)
+    project = _project(ctx)
+
     for engine in engines:
         if engine not in names():
             raise InputError(f"unknown MT engine {engine!r} (installed: {', '.join(names())})")
@@ -91,6 +92,6 @@ def serve(ctx: click.Context, host: str, port: int, no_browser: bool, allow_remo
 
             webbrowser.open(f"http://{shown}:{bound}/?token={next(iter(tokens))}")
 
-    run(config, host, port, tokens, list(hosts), list(engines), ready)
+    run(project, host, port, tokens, list(hosts), list(engines), ready)
     click.echo("transkit serve: stopped (saves under way were finished; no file is "
                "half-written)", err=True)

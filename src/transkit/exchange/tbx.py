@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from ..config import SEVERITIES, Config
+from ..config import SEVERITIES
 from ..errors import InputError
 from ..glossary import WARNING, Glossary, Term
 from ..languages import primary
+
+if TYPE_CHECKING:
+    from ..project import Project
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MAX_TBX_BYTES = 64 * 1024 * 1024
@@ -257,21 +261,22 @@ class ImportResult:
     new_names: int
 
 
-def import_tbx(config: Config, path: Path) -> ImportResult:
+def import_tbx(project: Project, path: Path) -> ImportResult:
     """Merge a TBX file into glossary/terms.csv and glossary/do-not-translate.txt (both
     written at once, or neither; the latter keeps its comments)."""
     from ..fsutil import atomic_write_all, confine, read_bytes, read_text
     from ..glossary import glossary_files, load_glossary
 
-    imported = read_tbx(read_bytes(path, MAX_TBX_BYTES), path, config.languages)
-    current = load_glossary(config.root, config.allow_outside)
+    config = project.config
+    imported = read_tbx(read_bytes(path, MAX_TBX_BYTES), path, project.languages)
+    current = load_glossary(project.root, config.allow_outside)
     glossary, new = merged(current, imported, config.source_language)
-    folder = config.root / "glossary"
+    folder = project.glossary
     terms_file, keep_file = folder / "terms.csv", folder / "do-not-translate.txt"
     for target in (folder, terms_file, keep_file):
         if target.is_symlink():
-            confine(config.root.resolve(), target, config.allow_outside)
-    terms_data, _ = glossary_files(glossary, config.languages)
+            confine(project.root.resolve(), target, config.allow_outside)
+    terms_data, _ = glossary_files(glossary, project.languages)
     kept = read_text(keep_file) if keep_file.exists() else ""
     added = [n for n in imported.keep if n not in current.keep]
     if added and kept and not kept.endswith("\n"):
@@ -282,12 +287,13 @@ def import_tbx(config: Config, path: Path) -> ImportResult:
     return ImportResult(len(imported.terms), new, len(imported.keep), len(added))
 
 
-def export_tbx(config: Config, out: Path) -> tuple[int, int]:
+def export_tbx(project: Project, out: Path) -> tuple[int, int]:
     """Write the project's glossary to `out` as TBX-Basic; (terms, names) written."""
     from ..fsutil import atomic_write_bytes
     from ..glossary import load_glossary
 
-    glossary = load_glossary(config.root, config.allow_outside)
-    atomic_write_bytes(out, write_tbx(glossary, config.languages, config.source_language,
+    config = project.config
+    glossary = load_glossary(project.root, config.allow_outside)
+    atomic_write_bytes(out, write_tbx(glossary, project.languages, config.source_language,
                                       f"{config.name}: glossary"))
     return len(glossary.terms), len(glossary.keep)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import re
+from typing import TYPE_CHECKING
 
-from ..config import Config
+if TYPE_CHECKING:
+    from ..project import Project
 from .store import Entry, Match, Store, Variant
 
 __all__ = ["Entry", "Match", "Store", "Variant", "open_locator", "open_store", "tm_locator"]
@@ -15,10 +17,10 @@ _URL = re.compile(r"^postgres(?:ql)?://", re.IGNORECASE)
 URL_ENV = "TRANSKIT_TM_URL"
 
 
-def tm_locator(config: Config) -> str:
+def tm_locator(project: Project) -> str:
     """Where the project's TM lives: TRANSKIT_TM_URL, else `[tm] url`, else `[tm] path`."""
-    url = os.environ.get(URL_ENV, "").strip() or config.tm.url
-    return url or str(config.root / config.tm.path)
+    url = os.environ.get(URL_ENV, "").strip() or project.config.tm.url
+    return url or str(project.memory)
 
 
 # A libpq keyword string: `host=127.0.0.1 port=5432 dbname=tm` (what psql accepts too).
@@ -69,13 +71,13 @@ def open_locator(locator: str) -> Store:
     return SQLiteStore(locator)
 
 
-def open_store(config: Config) -> Store:
+def open_store(project: Project) -> Store:
     """The project's TM as configured. A memory file named by TRANSKIT_TM_URL is held to
     the project like tm.path (`..` and links leading out need --allow-outside)."""
-    locator = tm_locator(config)
+    locator = tm_locator(project)
     if not is_server(locator):
         from ..fsutil import confine
 
         check_locator(locator)
-        confine(config.root, config.root / locator, config.allow_outside)
+        confine(project.root, project.root / locator, project.config.allow_outside)
     return open_locator(locator)

@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..config import Config
 from ..errors import InputError
 from ..exchange import Bitext, Markup, registry
 from ..exchange.tmx import write_tmx
 from ..fsutil import atomic_copy, file_sha256
 from ..languages import check_language, primary
-from ..project import relative
+from ..project import Project
 from .store import Entry, Store, Variant, from_units, pair_units, to_units
 
 
@@ -95,7 +94,7 @@ def _copy_name(tm_dir: Path, path: Path, taken: set[Path]) -> Path:
     raise InputError("too many memories with this name under tm/", path)
 
 
-def import_files(config: Config, store: Store, files: list[Path],
+def import_files(project: Project, store: Store, files: list[Path],
                  source_lang: str | None = None,
                  progress: Callable[[str], None] | None = None,
                  format_name: str | None = None) -> ImportReport:
@@ -105,9 +104,10 @@ def import_files(config: Config, store: Store, files: list[Path],
     others whole first; a TMX copy of each file is kept under tm/ once all of them were
     learnt. `source_lang`: the sources' language the user gave (a PO compendium's, over
     its header); a source no file says is the project's."""
+    config = project.config
     report = ImportReport()
     plans: list[tuple[Path, Path]] = []
-    tm_dir = config.root / "tm"
+    tm_dir = project.memory_folder
     formats = {}
     for path in files:
         formats[path] = registry.for_path(path, format_name)
@@ -130,7 +130,7 @@ def import_files(config: Config, store: Store, files: list[Path],
                 counted = _counting(read, report,
                                     progress and (lambda n, p=path: progress(f"{p.name}: "
                                                                              f"{n:,} units")))
-                report.variants += store.learn(counted, relative(config, keep))
+                report.variants += store.learn(counted, project.shown(keep))
             for path, keep in plans:
                 if keep.resolve() == path.resolve():
                     continue
@@ -145,10 +145,10 @@ def import_files(config: Config, store: Store, files: list[Path],
                                else config.source_language)
                 if not existed:
                     written.append(keep)
-                report.saved.append(relative(config, keep))
+                report.saved.append(project.shown(keep))
             for _, keep in plans:
                 st = keep.stat()
-                store.set_file_hash(relative(config, keep), file_sha256(keep),
+                store.set_file_hash(project.shown(keep), file_sha256(keep),
                                     st.st_mtime_ns, st.st_size)
     except BaseException:
         for copy in written:  # the memory rolled back: so do the copies it would learn

@@ -12,9 +12,8 @@ from pathlib import Path
 
 from .. import catalog
 from ..catalog import Catalogue
-from ..config import Config
 from ..fsutil import file_sha256
-from ..project import catalogues, linked, relative
+from ..project import Project
 from ..unit import Unit
 from .base import HISTORY
 from .store import FUZZY, HUMAN, MACHINE, SOURCE, Entry, Store, Variant, from_units
@@ -73,14 +72,14 @@ def _digest(path: Path) -> str:
     return file_sha256(path)
 
 
-def learn_project(config: Config, store: Store, progress: Callable[[str], None] | None = None,
+def learn_project(project: Project, store: Store, progress: Callable[[str], None] | None = None,
                   force: bool = False) -> LearnReport:
     """Learn every catalogue (and tm/*.tmx) that changed since it was last learnt (all
     with `force`); each file in its own transaction, replacing what it taught before."""
     report = LearnReport()
 
     def learn_file(path: Path, read: Callable[[], Iterable[Entry]]) -> None:
-        key = relative(config, path)
+        key = project.shown(path)
         st = os.stat(path)
         state = store.file_state(key)
         # Same mtime and size as when learnt: not even read. Otherwise the content hash
@@ -102,12 +101,12 @@ def learn_project(config: Config, store: Store, progress: Callable[[str], None] 
             store.set_file_hash(key, digest, st.st_mtime_ns, st.st_size)
         report.files_read += 1
 
-    for ref in catalogues(config):
+    for ref in project.catalogues():
         learn_file(ref.path, partial(_po_entries, ref.path, ref.source_language, ref.lang,
                                      ref.name))
-    tm_dir = config.root / "tm"
+    tm_dir = project.memory_folder
     for path in sorted(tm_dir.glob("*.tmx")) if tm_dir.is_dir() else []:
-        learn_file(linked(config, path), partial(_tmx_entries, path))
+        learn_file(project.linked(path), partial(_tmx_entries, path))
     return report
 
 
@@ -132,14 +131,14 @@ def history(store: Store) -> list[Entry]:
     return kept
 
 
-def rebuild(config: Config, store: Store, progress: Callable[[str], None] | None = None
+def rebuild(project: Project, store: Store, progress: Callable[[str], None] | None = None
             ) -> LearnReport:
     """Recreate the TM from locales/ and tm/*.tmx, keeping its history: every translation
     a person made that the files no longer hold."""
     kept = history(store)
     with store.transaction():
         store.clear()
-        report = learn_project(config, store, progress, force=True)
+        report = learn_project(project, store, progress, force=True)
         store.learn(kept)
     return report
 
@@ -157,7 +156,7 @@ def _sqlite_file(path: Path) -> bool:
         return False
 
 
-def rebuild_memory(config: Config, progress: Callable[[str], None] | None = None
+def rebuild_memory(project: Project, progress: Callable[[str], None] | None = None
                    ) -> LearnReport:
     """`tm rebuild` of the project's memory. An SQLite memory that cannot be read (a
     damaged file, another program's database) is moved aside, never deleted
@@ -171,13 +170,13 @@ def rebuild_memory(config: Config, progress: Callable[[str], None] | None = None
 
     damaged: Path | None = None
     try:
-        store = open_store(config)
+        store = open_store(project)
         try:
-            return rebuild(config, store, progress)
+            return rebuild(project, store, progress)
         finally:
             store.close()
     except (InputError, sqlite3.DatabaseError) as exc:
-        locator = tm_locator(config)
+        locator = tm_locator(project)
         if is_server(locator) or not Path(locator).is_file() or (
                 isinstance(exc, InputError) and "translation memory" not in exc.message):
             raise
@@ -190,9 +189,9 @@ def rebuild_memory(config: Config, progress: Callable[[str], None] | None = None
             part = Path(f"{path}{suffix}")
             if part.exists():
                 os.replace(part, Path(f"{damaged}{suffix}"))
-    store = open_store(config)
+    store = open_store(project)
     try:
-        report = rebuild(config, store, progress)
+        report = rebuild(project, store, progress)
     finally:
         store.close()
     report.damaged = damaged

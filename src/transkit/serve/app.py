@@ -19,8 +19,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..config import Config
 from ..errors import TranskitError
+from ..project import Project
 from .editor import Editor, EditorError
 from .security import MAX_BODY, Access, Guard
 from .suggest import Suggestions
@@ -60,10 +60,11 @@ class Hub:
 class Service:
     """What the routes share: the editor, the suggestions, the event hub."""
 
-    def __init__(self, config: Config, engines: list[str]):
+    def __init__(self, project: Project, engines: list[str]):
+        config = project.config
         self.config = config
-        self.editor = Editor(config, engines)
-        self.suggestions = Suggestions(config, self.editor.engine_names)
+        self.editor = Editor(project, engines)
+        self.suggestions = Suggestions(project, self.editor.engine_names)
         self.hub = Hub()
         self.editor.on_changed = self._changed
 
@@ -80,9 +81,10 @@ def _templates() -> Any:
                               autoescape=True, undefined=jinja2.StrictUndefined)
 
 
-def create_app(config: Config, access: Access, engines: list[str] | None = None
+def create_app(project: Project, access: Access, engines: list[str] | None = None
                ) -> tuple[Guard, Service]:
-    service = Service(config, engines or [])
+    config = project.config
+    service = Service(project, engines or [])
     templates = _templates()
 
     def page(request: Request, name: str, **values: Any) -> HTMLResponse:
@@ -129,7 +131,7 @@ def create_app(config: Config, access: Access, engines: list[str] | None = None
         saved = await run_in_threadpool(service.editor.save, p["doc"], p["id"], p["lang"], text,
                                         state, base, request.scope["state"]["translator"])
         doc = service.editor.document(p["doc"])
-        service.suggestions.learn(config.locales / p["lang"] / f"{doc.name}.po",
+        service.suggestions.learn(project.locales / p["lang"] / f"{doc.name}.po",
                                   doc.source_language, p["lang"], doc.name)
         return JSONResponse(saved)
 

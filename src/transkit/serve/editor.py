@@ -16,10 +16,9 @@ from typing import Any
 
 from .. import catalog
 from ..catalog import Catalogue
-from ..config import Config
 from ..errors import InputError, LockedError, TranskitError
 from ..fsutil import StaleError
-from ..project import DocEntry, catalog_path, discover, project_lock, relative
+from ..project import DocEntry, Project
 from ..unit import FUZZY, TRANSLATED, Unit
 
 SAVE_LOCK_WAIT = 10.0  # seconds a save waits for another transkit holding the project lock
@@ -81,8 +80,10 @@ class Editor:
     """The project as the editor sees it. Thread-safe: reads are cached per file state,
     saves are serialised in the process and, across processes, by the project lock."""
 
-    def __init__(self, config: Config, engines: list[str] | None = None):
-        self.config = config
+    def __init__(self, project: Project, engines: list[str] | None = None):
+        config = project.config
+        self.project = project
+        self.config = project.config
         self.engine_names = sorted(set(config.mt.engines) | set(engines or []))
         self._cache: dict[Path, Loaded] = {}
         self._cache_lock = threading.Lock()
@@ -103,7 +104,8 @@ class Editor:
 
         now = time.monotonic()
         if self._docs is None or now - self._docs[0] > 1.0:
-            self._docs = (now, discover(self.config))
+            self.project.rescan()  # documents come and go while the editor runs
+            self._docs = (now, self.project.documents())
         return self._docs[1]
 
     def document(self, name: str) -> DocEntry:
@@ -115,7 +117,7 @@ class Editor:
         raise EditorError(404, f"no document named {name!r} (run `transkit extract`)")
 
     def targets(self, doc: DocEntry) -> list[str]:
-        return [lang for lang in self.config.languages if lang != doc.source_language]
+        return [lang for lang in self.project.languages if lang != doc.source_language]
 
     def language(self, doc: DocEntry, lang: str) -> str:
         if lang not in self.targets(doc):
@@ -142,7 +144,7 @@ class Editor:
                 po = catalog.load(path)
                 loaded = Loaded(stamp, po, None, {unit_id(u): u for u in po.active()})
             except InputError as exc:
-                exc.path = relative(self.config, Path(exc.path)) if exc.path else None
+                exc.path = self.project.shown(Path(exc.path)) if exc.path else None
                 loaded = Loaded(stamp, None, str(exc))
         self._remember(path, loaded)
         return loaded
@@ -164,7 +166,7 @@ class Editor:
         if loaded.error is not None:
             raise EditorError(422, loaded.error)
         if loaded.catalogue is None:
-            raise EditorError(404, f"{relative(self.config, doc.template)}: no template")
+            raise EditorError(404, f"{self.project.shown(doc.template)}: no template")
         return loaded
 
     # -- reading --------------------------------------------------------------------------
@@ -182,7 +184,7 @@ class Editor:
         """A document's units, each with the source and every target language (built again
         only when one of its files changed)."""
         doc = self.document(name)
-        paths = [doc.template, *(catalog_path(self.config, doc.name, lang)
+        paths = [doc.template, *(self.project.catalogue(doc.name, lang)
                                  for lang in self.targets(doc))]
         key = tuple(_stamp(p) for p in paths)
         cached = self._units.get(doc.name)
@@ -198,10 +200,10 @@ class Editor:
         template = self.template(doc)
         assert template.catalogue is not None
         langs = self.targets(doc)
-        per_lang = {lang: self.load(catalog_path(self.config, doc.name, lang)) for lang in langs}
+        per_lang = {lang: self.load(self.project.catalogue(doc.name, lang)) for lang in langs}
         errors = {lang: loaded.error for lang, loaded in per_lang.items() if loaded.error}
         missing = [lang for lang, loaded in per_lang.items() if loaded.stamp is None]
-        blame = {lang: self.blame(catalog_path(self.config, doc.name, lang)) for lang in langs
+        blame = {lang: self.blame(self.project.catalogue(doc.name, lang)) for lang in langs
                  if not errors.get(lang)}
         units = []
         for index, source in enumerate(template.catalogue.active()):
@@ -221,7 +223,7 @@ class Editor:
         return {"document": doc.name, "source_language": doc.source_language,
                 "languages": langs, "units": units,
                 "errors": {lang: error for lang, error in errors.items()},
-                "missing": {lang: relative(self.config, catalog_path(self.config, doc.name,
+                "missing": {lang: self.project.shown(self.project.catalogue(doc.name,
                                                                       lang))
                             for lang in missing}}
 
@@ -248,9 +250,10 @@ class Editor:
         """Every document with its figures per language (`status.as_data`'s rows)."""
         from ..status import as_data, compute_status
 
-        data = as_data(compute_status(self.config, want_missing=False), by_doc=True)
+        entries = self.documents()  # first: the project's documents as they are now
+        data = as_data(compute_status(self.project, want_missing=False), by_doc=True)
         documents = []
-        for entry in self.documents():
+        for entry in entries:
             row: dict[str, Any] = {"name": entry.name, "source_language": entry.source_language,
                                    "languages": {}}
             for lang in self.targets(entry):
@@ -275,10 +278,10 @@ class Editor:
         if not text.strip():
             raise EditorError(400, "an empty translation cannot be saved (the unit stays "
                                    "untranslated)")
-        path = catalog_path(self.config, doc.name, lang)
+        path = self.project.catalogue(doc.name, lang)
         with self._save_lock:
             try:
-                with project_lock(self.config, wait=True, timeout=SAVE_LOCK_WAIT):
+                with self.project.lock(wait=True, timeout=SAVE_LOCK_WAIT):
                     saved = self._save_locked(doc, path, uid, lang, text, state, base,
                                               translator)
             except LockedError as exc:
@@ -287,7 +290,7 @@ class Editor:
 
     def _save_locked(self, doc: DocEntry, path: Path, uid: str, lang: str, text: str,
                      state: str, base: str, translator: str) -> dict[str, Any]:
-        shown = relative(self.config, path)
+        shown = self.project.shown(path)
         before = _stamp(path)
         if before is None:
             raise EditorError(404, f"{shown}: no catalogue (run `transkit extract`)")
@@ -382,17 +385,17 @@ class Editor:
         from ..checks import run_checks
 
         doc = self.document(name)
-        paths = [doc.template, *(catalog_path(self.config, doc.name, lang)
-                                 for lang in self.config.languages)]
+        paths = [doc.template, *(self.project.catalogue(doc.name, lang)
+                                 for lang in self.project.languages)]
         key = tuple(_stamp(p) for p in paths)
         cached = self._findings.get(doc.name)
         if cached is not None and cached[0] == key:
             return cached[1]
-        report = run_checks(self.config, None, [doc.name])
+        report = run_checks(self.project, None, [doc.name])
         lines: dict[str, dict[int, str]] = {}
         sources: dict[str, str] = {}
         for lang in self.targets(doc):
-            loaded = self.load(catalog_path(self.config, doc.name, lang))
+            loaded = self.load(self.project.catalogue(doc.name, lang))
             lines[lang] = {u.line: i for i, u in loaded.by_id.items()}
             sources.update({u.msgid: i for i, u in loaded.by_id.items()})
         found: dict[str, dict[str, list[dict[str, Any]]]] = {}
@@ -430,7 +433,7 @@ class Editor:
         from ..glossary import load_glossary
 
         if self._glossary is None:
-            self._glossary = load_glossary(self.config.root, self.config.allow_outside)
+            self._glossary = load_glossary(self.project.root, self.config.allow_outside)
         return self._glossary
 
     def terms(self, source: str, source_lang: str, langs: list[str]) -> list[dict[str, Any]]:

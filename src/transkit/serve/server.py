@@ -8,8 +8,8 @@ import socket
 from collections.abc import Callable
 from typing import Any
 
-from ..config import Config
 from ..errors import InputError
+from ..project import Project
 from .app import create_app
 from .security import Access, is_loopback
 
@@ -37,7 +37,7 @@ def allowed_hosts(host: str, extra: list[str]) -> set[str]:
     return hosts
 
 
-def run(config: Config, host: str, port: int, tokens: dict[str, str], hosts: list[str],
+def run(project: Project, host: str, port: int, tokens: dict[str, str], hosts: list[str],
         engines: list[str], on_ready: Callable[[int], None]) -> None:
     """Serve until SIGTERM or SIGINT (then requests under way finish, event streams end,
     within GRACE seconds); `on_ready(port)` once the socket listens."""
@@ -46,7 +46,7 @@ def run(config: Config, host: str, port: int, tokens: dict[str, str], hosts: lis
     sock = bind(host, port)
     port = sock.getsockname()[1]
     access = Access(tokens, allowed_hosts(host, hosts), port)
-    app, service = create_app(config, access, engines)
+    app, service = create_app(project, access, engines)
 
     class Server(uvicorn.Server):
         async def startup(self, sockets: Any = None) -> None:

@@ -11,9 +11,8 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
 
-from ..config import Config
 from ..errors import TranskitError
-from ..project import relative
+from ..project import Project
 
 ENGINE_TIMEOUT = 20.0  # seconds one engine may take for one draft
 MEMORY_TIMEOUT = 60.0  # the first lookup may learn the whole project first
@@ -21,8 +20,9 @@ LEARN_AFTER = 2.0  # seconds: saves to one file within this time are learnt toge
 
 
 class Suggestions:
-    def __init__(self, config: Config, engines: list[str]):
-        self.config = config
+    def __init__(self, project: Project, engines: list[str]):
+        self.project = project
+        self.config = project.config
         self.engine_names = engines
         self._memory_thread = ThreadPoolExecutor(1, thread_name_prefix="transkit-memory")
         self._engine_threads = ThreadPoolExecutor(4, thread_name_prefix="transkit-engine")
@@ -59,8 +59,8 @@ class Suggestions:
             from ..memory.learn import learn_project
 
             try:
-                self._store = open_store(self.config)
-                learn_project(self.config, self._store)
+                self._store = open_store(self.project)
+                learn_project(self.project, self._store)
             except TranskitError as exc:
                 self._memory_error = str(exc)
             except Exception as exc:  # a database fault: shown beside the suggestions
@@ -101,7 +101,7 @@ class Suggestions:
         store = self._open()
         if store is None:
             return
-        key = relative(self.config, path)
+        key = self.project.shown(path)
         try:
             st = os.stat(path)
             entries = entries_from_po(catalog.load(path), source_lang, lang, doc)

@@ -25,8 +25,8 @@ class Watcher:
 
     def _files(self) -> list[tuple[Path, str, str]]:
         found = []
-        locales = self.editor.config.locales
-        for lang in self.editor.config.languages:
+        locales = self.editor.project.locales
+        for lang in self.editor.project.languages:
             folder = locales / lang
             try:
                 with os.scandir(folder) as entries:
