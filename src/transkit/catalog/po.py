@@ -892,6 +892,8 @@ def _wrap(escaped: str, width: int) -> list[str]:
             last = match.end()
             marks[offset + 1:offset + len(match.group())] = b"\x01" * (len(match.group()) - 1)
             offset += len(match.group())
+        if last == len(escaped) and escaped.endswith("\\n"):
+            marks[size - 2] = 1  # nor just before the "\n" that ends a piece, as gettext
         overrides = bytes(marks)
     out = ctypes.create_string_buffer(size)
     breaker(data, size, width, 0, 0, overrides, b"UTF-8", out)
