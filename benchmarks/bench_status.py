@@ -33,6 +33,7 @@ import tempfile
 import time
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from transkit import catalog
 from transkit.catalog import model
@@ -183,10 +184,6 @@ def timed(command: list[str], cwd: Path, before=None) -> float:  # type: ignore[
     return time.perf_counter() - start
 
 
-def median_of(runs: int, command: list[str], cwd: Path, before=None) -> float:  # type: ignore[no-untyped-def]
-    return statistics.median(timed(command, cwd, before) for _ in range(runs))
-
-
 def msgfmt_counts(root: Path, files: list[str]) -> tuple[int, int, int] | None:
     """(translated, fuzzy, untranslated) over the catalogues (.po), as msgfmt counts."""
     msgfmt = shutil.which("msgfmt")
@@ -254,7 +251,13 @@ def main() -> None:
 
     mine, theirs = status_counts(root), msgfmt_counts(root, files)
     print(f"counts (translated, fuzzy, untranslated): transkit status {mine}, msgfmt {theirs}"
-          f" — {'equal' if mine == theirs else 'DIFFERENT'}\n", flush=True)
+          f" — {'equal' if mine == theirs else 'DIFFERENT'}", flush=True)
+    counted = sum(po_format.tally((root / name).read_bytes(), name) is not None
+                  for name in files)
+    print(f"counted without building units (po.tally): {counted} of {len(files)} files; the "
+          "others read whole\n", flush=True)
+    print("load average (1, 5, 15 min) before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()),
+          flush=True)
 
     transkit = [str(BIN / "transkit"), "status"]
     cache = root / ".transkit" / "cache"
@@ -262,25 +265,30 @@ def main() -> None:
     def drop_cache() -> None:
         shutil.rmtree(cache, ignore_errors=True)
 
-    rows: list[tuple[str, float]] = []
-    rows.append(("transkit status --no-cache", median_of(args.runs, transkit + ["--no-cache"],
-                                                          root, drop_cache)))
-    subprocess.run(transkit, cwd=root, check=True, stdout=subprocess.DEVNULL)
-    rows.append(("transkit status (warm)", median_of(args.runs, transkit, root)))
+    def warm_up() -> None:
+        subprocess.run(transkit, cwd=root, check=True, stdout=subprocess.DEVNULL)
+
     msgfmt = shutil.which("msgfmt")
     listing = root / ".files"
     listing.write_text("\n".join(files) + "\n")
+    tools: list[tuple[str, list[str], Any]] = [
+        ("transkit status --no-cache", transkit + ["--no-cache"], drop_cache),
+        ("transkit status (warm)", transkit, warm_up)]
     if msgfmt:
-        rows.append(("msgfmt --statistics (each file)", median_of(args.runs, [
-            "sh", "-c", f"xargs -n1 {msgfmt} --statistics -o /dev/null < .files"], root)))
+        tools.append(("msgfmt --statistics (each file)", [
+            "sh", "-c", f"xargs -n1 {msgfmt} --statistics -o /dev/null < .files"], None))
     pocount = BIN / "pocount"
     if pocount.exists():
-        rows.append(("pocount (Translate Toolkit)", median_of(args.runs, [str(pocount), "locales"],
-                                                              root)))
-    rows.append(("polib load-and-count", median_of(args.runs, [sys.executable, "-c", POLIB_COUNT,
-                                                               "locales"], root)))
-    rows.append(("Babel read_po", median_of(args.runs, [sys.executable, "-c", BABEL_COUNT,
-                                                        "locales"], root)))
+        tools.append(("pocount (Translate Toolkit)", [str(pocount), "locales"], None))
+    tools.append(("polib load-and-count", [sys.executable, "-c", POLIB_COUNT, "locales"], None))
+    tools.append(("Babel read_po", [sys.executable, "-c", BABEL_COUNT, "locales"], None))
+    # Each pass times every tool in turn: a burst of load on this shared machine falls on
+    # all of them, not on one tool's runs.
+    times: dict[str, list[float]] = {name: [] for name, _, _ in tools}
+    for _ in range(args.runs):
+        for name, command, before in tools:
+            times[name].append(timed(command, root, before))
+    rows = [(name, statistics.median(times[name])) for name, _, _ in tools]
 
     competitors = [t for name, t in rows[2:]]
     fastest = min(competitors)
@@ -295,6 +303,7 @@ def main() -> None:
           "reads the templates)")
     print(f"cold status / fastest competitor = {cold / fastest:.2f}")
     print(f"warm status / cold status        = {warm / cold:.3f} (target < 0.10)")
+    print("load average (1, 5, 15 min) after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
     if args.layout == "transkit":
         extract_throughput(root, args.docs, args.units, args.runs)

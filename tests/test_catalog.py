@@ -49,6 +49,25 @@ def test_update_keeps_fuzzies_and_obsoletes(tmp_path: Path) -> None:
     assert '#| msgid "La policia va detenir 23 persones."' in text
 
 
+def test_a_fuzzy_match_from_a_plural_entry_carries_its_singular_form(tmp_path: Path) -> None:
+    """Found merging Debian's wget catalogue: a new singular unit took a plural entry's
+    `msgstr` (empty) as its fuzzy suggestion, a fuzzy entry without a translation that
+    msgcat rewrites (dropping `fuzzy`) and that offers the translator nothing."""
+    po, _ = catalog.update(_template(["Placeholder."]), None, "fr", "P", "doc")
+    po.append(Unit("Found %d broken link.\n", msgid_plural="Found %d broken links.\n",
+                   msgstr_plural={0: "%d lien cassé trouvé.\n", 1: "%d liens cassés trouvés.\n"}))
+    po = _roundtrip(po, tmp_path / "fr.po")
+    merged, report = catalog.update(_template(["Found %d broken link."]), po, "fr", "P", "doc")
+    (unit,) = merged.active()
+    assert report.fuzzy == 1 and unit.previous_msgid_plural == "Found %d broken links.\n"
+    assert "fuzzy" in unit.flags and unit.msgstr == "%d lien cassé trouvé.\n"
+    path = tmp_path / "merged.po"
+    catalog.save(merged, path)
+    msgcat = subprocess.run([gettext_tool("msgcat"), str(path)], capture_output=True, text=True,
+                            check=True)
+    assert msgcat.stdout == path.read_text("utf-8")
+
+
 def test_obsolete_entry_revives_when_its_source_returns(tmp_path: Path) -> None:
     po, _ = catalog.update(_template(["Primer.", "Segon."]), None, "es", "P")
     list(po)[1].msgstr = "Segundo."
@@ -193,6 +212,28 @@ def test_awkward_text_is_laid_out_exactly_as_msgcat_lays_it_out(tmp_path: Path,
                             check=True)
     ours = path.read_text("utf-8").splitlines()
     theirs = msgcat.stdout.splitlines()
+    different = [(a, b) for a, b in zip(ours, theirs, strict=False) if a != b]
+    assert not different and len(ours) == len(theirs), different[:3]
+
+
+def test_no_break_just_before_the_newline_that_ends_a_line(tmp_path: Path) -> None:
+    """Found in Debian's catalogues (pg_upgrade, dpkg…): gettext never breaks between a
+    line's text and its closing `\\n`, even where the two together pass the width; the
+    writer put the `\\n` alone on the next line, so msgcat rewrote 765 of 4,130 of them."""
+    po = Catalogue(metadata={"Content-Type": "text/plain; charset=UTF-8"})
+    sentence = ("This utility cannot be used to downgrade to older major PostgreSQL versions "
+                "of the cluster, nor to anything else at all.")
+    for cut in range(60, len(sentence)):
+        for end in ("\n", ".\n", "\n\n", ":\n"):
+            text = "Line one\n" + sentence[:cut] + end
+            po.append(Unit(text, text.upper()))
+    po.append(Unit("Este programa sólo puede actualizar desde PostgreSQL versión %s y "
+                   "posterior.\n", "x", flags=["c-format"]))
+    path = tmp_path / "newlines.po"
+    path.write_text(catalog.dumps(po), "utf-8")
+    msgcat = subprocess.run([gettext_tool("msgcat"), str(path)], capture_output=True, text=True,
+                            check=True)
+    ours, theirs = path.read_text("utf-8").splitlines(), msgcat.stdout.splitlines()
     different = [(a, b) for a, b in zip(ours, theirs, strict=False) if a != b]
     assert not different and len(ours) == len(theirs), different[:3]
 

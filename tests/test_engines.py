@@ -75,7 +75,8 @@ def test_a_plugin_engine_is_verified_and_its_secrets_masked(plugin: None,
                              cwd=project, capture_output=True, text=True, env=env, timeout=120)
     assert refused.returncode == 2
     assert "tok-s3cr3t-42" not in refused.stderr + refused.stdout
-    assert refused.stderr.startswith("transkit: error: MT engine example failed: RuntimeError:")
+    assert refused.stderr.startswith("transkit: error: MT engine example: translate() failed: "
+                                   "RuntimeError:")
     assert {p: p.read_bytes() for p in project.glob("locales/*/*.po")} == before
     post.write_text(post.read_text("utf-8").replace(", refuse me", ""), "utf-8")
     run("extract", cwd=project, check=True)

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import TRANSKIT, run
+from transkit import catalog
+
+from .conftest import TRANSKIT, fill, run
 
 PAGES = Path(__file__).parent / "data" / "align" / "pages"
 
@@ -317,6 +319,24 @@ def test_a_deleted_bulletin_leaves_orphans_until_pruned(demo: Path) -> None:
     found = run("tm", "lookup", "No pagueu el rescat.", "--from", "ca", "--to", "fr",
                 cwd=demo, check=True).stdout
     assert "Ne payez pas la rançon." in found  # the memory keeps what the catalogues held
+
+
+def test_catalogues_made_before_the_first_extract_are_merged_not_pruned(
+        project: Path) -> None:
+    """A team bringing its existing catalogues: `locales/fr/post.po` is there before the
+    first `extract` made the template. It is no orphan (its bulletin is there): extract
+    merges it, and `--prune` used to delete it with its translations, then said it had
+    carried them over."""
+    run("extract", cwd=project, check=True)
+    fill(project, "fr", lambda e: "FR " + e.msgid)
+    (project / "locales" / "ca" / "post.pot").unlink()  # as if never extracted
+    warned = run("extract", cwd=project, check=True)
+    assert "gone" not in warned.stderr and "--prune" not in warned.stderr, warned.stderr
+    (project / "locales" / "ca" / "post.pot").unlink()
+    pruned = run("extract", "--prune", cwd=project, check=True)
+    assert "removed" not in pruned.stdout, pruned.stdout
+    kept = catalog.load(project / "locales" / "fr" / "post.po")
+    assert kept.active() and all(u.msgstr.startswith("FR ") for u in kept.active())
 
 
 def test_status_formats_are_one_document_each(demo: Path) -> None:

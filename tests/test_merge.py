@@ -137,6 +137,38 @@ def test_different_entries_and_newest_header(repo: Path) -> None:
     assert "<<<<<<<" not in text
 
 
+def _empty_header(root: Path) -> None:
+    """The header as gettext's minimal form leaves it (a tool that writes
+    `msgid ""` / `msgstr ""`), the file's comment kept above it."""
+    text = (root / FR).read_text("utf-8")
+    start = text.index('msgid ""')
+    (root / FR).write_text(text[:start] + 'msgid ""\nmsgstr ""' + text[text.index("\n\n",
+                                                                                   start):],
+                           "utf-8")
+
+
+@pytest.mark.parametrize("emptied", ["theirs", "ours"])
+def test_a_side_with_an_empty_header_merges_into_a_valid_file(repo: Path,
+                                                              emptied: str) -> None:
+    """Found with a catalogue written elsewhere: the driver wrote both sides' headers,
+    the empty one as a second `msgid ""` entry, which msgfmt and every transkit command
+    refuse, and exited 0."""
+    other = "anna"
+    on_branch(repo, other, lambda: (_empty_header(repo) if emptied == "theirs" else
+                                    edit(repo, FR, translate(0, "Europol arrête"))))
+    if emptied == "ours":
+        _empty_header(repo)
+    else:
+        edit(repo, FR, translate(1, "L'opération"))
+    commit(repo, "main's side")
+    result = git(repo, "merge", "--no-edit", other, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    po = valid(repo)
+    assert po.metadata["Language"] == "fr"  # the fields the other side kept
+    text = (repo / FR).read_text("utf-8")
+    assert text.count('msgid ""\nmsgstr ""') == 1
+
+
 @pytest.mark.parametrize("tool", [["--no-wrap"], ["--sort-output"]])
 def test_rewrapped_or_sorted_side(repo: Path, tool: list[str]) -> None:
     long = "Une traduction " + "assez longue pour être repliée par msgcat " * 3

@@ -365,3 +365,100 @@ def test_fast_path_hands_over_where_the_entry_may_go_on() -> None:
     ]
     for case in cases:
         assert _reading(case, True) == _reading(case, False), case
+
+
+# --- Counting without units (`po.tally`, what a cold `status` reads) ---------------------
+
+def _counted(data: bytes, fast: bool) -> object:
+    """What `status` takes of a file: its record, or the error with its place."""
+    from transkit.catalog.scan import stats_of
+
+    try:
+        return stats_of(data, "f.po", fast=fast).to_json()
+    except InputError as exc:
+        return (exc.message, str(exc.path), exc.line)
+
+
+def _tally_equals_full_read(samples: list[bytes]) -> int:
+    """Assert the counting read gives what the full read gives, record or refusal, on
+    each sample; how many it counted itself (not handed to the full read)."""
+    from transkit.catalog import po
+
+    counted = 0
+    for sample in samples:
+        assert _counted(sample, True) == _counted(sample, False), sample[:3000]
+        try:
+            counted += po.tally(sample, "f.po") is not None
+        except InputError:
+            pass  # refused by the decoding `parse` shares, with the same error
+    return counted
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_counting_read_gives_the_full_reads_figures(path: Path) -> None:
+    """Every corpus file and its mutants: the same counts, headers, missing units with
+    their lines, or the same `path:line: reason`, whether counted or read whole."""
+    data = path.read_bytes()
+    _tally_equals_full_read([data] + _mutants(data, random.Random(path.name), 40) if data
+                            else [data])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_counting_read_counts_gettexts_layout_itself(seed: int) -> None:
+    """On gettext's own layout (wrapped strings, comments, flags, contexts, previous
+    msgids, plurals, obsolete entries) the counting read counts the file itself, with the
+    full read's figures; mutants give the full read's record or refusal."""
+    from transkit.catalog import po
+
+    rng = random.Random(100 + seed)
+    data = _wrapped_catalogue(rng, 300)
+    assert po.tally(data, "f.po") is not None
+    assert _tally_equals_full_read([data]) == 1
+    assert _tally_equals_full_read(_mutants(data, rng, 80)) > 0
+
+
+def test_counting_read_on_the_demo_and_on_debian_catalogues(tmp_path: Path) -> None:
+    """The demo's templates and catalogues (transkit's layout) and real catalogues turned
+    back from Debian's installed .mo files by msgunfmt: counted, as the full read."""
+    from transkit.catalog import po
+
+    demo = sorted((Path(__file__).parent.parent / "locales").glob("*/*.po*"))
+    assert len(demo) >= 8
+    for path in demo:
+        assert po.tally(path.read_bytes(), path) is not None, path
+    assert _tally_equals_full_read([p.read_bytes() for p in demo]) == len(demo)
+    compiled = sorted(Path("/usr/share/locale").glob("*/LC_MESSAGES/*.mo"))
+    assert len(compiled) >= 20, "Debian's message catalogues (any installed package's)"
+    samples = []
+    for mo in random.Random(7).sample(compiled, 40):
+        out = subprocess.run([gettext_tool("msgunfmt"), str(mo)], capture_output=True,
+                             check=False)
+        if out.returncode == 0:
+            samples.append(out.stdout)
+    assert len(samples) >= 20
+    assert _tally_equals_full_read(samples) >= len(samples) // 2
+
+
+def test_counting_read_says_where_a_file_is_wrong() -> None:
+    """A file the full read refuses gives its `path:line: reason`, never counts: a
+    duplicate, a bad escape, a string with no keyword, the newline rule."""
+    from transkit.catalog.scan import stats_of
+
+    head = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+            '#: a.py:1\nmsgid ""\n"one "\n"two"\nmsgstr "u"\n\n')
+    cases = {
+        'msgid "one two"\nmsgstr "v"\n': (11, "duplicate message definition"),
+        'msgid "x"\nmsgstr "\\q"\n': (12, "invalid control sequence"),
+        '#, fuzzy\n"w"\nmsgid "x"\nmsgstr "y"\n': (12, "syntax error: a string with no"),
+        'msgid "x"\n\nmsgid "z"\nmsgstr ""\n': (13, "syntax error: 'msgid' twice"),
+        'msgid "x\\n"\nmsgstr "y"\n': (11, "'msgid' and 'msgstr' entries do not both end"),
+    }
+    for tail, (line, reason) in cases.items():
+        data = (head + tail).encode()
+        with pytest.raises(InputError) as fast:
+            stats_of(data, "locales/de/x.po")
+        with pytest.raises(InputError) as full:
+            stats_of(data, "locales/de/x.po", fast=False)
+        assert (fast.value.line, fast.value.message) == (full.value.line, full.value.message)
+        assert fast.value.line == line and fast.value.message.startswith(reason), tail
+        assert str(fast.value.path) == "locales/de/x.po"

@@ -141,3 +141,41 @@ def test_gate_problems_are_values_not_parsed_text(demo: Path) -> None:
     line = text[:text.index(entry)].count("\n") + 1
     assert all(p.line == line and p.lang == "fr" for p in ours)
     assert len({(p.place, p.message) for p in gate.problems}) == len(gate.problems)
+
+
+def test_status_cache_holds_named_records_and_rebuilds_an_old_one(project: Path) -> None:
+    """The cache's records name their fields; a cache of the older positional form (or
+    a summary of other columns) is never read, only rebuilt."""
+    import marshal
+
+    from transkit.catalog.scan import FIELDS
+    from transkit.status_cache import CACHE_VERSION
+
+    run("extract", cwd=project, check=True)
+    _translate_all(project, "es")
+    loaded = Project.load(project)
+    cold = render.to_json(report_status.compute_status(loaded, use_cache=False), True)
+    assert render.to_json(report_status.compute_status(loaded), True) == cold
+    folder = project / ".transkit/cache"
+    saved = marshal.loads((folder / "status.marshal").read_bytes())
+    record = saved["files"]["locales/es/post.po"]
+    assert set(record) == {"mtime_ns", "size", "stats"} and set(record["stats"]) == set(FIELDS)
+    assert record["stats"]["translated"] == record["stats"]["units"] > 0
+    assert set(next(iter(saved["sources"].values()))) == {"mtime_ns", "size", "digest"}
+    # The form before: version 7, a list by position per file, with other figures.
+    old = {"version": 7, "files": {key: [value["mtime_ns"], value["size"],
+                                         [999, 999, 0, 0, 0, 0, {}, [], []]]
+                                   for key, value in saved["files"].items()},
+           "sources": {}}
+    (folder / "status.marshal").write_bytes(marshal.dumps(old))
+    (folder / "status-summary.marshal").unlink()
+    assert render.to_json(report_status.compute_status(loaded), True) == cold
+    assert marshal.loads((folder / "status.marshal").read_bytes())["version"] == CACHE_VERSION
+    # A summary whose rows hold other columns: rebuilt, not read.
+    summary = marshal.loads((folder / "status-summary.marshal").read_bytes())
+    for lang in summary["languages"].values():
+        lang["columns"] = lang["columns"][::-1]
+        lang["totals"] = [0] * len(lang["totals"])
+    (folder / "status-summary.marshal").write_bytes(marshal.dumps(summary))
+    warm = report_status.compute_status(loaded, want_missing=False)
+    assert render.to_json(warm, True) == cold

@@ -18,7 +18,7 @@ from .project import (
     chrome_name,
     is_chrome,
 )
-from .sources import file_name
+from .sources import file_name, stem
 from .unit import Unit
 
 
@@ -38,7 +38,10 @@ def orphans(project: Project, entries: list[DocEntry]) -> list[Path]:
     """Catalogues and templates left by a bulletin that is gone (or with no template at
     all): they translate nothing the site shows."""
     found: list[Path] = []
-    known = {entry.name for entry in entries}
+    # A catalogue whose bulletin is there is no orphan, template or not (catalogues a
+    # team brings before the first extract, which merges them).
+    known = {entry.name for entry in entries} | {
+        stem(path.name) for path in (project.sources() if project.bulletins.is_dir() else [])}
     for entry in entries:
         if is_chrome(entry.name):
             continue  # the chrome belongs to no one bulletin (an empty one is kept)

@@ -56,6 +56,11 @@ def read_seen(path: Path, limit: int = MAX_INPUT_BYTES) -> tuple[bytes, Seen]:
     """The bytes of a regular file and what it was when read. A FIFO, device, socket or
     folder is refused before any read (opened non-blocking: a FIFO never blocks), and so
     is a file over `limit` bytes, whatever its size says when the read starts."""
+    data, info = _read_regular(path, limit)
+    return data, Seen(info.st_ino, len(data), info.st_mtime_ns, digest(data))
+
+
+def _read_regular(path: Path, limit: int) -> tuple[bytes, os.stat_result]:
     guard(path)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -82,7 +87,7 @@ def read_seen(path: Path, limit: int = MAX_INPUT_BYTES) -> tuple[bytes, Seen]:
         raise read_error(exc, path) from None
     finally:
         os.close(fd)
-    return data, Seen(info.st_ino, len(data), info.st_mtime_ns, digest(data))
+    return data, info
 
 
 def unchanged(path: Path, seen: Seen | None) -> bool:
@@ -441,8 +446,8 @@ def guard(path: Path) -> None:
 
 
 def read_bytes(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
-    """A regular file's bytes, at most `limit` (see `read_seen`)."""
-    return read_seen(path, limit)[0]
+    """A regular file's bytes, at most `limit` (see `read_seen`; no digest taken)."""
+    return _read_regular(path, limit)[0]
 
 
 def read_error(exc: OSError, path: Path) -> InputError:

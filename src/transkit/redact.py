@@ -4,6 +4,8 @@ tokens and keys masked, and any text scrubbed of the secrets a command was given
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 MASK = "***"
@@ -12,6 +14,16 @@ SECRET_NAMES = frozenset({"password", "passwd", "pass", "pwd", "sslpassword", "s
                           "token", "auth_key", "authkey", "api_key", "apikey", "key",
                           "access_token", "client_secret"})
 _KEYWORD = re.compile(r"(\b\w+\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)")
+
+
+def secret_settings(table: Mapping[str, Any]) -> tuple[str, ...]:
+    """The values of a plug-in's settings table (`[mt.<name>]`) whose keys name a secret
+    (`token`, `api_key`, `deepl-key`, `password`…): masked in its messages like the
+    environment's."""
+    return tuple(str(value) for key, value in table.items()
+                 if isinstance(value, str) and value
+                 and (key.lower() in SECRET_NAMES
+                      or re.split(r"[_-]", key.lower())[-1] in SECRET_NAMES))
 
 
 def _secret_keyword(match: re.Match[str]) -> bool:

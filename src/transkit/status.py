@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from .catalog.scan import FileStats
 
 PARALLEL_FROM = 200  # files to parse before a second process pays off
+# The fields of a (language, document) row in the warm summary, in the order it keeps them.
+ROW_FIELDS = ("doc", "lang", "path", "source", "units", "words", "translated",
+              "translated_words", "fuzzy", "fuzzy_words", "problem", "conflicts")
 
 
 def percent_text(value: float) -> str:
@@ -100,6 +103,7 @@ class LangStatus:
     def docs(self) -> list[DocStatus]:
         if self._docs is None:
             # A saved row: the figures and the problem, then the conflict lines.
+            # A saved row holds `ROW_FIELDS`, in that order (the summary names them).
             self._docs = [DocStatus(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
                                     r[10], None, r[11]) for r in self._rows or []]
         return self._docs
@@ -176,10 +180,10 @@ class Status:
         return [d for lang in self.languages for d in lang.docs]
 
 
-def _scan(path: str) -> list[object]:
+def _scan(path: str, want_missing: bool) -> FileStats:
     from .catalog.scan import scan
 
-    return scan(path).to_json()
+    return scan(path, want_missing)
 
 
 def _digest(path: str, limit: int) -> str | None:
@@ -210,15 +214,18 @@ def _stats_for(keys: list[str], project: Project, cache: Cache, want_missing: bo
         if sig is None:
             continue
         hit = cache.files.get(key)
-        if hit is not None and hit[0] == sig[0] and hit[1] == sig[1]:
-            stats = FileStats.from_json(hit[2])  # type: ignore[arg-type]
+        if hit is not None and hit["mtime_ns"] == sig[0] and hit["size"] == sig[1]:
+            stats = FileStats.from_json(hit["stats"])
             if want_missing:
-                stats.missing = [tuple(m) for m in cache.missing.get(key, [])]  # type: ignore
+                stats.missing = [tuple(m) for m in cache.missing.get(key, [])]
             result[key] = stats
         else:
             todo.append((path, key, sig))
     sources = sources or []
     digests: list[str | None] = []
+    # The units still to translate travel back only when someone reads them: the caller,
+    # or the cache (a later `status --missing`).
+    keep_missing = want_missing or cache.enabled
     if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -230,27 +237,29 @@ def _stats_for(keys: list[str], project: Project, cache: Cache, want_missing: bo
         with ProcessPoolExecutor(max_workers=workers) as pool:
             # Small chunks: the last ones finish together on every core.
             chunk = max(1, len(todo) // (workers * 16))
-            scanning = pool.map(_scan, [p for p, _, _ in todo], chunksize=chunk)
+            scanning = pool.map(partial(_scan, want_missing=keep_missing),
+                                [p for p, _, _ in todo], chunksize=chunk)
             hashing = pool.map(partial(_digest, limit=limit),
                                [f"{root}/{key}" for key, _ in sources],
                                chunksize=max(1, len(sources) // (workers * 8)))
             scanned = list(scanning)
             digests = list(hashing)
     else:
-        scanned = [_scan(p) for p, _, _ in todo]
+        scanned = [_scan(p, keep_missing) for p, _, _ in todo]
     for (key, sig), digest in zip(sources, digests, strict=False):  # none when serial
         if digest is not None:
-            cache.sources[key] = [sig[0], sig[1], digest]
+            cache.sources[key] = {"mtime_ns": sig[0], "size": sig[1], "digest": digest}
             cache.dirty = True
-    missing = cache.missing if todo else {}
-    for (_, key, sig), data in zip(todo, scanned, strict=True):
-        stats = FileStats.from_json(data)
+    missing = cache.missing if todo and cache.enabled else {}
+    for (_, key, sig), stats in zip(todo, scanned, strict=True):
         result[key] = stats
-        summary = list(data)
-        summary[7] = []
-        cache.files[key] = [sig[0], sig[1], summary]
-        missing[key] = data[7]  # type: ignore[assignment]
-        cache.dirty = True
+        if cache.enabled:
+            # The record without its missing units, which live in their own file.
+            record = stats.to_json()
+            missing[key] = record.pop("missing")
+            record["missing"] = []
+            cache.files[key] = {"mtime_ns": sig[0], "size": sig[1], "stats": record}
+            cache.dirty = True
     return result
 
 
@@ -307,10 +316,8 @@ def _compute_status(project: Project, langs: list[str] | None, docs: list[str] |
                                                 template, locales))
     if not langs and not docs:
         cache.new_summary = {"fingerprint": fingerprint, "languages": {
-            lang.lang: {"totals": list(lang._totals), "rows": [
-                [d.doc, d.lang, d.path, d.source, d.units, d.words, d.translated,
-                 d.translated_words, d.fuzzy, d.fuzzy_words, d.problem, d.conflicts]
-                for d in lang.docs]}
+            lang.lang: {"totals": list(lang._totals), "columns": list(ROW_FIELDS), "rows": [
+                [getattr(d, name) for name in ROW_FIELDS] for d in lang.docs]}
             for lang in status.languages}}
     cache.save()
     status.findings = saved_findings(project, fingerprint)
@@ -335,6 +342,8 @@ def _from_summary(summary: dict[str, Any], languages: list[str], names: set[str]
     result = []
     for lang in languages:
         saved = summary[lang]
+        if saved["columns"] != list(ROW_FIELDS):
+            raise KeyError("columns")  # another shape: `compute_status` rebuilds the cache
         if len(names) == every:
             result.append(LangStatus(lang, rows=saved["rows"], totals=tuple(saved["totals"])))
         else:

@@ -13,8 +13,9 @@ from .fsutil import atomic_write_bytes
 from .project import DocEntry, Project
 from .sources import file_name
 
-CACHE_VERSION = 7  # 4: counts as msgfmt counts them (the one reader); 5: fuzzy words;
-# 6: lines of merge conflicts; 7: bulletin digests of the NFC text (text.source_digest)
+CACHE_VERSION = 8  # 4: counts as msgfmt counts them (the one reader); 5: fuzzy words;
+# 6: lines of merge conflicts; 7: bulletin digests of the NFC text (text.source_digest);
+# 8: records with named fields (a cache of an older version is rebuilt, never read)
 
 class Cache:
     """Per-file figures keyed by (mtime, size). The lists of missing units live in a second
@@ -26,9 +27,11 @@ class Cache:
         self.missing_path = folder / "status-missing.marshal"
         self.summary_path = folder / "status-summary.marshal"
         self.enabled = enabled
-        self._files: dict[str, list[object]] | None = None
-        self._sources: dict[str, list[object]] = {}
-        self._missing: dict[str, list[object]] | None = None
+        # Per file: {"mtime_ns", "size", "stats": `FileStats.to_json()`}; per bulletin:
+        # {"mtime_ns", "size", "digest"}; missing units: [line, source, fuzzy] per file.
+        self._files: dict[str, dict[str, Any]] | None = None
+        self._sources: dict[str, dict[str, Any]] = {}
+        self._missing: dict[str, list[Any]] | None = None
         self.dirty = False
         self.new_summary: dict[str, object] | None = None
 
@@ -41,14 +44,14 @@ class Cache:
                 self._sources = data.get("sources", {})
 
     @property
-    def files(self) -> dict[str, list[object]]:
+    def files(self) -> dict[str, dict[str, Any]]:
         if self._files is None:
             self._load_files()
         assert self._files is not None
         return self._files
 
     @property
-    def sources(self) -> dict[str, list[object]]:
+    def sources(self) -> dict[str, dict[str, Any]]:
         if self._files is None:
             self._load_files()
         return self._sources
@@ -77,7 +80,7 @@ class Cache:
             return {}
 
     @property
-    def missing(self) -> dict[str, list[object]]:
+    def missing(self) -> dict[str, list[Any]]:
         if self._missing is None:
             data = self._read(self.missing_path) if self.enabled else {}
             self._missing = data.get("files", {}) if data.get("version") == CACHE_VERSION else {}
@@ -128,13 +131,6 @@ def signatures(paths: list[str]) -> list[tuple[int, int] | None]:
     return [signature(p) for p in paths]
 
 
-def _scan(path: str) -> list[object]:
-    from .catalog.scan import scan
-
-    return scan(path).to_json()
-
-
-
 def bulletin_digest(path: str, limit: int) -> str:
     """The digest of a bulletin's text (`text.source_digest`), read from `path`."""
     from .fsutil import read_bytes
@@ -152,7 +148,8 @@ def uncached_sources(keys: list[str], project: Project, cache: Cache,
     for key in keys:
         sig = signatures[key] if key in signatures else signature(f"{project.root}/{key}")
         hit = cache.sources.get(key)
-        if sig is not None and (hit is None or hit[0] != sig[0] or hit[1] != sig[1]):
+        if sig is not None and (hit is None or hit["mtime_ns"] != sig[0]
+                                or hit["size"] != sig[1]):
             todo.append((key, sig))
     return todo
 
@@ -165,10 +162,10 @@ def source_hash(key: str, project: Project, cache: Cache,
     if sig is None:
         return None
     hit = cache.sources.get(key)
-    if hit is not None and hit[0] == sig[0] and hit[1] == sig[1]:
-        return str(hit[2])
+    if hit is not None and hit["mtime_ns"] == sig[0] and hit["size"] == sig[1]:
+        return str(hit["digest"])
     digest = bulletin_digest(path, config.extract.max_file_bytes)
-    cache.sources[key] = [sig[0], sig[1], digest]
+    cache.sources[key] = {"mtime_ns": sig[0], "size": sig[1], "digest": digest}
     cache.dirty = True
     return digest
 

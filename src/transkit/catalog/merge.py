@@ -66,7 +66,8 @@ def merge(base: Catalogue | None, ours: Catalogue, theirs: Catalogue, *,
     fuzzy suggestion on the most similar new source; without it the translation is kept
     as an obsolete entry only.
     """
-    base = base if base is not None else Catalogue()
+    base = _lifted(base if base is not None else Catalogue(), None)
+    ours, theirs = _lifted(ours, base), _lifted(theirs, base)
     b_units = {u.key: u for u in base.units}
     o_units = {u.key: u for u in ours.units}
     t_units = {u.key: u for u in theirs.units}
@@ -106,6 +107,22 @@ def merge(base: Catalogue | None, ours: Catalogue, theirs: Catalogue, *,
     active.sort(key=lambda u: rank.get(u.key, (len(primary), 3, 0)))
     merged.units = active + [u for u in merged.units if u.obsolete]
     return MergeResult(merged, conflicts, kept, suggestions)
+
+
+def _lifted(side: Catalogue, base: Catalogue | None) -> Catalogue:
+    """`side` with its empty header (`msgid ""` / `msgstr ""`, gettext's minimal form, read
+    as a unit) taken as the header it is, never merged as a second `msgid ""` entry. Its
+    emptiness is no change: the fields are the base's (a side that removes every field
+    would leave a header msgfmt --check refuses)."""
+    empty = next((u for u in side.units if u.is_header and not u.obsolete), None)
+    if empty is None or side.has_header:
+        return side
+    lifted = Catalogue([u for u in side.units if u is not empty],
+                       dict(base.metadata) if base is not None else {})
+    lifted.header = empty.clone(msgstr="")
+    if base is not None:
+        lifted.header_extra = list(base.header_extra)
+    return lifted
 
 
 def _order(primary: list[Key], sides: list[list[Key]]

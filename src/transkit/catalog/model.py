@@ -233,8 +233,11 @@ class Catalogue:
             if best is None:
                 report.new += 1
                 continue
-            unit.msgstr = best.msgstr
-            unit.msgstr_plural = dict(best.msgstr_plural) if unit.msgid_plural else {}
+            # A plural entry's singular form suggests a singular unit, and the other way.
+            unit.msgstr = (best.msgstr if best.msgid_plural is None
+                           else best.msgstr_plural.get(0, ""))
+            unit.msgstr_plural = ({} if not unit.msgid_plural else dict(best.msgstr_plural)
+                                  if best.msgid_plural else {0: best.msgstr})
             unit.translator_comments = list(best.translator_comments)
             unit.flags = _merged_flags(unit.flags, best.flags)
             unit.set_fuzzy()

@@ -13,11 +13,11 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import InputError
-from ..unit import Unit
-from .model import Catalogue
+from ..unit import Unit, count_words
+from .model import Catalogue, Figures
 
 # ---------------------------------------------------------------------------------------
 # Reading
@@ -561,15 +561,17 @@ def _lex(text: str, collect: _Collector, first_line: int) -> None:
 # `_read_entries` reads such entries until one is not; the lexer reads the rest. Both
 # end in the same `_Collector`; tests/test_po.py holds the reader equal to the lexer
 # alone on every corpus file, on their mutants and on gettext-wrapped catalogues.
-_S = r'"[^"\\\n]*(?:\\[ntr\\"abfv][^"\\\n]*)*"\n'
-_STRINGS = rf"{_S}(?:{_S})*"
+# Possessive quantifiers (`*+`): what they take is never given back, as none of it could
+# start what follows; the engine then keeps no state to backtrack into (a third quicker).
+_S = r'"[^"\\\n]*+(?:\\[ntr\\"abfv][^"\\\n]*+)*+"\n'
+_STRINGS = rf"{_S}(?:{_S})*+"
 _BODY = (rf"(?:msgctxt (?P<ctx>{_STRINGS}))?msgid (?P<id>{_STRINGS})"
          rf"(?:msgstr (?P<str>{_STRINGS})|msgid_plural (?P<plural>{_STRINGS})"
          rf"(?P<forms>(?:msgstr\[[0-9]\] {_STRINGS})+))")
 _SIMPLE_ENTRY = re.compile(
-    r"(?P<comments>(?:#(?:[ .:,][^\n]*)?\n)*)"
+    r"(?P<comments>(?:#(?:[ .:,][^\n]*+)?\n)*+)"
     rf"(?P<previous>(?:#\| msg(?:ctxt|id) {_S}(?:#\| {_S})*)*)"
-    rf"(?:{_BODY}|(?P<obsolete>(?:#~ [^\n]*\n)+))"
+    rf"(?:{_BODY}|(?P<obsolete>(?:#~ [^\n]*+\n)++))"
     r"(?P<blank>\n|(?=\Z))")
 _OBSOLETE_BODY = re.compile(_BODY)
 # Where the lexer, after a complete entry, would start the next one whatever came before:
@@ -586,10 +588,11 @@ class _Decline(Exception):
     """The fast path does not read this entry: the lexer will."""
 
 
-def _decoded(joined: str) -> str:
+def _decoded(joined: str, clean: bool = False) -> str:
     """A string's joined content, unescaped; only printable text (control characters,
-    line separators and undecodable bytes go to the lexer)."""
-    if not joined.isprintable():
+    line separators and undecodable bytes go to the lexer) unless the whole text is
+    `clean` (`_clean`: no control character, no undecodable byte)."""
+    if not clean and not joined.isprintable():
         raise _Decline
     if "\\" not in joined:
         return joined
@@ -597,14 +600,75 @@ def _decoded(joined: str) -> str:
     return quoted if "\\" not in quoted else _unescape(joined, 0)
 
 
-def _value(block: str) -> str:
+def _value(block: str, clean: bool = False) -> str:
     """The value of `"a"\n"b"\n` (each line one string). A quote and a line feed never
     stand side by side inside a string, so `"\n"` is only ever a line's end and the
     next one's start."""
     joined = block[1:-2].replace('"\n"', "")
-    if "\\" in joined or not joined.isprintable():
-        return _decoded(joined)
+    if "\\" in joined or not (clean or joined.isprintable()):
+        return _decoded(joined, clean)
     return joined
+
+
+def _entry_unit(groups: tuple[str | None, ...], line: int, clean: bool) -> Unit:
+    """The unit of one `_SIMPLE_ENTRY` match (its groups), the entry starting on `line`
+    of a text that is `clean` or not; `_Decline` where the lexer must read it (it then
+    says where and why, if it refuses)."""
+    comments, previous, ctx, msgid, msgstr, plural, forms, obsolete = groups[:8]
+    if obsolete is not None:
+        if previous:
+            raise _Decline
+        # `#~ ` before every keyword line: the same entry once they are taken away.
+        body = _OBSOLETE_BODY.fullmatch(obsolete[3:].replace("\n#~ ", "\n"))
+        if body is None:
+            raise _Decline
+        ctx, msgid, msgstr, plural, forms = body.groups()
+    assert msgid is not None
+    source = msgid[1:-2].replace('"\n"', "")
+    if "\\" in source or not clean:
+        source = _decoded(source, clean)
+    if msgstr is not None:
+        target = msgstr[1:-2].replace('"\n"', "")
+        if "\\" in target or not clean:
+            target = _decoded(target, clean)
+        unit = Unit(source, target)
+    else:
+        assert plural is not None and forms is not None
+        unit = Unit(source, msgid_plural=_value(plural, clean))
+        expected = 0
+        for index, block in _FORM.findall(forms):
+            if int(index) != expected:
+                raise _Decline  # the lexer says which index is wrong
+            unit.msgstr_plural[expected] = _value(block, clean)
+            expected += 1
+    before = 0
+    if ctx is not None:
+        unit.msgctxt = _value(ctx, clean)
+        before = ctx.count("\n")
+    if comments:
+        lines = comments.count("\n")
+        before += lines
+        if lines == 1 and clean and comments[:3] == "#: ":
+            unit.references = comments[3:].split()  # the commonest: references
+        else:
+            for comment in comments[:-1].split("\n"):
+                if not clean and not comment.isprintable():
+                    raise _Decline
+                if comment[:3] == "#: ":
+                    unit.references += comment[3:].split()
+                else:
+                    _add_comment(unit, comment.rstrip(" "))
+    if previous:
+        before += previous.count("\n")
+        pieces = _PREVIOUS.findall(previous)
+        if [word for word, _ in pieces] not in (["msgid"], ["msgctxt", "msgid"]):
+            raise _Decline
+        for word, block in pieces:
+            setattr(unit, f"previous_{word}", _value(block.replace("\n#| ", "\n"), clean))
+    unit.line = line + before
+    if obsolete is not None:
+        unit.obsolete = True
+    return unit
 
 
 def _read_entries(text: str, collect: _Collector) -> tuple[int, int]:
@@ -615,66 +679,15 @@ def _read_entries(text: str, collect: _Collector) -> tuple[int, int]:
     count = text.count
     pos = 0
     line = 1
-    # Whether every character but the line feeds is printable: then no string or comment
-    # needs asking (one pass over the text instead of one per piece).
-    printable = text.replace("\n", "").isprintable()
+    # Whether the text holds no control character (but line feeds) and no undecodable
+    # byte: then no string or comment needs asking (one pass over the text instead of
+    # one per piece).
+    clean = _clean(text)
     for found in _SIMPLE_ENTRY.finditer(text):
         if found.start() != pos:
             break
-        comments, previous, ctx, msgid, msgstr, plural, forms, obsolete, _ = found.groups()
-        if obsolete is not None:
-            if previous:
-                break
-            # `#~ ` before every keyword line: the same entry once they are taken away.
-            body = _OBSOLETE_BODY.fullmatch(obsolete[3:].replace("\n#~ ", "\n"))
-            if body is None:
-                break
-            ctx, msgid, msgstr, plural, forms = body.groups()
         try:
-            source = msgid[1:-2].replace('"\n"', "")
-            if "\\" in source or not printable:
-                source = _decoded(source)
-            if msgstr is not None:
-                target = msgstr[1:-2].replace('"\n"', "")
-                if "\\" in target or not printable:
-                    target = _decoded(target)
-                unit = Unit(source, target)
-            else:
-                unit = Unit(source, msgid_plural=_value(plural))
-                expected = 0
-                for index, block in _FORM.findall(forms):
-                    if int(index) != expected:
-                        raise _Decline  # the lexer says which index is wrong
-                    unit.msgstr_plural[expected] = _value(block)
-                    expected += 1
-            before = 0
-            if ctx is not None:
-                unit.msgctxt = _value(ctx)
-                before = ctx.count("\n")
-            if comments:
-                lines = comments.count("\n")
-                before += lines
-                if lines == 1 and printable and comments[:3] == "#: ":
-                    unit.references = comments[3:].split()  # the commonest: references
-                else:
-                    for comment in comments[:-1].split("\n"):
-                        if not printable and not comment.isprintable():
-                            raise _Decline
-                        if comment[:3] == "#: ":
-                            unit.references += comment[3:].split()
-                        else:
-                            _add_comment(unit, comment.rstrip(" "))
-            if previous:
-                before += previous.count("\n")
-                pieces = _PREVIOUS.findall(previous)
-                if [word for word, _ in pieces] not in (["msgid"], ["msgctxt", "msgid"]):
-                    raise _Decline
-                for word, block in pieces:
-                    setattr(unit, f"previous_{word}", _value(block.replace("\n#| ", "\n")))
-            unit.line = line + before
-            if obsolete is not None:
-                unit.obsolete = True
-            add(unit)
+            add(_entry_unit(found.groups(), line, clean))
         except (_Fault, _Decline):
             break  # the lexer reads the entry again and says where and why
         end = found.end()
@@ -683,6 +696,137 @@ def _read_entries(text: str, collect: _Collector) -> tuple[int, int]:
         if collect.strict_ascii:
             break  # raw bytes the charset must check: the lexer does that
     return pos, line
+
+
+# The bytes of UTF-8 text that are no control character: printable ASCII, the line feed
+# and every byte of a multibyte character.
+_NOT_CONTROL = bytes(range(0x20, 0x7F)) + b"\n" + bytes(range(0x80, 0x100))
+
+
+def _clean(text: str) -> bool:
+    """Whether `text` holds no control character but line feeds (C0, DEL) and no byte
+    that was not UTF-8. The lexer reads such a text's strings and comments as written
+    (an escape aside): no line is joined or cut, no string ends at a NUL or holds the
+    context separator, no whitespace is stripped, no byte is checked against the
+    charset. Asked in one pass over its bytes."""
+    try:
+        raw = text.encode("ascii" if text.isascii() else "utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: a byte that was not UTF-8
+        return False
+    return not raw.translate(None, _NOT_CONTROL)
+
+
+class Tally(NamedTuple):
+    """What `parse(data).figures()` and the header's fields give, read by `tally`."""
+
+    figures: Figures
+    metadata: dict[str, str]
+
+
+def tally(data: bytes, path: Path | str = "<string>", unless: str = "",
+          missing: bool = True) -> Tally | None:
+    """The counts of a PO or POT file and its header's fields, as `parse` would read them,
+    without building its units: for files wholly of the layout `_read_entries` reads
+    (gettext's, transkit's), with every check `parse` makes there (duplicates, the
+    newline rule, the header's charset). None for anything else (control characters,
+    backslash-joined lines, an entry the lexer would read, a file `parse` refuses): the
+    caller then reads it with `parse`, which reads it or says where and why not. A text
+    holding `unless` (when given) is left to `parse` too. `missing=False` leaves the
+    figures' list of units not translated empty (nor are their lines counted)."""
+    text = _decode(data, path)
+    if "\\\n" in text or (unless and unless in text) or not _clean(text):
+        return None
+    try:
+        return _tally(text, missing)
+    except (_Fault, _Decline):
+        return None  # `parse` reads it again and says where and why
+
+
+def _tally(text: str, want_missing: bool) -> Tally | None:
+    collect = _Collector(text, undecodable=False)  # clean: no undecodable byte
+    spaces = text.isascii()  # then the space is the only white space
+    keys = collect.keys
+    count = text.count
+    units = words = translated = translated_words = fuzzy = fuzzy_words = 0
+    missing: list[tuple[int, str, bool]] = []
+    pos = 0
+    counted, line = 0, 1  # the line of offset `counted`, counted only where needed
+    for found in _SIMPLE_ENTRY.finditer(text):
+        start, end = found.span()
+        if start != pos:
+            return None
+        pos = end
+        groups = found.groups()
+        comments, previous, ctx, msgid, msgstr, _, _, _, _ = groups
+        source = ""
+        common = msgstr is not None and not previous
+        plain = False  # whether the msgid's only white space is the space
+        if common:
+            source = msgid[1:-2].replace('"\n"', "")
+            if "\\" in source:
+                source = _decoded(source, True)
+            else:
+                plain = spaces
+            common = bool(source) or ctx is not None
+        if common:
+            # The commonest entry (one msgstr, no previous msgid, not obsolete): counted
+            # with the checks `_Collector.add` makes, but no unit built.
+            target_text = msgstr[1:-2].replace('"\n"', "")
+            if "\\" in target_text:
+                target_text = _decoded(target_text, True)
+            key = (source, None if ctx is None else _value(ctx, True))
+            if key in keys:
+                return None  # a duplicate: `parse` says which
+            keys[key] = 0
+            flagged = bool(comments) and "fuzzy" in comments and _fuzzy(comments)
+            target = bool(target_text)
+            if target and not flagged and ("\n" in source or "\n" in target_text) and \
+                    _newlines_agree(Unit(source, target_text)) is not None:
+                return None
+        else:
+            # Obsolete, plural, with a previous msgid, the header: the unit `parse` makes.
+            line += count("\n", counted, start)
+            counted = start
+            unit = _entry_unit(groups, line, True)
+            collect.add(unit)
+            if collect.strict_ascii:
+                return None  # raw bytes the charset must check: the lexer does that
+            if unit.obsolete or unit is collect.header:
+                continue
+            source, target, flagged = unit.msgid, unit.has_target, "fuzzy" in unit.flags
+        if "<" in source:
+            words_of = count_words(source)  # placeholders are no words
+        elif plain and source and source[0] != " " != source[-1] and "  " not in source:
+            words_of = source.count(" ") + 1  # `count_words`, without a list of the words
+        else:
+            words_of = len(source.split())
+        units += 1
+        words += words_of
+        if target and not flagged:
+            translated += 1
+            translated_words += words_of
+            continue
+        if target:
+            fuzzy += 1
+            fuzzy_words += words_of
+        if not want_missing:
+            continue
+        keyword = found.start(4) - 6  # the line of the msgid keyword is the unit's
+        line += count("\n", counted, keyword)
+        counted = keyword
+        missing.append((line, source, target))
+    if pos != len(text):
+        return None
+    catalogue = Catalogue()
+    catalogue.set_header(collect.header)
+    return Tally(Figures(units, words, translated, translated_words, fuzzy, fuzzy_words,
+                         missing), catalogue.metadata)
+
+
+def _fuzzy(comments: str) -> bool:
+    """Whether the flag lines among an entry's comment lines hold `fuzzy`."""
+    return any(line[:2] == "#," and "fuzzy" in _FLAG_SEPARATORS.split(line[2:])
+               for line in comments.split("\n"))
 
 
 def read(path: Path) -> Catalogue:
@@ -748,6 +892,8 @@ def _wrap(escaped: str, width: int) -> list[str]:
             last = match.end()
             marks[offset + 1:offset + len(match.group())] = b"\x01" * (len(match.group()) - 1)
             offset += len(match.group())
+        if last == len(escaped) and escaped.endswith("\\n"):
+            marks[size - 2] = 1  # nor just before the "\n" that ends a piece, as gettext
         overrides = bytes(marks)
     out = ctypes.create_string_buffer(size)
     breaker(data, size, width, 0, 0, overrides, b"UTF-8", out)

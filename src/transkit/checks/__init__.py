@@ -18,10 +18,11 @@ from .. import catalog
 from ..catalog.model import Catalogue
 from ..errors import InputError
 from ..glossary import Glossary, load_glossary
+from ..plugins import guarded
 from ..project import Project
 from ..unit import TRANSLATED, Unit
 from .base import ERROR, INFO, RANK, SEVERITIES, WARNING, CheckContext, Finding, Pair, Translation
-from .registry import by_id, check_classes, scope_of
+from .registry import RETURNS, by_id, check_classes, scope_of
 
 __all__ = ["Finding", "CheckReport", "run_checks", "check_classes", "ERROR", "WARNING", "INFO"]
 
@@ -119,9 +120,10 @@ def _built(options: _Options) -> _Built:
         known = by_id()
         for check_id in options.enabled:
             cls = known[check_id]
-            instance = cls(CheckContext(options.root, options.languages, options.glossary,
-                                        options.settings.get(check_id, {}), options.suggest,
-                                        options.allow_outside))
+            instance = guarded(cls, f"check {check_id!r}", CheckContext(
+                options.root, options.languages, options.glossary,
+                options.settings.get(check_id, {}), options.suggest, options.allow_outside),
+                returns=RETURNS)
             scope = scope_of(cls)
             if scope == "unit":
                 built.unit.append((check_id, _unit_call(instance)))

@@ -12,6 +12,7 @@ from .base import SCOPES, SEVERITIES
 
 METHOD = {"unit": "check", "cross": "check_across", "language": "check_language",
           "file": "check_file"}
+RETURNS = {"check": list, "check_across": dict, "check_language": list, "check_file": list}
 
 
 def scope_of(check: Any) -> str:

@@ -3,10 +3,14 @@ one adapter, `Driver`, through which pre-translation drives any of them."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigError, InputError
-from ..plugins import ENGINES, installed, load
+from ..errors import ConfigError, InputError, TranskitError
+from ..plugins import ENGINES, guarded, installed, load
+from ..redact import secret_settings, secrets_of
 from . import MTError, Request, Result
 
 if TYPE_CHECKING:
@@ -42,6 +46,16 @@ def secret_environment() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(urls), tuple(keys)
 
 
+def declared_secrets(cls: Any) -> tuple[str, ...]:
+    """The values of the environment variables an engine declares (`secret_keys`, and
+    the passwords in `secret_urls`): masked wherever its messages go (the CLI, and the
+    editor's JSON, which the CLI's filter never sees)."""
+    keys = [os.environ.get(str(name), "") for name in getattr(cls, "secret_keys", ())]
+    for name in getattr(cls, "secret_urls", ()):
+        keys += secrets_of(os.environ.get(str(name), ""))
+    return tuple(key for key in keys if key)
+
+
 def open_engine(config: Config, name: str) -> Driver:
     """The engine `name` built with its `[mt.<name>]` table (through `from_project` when the
     engine needs the project, as DeepL does for the glossary)."""
@@ -53,15 +67,25 @@ def open_engine(config: Config, name: str) -> Driver:
     if not isinstance(pivot, bool):
         raise InputError(f"mt.{name}.pivot must be true or false", config.root / "transkit.toml")
     factory = getattr(cls, "from_project", None)
+    # A plug-in's failure (in its constructor or any hook) is one line, its secrets masked.
+    what, secrets = f"MT engine {name}", secret_settings(table) + declared_secrets(cls)
     try:
-        engine = factory(config, table) if factory is not None else cls(table)
+        engine = (guarded(factory, what, config, table, error=MTError, secrets=secrets)
+                  if factory is not None
+                  else guarded(cls, what, table, error=MTError, secrets=secrets))
     except MTError as exc:  # a setting the engine refused: the file is where to look
         from ..config import line_of
 
         text = (config.root / "transkit.toml").read_text("utf-8", "replace")
         raise ConfigError(exc.message, config.root / "transkit.toml",
                           line_of(text, f"mt.{name}")) from None
-    return Driver(engine, config, _quality_table(quality, name, config), pivot)
+    driver = Driver(engine, config, _quality_table(quality, name, config), pivot)
+    # Without a `settings` hook, the table is what decides a result besides the text:
+    # changing it must not serve drafts cached under the old one (its secrets left out).
+    kept = {key: value for key, value in table.items() if value not in secrets}
+    driver.table_key = hashlib.sha256(json.dumps(kept, sort_keys=True, default=str)
+                                      .encode()).hexdigest()[:16] if kept else ""
+    return driver
 
 
 def _quality_table(value: Any, name: str, config: Config) -> dict[tuple[str, str], float]:
@@ -93,6 +117,7 @@ class Driver:
         self.name = str(getattr(engine, "name", type(engine).__name__))
         self.config = config
         self.pivot = pivot
+        self.table_key = ""  # the engine's table, hashed (a cache key without `settings`)
         self._quality = quality or {}
         # Pairs that are separate local processes may run at once (one per core).
         self.parallel_pairs = bool(getattr(engine, "parallel_pairs", False))
@@ -117,7 +142,9 @@ class Driver:
 
     def settings(self, source: str, target: str) -> str:
         hook = getattr(self.engine, "settings", None)
-        return str(hook(source, target)) if hook is not None else self.name
+        if hook is not None:
+            return str(hook(source, target))
+        return f"{self.name}/{self.table_key}" if self.table_key else self.name
 
     def route(self, source: str, target: str) -> str:
         hook = getattr(self.engine, "route", None)
@@ -147,7 +174,7 @@ class Driver:
         else:
             try:
                 texts = self.engine.translate([r.text for r in requests], source, target)
-            except MTError:
+            except TranskitError:
                 raise
             except Exception as exc:  # a plug-in's fault: one line, secrets masked by the CLI
                 raise MTError(f"MT engine {self.name} failed: {type(exc).__name__}: "

@@ -24,7 +24,7 @@ def load(name: str) -> Any:
                                             for m in ("read", "write")):
         raise InputError(f"exchange format {name!r} ({point.value}) is not a format class "
                          "with read and write methods")
-    return cls()
+    return plugins.guarded(cls, f"exchange format {name!r}")
 
 
 def suffixes() -> dict[str, str]:

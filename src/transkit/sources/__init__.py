@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
-from ..plugins import SOURCES, installed, names
+from ..plugins import SOURCES, guarded, installed, load, names
 
 if TYPE_CHECKING:
     from ..config import ExtractConfig
@@ -52,16 +52,27 @@ def file_name(folder: Path, name: str) -> str:
 
 @cache
 def _adapter(suffix: str) -> Any:
-    point = installed(SOURCES).get(suffix.lstrip("."))
+    name = suffix.lstrip(".")
+    point = installed(SOURCES).get(name)
     if point is None:
         raise InputError(f"no bulletin format reads {suffix} files (installed: "
                          f"{', '.join(suffixes())})")
-    return point.load()()
+    # A plug-in that cannot be imported, of the wrong shape or failing is one line.
+    cls = load(SOURCES, name, "bulletin format")
+    if not isinstance(cls, type) or not callable(getattr(cls, "read", None)):
+        raise InputError(f"bulletin format {name!r} ({point.value}) is not an adapter class "
+                         "with a read method")
+    return guarded(cls, f"bulletin format {name!r}")
 
 
 def read(path: Path, name: str, ref_path: str, config: ExtractConfig,
          default_language: str, source_language: str | None = None) -> Document:
     """The document a bulletin holds, read by the adapter of its suffix."""
-    document: Document = _adapter(path.suffix.lower()).read(
-        path, name, ref_path, config, default_language, source_language)
+    try:
+        document: Document = _adapter(path.suffix.lower()).read(
+            path, name, ref_path, config, default_language, source_language)
+    except InputError as exc:
+        if exc.path is None:  # a format that cannot be loaded: the bulletin it was for
+            exc.path = str(path)
+        raise
     return document
