@@ -339,6 +339,53 @@ def test_catalogues_made_before_the_first_extract_are_merged_not_pruned(
     assert kept.active() and all(u.msgstr.startswith("FR ") for u in kept.active())
 
 
+def test_a_catalogues_own_plural_forms_are_kept_by_extract(project: Path) -> None:
+    """A team's catalogue with gettext's classic French formula (two forms) and plural
+    entries of two forms: extract used to write Babel's three-form formula over it, a file
+    msgfmt -c then refuses ("some messages have only 2 plural forms")."""
+    from .conftest import gettext_tool
+
+    from transkit.unit import Unit
+
+    run("extract", cwd=project, check=True)
+    path = project / "locales" / "fr" / "post.po"
+    po = catalog.load(path)
+    classic = "nplurals=2; plural=(n > 1);"
+    po.metadata["Plural-Forms"] = classic
+    po.append(Unit("One file", msgid_plural="%d files",
+                   msgstr_plural={0: "Un fichier", 1: "%d fichiers"}))
+    catalog.save(po, path)
+    subprocess.run([gettext_tool("msgfmt"), "-c", "-o", os.devnull, str(path)], check=True)
+    run("extract", cwd=project, check=True)
+    merged = catalog.load(path)
+    assert merged.metadata["Plural-Forms"] == classic
+    assert any(u.msgid_plural == "%d files" and u.msgstr_plural == {
+        0: "Un fichier", 1: "%d fichiers"} for u in merged.obsolete())  # kept
+    checked = subprocess.run([gettext_tool("msgfmt"), "-c", "-o", os.devnull, str(path)],
+                             capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    es = catalog.load(project / "locales" / "es" / "post.po")
+    assert es.metadata["Plural-Forms"].startswith("nplurals=3;")  # Babel's, untouched
+    found = run("check", "--only", "po-header", "--only", "plural-formula", "--lang", "fr",
+                cwd=project)
+    assert "error[po-header]" not in found.stdout, found.stdout
+    assert "warning[plural-formula]" in found.stdout and "not Babel's" in found.stdout
+
+
+def test_a_plural_entry_short_of_the_formulas_forms_is_an_error(project: Path) -> None:
+    run("extract", cwd=project, check=True)
+    path = project / "locales" / "fr" / "post.po"
+    po = catalog.load(path)
+    from transkit.unit import Unit
+
+    po.append(Unit("One file", msgid_plural="%d files",
+                   msgstr_plural={0: "Un fichier", 1: "%d fichiers"}))
+    catalog.save(po, path)  # Babel's formula for fr has three forms
+    found = run("check", "--only", "po-header", "--lang", "fr", cwd=project)
+    assert found.returncode == 1
+    assert "2 plural form(s) where Plural-Forms says nplurals=3" in found.stdout
+
+
 def test_status_formats_are_one_document_each(demo: Path) -> None:
     import json
 

@@ -7,6 +7,7 @@ layout atomically; `build_template` and `update` are extraction's two steps.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -115,7 +116,7 @@ def _template_units(units: list[Unit], ref_path: str | None) -> list[Unit]:
 
 def _header(catalogue: Catalogue, project: str, lang: str, source_lang: str, thash: str,
             created: str, revised: str | None, source_hash: str | None,
-            last_translator: str = "", team: str = "") -> None:
+            last_translator: str = "", team: str = "", plural: str | None = None) -> None:
     meta = {
         "Project-Id-Version": project,
         "Report-Msgid-Bugs-To": "",
@@ -130,7 +131,7 @@ def _header(catalogue: Catalogue, project: str, lang: str, source_lang: str, tha
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
-        "Plural-Forms": plural_forms(lang),
+        "Plural-Forms": plural or plural_forms(lang),
         "X-Generator": f"transkit {__version__}",
     })
     if source_hash is not None:  # transkit's own headers in alphabetical order, as ever
@@ -174,9 +175,36 @@ def update(template: Catalogue, old: Catalogue | None, lang: str, project: str,
     _header(merged, project, lang, meta.get(SOURCE_LANG_HEADER, ""), meta.get(TEMPLATE_HEADER, ""),
             meta.get("POT-Creation-Date", now()),
             old_meta.get("PO-Revision-Date") or meta.get("POT-Creation-Date", now()), None,
-            old_meta.get("Last-Translator", ""), old_meta.get("Language-Team", ""))
+            old_meta.get("Last-Translator", ""), old_meta.get("Language-Team", ""),
+            kept_plural_forms(old))
     merged.metadata.update(extra)  # headers another tool added (X-Poedit-…) stay
     return merged, report
+
+
+_PLURAL_FORMS = re.compile(r"\s*nplurals\s*=\s*([1-9][0-9]?)\s*;\s*plural\s*=[^;]+;?\s*")
+
+
+def plural_count(value: str) -> int | None:
+    """nplurals of a Plural-Forms header value (None: not a well-formed one)."""
+    match = _PLURAL_FORMS.fullmatch(value)
+    return int(match.group(1)) if match else None
+
+
+def kept_plural_forms(old: Catalogue | None) -> str | None:
+    """The Plural-Forms a catalogue already has, when it is well formed and its plural
+    entries have that many forms: kept as msgmerge keeps it (a team's `nplurals=2` for
+    French stays, and no entry's forms are renumbered or left short); None otherwise, for
+    Babel's."""
+    if old is None:
+        return None
+    value = old.metadata.get("Plural-Forms", "")
+    count = plural_count(value)
+    if count is None:
+        return None
+    for unit in old:
+        if unit.msgid_plural is not None and len(unit.msgstr_plural) != count:
+            return None
+    return value
 
 
 _OWN_HEADERS = frozenset({

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from ..catalog import TEMPLATE_HEADER
+from ..catalog import TEMPLATE_HEADER, plural_count
 from ..catalog.merge import is_conflict
 from ..catalog.model import Catalogue
 from ..errors import InputError
@@ -373,7 +373,8 @@ class Aligned(_FileCheck):
 
 class PoHeader(_FileCheck):
     id = "po-header"
-    description = "Language matches the folder, Plural-Forms is Babel's, charset UTF-8"
+    description = ("Language matches the folder, Plural-Forms is well formed and every "
+                   "plural entry has its number of forms, charset UTF-8")
 
     def check_file(self, catalogue: Catalogue | None, template: Catalogue,
                    lang: str) -> list[FileFinding]:
@@ -384,12 +385,34 @@ class PoHeader(_FileCheck):
         declared = headers.get("Language", "").strip()
         if primary(declared.replace("_", "-") or "?") != primary(lang):
             found.append((1, f"Language is {declared!r}, the folder says {lang!r}"))
-        expected = plural_forms(lang)
-        if " ".join(headers.get("Plural-Forms", "").split()) != " ".join(expected.split()):
-            found.append((1, f"Plural-Forms should be Babel's: {expected}"))
+        count = plural_count(headers.get("Plural-Forms", ""))
+        if count is None:
+            found.append((1, f"Plural-Forms missing or malformed (Babel's for {lang}: "
+                             f"{plural_forms(lang)})"))
+        else:
+            for unit in catalogue.active():
+                if unit.msgid_plural is not None and len(unit.msgstr_plural) != count:
+                    found.append((unit.line, f"{len(unit.msgstr_plural)} plural form(s) where "
+                                             f"Plural-Forms says nplurals={count} (msgfmt "
+                                             "refuses the file)", unit.msgid))
         if "charset=utf-8" not in headers.get("Content-Type", "").lower().replace(" ", ""):
             found.append((1, "charset must be UTF-8"))
         return found
+
+
+class PluralFormula(_FileCheck):
+    id, severity = "plural-formula", WARNING
+    description = ("Plural-Forms is Babel's for the language (a catalogue's own formula is "
+                   "kept by `extract`, as msgmerge keeps it)")
+
+    def check_file(self, catalogue: Catalogue | None, template: Catalogue,
+                   lang: str) -> list[FileFinding]:
+        value = catalogue.metadata.get("Plural-Forms", "") if catalogue is not None else ""
+        expected = plural_forms(lang)
+        if plural_count(value) is None or " ".join(value.split()) == " ".join(expected.split()):
+            return []  # missing or malformed: po-header's error
+        return [(1, f"Plural-Forms is not Babel's for {lang} ({expected}): check that the "
+                    "forms of the plural entries follow the catalogue's own formula")]
 
 
 class PluralForms(_FileCheck):
