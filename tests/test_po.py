@@ -462,3 +462,72 @@ def test_counting_read_says_where_a_file_is_wrong() -> None:
         assert (fast.value.line, fast.value.message) == (full.value.line, full.value.message)
         assert fast.value.line == line and fast.value.message.startswith(reason), tail
         assert str(fast.value.path) == "locales/de/x.po"
+
+
+# --- C format directives: gettext never breaks a line inside one -------------------------
+
+DIRECTIVES = ["%%", "%d", "%s", "%5.2f", "%-10s", "%<PRIx64>", "%<PRIu32>", "%lu", "%lld",
+              "%1$s", "%2$d", "%*d", "%.*s", "%'d", "%#x", "%zu", "%hhd", "%y", "%",
+              "%<PRIz>", "%I5d", "%Id", "%+.3e", "%c", "%p", "%n", "%ls", "%5$*3$.*4$d",
+              "% d", "%08.3lf", "%m", "%jd", "%qd", "%Lf", "%td"]
+PROSE = "alpha beta gamma delta переполнение значение без добавлений (x) [y] 15€ a-b c/d e.f"
+
+
+def _formatted(rng: random.Random) -> str:
+    parts = [rng.choice(DIRECTIVES) if rng.random() < 0.35 else rng.choice(PROSE.split())
+             for _ in range(rng.randint(5, 40))]
+    text = rng.choice([" ", " ", "", "-", "/"]).join(parts)
+    if rng.random() < 0.2:
+        text += "\n"
+    if rng.random() < 0.1:
+        text = text.replace(" ", "\n", 1)
+    return text
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_c_format_entries_are_wrapped_as_msgcat_wraps_them(tmp_path: Path, seed: int) -> None:
+    """Valid, invalid and mixed (numbered and unnumbered) directives at every place of a
+    line, in msgid, msgstr, plural and obsolete entries, flagged c-format or not: the file
+    transkit writes is msgcat's layout of itself. gettext stops looking for directives at
+    the first invalid one, in the whole text (not piece by piece after a newline)."""
+    from transkit.catalog import Catalogue
+    from transkit.unit import Unit
+
+    rng = random.Random(seed)
+    po = Catalogue(metadata={"Content-Type": "text/plain; charset=UTF-8",
+                             "Plural-Forms": "nplurals=2; plural=(n != 1);"})
+    for number in range(200):
+        flags = rng.choice([["c-format"], ["c-format"], [], ["no-c-format"]])
+        draw = rng.random()
+        if draw < 0.2:
+            po.append(Unit(f"{number} {_formatted(rng)}", msgid_plural=_formatted(rng),
+                           msgstr_plural={0: _formatted(rng), 1: _formatted(rng)},
+                           flags=flags))
+        else:
+            unit = Unit(f"{number} {_formatted(rng)}", _formatted(rng), flags=flags)
+            unit.obsolete = draw < 0.3
+            po.append(unit)
+    path = tmp_path / "formats.po"
+    path.write_text(catalog.dumps(po), "utf-8")
+    msgcat = subprocess.run([gettext_tool("msgcat"), str(path)], capture_output=True,
+                            text=True, check=True)
+    assert msgcat.stdout == path.read_text("utf-8")
+
+
+def test_no_break_inside_a_c_format_directive(tmp_path: Path) -> None:
+    """Found in Debian's bfd catalogues (ru, sr, uk): `%` and `%pcrel_lo` on two lines."""
+    from transkit.catalog import Catalogue
+    from transkit.unit import Unit
+
+    text = ("переполнение %%pcrel_lo с добавлением, значение %%pcrel_hi равно 0x%<PRIx64> "
+            "без добавлений, но может стать 0x%<PRIx64> после подключения добавления "
+            "%%pcrel_lo")
+    po = Catalogue(metadata={"Content-Type": "text/plain; charset=UTF-8"})
+    po.append(Unit("%%pcrel_lo overflow with an addend", text, flags=["c-format"]))
+    written = catalog.dumps(po)
+    assert '"%%pcrel_lo"' in written and '%"\n' not in written
+    path = tmp_path / "fmt.po"
+    path.write_text(written, "utf-8")
+    msgcat = subprocess.run([gettext_tool("msgcat"), str(path)], capture_output=True,
+                            text=True, check=True)
+    assert msgcat.stdout == written

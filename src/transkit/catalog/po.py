@@ -866,11 +866,12 @@ def escape(text: str) -> str:
     return _NEEDS_ESCAPE.sub(_escape_char, text)
 
 
-def _wrap(escaped: str, width: int) -> list[str]:
+def _wrap(escaped: str, width: int, kept: list[tuple[int, int]] | None = None) -> list[str]:
     """Lines of at most `width` columns, broken where gettext breaks them: by GNU
     libunistring itself (`u8_width_linebreaks`, what msgcat calls), else by
     unicode-segmentation-rs's reimplementation (which differs on awkward text: after
-    `(<g1>`, between `15` and `€`…)."""
+    `(<g1>`, between `15` and `€`…). `kept`: byte spans of `escaped` never broken
+    inside (format directives)."""
     import ctypes
 
     breaker = _linebreaker()
@@ -883,7 +884,7 @@ def _wrap(escaped: str, width: int) -> list[str]:
     if size == 0:
         return [""]
     overrides = None
-    if "\\" in escaped:
+    if "\\" in escaped or kept:
         # No break inside an escape sequence (`\"`, `\n`, `\302`), as gettext says.
         marks = bytearray(size)
         offset, last = 0, 0
@@ -894,6 +895,8 @@ def _wrap(escaped: str, width: int) -> list[str]:
             offset += len(match.group())
         if last == len(escaped) and escaped.endswith("\\n"):
             marks[size - 2] = 1  # nor just before the "\n" that ends a piece, as gettext
+        for start, end in kept or ():
+            marks[start + 1:end] = b"\x01" * (end - start - 1)
         overrides = bytes(marks)
     out = ctypes.create_string_buffer(size)
     breaker(data, size, width, 0, 0, overrides, b"UTF-8", out)
@@ -945,19 +948,75 @@ def _pieces(text: str) -> list[str]:
     return pieces or [""]
 
 
-def field(prefix: str, keyword: str, text: str, do_wrap: bool = True) -> list[str]:
-    """`keyword "text"` lines, wrapped like gettext."""
-    return list(_field(prefix, keyword, text, do_wrap))
+def field(prefix: str, keyword: str, text: str, do_wrap: bool = True,
+          c_format: bool = False, translated: bool = False) -> list[str]:
+    """`keyword "text"` lines, wrapped like gettext (which never breaks inside a C format
+    directive of a `c-format` entry; `translated`: a msgstr, where `%I` is one too)."""
+    return list(_field(prefix, keyword, text, do_wrap, c_format, translated))
 
 
 @lru_cache(maxsize=1 << 16)
-def _field(prefix: str, keyword: str, text: str, do_wrap: bool) -> tuple[str, ...]:
+def _field(prefix: str, keyword: str, text: str, do_wrap: bool, c_format: bool = False,
+           translated: bool = False) -> tuple[str, ...]:
     """`field`, remembered: a file written again (the editor's saves, one unit changed)
     breaks only the lines of what changed, through libunistring, again."""
-    return tuple(_field_lines(prefix, keyword, text, do_wrap))
+    return tuple(_field_lines(prefix, keyword, text, do_wrap, c_format and "%" in text,
+                              translated))
 
 
-def _field_lines(prefix: str, keyword: str, text: str, do_wrap: bool) -> list[str]:
+# A C format directive as gettext's c-format parser reads one: `%%`, or `%` with an
+# argument number, flags, width, precision, size and a conversion, or a `<PRI…>` macro of
+# <inttypes.h> in place of size and conversion (`%<PRIx64>`).
+_C_DIRECTIVE = (
+    r"%(?:%|(?P<n>[1-9][0-9]*\$)?[-+ #0'{I}]*(?:(?P<w>\*)(?P<wn>[1-9][0-9]*\$)?|[0-9]+)?"
+    r"(?:\.(?:(?P<p>\*)(?P<pn>[1-9][0-9]*\$)?|[0-9]*))?"
+    r"(?:<PRI[diouxX](?:8|16|32|64|LEAST8|LEAST16|LEAST32|LEAST64|FAST8|FAST16|FAST32"
+    r"|FAST64|MAX|PTR)>|(?:hh|h|ll|l|L|q|j|z|Z|t)?[diouxXeEfFgGaAcspnm%]))")
+
+
+def _c_directives(piece: str, translated: bool) -> list[tuple[int, int]]:
+    """Character spans of the C format directives of `piece`, up to the first `%` that
+    starts none, or that mixes numbered (`%1$s`) and unnumbered arguments: there
+    gettext's parser stops."""
+    pattern = _C_DIRECTIVE_MSGSTR if translated else _C_DIRECTIVE_MSGID
+    spans = []
+    numbered: set[bool] = set()  # the kinds of argument references seen so far
+    position = piece.find("%")
+    while position >= 0:
+        match = pattern.match(piece, position)
+        if match is None:
+            break
+        if match.group() != "%%":
+            kinds = {match["n"] is not None}
+            for star, number in (("w", "wn"), ("p", "pn")):
+                if match[star] is not None:
+                    kinds.add(match[number] is not None)
+            numbered |= kinds
+            if len(numbered) > 1:
+                break
+        spans.append(match.span())
+        position = piece.find("%", match.end())
+    return spans
+
+
+_C_DIRECTIVE_MSGID = re.compile(_C_DIRECTIVE.replace("{I}", ""))
+_C_DIRECTIVE_MSGSTR = re.compile(_C_DIRECTIVE.replace("{I}", "I"))  # glibc's %I in msgstr
+
+
+def _escaped_with_spans(piece: str, spans: list[tuple[int, int]]
+                        ) -> tuple[str, list[tuple[int, int]]]:
+    """`piece` escaped, and `spans` of its characters as byte spans of the escaped text."""
+    offsets = [0]
+    parts = []
+    for char in piece:
+        part = escape(char)
+        parts.append(part)
+        offsets.append(offsets[-1] + len(part.encode("utf-8", "surrogateescape")))
+    return "".join(parts), [(offsets[a], offsets[b]) for a, b in spans]
+
+
+def _field_lines(prefix: str, keyword: str, text: str, do_wrap: bool, c_format: bool = False,
+                 translated: bool = False) -> list[str]:
     if "\x00" in text:  # every reader, msgfmt's too, ends the string there
         raise InputError(f"{keyword} holds a NUL character, which no PO file keeps (the "
                          "text after it would be lost): nothing was written")
@@ -970,11 +1029,25 @@ def _field_lines(prefix: str, keyword: str, text: str, do_wrap: bool) -> list[st
         return [f'{head}""'] + [f'{prefix}"{escape(p)}"' for p in _pieces(text)]
     # gettext keeps the text on the keyword's line unless it would need breaking there
     # (a single unbreakable word stays on that line, however long).
-    if not inner_newline and len(_wrap(escaped_all, WIDTH - 2 - len(head))) == 1:
-        return [f'{head}"{escaped_all}"']
+    # gettext finds the directives in the whole text, then wraps it piece by piece.
+    spans = _c_directives(text, translated) if c_format else []
+    if not inner_newline:
+        kept = None
+        if spans:
+            escaped_all, kept = _escaped_with_spans(text, spans)
+        if len(_wrap(escaped_all, WIDTH - 2 - len(head), kept)) == 1:
+            return [f'{head}"{escaped_all}"']
     lines = [f'{head}""']
+    start = 0
     for piece in _pieces(text):
-        for line in _wrap(escape(piece), WIDTH - 2 - len(prefix)):
+        end = start + len(piece)
+        if spans:
+            escaped, kept = _escaped_with_spans(piece, [
+                (a - start, b - start) for a, b in spans if start <= a and b <= end])
+        else:
+            escaped, kept = escape(piece), None
+        start = end
+        for line in _wrap(escaped, WIDTH - 2 - len(prefix), kept):
             lines.append(f'{prefix}"{line}"')
     return lines
 
@@ -1021,13 +1094,15 @@ def unit_lines(unit: Unit) -> list[str]:
         lines += field(previous, "msgid_plural", unit.previous_msgid_plural)
     if unit.msgctxt is not None:
         lines += field(obsolete, "msgctxt", unit.msgctxt)
-    lines += field(obsolete, "msgid", unit.msgid)
+    c = "c-format" in unit.flags or "possible-c-format" in unit.flags
+    lines += field(obsolete, "msgid", unit.msgid, True, c)
     if unit.msgid_plural is not None:
-        lines += field(obsolete, "msgid_plural", unit.msgid_plural)
+        lines += field(obsolete, "msgid_plural", unit.msgid_plural, True, c)
         for index in sorted(unit.msgstr_plural) or [0]:
-            lines += field(obsolete, f"msgstr[{index}]", unit.msgstr_plural.get(index, ""))
+            lines += field(obsolete, f"msgstr[{index}]", unit.msgstr_plural.get(index, ""),
+                           True, c, True)
     else:
-        lines += field(obsolete, "msgstr", unit.msgstr)
+        lines += field(obsolete, "msgstr", unit.msgstr, True, c, True)
     return lines
 
 
