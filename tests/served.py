@@ -13,6 +13,8 @@ import signal
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty, Queue
@@ -98,6 +100,17 @@ class Served:
                 self.process.wait(5)
                 raise AssertionError(f"transkit serve did not stop within {timeout} s") from None
         return time.monotonic() - start
+
+
+@contextmanager
+def serving(root: Path, translator: str) -> Iterator[Served]:
+    """`start` with one translator, stopped however the test ends (SIGTERM if it is still
+    running, as an editor is stopped; a server a test left hanging is killed)."""
+    server = start(root, "--translator", translator)
+    try:
+        yield server
+    finally:
+        server.stop(signal.SIGKILL if server.process.poll() is None else signal.SIGTERM)
 
 
 def start(root: Path, *args: str, timeout: float = 30) -> Served:

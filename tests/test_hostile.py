@@ -343,9 +343,9 @@ def test_a_catalogues_own_plural_forms_are_kept_by_extract(project: Path) -> Non
     """A team's catalogue with gettext's classic French formula (two forms) and plural
     entries of two forms: extract used to write Babel's three-form formula over it, a file
     msgfmt -c then refuses ("some messages have only 2 plural forms")."""
-    from .conftest import gettext_tool
-
     from transkit.unit import Unit
+
+    from .conftest import gettext_tool
 
     run("extract", cwd=project, check=True)
     path = project / "locales" / "fr" / "post.po"

@@ -17,18 +17,15 @@ from transkit import catalog
 from transkit.serve.editor import unit_id
 
 from .conftest import TRANSKIT, gettext_tool, run
-from .served import LONG, Served, events, next_event, po_path, prepared, project, start
+from .served import LONG, Served, events, next_event, po_path, prepared, project, serving, start
 
 __all__ = ["prepared", "project"]  # fixtures (tests/served.py)
 
 
 @pytest.fixture
 def served(project: Path) -> Iterator[Served]:
-    server = start(project, "--translator", "Anna Serra <anna@example.org>")
-    try:
+    with serving(project, "Anna Serra <anna@example.org>") as server:
         yield server
-    finally:
-        server.stop(signal.SIGKILL if server.process.poll() is None else signal.SIGTERM)
 
 
 def first_unit(served: Served, doc: str, lang: str, state: str | None = None

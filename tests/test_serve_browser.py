@@ -4,7 +4,6 @@ sizes, against the real server process on a loopback port."""
 
 from __future__ import annotations
 
-import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ from transkit import catalog
 from transkit.serve.editor import unit_id
 
 from .browser import ConsoleError, console_error, launch
-from .served import LONG, Served, po_path, prepared, project, start
+from .served import LONG, Served, po_path, prepared, project, serving
 
 __all__ = ["prepared", "project"]  # fixtures (tests/served.py)
 
@@ -44,11 +43,8 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def served(project: Path) -> Iterator[Served]:
-    server = start(project, "--translator", "Joan Vidal <joan@example.org>")
-    try:
+    with serving(project, "Joan Vidal <joan@example.org>") as server:
         yield server
-    finally:
-        server.stop(signal.SIGKILL if server.process.poll() is None else signal.SIGTERM)
 
 
 class Opened:

@@ -52,7 +52,6 @@ class Assets:
 
     def __init__(self, project: Project, bulletins: set[str]):
         self.project = project
-        self.root = project.root.resolve()
         self.bulletins = bulletins  # document names: links to them stay between pages
         self.copies: dict[str, Path] = {}  # path under site/ -> file in the project
         self.problems: dict[tuple[str, int, str], Problem] = {}  # each once

@@ -362,15 +362,13 @@ class Project:
         exist unless `missing`. Unknown languages or documents are errors."""
         languages = self.select_languages(langs)
         found: list[CatalogueRef] = []
-        locales = self.shown(self.locales)
         for doc in select_documents(self.documents(), docs):
             for lang in languages:
                 if lang == doc.source_language:
                     continue
                 path = self.linked(self.catalogue(doc.name, lang))
                 if missing or path.exists():
-                    found.append(CatalogueRef(doc, lang, path,
-                                              f"{locales}/{lang}/{doc.name}.po"))
+                    found.append(CatalogueRef(doc, lang, path, self.shown(path)))
         return found
 
     # --- writing -----------------------------------------------------------------------
